@@ -1,0 +1,90 @@
+"""facilitator: run a live workshop morning (join by QR code, post ideas, live boards).
+
+``create_app`` is the application factory; ``python -m facilitator serve``
+(see __main__.py) is the entry point that picks the async server.
+"""
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+from sqlalchemy import event as sa_event
+
+from .config import ROOT, Config
+from .extensions import db, migrate, socketio
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+       "form-action 'self'")
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the app: settings, database, Socket.IO, blueprints, security headers."""
+    config = config or Config()
+    app = Flask(__name__, instance_path=str(config.INSTANCE_PATH),
+                static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"))
+    app.config.from_object(config)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.SQLALCHEMY_ENGINE_OPTIONS
+    config.INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+
+    # Handlers must be registered before init_app binds the Socket.IO server:
+    # importing afterwards would attach them to the first app's server only.
+    from . import sockets  # noqa: F401
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    socketio.init_app(app, async_mode=config.ASYNC_MODE,
+                      message_queue=config.SOCKETIO_MESSAGE_QUEUE,
+                      ping_interval=10, ping_timeout=10, cors_allowed_origins=config.CORS_ORIGINS,
+                      max_http_buffer_size=64 * 1024)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa_event.listen(db.engine, "connect", _sqlite_pragmas)
+
+    from .views import misc, participant, staff
+    app.register_blueprint(participant.bp)
+    app.register_blueprint(staff.bp)
+    app.register_blueprint(misc.bp)
+    app.after_request(_headers)
+    _error_pages(app)
+    return app
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    """WAL lets readers work during a write; NORMAL sync survives a killed process."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _headers(response):
+    """Security headers on every response; remember an explicit ?lang= choice."""
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    lang = request.args.get("lang")
+    if lang in ("fr", "en"):
+        response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+def _error_pages(app: Flask) -> None:
+    """Readable error pages in the user's language; JSON for the API."""
+    from .errors import message
+    from .i18n import request_language, translate
+    from .views.common import render_page
+
+    def handler(status: int, key: str):
+        def handle(_error):
+            lang = request_language()
+            if request.path.startswith("/api/"):
+                code = "not_found" if status == 404 else "internal"
+                what = {"what": "workshop"} if status == 404 else {}
+                return jsonify({"ok": False, "error": code, "message": message(code, lang, **what)}), status
+            return render_page("error.html", status=status, message=translate(lang, key))
+        return handle
+
+    app.register_error_handler(404, handler(404, "page.error.not_found"))
+    app.register_error_handler(405, handler(405, "page.error.not_found"))
+    app.register_error_handler(500, handler(500, "page.error.internal"))

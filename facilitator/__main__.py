@@ -1,0 +1,134 @@
+"""Command line: ``python -m facilitator <command>``.
+
+  serve            set up the database, load sessions/, print the addresses, serve
+  info [CODE]      print a workshop's addresses and keys (--json for scripts)
+  check [DIR]      validate the workshop definitions of a folder (default sessions/)
+
+Only ``serve`` touches eventlet (monkey-patching must come before anything
+else imports the socket module), so another async mode stays a setting.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m facilitator", description=__doc__.split("\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="set up and run the server")
+    serve.add_argument("--host", default=None, help="address to bind (default HOST or 0.0.0.0)")
+    serve.add_argument("--port", type=int, default=None, help="port (default PORT or 5000)")
+    info = commands.add_parser("info", help="print a workshop's addresses and keys")
+    info.add_argument("code", nargs="?", help="join code (default: every workshop)")
+    info.add_argument("--json", action="store_true", help="machine-readable output")
+    check = commands.add_parser("check", help="validate workshop definitions")
+    check.add_argument("directory", nargs="?", help="folder of .yaml files (default SESSIONS_DIR)")
+    args = parser.parse_args(argv)
+
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "check":
+        return _check(args)
+    return _info(args)
+
+
+def _serve(args) -> int:
+    if os.environ.get("ASYNC_MODE", "eventlet") == "eventlet":
+        import eventlet
+        eventlet.monkey_patch()
+    from . import create_app
+    from .config import Config
+    from .database import prepare
+    from .extensions import socketio
+    from .urls import served_base_url
+    from .workshops import DefinitionError
+
+    config = Config()
+    host = args.host or config.HOST
+    port = args.port if args.port is not None else config.PORT
+    app = create_app(config)
+    app.config["SERVED_BASE_URL"] = served_base_url(host, port)
+    try:
+        prepare(app)
+    except DefinitionError as exc:
+        print("The workshop definitions have errors:", *exc.problems, sep="\n  ", file=sys.stderr)
+        return 2
+    with app.app_context():
+        _print_addresses(_describe_all(None))
+    socketio.run(app, host=host, port=port, log_output=False)
+    return 0
+
+
+def _describe_all(code: str | None) -> list[dict]:
+    from .extensions import db
+    from .models import Workshop
+    from .urls import join_url, staff_urls
+    query = db.select(Workshop).order_by(Workshop.code)
+    if code:
+        query = query.where(Workshop.code == code.upper())
+    result = []
+    for workshop in db.session.execute(query).scalars():
+        result.append({
+            "code": workshop.code, "title": workshop.title,
+            "facilitator_key": workshop.facilitator_key, "projector_key": workshop.projector_key,
+            **staff_urls(workshop.code, workshop.facilitator_key, workshop.projector_key),
+            "tables": [{"id": t.id, "number": t.number, "theme": t.theme,
+                        "join_url": join_url(workshop.code, t.number)} for t in workshop.tables],
+        })
+    return result
+
+
+def _print_addresses(workshops: list[dict]) -> None:
+    line = "=" * 78
+    print(line)
+    print("facilitator is running. Phones must be on the same network as this machine.")
+    for w in workshops:
+        print(f"\n{w['title']}  [code {w['code']}]")
+        print(f"  Participants join : {w['join_url']}   (or type the code {w['code']})")
+        print(f"  Projector         : {w['projector_url']}")
+        print(f"  Facilitator       : {w['facilitator_url']}")
+        print("                      (this address is the facilitator's key: keep it private)")
+    print(line, flush=True)
+
+
+def _info(args) -> int:
+    from . import create_app
+    from .config import Config
+    config = Config()
+    config.ASYNC_MODE = "threading"  # no server runs here
+    app = create_app(config)
+    with app.app_context():
+        if config.PUBLIC_URL is None:
+            from .urls import served_base_url
+            app.config["SERVED_BASE_URL"] = served_base_url(config.HOST, config.PORT)
+        described = _describe_all(args.code)
+    if args.code and not described:
+        print(f"No workshop with code {args.code!r}.", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps(described[0] if args.code else described, ensure_ascii=False, indent=2))
+    else:
+        _print_addresses(described)
+    return 0
+
+
+def _check(args) -> int:
+    from pathlib import Path
+    from .config import Config
+    from .workshops import DefinitionError, load_definitions
+    directory = Path(args.directory) if args.directory else Config().SESSIONS_DIR
+    try:
+        definitions = load_definitions(directory)
+    except DefinitionError as exc:
+        print("Invalid workshop definitions:", *exc.problems, sep="\n  ", file=sys.stderr)
+        return 2
+    for path, definition in definitions:
+        print(f"ok  {path}  [{definition.code}] {definition.title} ({len(definition.tables)} tables)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Error codes of commands and HTTP calls, with their message in each language.
+
+A refused command answers ``{"ok": false, "error": code, "message": text}``;
+the message is in the language of the connection (French by default).
+"""
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "invalid_payload": {
+        "fr": "Requête invalide : {detail}.",
+        "en": "Invalid request: {detail}.",
+    },
+    "invalid_id": {
+        "fr": "Identifiant invalide.",
+        "en": "Invalid identifier.",
+    },
+    "unauthorized": {
+        "fr": "Accès refusé : lien ou jeton invalide. Rejoignez l'atelier à nouveau.",
+        "en": "Access denied: invalid link or token. Please join the workshop again.",
+    },
+    "forbidden": {
+        "fr": "Cette action est réservée aux animateurs.",
+        "en": "Only facilitators can do this.",
+    },
+    "not_found": {
+        "fr": "Élément introuvable : {what}.",
+        "en": "Not found: {what}.",
+    },
+    "empty_text": {
+        "fr": "L'idée est vide : écrivez quelques mots.",
+        "en": "The idea is empty: write a few words.",
+    },
+    "text_too_long": {
+        "fr": "L'idée est trop longue ({length} caractères, {limit} au maximum).",
+        "en": "The idea is too long ({length} characters, {limit} at most).",
+    },
+    "no_table": {
+        "fr": "Choisissez d'abord une table ronde.",
+        "en": "Choose a round table first.",
+    },
+    "posting_closed": {
+        "fr": "Les contributions sont fermées pour cette table.",
+        "en": "Posting is closed for this table.",
+    },
+    "joining_closed": {
+        "fr": "Les inscriptions à cet atelier sont fermées.",
+        "en": "Joining this workshop is closed.",
+    },
+    "idea_hidden": {
+        "fr": "Cette idée a été masquée par l'animateur : elle ne peut plus être modifiée.",
+        "en": "This idea was hidden by the facilitator: it can no longer be edited.",
+    },
+    "id_conflict": {
+        "fr": "Cet identifiant d'idée est déjà utilisé.",
+        "en": "This idea identifier is already in use.",
+    },
+    "rate_limited": {
+        "fr": "Trop de messages en peu de temps : patientez quelques secondes.",
+        "en": "Too many messages in a short time: please wait a few seconds.",
+    },
+    "empty_name": {
+        "fr": "Indiquez votre prénom.",
+        "en": "Please enter your first name.",
+    },
+    "name_too_long": {
+        "fr": "Le prénom est trop long ({limit} caractères au maximum).",
+        "en": "The first name is too long ({limit} characters at most).",
+    },
+    "empty_organisation": {
+        "fr": "Indiquez votre organisation.",
+        "en": "Please enter your organisation.",
+    },
+    "organisation_too_long": {
+        "fr": "Le nom de l'organisation est trop long ({limit} caractères au maximum).",
+        "en": "The organisation name is too long ({limit} characters at most).",
+    },
+    "internal": {
+        "fr": "Erreur inattendue du serveur : rien n'a été modifié. Réessayez.",
+        "en": "Unexpected server error: nothing was changed. Please try again.",
+    },
+}
+
+# Words used inside messages ({what}, {detail}).
+WORDS: dict[str, dict[str, str]] = {
+    "idea": {"fr": "idée", "en": "idea"},
+    "table": {"fr": "table ronde", "en": "round table"},
+    "workshop": {"fr": "atelier", "en": "workshop"},
+    "not_an_object": {"fr": "un objet JSON est attendu", "en": "a JSON object is expected"},
+}
+
+
+class CommandError(Exception):
+    """A command or request refused with an error code; nothing is changed."""
+
+    def __init__(self, code: str, status: int = 400, **params):
+        assert code in MESSAGES, code
+        super().__init__(code)
+        self.code = code
+        self.status = status
+        self.params = params
+
+    def message(self, lang: str) -> str:
+        """The human message in ``lang`` (French when unknown)."""
+        return message(self.code, lang, **self.params)
+
+    def as_ack(self, lang: str) -> dict:
+        """The ack / JSON body of this error."""
+        return {"ok": False, "error": self.code, "message": self.message(lang)}
+
+
+def message(code: str, lang: str, **params) -> str:
+    """Translate an error code; word parameters (e.g. what="idea") are translated too."""
+    lang = lang if lang in ("fr", "en") else "fr"
+    words = {k: WORDS[v][lang] if isinstance(v, str) and v in WORDS else v for k, v in params.items()}
+    return MESSAGES[code][lang].format_map(_Blank(words))
+
+
+class _Blank(dict):
+    """Format mapping that renders a missing parameter as '…' instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "…"

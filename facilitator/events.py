@@ -1,0 +1,119 @@
+"""The event log: every change to shared state, numbered, persisted, then emitted.
+
+``publish`` appends an event to the workshop's log inside the caller's
+transaction, taking the workshop's next sequence number (the UPDATE locks the
+workshop row, so concurrent writers of one workshop are serialised and numbers
+never repeat). The event is kept in the session's outbox; ``commit`` commits
+and only then emits the outbox, so a client never sees a change the database
+has not stored. A rollback empties the outbox.
+
+Rooms: ``w<id>:staff`` (facilitators and projectors) gets every event;
+``w<id>:t<table id>`` (the participants of a table) gets the table's events
+and the workshop-wide ones. Each envelope carries ``prev``, the seq of the
+previous event of the recipient's room, so a client can see a gap.
+"""
+from __future__ import annotations
+
+import logging
+
+from dataclasses import dataclass
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from .extensions import db, socketio
+from .models import Event, RoundTable, Workshop
+
+log = logging.getLogger(__name__)
+
+OUTBOX = "facilitator_outbox"
+STAFF, TABLE, ALL = "staff", "table", "all"
+
+
+def staff_room(workshop_id: int) -> str:
+    return f"w{workshop_id}:staff"
+
+
+def table_room(workshop_id: int, table_id: int) -> str:
+    return f"w{workshop_id}:t{table_id}"
+
+
+def publish(workshop_id: int, type_: str, data: dict, audience: str = STAFF,
+            table_id: int | None = None) -> Event:
+    """Log an event in the current transaction; it is emitted by ``commit``."""
+    assert audience in (STAFF, TABLE, ALL)
+    assert (audience == TABLE) == (table_id is not None)
+    seq = db.session.execute(
+        update(Workshop)
+        .where(Workshop.id == workshop_id)
+        .values(last_seq=Workshop.last_seq + 1)
+        .returning(Workshop.last_seq)
+    ).scalar_one()
+    table_prev: dict[str, int] = {}
+    if audience != STAFF:
+        query = select(RoundTable).where(RoundTable.workshop_id == workshop_id)
+        if audience == TABLE:
+            query = query.where(RoundTable.id == table_id)
+        for table in db.session.execute(query).scalars():
+            table_prev[str(table.id)] = table.last_seq
+            table.last_seq = seq
+    entry = Event(workshop_id=workshop_id, seq=seq, type=type_, audience=audience,
+                  table_id=table_id, data=data, table_prev=table_prev)
+    db.session.add(entry)
+    # A plain copy: after commit the ORM object is expired and would reload.
+    db.session.info.setdefault(OUTBOX, []).append(
+        Logged(workshop_id, seq, type_, data, dict(table_prev)))
+    return entry
+
+
+@dataclass(frozen=True)
+class Logged:
+    """What ``emit`` needs of a logged event, detached from the session."""
+
+    workshop_id: int
+    seq: int
+    type: str
+    data: dict
+    table_prev: dict[str, int]
+
+
+def envelope(entry: Event | Logged, table_id: int | None = None) -> dict:
+    """The payload a client receives: for a table's room when ``table_id`` is given, else staff's."""
+    prev = entry.seq - 1 if table_id is None else entry.table_prev[str(table_id)]
+    return {"seq": entry.seq, "prev": prev, "type": entry.type, "data": entry.data}
+
+
+def commit() -> None:
+    """Commit the session, then emit the events it logged, in order, to their rooms."""
+    outbox = db.session.info.pop(OUTBOX, [])
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    for entry in outbox:
+        emit(entry)
+
+
+def emit(entry: Logged) -> None:
+    """Send one committed event to the staff room and to each table room that receives it."""
+    socketio.emit("event", envelope(entry), to=staff_room(entry.workshop_id))
+    for table_id in entry.table_prev:
+        socketio.emit("event", envelope(entry, int(table_id)),
+                      to=table_room(entry.workshop_id, int(table_id)))
+
+
+def events_since(workshop_id: int, since: int, table_id: int | None, limit: int) -> list[Event]:
+    """The logged events after ``since`` for the staff stream (table_id None) or a table's room."""
+    query = select(Event).where(Event.workshop_id == workshop_id, Event.seq > since)
+    if table_id is not None:
+        query = query.where(or_(Event.audience == ALL,
+                                (Event.audience == TABLE) & (Event.table_id == table_id)))
+    return list(db.session.execute(query.order_by(Event.seq).limit(limit)).scalars())
+
+
+@sa_event.listens_for(Session, "after_rollback", propagate=True)
+def _drop_outbox(session) -> None:
+    """Events of a rolled-back transaction never happened: forget them."""
+    session.info.pop(OUTBOX, None)

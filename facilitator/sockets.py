@@ -1,0 +1,193 @@
+"""Socket.IO handlers: authenticate the connection, then parse -> action -> ack.
+
+Handlers stay thin: ``command`` wraps each action with the checks every
+command shares (a known connection, an object payload, the rate limit), runs
+it, commits and emits its events, and always answers with an ack. Nothing a
+client sends can crash the server: unexpected faults roll back and answer
+``internal``.
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+from typing import Callable
+
+from flask import current_app, request
+from flask_socketio import ConnectionRefusedError, join_room, leave_room
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from . import actions, events
+from .actions.base import FACILITATOR, PARTICIPANT, PROJECTOR, Actor, field
+from .errors import CommandError, message
+from .extensions import db, socketio
+from .i18n import normalise
+from .limits import RateLimiter
+from .models import Participant, Workshop
+from .state import participant_snapshot, staff_snapshot
+from .tokens import read_participant_token
+
+log = logging.getLogger(__name__)
+
+# Who is behind each connection of this process (sid -> Actor).
+connections: dict[str, Actor] = {}
+COMMANDS: dict[str, Callable] = {}
+
+
+def _limiter() -> RateLimiter:
+    limiter = current_app.extensions.get("facilitator.command_limiter")
+    if limiter is None:
+        limiter = RateLimiter(*current_app.config["COMMAND_RATE_LIMIT"])
+        current_app.extensions["facilitator.command_limiter"] = limiter
+    return limiter
+
+
+def authenticate(auth: object) -> tuple[Actor, list[str]]:
+    """The actor and rooms of a connection's ``auth`` object; CommandError when refused."""
+    if not isinstance(auth, dict):
+        raise CommandError("unauthorized", status=401)
+    lang = normalise(auth.get("lang") if isinstance(auth.get("lang"), str) else None) or "fr"
+    role = auth.get("role")
+    if role == PARTICIPANT:
+        ids = read_participant_token(auth.get("token"))
+        participant = db.session.get(Participant, ids[1]) if ids else None
+        if participant is None or participant.workshop_id != ids[0]:
+            raise CommandError("unauthorized", status=401)
+        actor = Actor(PARTICIPANT, participant.workshop_id, participant.id, lang)
+        rooms = [events.table_room(actor.workshop_id, participant.table_id)] if participant.table_id else []
+        return actor, rooms
+    if role in (FACILITATOR, PROJECTOR) and isinstance(auth.get("workshop"), str):
+        workshop = db.session.execute(
+            db.select(Workshop).where(Workshop.code == auth["workshop"].upper())
+        ).scalar_one_or_none()
+        expected = None
+        if workshop is not None:
+            expected = workshop.facilitator_key if role == FACILITATOR else workshop.projector_key
+        if expected is None or not _same(auth.get("key"), expected):
+            raise CommandError("unauthorized", status=401)
+        return Actor(role, workshop.id, None, lang), [events.staff_room(workshop.id)]
+    raise CommandError("unauthorized", status=401)
+
+
+def _same(given: object, expected: str) -> bool:
+    """Constant-time comparison of a presented key with the stored one."""
+    return isinstance(given, str) and hmac.compare_digest(given.encode(), expected.encode())
+
+
+@socketio.on("connect")
+def on_connect(auth=None):
+    """Refuse unknown clients; put known ones in their rooms."""
+    try:
+        actor, rooms = authenticate(auth)
+    except CommandError as exc:
+        lang = normalise(auth.get("lang")) if isinstance(auth, dict) and isinstance(auth.get("lang"), str) else "fr"
+        raise ConnectionRefusedError("unauthorized", {"error": exc.code, "message": exc.message(lang or "fr")})
+    finally:
+        db.session.remove()
+    connections[request.sid] = actor
+    for room in rooms:
+        join_room(room)
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_args):
+    connections.pop(request.sid, None)
+    _limiter().forget(request.sid)
+
+
+def command(name: str):
+    """Register ``fn(actor, payload) -> dict`` as the handler of command ``name``."""
+    def register(fn: Callable[[Actor, dict], dict]):
+        def handler(payload=None, *_extra):
+            return dispatch(fn, payload)
+        handler.__name__ = f"on_{name}"
+        socketio.on_event(name, handler)
+        COMMANDS[name] = fn
+        return fn
+    return register
+
+
+def dispatch(fn: Callable[[Actor, dict], dict], payload: object) -> dict:
+    """Run one command and build its ack (see docs/protocol.md, "Acks")."""
+    actor = connections.get(request.sid)
+    lang = actor.lang if actor else "fr"
+    try:
+        if actor is None:
+            raise CommandError("unauthorized", status=401)
+        if not isinstance(payload, dict):
+            raise CommandError("invalid_payload", detail="not_an_object")
+        if not _limiter().allow(request.sid):
+            raise CommandError("rate_limited", status=429)
+        for attempt in (1, 2):
+            try:
+                result = fn(actor, payload)
+                events.commit()
+                return {"ok": True, **result}
+            except (IntegrityError, OperationalError):
+                # A concurrent writer won a race (e.g. the same idea id sent twice
+                # at once, or SQLite busy): run the command again on fresh data.
+                db.session.rollback()
+                if attempt == 2:
+                    raise
+    except CommandError as exc:
+        db.session.rollback()
+        return exc.as_ack(lang)
+    except Exception:
+        db.session.rollback()
+        log.exception("command %s failed", fn.__name__)
+        return {"ok": False, "error": "internal", "message": message("internal", lang)}
+    finally:
+        db.session.remove()
+
+
+@command("sync")
+def do_sync(actor: Actor, payload: dict) -> dict:
+    """Replay what this client missed since ``since``, or send a snapshot."""
+    since = field(payload, "since", int, required=False) or 0
+    workshop = db.session.get(Workshop, actor.workshop_id)
+    table_id = None
+    if actor.role == PARTICIPANT:
+        participant = db.session.get(Participant, actor.participant_id)
+        table_id = participant.table_id
+        if table_id is None:
+            return _snapshot(participant_snapshot(workshop, participant), 0)
+        head = next(t.last_seq for t in workshop.tables if t.id == table_id)
+    else:
+        head = workshop.last_seq
+    limit = current_app.config["SYNC_MAX_EVENTS"]
+    if 0 < since <= head:
+        missed = events.events_since(workshop.id, since, table_id, limit + 1)
+        if len(missed) <= limit:
+            return {"mode": "events", "seq": head,
+                    "events": [events.envelope(e, table_id) for e in missed]}
+    if actor.role == PARTICIPANT:
+        return _snapshot(participant_snapshot(workshop, participant), head)
+    return _snapshot(staff_snapshot(workshop, actor.role), head)
+
+
+def _snapshot(snapshot: dict, head: int) -> dict:
+    return {"mode": "snapshot", "seq": head, "snapshot": snapshot}
+
+
+command("post_idea")(actions.do_post_idea)
+command("edit_idea")(actions.do_edit_idea)
+command("withdraw_idea")(actions.do_withdraw_idea)
+command("hide_idea")(actions.do_hide_idea)
+command("restore_idea")(actions.do_restore_idea)
+
+
+@command("join_table")
+def do_join_table(actor: Actor, payload: dict) -> dict:
+    """Move to another table, and move this connection to that table's room."""
+    previous = db.session.get(Participant, actor.participant_id) if actor.participant_id else None
+    previous_table = previous.table_id if previous else None
+    result = actions.do_join_table(actor, payload)
+    new_table = result["me"]["table_id"]
+    if previous_table != new_table:
+        if previous_table is not None:
+            leave_room(events.table_room(actor.workshop_id, previous_table))
+        join_room(events.table_room(actor.workshop_id, new_table))
+    return result
+
+command("set_posting")(actions.do_set_posting)
+command("set_joining")(actions.do_set_joining)
+command("set_projector_view")(actions.do_set_projector_view)

@@ -1,0 +1,111 @@
+"""Snapshots: the whole state a client needs, built from the database.
+
+The serialisers here are the single definition of each object's JSON shape;
+events carry the same shapes, so applying a client's missed events to an old
+snapshot gives the same result as a fresh snapshot (tested).
+"""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Idea, Participant, RoundTable, Workshop, iso
+from .urls import join_url, qr_path
+
+
+def idea_dict(idea: Idea) -> dict:
+    """An idea as clients see it (withdrawn ideas are never sent)."""
+    return {
+        "id": idea.id,
+        "table_id": idea.table_id,
+        "text": idea.text,
+        "state": idea.state,
+        "author": author_dict(idea.author),
+        "created_at": iso(idea.created_at),
+        "updated_at": iso(idea.updated_at),
+    }
+
+
+def author_dict(participant: Participant) -> dict:
+    return {"id": participant.id, "first_name": participant.first_name,
+            "organisation": participant.organisation}
+
+
+def participant_dict(participant: Participant) -> dict:
+    return {**author_dict(participant), "table_id": participant.table_id}
+
+
+def table_public(table: RoundTable) -> dict:
+    """What a participant sees of a table."""
+    return {"id": table.id, "number": table.number, "theme": table.theme,
+            "question": table.question, "posting_open": table.posting_open}
+
+
+def table_staff(table: RoundTable, code: str) -> dict:
+    """What facilitators and projectors see of a table."""
+    return {
+        **table_public(table),
+        "facilitator": {"name": table.facilitator_name, "organisation": table.facilitator_org},
+        "join_url": join_url(code, table.number),
+        "qr_url": qr_path(code, table.number),
+    }
+
+
+def projector_view(workshop: Workshop) -> str | int:
+    """The stored view: "all" or a table id."""
+    return "all" if workshop.projector_view == "all" else int(workshop.projector_view)
+
+
+def limits() -> dict:
+    return {"idea_max_length": current_app.config["IDEA_MAX_LENGTH"]}
+
+
+def participant_snapshot(workshop: Workshop, me: Participant) -> dict:
+    """Everything the phone of ``me`` shows."""
+    my_ideas = db.session.execute(
+        select(Idea).where(Idea.participant_id == me.id, Idea.state != Idea.WITHDRAWN)
+        .order_by(Idea.created_at, Idea.id)
+    ).scalars()
+    table_ideas = []
+    if me.table_id is not None:
+        table_ideas = db.session.execute(
+            select(Idea).where(Idea.table_id == me.table_id, Idea.state == Idea.VISIBLE)
+            .order_by(Idea.created_at, Idea.id)
+        ).scalars()
+    return {
+        "role": "participant",
+        "workshop": {"code": workshop.code, "title": workshop.title,
+                     "joining_open": workshop.joining_open},
+        "me": participant_dict(me),
+        "tables": [table_public(t) for t in workshop.tables],
+        "my_ideas": [idea_dict(i) for i in my_ideas],
+        "table_ideas": [idea_dict(i) for i in table_ideas],
+        "limits": limits(),
+    }
+
+
+def staff_snapshot(workshop: Workshop, role: str) -> dict:
+    """Everything the facilitator console (hidden ideas included) or the projector shows."""
+    states = [Idea.VISIBLE, Idea.HIDDEN] if role == "facilitator" else [Idea.VISIBLE]
+    ideas = db.session.execute(
+        select(Idea).where(Idea.workshop_id == workshop.id, Idea.state.in_(states))
+        .order_by(Idea.created_at, Idea.id)
+    ).scalars()
+    participants = db.session.execute(
+        select(Participant).where(Participant.workshop_id == workshop.id).order_by(Participant.id)
+    ).scalars()
+    return {
+        "role": role,
+        "workshop": {
+            "code": workshop.code, "title": workshop.title, "purpose": workshop.purpose,
+            "date": workshop.starts_on.isoformat() if workshop.starts_on else None,
+            "place": workshop.place, "joining_open": workshop.joining_open,
+            "projector_view": projector_view(workshop),
+            "join_url": join_url(workshop.code), "qr_url": qr_path(workshop.code),
+        },
+        "tables": [table_staff(t, workshop.code) for t in workshop.tables],
+        "participants": [participant_dict(p) for p in participants],
+        "ideas": [idea_dict(i) for i in ideas],
+        "limits": limits(),
+    }

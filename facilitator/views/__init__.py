@@ -1,0 +1,1 @@
+"""Blueprints: participant pages and join API, staff pages, QR codes, health."""

@@ -1,0 +1,43 @@
+"""Helpers shared by the page blueprints: rendering with language and page config."""
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request, url_for
+
+from ..extensions import db
+from ..limits import RateLimiter
+from ..i18n import catalogue, request_language, translate
+from ..models import Workshop
+
+
+def find_workshop(code: str) -> Workshop | None:
+    """The workshop with this join code (case-insensitive), or None."""
+    return db.session.execute(
+        db.select(Workshop).where(Workshop.code == code.strip().upper())
+    ).scalar_one_or_none()
+
+
+def workshop_or_404(code: str) -> Workshop:
+    workshop = find_workshop(code)
+    if workshop is None:
+        abort(404)
+    return workshop
+
+
+def shared_limiter(name: str, setting: str) -> RateLimiter:
+    """One in-memory limiter per app and purpose, built from a (count, seconds) setting."""
+    key = f"facilitator.limiter.{name}"
+    if key not in current_app.extensions:
+        current_app.extensions[key] = RateLimiter(*current_app.config[setting])
+    return current_app.extensions[key]
+
+
+def render_page(template: str, page: dict | None = None, status: int = 200, **context):
+    """Render a page with its language, ``t()``, the language switch and the JSON page config."""
+    lang = request_language()
+    other = "en" if lang == "fr" else "fr"
+    args = {**request.args.to_dict(), "lang": other}
+    switch = url_for(request.endpoint, **(request.view_args or {}), **args) if request.endpoint else "?lang=" + other
+    page = {**(page or {}), "lang": lang, "strings": catalogue(lang).get("js", {})}
+    html = render_template(template, lang=lang, t=lambda key, **kw: translate(lang, key, **kw),
+                           switch_lang_url=switch, page=page, **context)
+    return html, status

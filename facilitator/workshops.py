@@ -1,0 +1,188 @@
+"""Workshop definitions: read the YAML files in sessions/, validate them, load them.
+
+A definition describes a morning before it happens (title, agenda, the
+organisations invited, one round table per theme). ``load_definitions`` reads
+and validates every file and reports each problem as "file: field: what is
+wrong"; ``sync_workshops`` writes them into the database, which is the source
+of truth from then on: live state (ideas, open/closed posting, participants)
+is never touched by a reload, only the descriptive fields are refreshed.
+
+The format is documented in docs/workshops.md.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from pathlib import Path
+from typing import Literal, Optional
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .extensions import db
+from .models import RoundTable, Workshop
+
+
+class DefinitionError(Exception):
+    """One or more workshop definition files are invalid; ``problems`` lists them."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Facilitator(_Strict):
+    name: str = Field("", max_length=120)
+    organisation: str = Field("", max_length=200)
+
+
+class TableDef(_Strict):
+    number: int = Field(ge=1, le=50)
+    theme: str = Field(min_length=1, max_length=300)
+    question: str = Field("", max_length=1000)
+    facilitator: Facilitator = Facilitator()
+    subtopics: list[str] = []
+
+
+class PhaseDef(_Strict):
+    key: str = Field(pattern=r"^[a-z0-9_-]{1,40}$")
+    title: str = Field(min_length=1, max_length=200)
+    minutes: int = Field(ge=1, le=600)
+    kind: Literal["welcome", "talks", "round_tables", "plenary", "voting", "break", "closing"]
+    description: str = Field("", max_length=1000)
+
+
+class OrganisationDef(_Strict):
+    name: str = Field(min_length=1, max_length=80)
+    description: str = Field("", max_length=300)
+    role: Literal["participant", "facilitating", "organiser"] = "participant"
+
+
+class ReviewDef(_Strict):
+    months_after: int = Field(ge=1, le=60)
+    planned_on: Optional[dt.date] = None
+    description: str = Field("", max_length=1000)
+
+
+class WorkshopDef(_Strict):
+    code: str = Field(pattern=r"^[A-Z0-9]{3,12}$")
+    title: str = Field(min_length=1, max_length=200)
+    purpose: str = Field("", max_length=4000)
+    date: Optional[dt.date] = None
+    start_time: Optional[dt.time] = None
+    place: str = Field("", max_length=200)
+    organiser: str = Field("", max_length=200)
+    language: Literal["fr", "en"] = "fr"
+    expected_participants: int = Field(0, ge=0, le=5000)
+    agenda: list[PhaseDef] = []
+    organisations: list[OrganisationDef] = []
+    tables: list[TableDef] = Field(min_length=1)
+    review: Optional[ReviewDef] = None
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _upper_code(cls, value):
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _unique(self):
+        numbers = [t.number for t in self.tables]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError("tables: two tables have the same number")
+        keys = [p.key for p in self.agenda]
+        if len(set(keys)) != len(keys):
+            raise ValueError("agenda: two phases have the same key")
+        names = [o.name.casefold() for o in self.organisations]
+        if len(set(names)) != len(names):
+            raise ValueError("organisations: an organisation is listed twice")
+        return self
+
+
+def _location(loc: tuple) -> str:
+    """('tables', 2, 'theme') -> 'tables[2].theme'."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def parse_definition(path: Path) -> WorkshopDef:
+    """Read and validate one definition file; raise DefinitionError naming file and fields."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DefinitionError([f"{path}: cannot read the file: {exc}"]) from exc
+    except yaml.YAMLError as exc:
+        raise DefinitionError([f"{path}: not valid YAML: {exc}"]) from exc
+    if not isinstance(raw, dict):
+        raise DefinitionError([f"{path}: the file must hold a mapping (code:, title:, tables: ...)"])
+    try:
+        return WorkshopDef.model_validate(raw)
+    except ValidationError as exc:
+        problems = [f"{path}: {_location(e['loc'])}: {e['msg']}" for e in exc.errors()]
+        raise DefinitionError(problems) from exc
+
+
+def load_definitions(directory: Path) -> list[tuple[Path, WorkshopDef]]:
+    """Every *.yaml / *.yml file of a directory, validated; all problems reported at once."""
+    files = sorted(p for p in Path(directory).glob("*.y*ml") if p.suffix in (".yaml", ".yml"))
+    definitions, problems, seen = [], [], {}
+    for path in files:
+        try:
+            definition = parse_definition(path)
+        except DefinitionError as exc:
+            problems.extend(exc.problems)
+            continue
+        if definition.code in seen:
+            problems.append(f"{path}: code: {definition.code} is already used by {seen[definition.code]}")
+            continue
+        seen[definition.code] = path
+        definitions.append((path, definition))
+    if problems:
+        raise DefinitionError(problems)
+    return definitions
+
+
+def sync_workshops(directory: Path) -> list[Workshop]:
+    """Create or refresh the workshops of ``directory`` in the database and commit."""
+    workshops = [upsert_workshop(path, definition) for path, definition in load_definitions(directory)]
+    db.session.commit()
+    return workshops
+
+
+def upsert_workshop(path: Path, definition: WorkshopDef) -> Workshop:
+    """Insert a workshop, or refresh the descriptive fields of an existing one."""
+    workshop = db.session.execute(
+        db.select(Workshop).where(Workshop.code == definition.code)
+    ).scalar_one_or_none()
+    if workshop is None:
+        workshop = Workshop(
+            code=definition.code,
+            facilitator_key=secrets.token_urlsafe(18),
+            projector_key=secrets.token_urlsafe(18),
+        )
+        db.session.add(workshop)
+    workshop.source_file = path.name
+    workshop.title = definition.title
+    workshop.purpose = definition.purpose
+    workshop.starts_on = definition.date
+    workshop.place = definition.place
+    workshop.organiser = definition.organiser
+    workshop.definition = definition.model_dump(mode="json")
+    existing = {table.number: table for table in workshop.tables}
+    for table_def in definition.tables:
+        table = existing.get(table_def.number)
+        if table is None:
+            table = RoundTable(number=table_def.number, workshop=workshop)
+            db.session.add(table)
+        table.theme = table_def.theme
+        table.question = table_def.question
+        table.facilitator_name = table_def.facilitator.name
+        table.facilitator_org = table_def.facilitator.organisation
+        table.subtopics = list(table_def.subtopics)
+    db.session.flush()
+    return workshop
