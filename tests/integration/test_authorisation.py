@@ -1,0 +1,88 @@
+"""Every command checks who sends it; credentials are checked on connect."""
+from __future__ import annotations
+
+import pytest
+
+from facilitator.extensions import socketio
+from facilitator.sockets import COMMANDS
+from tests.conftest import new_id
+
+FACILITATOR_COMMANDS = {
+    "set_posting": lambda room, idea: {"table_id": room.table_ids[0], "open": False},
+    "hide_idea": lambda room, idea: {"id": idea},
+    "restore_idea": lambda room, idea: {"id": idea},
+    "set_projector_view": lambda room, idea: {"view": room.table_ids[0]},
+    "set_joining": lambda room, idea: {"open": False},
+}
+PARTICIPANT_COMMANDS = {"post_idea", "edit_idea", "withdraw_idea", "join_table"}
+
+
+def test_every_command_is_classified():
+    assert set(COMMANDS) == set(FACILITATOR_COMMANDS) | PARTICIPANT_COMMANDS | {"sync"}
+
+
+@pytest.mark.parametrize("name", sorted(FACILITATOR_COMMANDS))
+def test_facilitator_commands_refused_for_participant_and_projector(room, name):
+    anne = room.participant()
+    idea = new_id()
+    anne.emit("post_idea", {"id": idea, "text": "cible"}, callback=True)
+    projector = room.projector()
+    before = room.facilitator().emit("sync", {"since": 0}, callback=True)
+    for sock in (anne, projector):
+        ack = sock.emit(name, FACILITATOR_COMMANDS[name](room, idea), callback=True)
+        assert ack["ok"] is False and ack["error"] == "forbidden", (name, ack)
+        assert ack["message"] == "Cette action est réservée aux animateurs."
+    after = room.facilitator().emit("sync", {"since": 0}, callback=True)
+    assert after == before
+
+
+@pytest.mark.parametrize("name", sorted(PARTICIPANT_COMMANDS))
+def test_participant_commands_refused_for_staff(room, name):
+    payload = {"id": new_id(), "text": "x", "table_id": room.table_ids[0]}
+    for sock in (room.facilitator(), room.projector()):
+        assert sock.emit(name, payload, callback=True)["error"] == "forbidden"
+
+
+@pytest.mark.parametrize("auth", [
+    None,
+    "token",
+    {},
+    {"role": "facilitator", "workshop": "DEVUP", "key": "wrong"},
+    {"role": "facilitator", "workshop": "DEVUP"},
+    {"role": "facilitator", "workshop": "NOPE", "key": "x"},
+    {"role": "admin", "workshop": "DEVUP", "key": "x"},
+    {"role": "participant", "token": "forged.token"},
+    {"role": "participant", "token": 42},
+])
+def test_bad_credentials_are_refused(room, auth):
+    sock = socketio.test_client(room.app, flask_test_client=room.http, auth=auth)
+    assert not sock.is_connected()
+
+
+def test_projector_key_is_not_a_facilitator_key(room):
+    sock = socketio.test_client(room.app, flask_test_client=room.http, auth={
+        "role": "facilitator", "workshop": "DEVUP", "key": room.projector_key})
+    assert not sock.is_connected()
+
+
+def test_token_signed_with_another_secret_is_refused(room, make_app):
+    from itsdangerous import URLSafeSerializer
+    forged = URLSafeSerializer("another-secret", salt="facilitator.participant").dumps({"w": 1, "p": 1})
+    sock = socketio.test_client(room.app, flask_test_client=room.http,
+                                auth={"role": "participant", "token": forged})
+    assert not sock.is_connected()
+
+
+@pytest.mark.parametrize("name", sorted(set(COMMANDS)))
+def test_malformed_payloads_never_crash(room, name):
+    """Garbage in every field shape gets a clear refusal, never 'internal'."""
+    socks = [room.participant(), room.facilitator()]
+    garbage = [None, 1, "x", [], {"id": None}, {"id": "x" * 10_000}, {"table_id": -1, "open": "yes"},
+               {"since": 10**30}, {"text": {"a": 1}, "id": new_id()}, {"view": None}, {"table_id": 2**70}]
+    for sock in socks:
+        for payload in garbage:
+            ack = sock.emit(name, payload, callback=True)
+            assert isinstance(ack, dict) and "ok" in ack, (name, payload)
+            assert ack.get("error") != "internal", (name, payload, ack)
+            if not ack["ok"]:
+                assert ack["message"]

@@ -1,0 +1,107 @@
+"""A Python client that follows docs/protocol.md like the browser's live.js does.
+
+It keeps ``last``, applies events by the envelope rule, resyncs on a gap and on
+every (re)connect, and keeps a staff state with the reference reducer, so tests
+can check that a real client converges to the database's state.
+"""
+from __future__ import annotations
+
+import copy
+import threading
+
+import socketio
+
+
+def apply_staff(state: dict, envelope: dict) -> dict:
+    """How a staff screen applies an event (docs/protocol.md, "Events")."""
+    state = copy.deepcopy(state)
+    kind, data = envelope["type"], envelope["data"]
+    ideas = {i["id"]: i for i in state["ideas"]}
+    tables = {t["id"]: t for t in state["tables"]}
+    if kind in ("idea_posted", "idea_edited", "idea_restored"):
+        ideas[data["idea"]["id"]] = data["idea"]
+    elif kind == "idea_withdrawn":
+        ideas.pop(data["id"], None)
+    elif kind == "idea_hidden":
+        if state["role"] == "facilitator":
+            ideas[data["id"]] = {**ideas[data["id"]], "state": "hidden"}
+        else:
+            ideas.pop(data["id"], None)
+    elif kind == "posting_changed":
+        tables[data["table_id"]]["posting_open"] = data["open"]
+    elif kind == "participant_joined":
+        if all(p["id"] != data["participant"]["id"] for p in state["participants"]):
+            state["participants"].append(data["participant"])
+    elif kind == "participant_moved":
+        for p in state["participants"]:
+            if p["id"] == data["participant_id"]:
+                p["table_id"] = data["table_id"]
+    elif kind == "projector_view_changed":
+        state["workshop"]["projector_view"] = data["view"]
+    elif kind == "joining_changed":
+        state["workshop"]["joining_open"] = data["open"]
+    else:
+        raise AssertionError(f"unknown event {kind}")
+    state["ideas"] = sorted(ideas.values(), key=lambda i: (i["created_at"], i["id"]))
+    return state
+
+
+def comparable(state: dict) -> dict:
+    """A staff state with order and refresh-only fields removed, for equality checks."""
+    state = copy.deepcopy(state)
+    state["ideas"] = sorted(({k: v for k, v in i.items() if k != "updated_at"} for i in state["ideas"]),
+                            key=lambda i: i["id"])
+    state["participants"].sort(key=lambda p: p["id"])
+    return state
+
+
+class StaffClient:
+    """A projector or facilitator over the real Socket.IO protocol, with resync."""
+
+    def __init__(self, url: str, auth: dict):
+        self.url, self.auth = url, auth
+        self.state: dict | None = None
+        self.last = 0
+        self.syncs = 0
+        self.lock = threading.RLock()
+        self.synced = threading.Event()
+        self.sio = socketio.Client(reconnection=True, reconnection_delay=0.2, reconnection_delay_max=1)
+        self.sio.on("connect", self._on_connect)
+        self.sio.on("event", self._on_event)
+
+    def connect(self) -> "StaffClient":
+        self.sio.connect(self.url, auth=self.auth, transports=["websocket"], wait_timeout=10)
+        if not self.synced.wait(10):
+            raise TimeoutError("no sync after connect")
+        return self
+
+    def _on_connect(self):
+        self.sio.start_background_task(self.sync)
+
+    def sync(self):
+        ack = self.sio.call("sync", {"since": self.last}, timeout=10)
+        assert ack["ok"], ack
+        with self.lock:
+            if ack["mode"] == "snapshot":
+                self.state, self.last = ack["snapshot"], ack["seq"]
+            else:
+                for envelope in ack["events"]:
+                    if envelope["seq"] > self.last:
+                        self.state = apply_staff(self.state, envelope)
+                        self.last = envelope["seq"]
+                self.last = max(self.last, ack["seq"])
+            self.syncs += 1
+        self.synced.set()
+
+    def _on_event(self, envelope):
+        with self.lock:
+            if envelope["seq"] <= self.last:
+                return
+            if envelope["prev"] == self.last and self.state is not None:
+                self.state = apply_staff(self.state, envelope)
+                self.last = envelope["seq"]
+                return
+        self.sio.start_background_task(self.sync)
+
+    def close(self):
+        self.sio.disconnect()
