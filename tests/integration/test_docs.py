@@ -1,0 +1,42 @@
+"""Documentation stays in step with the code (Datasette's habit)."""
+from __future__ import annotations
+
+import re
+
+from facilitator.config import ROOT, Config
+from facilitator.errors import MESSAGES
+from facilitator.sockets import COMMANDS
+
+PROTOCOL = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
+
+
+def _published_event_types() -> set[str]:
+    sources = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "facilitator").rglob("*.py"))
+    return set(re.findall(r'events\.publish\([^,]+,\s*"([a-z_]+)"', sources))
+
+
+def test_every_command_is_documented():
+    for name in COMMANDS:
+        assert f"### `{name}`" in PROTOCOL or f"`{name}` /" in PROTOCOL or f"/ `{name}`" in PROTOCOL, name
+
+
+def test_every_event_type_is_documented():
+    types = _published_event_types()
+    assert len(types) >= 10
+    for name in types:
+        assert f"| `{name}` |" in PROTOCOL, name
+
+
+def test_every_error_code_is_documented():
+    for code in MESSAGES:
+        assert f"`{code}`" in PROTOCOL, code
+
+
+def test_every_setting_is_documented(tmp_path):
+    deployment = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    settings = [name for name in vars(Config({"SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path)})) if name.isupper()]
+    for name in settings:
+        if name in ("TESTING", "SQLALCHEMY_ENGINE_OPTIONS", "SQLALCHEMY_DATABASE_URI"):
+            continue
+        assert f"`{name}`" in deployment, name
+    assert "`DATABASE_URL`" in deployment
