@@ -1,0 +1,272 @@
+/**
+ * Connection state, commands and sync of the real-time protocol
+ * (docs/protocol.md), independent of how the socket is made so it can be
+ * tested with a fake socket.
+ *
+ * The page gives a `store` with two methods:
+ *   reset(snapshot)  replace the whole local state with a sync snapshot
+ *   apply(envelope)  apply one event {seq, prev, type, data}
+ * and subscribes to changes with live.subscribe(fn); fn(kind) is called with
+ * "status" (connection state changed), "state" (the store changed) or
+ * "synced" (a sync finished: a good moment to send queued work).
+ */
+
+export const ACK_TIMEOUT_MS = 8000;
+const RESYNC_DELAY_MAX_MS = 10000;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class LiveClient {
+  /**
+   * socket: a socket.io client Socket created with autoConnect: false.
+   * options.messages: {timeout, not_connected, internal} texts for the acks
+   *   this client makes up itself.
+   * options.onUnauthorized(data): the server refused the credentials.
+   */
+  constructor(socket, { store, messages = {}, onUnauthorized = null, win = globalThis, nav = globalThis.navigator } = {}) {
+    this.socket = socket;
+    this.store = store;
+    this.messages = messages;
+    this.onUnauthorized = onUnauthorized;
+    this.nav = nav;
+    /** Sequence number of the last event applied (0: nothing yet). */
+    this.last = 0;
+    /** "connected" | "reconnecting" | "offline" */
+    this.status = "reconnecting";
+    this.everConnected = false;
+    /** True once a sync has completed on the current connection. */
+    this.synced = false;
+    /** True once any sync has completed (the store holds real data). */
+    this.ready = false;
+    this.stopped = false;
+    this._syncing = false;
+    this._again = false;
+    this._forcedSince = null;
+    this._buffer = [];
+    this._listeners = new Set();
+
+    socket.on("connect", () => this._onConnect());
+    socket.on("disconnect", (reason) => this._onDisconnect(reason));
+    socket.on("connect_error", (err) => this._onConnectError(err));
+    socket.on("event", (envelope) => this._onEvent(envelope));
+    if (win && typeof win.addEventListener === "function") {
+      win.addEventListener("online", () => this._onOnline());
+      win.addEventListener("offline", () => this._onOffline());
+    }
+  }
+
+  /** Open the connection (unless the browser knows it is offline). */
+  start() {
+    if (this.nav && this.nav.onLine === false) this._setStatus("offline");
+    else this.socket.connect();
+    return this;
+  }
+
+  subscribe(fn) {
+    this._listeners.add(fn);
+    return () => this._listeners.delete(fn);
+  }
+
+  /**
+   * Send a command; resolves with its ack, never rejects. A missing
+   * connection or a timeout resolve as {ok: false, error: "not_connected" |
+   * "timeout"}: callers treat those two as "try again later".
+   */
+  command(name, payload) {
+    return new Promise((resolve) => {
+      if (!this.socket.connected) {
+        resolve({ ok: false, error: "not_connected", message: this.messages.not_connected || "not connected" });
+        return;
+      }
+      this.socket.timeout(ACK_TIMEOUT_MS).emit(name, payload, (err, ack) => {
+        if (err) resolve({ ok: false, error: "timeout", message: this.messages.timeout || "timeout" });
+        else if (!ack || typeof ack !== "object") {
+          resolve({ ok: false, error: "internal", message: this.messages.internal || "internal" });
+        } else resolve(ack);
+      });
+    });
+  }
+
+  /** Ask for a sync now; since=0 forces a fresh snapshot (after join_table). */
+  resync(since) {
+    if (typeof since === "number") this._forcedSince = since;
+    if (this._syncing) {
+      this._again = true;
+      return;
+    }
+    if (this.socket.connected) this._runSync();
+  }
+
+  // -- socket and window events -------------------------------------------
+
+  _onConnect() {
+    this.everConnected = true;
+    this._setStatus("connected");
+    this.resync();
+  }
+
+  _onDisconnect(reason) {
+    this._buffer = [];
+    this.synced = false;
+    if (this.stopped || this.status === "offline") return;
+    this._setStatus("reconnecting");
+    if (reason === "io server disconnect") {
+      // The server closed this socket: socket.io does not retry by itself.
+      setTimeout(() => this._reconnect(), 1000 + Math.random() * 2000);
+    }
+  }
+
+  _onConnectError(err) {
+    const data = err && err.data;
+    if ((data && data.error === "unauthorized") || (err && err.message === "unauthorized")) {
+      this.stopped = true;
+      this.socket.disconnect();
+      this._setStatus("offline");
+      if (this.onUnauthorized) this.onUnauthorized(data || { error: "unauthorized" });
+      return;
+    }
+    if (this.status !== "offline") this._setStatus("reconnecting");
+    // A refusal by the server (not a network error) is not retried by
+    // socket.io itself: retry later.
+    if (!this.socket.active) setTimeout(() => this._reconnect(), 2000 + Math.random() * 3000);
+  }
+
+  _onOnline() {
+    if (this.stopped) return;
+    this._setStatus(this.socket.connected ? "connected" : "reconnecting");
+    this.socket.connect();
+  }
+
+  _onOffline() {
+    if (this.stopped) return;
+    this._setStatus("offline");
+    this.socket.disconnect();
+  }
+
+  _reconnect() {
+    if (this.stopped || this.status === "offline" || this.socket.connected) return;
+    this.socket.connect();
+  }
+
+  _onEvent(envelope) {
+    if (!envelope || typeof envelope.seq !== "number") return;
+    if (this._syncing) {
+      this._buffer.push(envelope);
+      return;
+    }
+    if (envelope.seq <= this.last) return;
+    if (this._follows(envelope)) {
+      this._apply(envelope);
+      this._notify("state");
+      return;
+    }
+    // A delivery was missed: fetch what is missing, then replay this one.
+    this._buffer.push(envelope);
+    this.resync();
+  }
+
+  /**
+   * The envelope rule: an event applies when its `prev` is the last event
+   * applied. `prev < last` (with `seq > last`) also means nothing is missing
+   * (the last sync already covered `prev`), so it applies too.
+   */
+  _follows(envelope) {
+    return typeof envelope.prev === "number" && envelope.prev <= this.last;
+  }
+
+  // -- sync ------------------------------------------------------------------
+
+  async _runSync() {
+    this._syncing = true;
+    this.synced = false;
+    let delay = 500;
+    let done = false;
+    try {
+      while (!this.stopped) {
+        this._again = false;
+        const forced = this._forcedSince;
+        this._forcedSince = null;
+        const since = forced ?? this.last;
+        const ack = await this.command("sync", { since });
+        if (!ack.ok) {
+          if (forced !== null && this._forcedSince === null) this._forcedSince = forced;
+          if (!this.socket.connected) return; // the next connect syncs again
+          await sleep(delay);
+          delay = Math.min(delay * 2, RESYNC_DELAY_MAX_MS);
+          if (!this.socket.connected) return;
+          continue;
+        }
+        this._applySync(ack);
+        const gap = this._replayBuffer();
+        if (!gap && !this._again) {
+          done = true;
+          break;
+        }
+      }
+    } finally {
+      this._syncing = false;
+    }
+    if (done) {
+      this.synced = true;
+      this.ready = true;
+      this._notify("state");
+      this._notify("synced");
+    }
+  }
+
+  _applySync(ack) {
+    if (ack.mode === "snapshot") {
+      this.store.reset(ack.snapshot);
+    } else {
+      for (const envelope of ack.events || []) {
+        if (envelope.seq > this.last) this._apply(envelope);
+      }
+    }
+    if (typeof ack.seq === "number") this.last = ack.seq;
+  }
+
+  /** Replay buffered live events; true when a gap needs another sync. */
+  _replayBuffer() {
+    const buffered = this._buffer.sort((a, b) => a.seq - b.seq);
+    this._buffer = [];
+    for (let i = 0; i < buffered.length; i += 1) {
+      const envelope = buffered[i];
+      if (envelope.seq <= this.last) continue;
+      if (!this._follows(envelope)) {
+        this._buffer = buffered.slice(i);
+        return true;
+      }
+      this._apply(envelope);
+    }
+    return false;
+  }
+
+  _apply(envelope) {
+    try {
+      this.store.apply(envelope);
+    } catch (err) {
+      // A malformed event must not wedge the stream: start again from a snapshot.
+      console.error("could not apply event", envelope, err);
+      queueMicrotask(() => this.resync(0));
+    }
+    this.last = envelope.seq;
+  }
+
+  // -- listeners -------------------------------------------------------------
+
+  _setStatus(status) {
+    if (this.status === status) return;
+    this.status = status;
+    this._notify("status");
+  }
+
+  _notify(kind) {
+    for (const fn of this._listeners) {
+      try {
+        fn(kind);
+      } catch (err) {
+        console.error(err);
+      }
+    }
+  }
+}

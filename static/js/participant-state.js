@@ -1,0 +1,106 @@
+/**
+ * The participant's local state: a sync snapshot, then events applied one
+ * by one (docs/protocol.md, "Participant snapshot" and "Events").
+ * Pure data: no DOM, so it can be tested in Node.
+ */
+import { createArrivalOrder } from "./order.js";
+
+export function createParticipantStore() {
+  const order = createArrivalOrder();
+  const store = {
+    order,
+    loaded: false,
+    workshop: { code: "", title: "", joining_open: true },
+    me: null,
+    tables: [],
+    myIdeas: new Map(),
+    tableIdeas: new Map(),
+    limits: { idea_max_length: 280 },
+
+    reset(snapshot) {
+      store.workshop = { ...snapshot.workshop };
+      store.me = { ...snapshot.me };
+      store.tables = (snapshot.tables || []).map((table) => ({ ...table }));
+      order.reset([...(snapshot.my_ideas || []), ...(snapshot.table_ideas || [])].sort(byCreation));
+      store.myIdeas = new Map((snapshot.my_ideas || []).map((idea) => [idea.id, idea]));
+      store.tableIdeas = new Map(
+        (snapshot.table_ideas || []).filter((idea) => idea.state === "visible").map((idea) => [idea.id, idea]),
+      );
+      store.limits = { ...store.limits, ...(snapshot.limits || {}) };
+      store.loaded = true;
+    },
+
+    apply({ type, data }) {
+      const handler = handlers[type];
+      if (handler) handler(store, data);
+    },
+
+    /** The participant's current table, or null. */
+    table() {
+      if (!store.me || store.me.table_id === null || store.me.table_id === undefined) return null;
+      return store.tables.find((table) => table.id === store.me.table_id) || null;
+    },
+
+    tableById(id) {
+      return store.tables.find((table) => table.id === id) || null;
+    },
+
+    isMine(idea) {
+      return Boolean(store.me && idea.author && idea.author.id === store.me.id);
+    },
+
+    /** Record an idea the server returned in an ack (post_idea, edit_idea). */
+    acceptOwnIdea(idea) {
+      order.see(idea.id);
+      const known = store.myIdeas.get(idea.id);
+      // A hide that raced with this ack wins: only a restore shows it again.
+      const state = known && known.state === "hidden" ? "hidden" : idea.state;
+      store.myIdeas.set(idea.id, { ...idea, state });
+      if (state === "visible" && store.me && idea.table_id === store.me.table_id) store.tableIdeas.set(idea.id, idea);
+    },
+
+    forgetOwnIdea(id) {
+      store.myIdeas.delete(id);
+      store.tableIdeas.delete(id);
+    },
+  };
+  return store;
+}
+
+function byCreation(a, b) {
+  return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0;
+}
+
+function upsertIdea(store, idea) {
+  if (!idea || !idea.id) return;
+  store.order.see(idea.id);
+  if (store.isMine(idea)) store.myIdeas.set(idea.id, idea);
+  const onMyTable = store.me && idea.table_id === store.me.table_id;
+  if (onMyTable && idea.state === "visible") store.tableIdeas.set(idea.id, idea);
+  else store.tableIdeas.delete(idea.id);
+}
+
+const handlers = {
+  idea_posted: (store, data) => upsertIdea(store, data.idea),
+  idea_edited: (store, data) => upsertIdea(store, data.idea),
+  idea_restored: (store, data) => upsertIdea(store, data.idea),
+  idea_withdrawn: (store, data) => {
+    store.myIdeas.delete(data.id);
+    store.tableIdeas.delete(data.id);
+  },
+  idea_hidden: (store, data) => {
+    store.tableIdeas.delete(data.id);
+    const mine = store.myIdeas.get(data.id);
+    if (mine) store.myIdeas.set(data.id, { ...mine, state: "hidden" });
+  },
+  posting_changed: (store, data) => {
+    const table = store.tableById(data.table_id);
+    if (table) table.posting_open = Boolean(data.open);
+  },
+  joining_changed: (store, data) => {
+    store.workshop.joining_open = Boolean(data.open);
+  },
+  participant_moved: (store, data) => {
+    if (store.me && data.participant_id === store.me.id) store.me.table_id = data.table_id;
+  },
+};

@@ -1,0 +1,19 @@
+"""The browser client's pure logic (sync rule, state stores, offline queue), run with Node."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+
+from facilitator.config import ROOT
+from tests.conftest import need
+
+
+def test_client_logic_with_node():
+    node = shutil.which("node")
+    if node is None:
+        need("browser", "Node.js is not installed: the client's JS unit tests need it")
+    result = subprocess.run([node, str(ROOT / "tests" / "js" / "client.test.mjs")],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for part in ("staff live ok", "participant store ok", "pending ok"):
+        assert part in result.stdout
