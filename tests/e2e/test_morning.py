@@ -1,0 +1,139 @@
+"""A participant's phone and the room's projector, in real Chromium, against the real server."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PROJECTOR, join, post
+
+
+def test_join_by_table_link_post_and_projector_shows_it(live, open_page):
+    info = live.info()
+    projector = open_page(info["projector_url"], PROJECTOR)
+    expect(projector.locator("#conn-status")).to_have_attribute("data-state", "connected")
+    # The join panel shows the QR code, the short code and the address.
+    expect(projector.locator("body")).to_contain_text("DEVUP")
+    expect(projector.locator("img[src$='.svg']").first).to_be_visible()
+
+    anne = open_page(info["tables"][0]["join_url"])
+    join(anne, "Anne")
+    expect(anne.locator("#table-theme")).to_contain_text("politique d'adhésion")
+    text = "Proposer une adhésion découverte gratuite la première année"
+    post(anne, text)
+    expect(anne.locator("#my-ideas .idea").filter(has_text=text)).to_be_visible()
+    expect(anne.locator("#my-ideas .idea.pending")).to_have_count(0)
+
+    board = projector.locator(f".board[data-table-id='{info['tables'][0]['id']}']")
+    expect(board.locator(".idea").filter(has_text=text)).to_be_visible()
+
+    # A participant of another table does not see it on their phone.
+    bob = open_page(info["tables"][1]["join_url"])
+    join(bob, "Bob", "Aérocentre")
+    expect(bob.locator("#table-theme")).to_contain_text("business marché")
+    post(bob, "Organiser des rendez-vous d'affaires avec les donneurs d'ordre")
+    expect(bob.locator("#my-ideas .idea")).to_have_count(1)
+    expect(bob.locator("#table-ideas")).not_to_contain_text(text)
+    expect(anne.locator("#table-ideas")).not_to_contain_text("rendez-vous d'affaires")
+    # ... and a colleague at Anne's table does.
+    chloe = open_page(info["tables"][0]["join_url"])
+    join(chloe, "Chloé", "Polepharma")
+    expect(chloe.locator("#table-ideas .idea").filter(has_text=text)).to_be_visible()
+    for page in (projector, anne, bob, chloe):
+        assert page.errors == [], page.errors
+
+
+def test_idea_typed_offline_is_delivered_once(live, open_page):
+    info = live.info()
+    projector = open_page(info["projector_url"], PROJECTOR)
+    anne = open_page(info["tables"][2]["join_url"])
+    join(anne, "Anne")
+
+    anne.context.set_offline(True)
+    expect(anne.locator("#conn-status")).to_have_attribute("data-state", "offline")
+    text = "Un diagnostic de croissance offert à chaque PME adhérente"
+    post(anne, text)
+    pending = anne.locator("#my-ideas .idea.pending")
+    expect(pending).to_have_count(1)
+    expect(pending).to_contain_text(text)
+    # Kept on the phone (survives the page being closed) until the server acknowledges it.
+    stored = anne.evaluate("JSON.stringify(localStorage.getItem('facilitator:pending:DEVUP'))")
+    assert text in stored
+
+    anne.context.set_offline(False)
+    expect(anne.locator("#conn-status")).to_have_attribute("data-state", "connected", timeout=15000)
+    expect(anne.locator("#my-ideas .idea.pending")).to_have_count(0, timeout=15000)
+    expect(anne.locator("#my-ideas .idea").filter(has_text=text)).to_have_count(1)
+    board = projector.locator(f".board[data-table-id='{info['tables'][2]['id']}']")
+    expect(board.locator(".idea").filter(has_text=text)).to_have_count(1)
+    # Reconnect once more: the idea is not sent twice.
+    anne.reload()
+    expect(anne.locator("#conn-status")).to_have_attribute("data-state", "connected")
+    expect(anne.locator("#my-ideas .idea")).to_have_count(1)
+    projector.reload()
+    expect(projector.locator(".idea").filter(has_text=text)).to_have_count(1)
+
+
+def test_script_payload_is_shown_as_text(live, open_page):
+    info = live.info()
+    projector = open_page(info["projector_url"], PROJECTOR)
+    console = open_page(info["facilitator_url"], PROJECTOR)
+    anne = open_page(info["tables"][0]["join_url"])
+    payload = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"><b>gras</b>'
+    join(anne, "<i>Anne</i>", other_organisation="<b>Org</b>")
+    post(anne, payload)
+    for page in (anne, projector, console):
+        idea = page.locator(".idea").filter(has_text="<script>window.__xss=1</script>").first
+        expect(idea).to_be_visible()
+        expect(idea.locator("img, script, b")).to_have_count(0)
+        assert page.evaluate("window.__xss") is None
+    expect(projector.locator(".idea").first).to_contain_text("<i>Anne</i>")
+    expect(projector.locator(".idea").first).to_contain_text("<b>Org</b>")
+
+
+def test_identity_survives_reload(live, open_page):
+    info = live.info()
+    anne = open_page(info["join_url"])
+    join(anne, "Anne", table_number=2)
+    post(anne, "Mutualiser un stand sur les salons internationaux")
+    expect(anne.locator("#my-ideas .idea:not(.pending)")).to_have_count(1)
+    anne.reload()
+    expect(anne.locator("#conn-status")).to_have_attribute("data-state", "connected")
+    expect(anne.locator("#my-ideas .idea")).to_have_count(1)
+    expect(anne.locator("#table-theme")).to_contain_text("business marché")
+    facilitator = live.info()
+    assert facilitator["code"] == "DEVUP"
+    # Going back to the join page offers to resume rather than creating a new person.
+    anne.goto(info["join_url"])
+    expect(anne.locator("body")).to_contain_text(re.compile("Anne|Reprendre", re.I))
+
+
+def test_facilitator_hides_idea_and_closes_posting(live, open_page):
+    info = live.info()
+    projector = open_page(info["projector_url"], PROJECTOR)
+    console = open_page(info["facilitator_url"], PROJECTOR)
+    anne = open_page(info["tables"][0]["join_url"])
+    join(anne, "Anne")
+    post(anne, "Idée à masquer")
+    table = info["tables"][0]["id"]
+    expect(projector.locator(".idea").filter(has_text="Idée à masquer")).to_be_visible()
+
+    console_idea = console.locator(f".board[data-table-id='{table}'] .idea").filter(has_text="Idée à masquer")
+    console_idea.locator(".hide-idea").click()
+    expect(projector.locator(".idea").filter(has_text="Idée à masquer")).to_have_count(0)
+    expect(console_idea).to_have_attribute("data-state", "hidden")
+    expect(anne.locator("#my-ideas .idea")).to_have_attribute("data-state", "hidden")
+
+    console_idea.locator(".restore-idea").click()
+    expect(projector.locator(".idea").filter(has_text="Idée à masquer")).to_be_visible()
+
+    console.locator(f".posting-toggle[data-table-id='{table}']").click()
+    expect(anne.locator("#posting-closed")).to_be_visible()
+    expect(anne.locator("#post-button")).to_be_disabled()
+
+
+def test_staff_pages_need_their_key(live, open_page):
+    page = open_page(f"{live.url}/w/DEVUP/console?key=wrong")
+    expect(page.locator("body")).to_contain_text(re.compile("clé|lien", re.I))
+    page = open_page(f"{live.url}/w/DEVUP/projector")
+    expect(page.locator("#conn-status")).to_have_count(0)
