@@ -1,8 +1,4 @@
-"""facilitator: run a live workshop morning (join by QR code, post ideas, live boards).
-
-``create_app`` is the application factory; ``python -m facilitator serve``
-(see __main__.py) is the entry point that picks the async server.
-"""
+"""The application factory: settings, database, Socket.IO, blueprints, security headers."""
 from __future__ import annotations
 
 from flask import Flask, jsonify, request
