@@ -102,7 +102,8 @@ def _print_addresses(workshops: list[dict]) -> None:
     print("facilitator is running. Phones must be on the same network as this machine.")
     for w in workshops:
         print(f"\n{w['title']}  [code {w['code']}]")
-        print(f"  Participants join : {w['join_url']}   (or type the code {w['code']})")
+        home = w["join_url"].rsplit("/j/", 1)[0] + "/"
+        print(f"  Participants join : {w['join_url']}   (or open {home} and type {w['code']})")
         print(f"  Projector         : {w['projector_url']}")
         print(f"  Facilitator       : {w['facilitator_url']}")
         print("                      (this address is the facilitator's key: keep it private)")
