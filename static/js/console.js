@@ -3,20 +3,17 @@
  * projector shows, hide and restore ideas. Every change comes back as an
  * event; a refused command shows its message in the alert area.
  */
-import { readConfig, h, makeT, makeScheduler, reconcile, show, formatTime, makeMessageArea } from "./dom.js";
-import { connectLive, bindConnStatus } from "./live.js";
-import { createStaffStore } from "./staff-state.js";
+import { readConfig, h, makeT, reconcile, show, formatTime, makeMessageArea } from "./dom.js";
+import { startStaffPage } from "./staff-page.js";
 
 const config = readConfig();
 const t = makeT(config.strings || {}, config.lang);
 const $ = (id) => document.getElementById(id);
 
-const store = createStaffStore("facilitator");
 const message = makeMessageArea();
 const busy = new Set(); // keys of commands in flight: "joining", "view", "posting:<id>", "idea:<id>"
 const els = {
   loading: $("loading"),
-  fatal: $("fatal"),
   boards: $("boards"),
   joining: $("joining-toggle"),
   joiningState: $("joining-state"),
@@ -25,20 +22,7 @@ const els = {
   ideas: $("count-ideas"),
 };
 
-const live = connectLive({
-  auth: { role: "facilitator", workshop: config.code, key: config.key, lang: config.lang },
-  store,
-  t,
-  onUnauthorized: (data) => {
-    els.fatal.textContent = (data && data.message) || t("errors.unauthorized_staff");
-    show(els.fatal, true);
-  },
-});
-bindConnStatus($("conn-status"), live, t);
-const schedule = makeScheduler(render);
-live.subscribe((kind) => {
-  if (kind === "state" || kind === "status") schedule();
-});
+const { store, live } = startStaffPage({ role: "facilitator", config, t, render });
 
 /** Send a command once at a time per key; show the message of a refusal. */
 async function run(key, name, payload) {

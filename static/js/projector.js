@@ -3,18 +3,15 @@
  * width), filling live, with the join panel (QR code, code, address) while
  * joining is open. Read-only: the projector key can only connect and sync.
  */
-import { readConfig, h, makeT, makeScheduler, reconcile, show } from "./dom.js";
-import { connectLive, bindConnStatus } from "./live.js";
-import { createStaffStore } from "./staff-state.js";
+import { readConfig, h, makeT, reconcile, show } from "./dom.js";
+import { startStaffPage } from "./staff-page.js";
 
 const config = readConfig();
 const t = makeT(config.strings || {}, config.lang);
 const $ = (id) => document.getElementById(id);
 
-const store = createStaffStore("projector");
 const els = {
   loading: $("loading"),
-  fatal: $("fatal"),
   boards: $("boards"),
   participants: $("count-participants"),
   ideas: $("count-ideas"),
@@ -26,20 +23,7 @@ const els = {
   joinTable: $("join-table"),
 };
 
-const live = connectLive({
-  auth: { role: "projector", workshop: config.code, key: config.key, lang: config.lang },
-  store,
-  t,
-  onUnauthorized: (data) => {
-    els.fatal.textContent = (data && data.message) || t("errors.unauthorized_staff");
-    show(els.fatal, true);
-  },
-});
-bindConnStatus($("conn-status"), live, t);
-const schedule = makeScheduler(render);
-live.subscribe((kind) => {
-  if (kind === "state" || kind === "status") schedule();
-});
+const { store, live, schedule } = startStaffPage({ role: "projector", config, t, render });
 hideIdleCursor();
 window.addEventListener("resize", schedule);
 render();
