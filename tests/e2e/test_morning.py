@@ -137,3 +137,31 @@ def test_staff_pages_need_their_key(live, open_page):
     expect(page.locator("body")).to_contain_text(re.compile("clé|lien", re.I))
     page = open_page(f"{live.url}/w/DEVUP/projector")
     expect(page.locator("#conn-status")).to_have_count(0)
+
+
+def test_projector_recovers_after_a_network_drop(live, open_page):
+    info = live.info()
+    projector = open_page(info["projector_url"], PROJECTOR)
+    expect(projector.locator("#conn-status")).to_have_attribute("data-state", "connected")
+    anne = open_page(info["tables"][1]["join_url"])
+    join(anne, "Anne")
+    projector.context.set_offline(True)
+    expect(projector.locator("#conn-status")).not_to_have_attribute("data-state", "connected")
+    text = "Idée postée pendant la coupure du projecteur"
+    post(anne, text)
+    expect(anne.locator("#my-ideas .idea:not(.pending)").filter(has_text=text)).to_be_visible()
+    projector.context.set_offline(False)
+    expect(projector.locator("#conn-status")).to_have_attribute("data-state", "connected", timeout=15000)
+    expect(projector.locator(".idea").filter(has_text=text)).to_have_count(1, timeout=15000)
+    expect(projector.locator("#count-ideas")).to_contain_text("1")
+
+
+def test_english_interface(live, open_page):
+    info = live.info()
+    page = open_page(info["tables"][0]["join_url"] + "?lang=en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("#join-button")).to_contain_text("Join")
+    page.fill("#first-name", "")
+    page.select_option("#organisation", "Area")
+    page.click("#join-button")
+    expect(page.locator("#join-error")).to_contain_text("first name")
