@@ -165,3 +165,27 @@ def test_english_interface(live, open_page):
     page.select_option("#organisation", "Area")
     page.click("#join-button")
     expect(page.locator("#join-error")).to_contain_text("first name")
+
+
+def test_participant_edits_and_withdraws_an_idea(live, open_page):
+    info = live.info()
+    projector = open_page(info["projector_url"], PROJECTOR)
+    anne = open_page(info["tables"][0]["join_url"])
+    join(anne, "Anne")
+    post(anne, "Adhésion à deux nivaux")
+    idea = anne.locator("#my-ideas .idea:not(.pending)").first
+    expect(idea).to_contain_text("nivaux")
+    idea.locator(".edit-idea").click()
+    idea.locator(".edit-text").fill("Adhésion à deux niveaux")
+    idea.locator(".save-edit").click()
+    expect(projector.locator(".idea").filter(has_text="Adhésion à deux niveaux")).to_be_visible()
+    expect(projector.locator(".idea").filter(has_text="nivaux")).to_have_count(0)
+
+    idea.locator(".withdraw-idea").click()
+    idea.locator(".confirm-withdraw").click()
+    expect(anne.locator("#my-ideas .idea")).to_have_count(0)
+    expect(projector.locator(".idea")).to_have_count(0)
+
+    # The counter follows the text and the limit is enforced by the field.
+    anne.fill("#idea-text", "x" * 300)
+    expect(anne.locator("#idea-counter")).to_contain_text("280 / 280")
