@@ -189,3 +189,25 @@ def test_participant_edits_and_withdraws_an_idea(live, open_page):
     # The counter follows the text and the limit is enforced by the field.
     anne.fill("#idea-text", "x" * 300)
     expect(anne.locator("#idea-counter")).to_contain_text("280 / 280")
+
+
+def test_screens_recover_after_the_server_is_killed(live, open_page):
+    info = live.info()
+    projector = open_page(info["projector_url"], PROJECTOR)
+    anne = open_page(info["tables"][0]["join_url"])
+    join(anne, "Anne")
+    post(anne, "Avant la panne")
+    expect(projector.locator(".idea").filter(has_text="Avant la panne")).to_be_visible()
+
+    live.kill()
+    expect(projector.locator("#conn-status")).to_have_attribute("data-state", "reconnecting", timeout=30000)
+    expect(anne.locator("#conn-status")).to_have_attribute("data-state", "reconnecting", timeout=30000)
+    post(anne, "Pendant la panne")  # kept as pending on the phone
+    expect(anne.locator("#my-ideas .idea.pending")).to_have_count(1)
+
+    live.start()
+    expect(anne.locator("#conn-status")).to_have_attribute("data-state", "connected", timeout=30000)
+    expect(anne.locator("#my-ideas .idea.pending")).to_have_count(0, timeout=15000)
+    for text in ("Avant la panne", "Pendant la panne"):
+        expect(projector.locator(".idea").filter(has_text=text)).to_have_count(1, timeout=15000)
+    expect(projector.locator("#conn-status")).to_have_attribute("data-state", "connected")
