@@ -74,6 +74,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Le nom de l'organisation est trop long ({limit} caractères au maximum).",
         "en": "The organisation name is too long ({limit} characters at most).",
     },
+    "other_table": {
+        "fr": "L'idée et le groupe ne sont pas sur la même table.",
+        "en": "The idea and the group are not on the same table.",
+    },
+    "empty_label": {
+        "fr": "Donnez un nom au groupe.",
+        "en": "Give the group a name.",
+    },
+    "label_too_long": {
+        "fr": "Le nom du groupe est trop long ({limit} caractères au maximum).",
+        "en": "The group name is too long ({limit} characters at most).",
+    },
     "internal": {
         "fr": "Erreur inattendue du serveur : rien n'a été modifié. Réessayez.",
         "en": "Unexpected server error: nothing was changed. Please try again.",
@@ -84,6 +96,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 WORDS: dict[str, dict[str, str]] = {
     "idea": {"fr": "idée", "en": "idea"},
     "table": {"fr": "table ronde", "en": "round table"},
+    "group": {"fr": "groupe", "en": "group"},
     "workshop": {"fr": "atelier", "en": "workshop"},
     "not_an_object": {"fr": "un objet JSON est attendu", "en": "a JSON object is expected"},
 }

@@ -105,8 +105,33 @@ class Idea(db.Model):
     state: Mapped[str] = mapped_column(String(16), default=VISIBLE)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Grouping: None is "À classer". placement is "facilitator" (a person's
+    # decision, never overridden by automation), "auto" (the engine's) or None.
+    group_id: Mapped[Optional[str]] = mapped_column(ForeignKey("idea_group.id"), index=True)
+    placement: Mapped[Optional[str]] = mapped_column(String(12))
+    confidence: Mapped[Optional[float]]
+    suggestions: Mapped[list[str]] = mapped_column(JSON, default=list)
 
     author: Mapped[Participant] = relationship(lazy="joined")
+
+
+class Group(db.Model):
+    """A labelled set of ideas on one board. The id is a UUID (client-made or derived)."""
+
+    __tablename__ = "idea_group"
+
+    TOPIC, FACILITATOR, AUTO = "topic", "facilitator", "auto"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("round_table.id"), index=True)
+    label: Mapped[str] = mapped_column(String(80))
+    # Who wrote the label: the organiser's sub-topic, a facilitator, or the engine.
+    label_source: Mapped[str] = mapped_column(String(12))
+    position: Mapped[int] = mapped_column(default=0)
+    # Removed or merged groups stay, inactive, so history and exports keep them.
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Event(db.Model):

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Idea, Participant, RoundTable, Workshop, iso
+from .models import Group, Idea, Participant, RoundTable, Workshop, iso
 from .urls import join_url, qr_path
 
 
@@ -24,7 +24,25 @@ def idea_dict(idea: Idea) -> dict:
         "author": author_dict(idea.author),
         "created_at": iso(idea.created_at),
         "updated_at": iso(idea.updated_at),
+        "group_id": idea.group_id,
+        "placement": idea.placement,
+        "confidence": idea.confidence,
+        "suggestions": list(idea.suggestions or []),
     }
+
+
+def group_dict(group: Group) -> dict:
+    """A group (cluster) of a board as staff screens see it."""
+    return {"id": group.id, "table_id": group.table_id, "label": group.label,
+            "label_source": group.label_source, "position": group.position}
+
+
+def active_groups(workshop_id: int, table_id: int | None = None) -> list[Group]:
+    """The active groups of a workshop (or of one table), by table then position."""
+    query = select(Group).where(Group.workshop_id == workshop_id, Group.active.is_(True))
+    if table_id is not None:
+        query = query.where(Group.table_id == table_id)
+    return list(db.session.execute(query.order_by(Group.table_id, Group.position, Group.created_at)).scalars())
 
 
 def author_dict(participant: Participant) -> dict:
@@ -106,6 +124,7 @@ def staff_snapshot(workshop: Workshop, role: str) -> dict:
         },
         "tables": [table_staff(t, workshop.code) for t in workshop.tables],
         "participants": [participant_dict(p) for p in participants],
+        "groups": [group_dict(g) for g in active_groups(workshop.id)],
         "ideas": [idea_dict(i) for i in ideas],
         "limits": limits(),
     }

@@ -13,14 +13,18 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import uuid
 from pathlib import Path
-from typing import Literal, Optional
+from typing import Annotated, Literal, Optional
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .extensions import db
-from .models import RoundTable, Workshop
+from .models import Group, RoundTable, Workshop
+
+
+TOPIC_NAMESPACE = uuid.UUID("6f1c6a52-3c4e-4b8e-9d7e-0b9f5a3c2d10")
 
 
 class DefinitionError(Exception):
@@ -45,7 +49,7 @@ class TableDef(_Strict):
     theme: str = Field(min_length=1, max_length=300)
     question: str = Field("", max_length=1000)
     facilitator: Facilitator = Facilitator()
-    subtopics: list[str] = []
+    subtopics: list[Annotated[str, Field(min_length=1, max_length=80)]] = []
 
 
 class PhaseDef(_Strict):
@@ -185,4 +189,23 @@ def upsert_workshop(path: Path, definition: WorkshopDef) -> Workshop:
         table.facilitator_org = table_def.facilitator.organisation
         table.subtopics = list(table_def.subtopics)
     db.session.flush()
+    for table in workshop.tables:
+        _topic_groups(workshop, table)
     return workshop
+
+
+def _topic_groups(workshop: Workshop, table: RoundTable) -> None:
+    """The organiser's sub-topics become the table's first groups (once each).
+
+    Their ids derive from workshop, table and label, so reloading a definition
+    never duplicates them; a sub-topic removed from the file keeps its group
+    (it may hold ideas).
+    """
+    existing = {g.id for g in db.session.execute(
+        db.select(Group).where(Group.table_id == table.id)).scalars()}
+    for position, label in enumerate(table.subtopics):
+        ident = str(uuid.uuid5(TOPIC_NAMESPACE, f"{workshop.code}/{table.number}/{label}"))
+        if ident not in existing:
+            db.session.add(Group(id=ident, workshop_id=workshop.id, table_id=table.id, label=label[:80],
+                                 label_source=Group.TOPIC, position=position))
+    db.session.flush()

@@ -40,6 +40,24 @@ def apply_staff(state: dict, envelope: dict) -> dict:
         state["workshop"]["projector_view"] = data["view"]
     elif kind == "joining_changed":
         state["workshop"]["joining_open"] = data["open"]
+    elif kind in ("group_created", "group_renamed", "group_split"):
+        groups = {g["id"]: g for g in state["groups"]}
+        groups[data["group"]["id"]] = data["group"]
+        state["groups"] = list(groups.values())
+        for ident in data.get("idea_ids", []):
+            ideas[ident] = {**ideas[ident], "group_id": data["group"]["id"], "placement": "facilitator",
+                            "confidence": None, "suggestions": []}
+    elif kind == "idea_moved":
+        if data["id"] in ideas:
+            ideas[data["id"]] = {**ideas[data["id"]], **{k: data[k] for k in
+                                                        ("group_id", "placement", "confidence", "suggestions")}}
+    elif kind in ("groups_merged", "group_removed"):
+        target = data["into"]["id"] if kind == "groups_merged" else None
+        state["groups"] = [g for g in state["groups"] if g["id"] != data["id"]]
+        for ident in data["idea_ids"]:
+            if ident in ideas:
+                ideas[ident] = {**ideas[ident], "group_id": target, "placement": "facilitator",
+                                "confidence": None, "suggestions": []}
     else:
         raise AssertionError(f"unknown event {kind}")
     state["ideas"] = sorted(ideas.values(), key=lambda i: (i["created_at"], i["id"]))
@@ -52,6 +70,7 @@ def comparable(state: dict) -> dict:
     state["ideas"] = sorted(({k: v for k, v in i.items() if k != "updated_at"} for i in state["ideas"]),
                             key=lambda i: i["id"])
     state["participants"].sort(key=lambda p: p["id"])
+    state["groups"] = sorted(state.get("groups", []), key=lambda g: (g["table_id"], g["position"], g["id"]))
     return state
 
 

@@ -8,11 +8,18 @@ from facilitator.sockets import COMMANDS
 from tests.conftest import new_id
 
 FACILITATOR_COMMANDS = {
-    "set_posting": lambda room, idea: {"table_id": room.table_ids[0], "open": False},
-    "hide_idea": lambda room, idea: {"id": idea},
-    "restore_idea": lambda room, idea: {"id": idea},
-    "set_projector_view": lambda room, idea: {"view": room.table_ids[0]},
-    "set_joining": lambda room, idea: {"open": False},
+    "set_posting": lambda room, idea, groups: {"table_id": room.table_ids[0], "open": False},
+    "hide_idea": lambda room, idea, groups: {"id": idea},
+    "restore_idea": lambda room, idea, groups: {"id": idea},
+    "set_projector_view": lambda room, idea, groups: {"view": room.table_ids[0]},
+    "set_joining": lambda room, idea, groups: {"open": False},
+    "create_group": lambda room, idea, groups: {"id": new_id(), "table_id": room.table_ids[0], "label": "G"},
+    "rename_group": lambda room, idea, groups: {"id": groups[0], "label": "Nouveau nom"},
+    "move_idea": lambda room, idea, groups: {"id": idea, "group_id": groups[0]},
+    "merge_groups": lambda room, idea, groups: {"id": groups[0], "into": groups[1]},
+    "split_group": lambda room, idea, groups: {"id": groups[0], "new_id": new_id(), "label": "S",
+                                               "idea_ids": [idea]},
+    "remove_group": lambda room, idea, groups: {"id": groups[0]},
 }
 PARTICIPANT_COMMANDS = {"post_idea", "edit_idea", "withdraw_idea", "join_table"}
 
@@ -28,8 +35,11 @@ def test_facilitator_commands_refused_for_participant_and_projector(room, name):
     anne.emit("post_idea", {"id": idea, "text": "cible"}, callback=True)
     projector = room.projector()
     before = room.facilitator().emit("sync", {"since": 0}, callback=True)
+    groups = [g["id"] for g in before["snapshot"]["groups"] if g["table_id"] == room.table_ids[0]]
+    room.facilitator().emit("move_idea", {"id": idea, "group_id": groups[0]}, callback=True)
+    before = room.facilitator().emit("sync", {"since": 0}, callback=True)
     for sock in (anne, projector):
-        ack = sock.emit(name, FACILITATOR_COMMANDS[name](room, idea), callback=True)
+        ack = sock.emit(name, FACILITATOR_COMMANDS[name](room, idea, groups), callback=True)
         assert ack["ok"] is False and ack["error"] == "forbidden", (name, ack)
         assert ack["message"] == "Cette action est réservée aux animateurs."
     after = room.facilitator().emit("sync", {"since": 0}, callback=True)

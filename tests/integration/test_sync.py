@@ -25,12 +25,22 @@ def test_replayed_events_equal_a_fresh_snapshot(room):
     facilitator.emit("set_projector_view", {"view": room.table_ids[0]}, callback=True)
     facilitator.emit("set_joining", {"open": False}, callback=True)
     bob.emit("join_table", {"table_id": room.table_ids[2]}, callback=True)
+    topics = [g["id"] for g in facilitator.snapshot["groups"] if g["table_id"] == room.table_ids[0]]
+    mine, split = new_id(), new_id()
+    facilitator.emit("create_group", {"id": mine, "table_id": room.table_ids[0], "label": "Mes idées"}, callback=True)
+    facilitator.emit("move_idea", {"id": a1, "group_id": topics[0]}, callback=True)
+    facilitator.emit("rename_group", {"id": topics[0], "label": "Tarifs"}, callback=True)
+    facilitator.emit("split_group", {"id": topics[0], "new_id": split, "label": "Part", "idea_ids": [a1]},
+                     callback=True)
+    facilitator.emit("merge_groups", {"id": split, "into": mine}, callback=True)
+    facilitator.emit("move_idea", {"id": a1, "group_id": None}, callback=True)
+    facilitator.emit("remove_group", {"id": topics[1]}, callback=True)
 
     for sock, role in ((facilitator, "facilitator"), (projector, "projector")):
         snapshot, since = old[role]
         replay = sock.emit("sync", {"since": since}, callback=True)
         assert replay["mode"] == "events"
-        assert len(replay["events"]) == 13
+        assert len(replay["events"]) == 20
         state = snapshot
         for envelope in replay["events"]:
             state = apply_staff(state, envelope)

@@ -1,0 +1,171 @@
+"""Grouping a board by hand: create, rename, merge, split and remove groups, move ideas.
+
+Every decision taken here is the facilitator's: moved ideas become
+``placement="facilitator"`` and named groups ``label_source="facilitator"``,
+which automatic regrouping never overrides.
+"""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from .. import events
+from ..errors import CommandError
+from ..extensions import db
+from ..models import Group, Idea, utcnow
+from ..state import group_dict, idea_dict
+from .base import FACILITATOR, Actor, field, idea_id, idea_in, require_role, table_in
+
+LABEL_MAX = 80
+
+
+def _label(payload: dict) -> str:
+    label = " ".join(field(payload, "label", str).split())
+    if not label:
+        raise CommandError("empty_label")
+    if len(label) > LABEL_MAX:
+        raise CommandError("label_too_long", limit=LABEL_MAX)
+    return label
+
+
+def _group(actor: Actor, ident: str) -> Group:
+    group = db.session.get(Group, ident)
+    if group is None or group.workshop_id != actor.workshop_id or not group.active:
+        raise CommandError("not_found", status=404, what="group")
+    return group
+
+
+def _group_id(payload: dict, name: str = "id") -> str:
+    return idea_id({"id": field(payload, name, str)})
+
+
+def _next_position(table_id: int) -> int:
+    top = db.session.execute(select(func.max(Group.position)).where(Group.table_id == table_id)).scalar()
+    return 0 if top is None else top + 1
+
+
+def _place(idea: Idea, group: Group | None) -> None:
+    """The facilitator's placement of an idea (an example for the engine)."""
+    idea.group_id = group.id if group else None
+    idea.placement = "facilitator"
+    idea.confidence = None
+    idea.suggestions = []
+    idea.updated_at = utcnow()
+
+
+def _ideas_of(group: Group) -> list[Idea]:
+    return list(db.session.execute(
+        select(Idea).where(Idea.group_id == group.id, Idea.state != Idea.WITHDRAWN)
+        .order_by(Idea.created_at, Idea.id)).scalars())
+
+
+def _new_group(actor: Actor, ident: str, table_id: int, label: str) -> Group:
+    group = Group(id=ident, workshop_id=actor.workshop_id, table_id=table_id, label=label,
+                  label_source=Group.FACILITATOR, position=_next_position(table_id), created_at=utcnow())
+    db.session.add(group)
+    return group
+
+
+def do_create_group(actor: Actor, payload: dict) -> dict:
+    """A new, empty, facilitator-named group on a table; idempotent by client id."""
+    require_role(actor, FACILITATOR)
+    ident = _group_id(payload)
+    table = table_in(actor.workshop_id, field(payload, "table_id", int))
+    label = _label(payload)
+    existing = db.session.get(Group, ident)
+    if existing is not None:
+        if existing.workshop_id != actor.workshop_id or existing.table_id != table.id:
+            raise CommandError("id_conflict", status=409)
+        return {"group": group_dict(existing)}
+    group = _new_group(actor, ident, table.id, label)
+    events.publish(actor.workshop_id, "group_created", {"group": group_dict(group)})
+    return {"group": group_dict(group)}
+
+
+def do_rename_group(actor: Actor, payload: dict) -> dict:
+    """Give a group the facilitator's name (automation never renames it again)."""
+    require_role(actor, FACILITATOR)
+    group = _group(actor, _group_id(payload))
+    label = _label(payload)
+    if label != group.label or group.label_source != Group.FACILITATOR:
+        group.label = label
+        group.label_source = Group.FACILITATOR
+        events.publish(actor.workshop_id, "group_renamed", {"group": group_dict(group)})
+    return {"group": group_dict(group)}
+
+
+def do_move_idea(actor: Actor, payload: dict) -> dict:
+    """Put an idea in a group of its table, or back in "À classer" (group_id null)."""
+    require_role(actor, FACILITATOR)
+    idea = idea_in(actor, idea_id(payload))
+    if "group_id" not in payload:
+        raise CommandError("invalid_payload", detail="'group_id' missing")
+    group = None
+    if payload["group_id"] is not None:
+        group = _group(actor, _group_id(payload, "group_id"))
+        if group.table_id != idea.table_id:
+            raise CommandError("other_table", status=409)
+    if idea.group_id != (group.id if group else None) or idea.placement != "facilitator":
+        _place(idea, group)
+        events.publish(actor.workshop_id, "idea_moved", _moved(idea))
+    return {"idea": idea_dict(idea)}
+
+
+def _moved(idea: Idea) -> dict:
+    return {"id": idea.id, "table_id": idea.table_id, "group_id": idea.group_id,
+            "placement": idea.placement, "confidence": idea.confidence,
+            "suggestions": list(idea.suggestions or [])}
+
+
+def do_merge_groups(actor: Actor, payload: dict) -> dict:
+    """Move every idea of a group into another group of the same table; the first goes inactive."""
+    require_role(actor, FACILITATOR)
+    group = _group(actor, _group_id(payload))
+    into = _group(actor, _group_id(payload, "into"))
+    if group.id == into.id:
+        raise CommandError("invalid_payload", detail="'into' must be another group")
+    if group.table_id != into.table_id:
+        raise CommandError("other_table", status=409)
+    moved = _ideas_of(group)
+    for idea in moved:
+        _place(idea, into)
+    group.active = False
+    events.publish(actor.workshop_id, "groups_merged",
+                   {"id": group.id, "into": group_dict(into), "table_id": into.table_id,
+                    "idea_ids": [i.id for i in moved]})
+    return {"group": group_dict(into)}
+
+
+def do_split_group(actor: Actor, payload: dict) -> dict:
+    """Take some ideas out of a group into a new group on the same table."""
+    require_role(actor, FACILITATOR)
+    group = _group(actor, _group_id(payload))
+    new_id = _group_id(payload, "new_id")
+    label = _label(payload)
+    wanted = field(payload, "idea_ids", list)
+    if not wanted or len(wanted) > 1000:
+        raise CommandError("invalid_payload", detail="'idea_ids' must list 1 to 1000 ideas")
+    ids = {idea_id({"id": ident}) if isinstance(ident, str) else None for ident in wanted}
+    members = {i.id: i for i in _ideas_of(group)}
+    if None in ids or not ids <= set(members):
+        raise CommandError("not_found", status=404, what="idea")
+    if db.session.get(Group, new_id) is not None:
+        raise CommandError("id_conflict", status=409)
+    new = _new_group(actor, new_id, group.table_id, label)
+    for ident in sorted(ids):
+        _place(members[ident], new)
+    events.publish(actor.workshop_id, "group_split",
+                   {"group": group_dict(new), "from": group.id, "idea_ids": sorted(ids)})
+    return {"group": group_dict(new)}
+
+
+def do_remove_group(actor: Actor, payload: dict) -> dict:
+    """Send a group's ideas back to "À classer" and make the group inactive."""
+    require_role(actor, FACILITATOR)
+    group = _group(actor, _group_id(payload))
+    moved = _ideas_of(group)
+    for idea in moved:
+        _place(idea, None)
+    group.active = False
+    events.publish(actor.workshop_id, "group_removed",
+                   {"id": group.id, "table_id": group.table_id, "idea_ids": [i.id for i in moved]})
+    return {}
