@@ -65,9 +65,6 @@ def _serve(args) -> int:
     port = args.port if args.port is not None else config.PORT
     app = create_app(config)
     app.config["SERVED_BASE_URL"] = served_base_url(host, port)
-    if config.ASYNC_MODE == "eventlet":
-        from eventlet import tpool
-        app.config["OFFLOAD"] = tpool.execute  # see offload.py
     try:
         prepare(app)
     except DefinitionError as exc:
