@@ -44,12 +44,14 @@ def _next_position(table_id: int) -> int:
 
 
 def _place(idea: Idea, group: Group | None) -> None:
-    """The facilitator's placement of an idea (an example for the engine)."""
+    """The facilitator's placement of an idea (an example for the engine).
+
+    ``updated_at`` is left alone: it dates the text, which placing does not change.
+    """
     idea.group_id = group.id if group else None
     idea.placement = "facilitator"
     idea.confidence = None
     idea.suggestions = []
-    idea.updated_at = utcnow()
 
 
 def _ideas_of(group: Group) -> list[Idea]:

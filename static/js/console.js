@@ -1,17 +1,25 @@
 /**
  * The facilitator console: open/close joining and posting, choose what the
- * projector shows, hide and restore ideas. Every change comes back as an
- * event; a refused command shows its message in the alert area.
+ * projector shows, hide and restore ideas, sort ideas into groups. Every
+ * change comes back as an event; a refused command shows its message in the
+ * alert area. The boards are drawn by console-board.js; what their buttons,
+ * selects and drag-and-drop do is in console-groups.js.
  */
-import { readConfig, h, makeT, reconcile, show, formatTime, makeMessageArea } from "./dom.js";
+import { readConfig, h, makeT, reconcile, show, makeMessageArea } from "./dom.js";
 import { startStaffPage } from "./staff-page.js";
+import { setBlocked } from "./staff-ui.js";
+import { renderBoards } from "./console-board.js";
+import { createUiState, bindBoardActions } from "./console-groups.js";
 
 const config = readConfig();
 const t = makeT(config.strings || {}, config.lang);
 const $ = (id) => document.getElementById(id);
 
 const message = makeMessageArea();
-const busy = new Set(); // keys of commands in flight: "joining", "view", "posting:<id>", "idea:<id>"
+// keys of commands in flight: "joining", "view", "posting:<table>", "idea:<id>",
+// "move:<id>", "create:<table>", "group:<id>"
+const busy = new Set();
+const ui = createUiState();
 const els = {
   loading: $("loading"),
   boards: $("boards"),
@@ -37,6 +45,8 @@ async function run(key, name, payload) {
   return ack;
 }
 
+const actions = bindBoardActions({ root: els.boards, store, t, ui, run, render, message });
+
 els.joining.addEventListener("click", () => {
   run("joining", "set_joining", { open: !store.workshop.joining_open });
 });
@@ -45,22 +55,6 @@ els.view.addEventListener("change", async () => {
   const value = els.view.value;
   const ack = await run("view", "set_projector_view", { view: value === "all" ? "all" : Number(value) });
   if (!ack || !ack.ok) els.view.value = String(store.projectorView());
-});
-
-els.boards.addEventListener("click", (event) => {
-  const button = event.target.closest("button");
-  if (!button) return;
-  if (button.classList.contains("posting-toggle")) {
-    const tableId = Number(button.dataset.tableId);
-    const table = store.tableById(tableId);
-    if (table) run(`posting:${tableId}`, "set_posting", { table_id: tableId, open: !table.posting_open });
-    return;
-  }
-  const item = button.closest(".idea");
-  if (!item) return;
-  const id = item.dataset.ideaId;
-  if (button.classList.contains("hide-idea")) run(`idea:${id}`, "hide_idea", { id });
-  else if (button.classList.contains("restore-idea")) run(`idea:${id}`, "restore_idea", { id });
 });
 
 render();
@@ -76,12 +70,8 @@ function render() {
     return;
   }
   renderBar(connected);
-  reconcile(els.boards, store.tables, {
-    keyOf: (table) => String(table.id),
-    sigOf: () => "board", // updated in place below
-    build: buildBoard,
-  });
-  for (const table of store.tables) updateBoard(els.boards._keyed.get(String(table.id)), table, connected);
+  renderBoards(els.boards, { store, t, lang: config.lang, connected, busy, ui });
+  actions.afterRender();
 }
 
 function renderBar(connected) {
@@ -108,141 +98,4 @@ function renderBar(connected) {
   els.participants.textContent =
     t.plural("console.participants", total) + (unseated ? ` (${t.plural("console.unseated", unseated)})` : "");
   els.ideas.textContent = t.plural("console.ideas", [...store.ideas.values()].filter((i) => i.state === "visible").length);
-}
-
-function buildBoard(table) {
-  const themeId = `board-theme-${table.id}`;
-  return h(
-    "section",
-    { class: "board", dataset: { tableId: String(table.id), accent: accent(table) }, "aria-labelledby": themeId },
-    h(
-      "header",
-      { class: "board-head" },
-      h("p", { class: "board-number" }),
-      h("h2", { class: "board-theme", id: themeId }),
-      h("p", { class: "board-question" }),
-      h("p", { class: "board-facilitator" }),
-      h(
-        "p",
-        { class: "board-stats" },
-        h("span", { class: "board-participants" }),
-        h("span", { class: "board-idea-count" }),
-        h("span", { class: "board-hidden-count" }),
-      ),
-      h(
-        "div",
-        { class: "board-controls" },
-        h("span", { class: "posting-state badge" }),
-        h("button", { type: "button", class: "btn posting-toggle", dataset: { tableId: String(table.id) } }),
-      ),
-      h(
-        "div",
-        { class: "board-join" },
-        h("img", { class: "board-qr", alt: t("console.qr_alt", { n: table.number }), width: "96", height: "96" }),
-        h(
-          "p",
-          { class: "board-join-text" },
-          h("span", { class: "board-join-label", text: t("console.join_link") }),
-          h("a", { class: "board-join-url", target: "_blank", rel: "noopener" }),
-        ),
-      ),
-    ),
-    h("ol", { class: "board-ideas" }),
-    h("p", { class: "board-empty", text: t("console.no_ideas") }),
-  );
-}
-
-function updateBoard(board, table, connected) {
-  const ideas = store.ideasOf(table.id);
-  const visible = ideas.filter((idea) => idea.state === "visible").length;
-  const hidden = ideas.length - visible;
-  const open = Boolean(table.posting_open);
-  const q = (selector) => board.querySelector(selector);
-
-  setText(q(".board-number"), t("common.table_number", { n: table.number }));
-  setText(q(".board-theme"), table.theme);
-  setText(q(".board-question"), table.question || "");
-  const f = table.facilitator && table.facilitator.name ? table.facilitator : null;
-  setText(q(".board-facilitator"), f ? t(f.organisation ? "console.facilitated_by_org" : "console.facilitated_by", f) : "");
-  show(q(".board-facilitator"), Boolean(f));
-  setText(q(".board-participants"), t.plural("console.participants", store.participantCount(table.id)));
-  setText(q(".board-idea-count"), t.plural("console.ideas", visible));
-  setText(q(".board-hidden-count"), hidden ? t.plural("console.hidden_count", hidden) : "");
-  show(q(".board-hidden-count"), hidden > 0);
-
-  const state = q(".posting-state");
-  setText(state, open ? t("console.posting_open") : t("console.posting_closed"));
-  state.dataset.open = String(open);
-  const toggle = q(".posting-toggle");
-  setText(toggle, open ? t("console.close_posting") : t("console.open_posting"));
-  toggle.setAttribute("aria-pressed", String(open));
-  toggle.dataset.open = String(open);
-  setBlocked(toggle, !connected || busy.has(`posting:${table.id}`));
-  board.dataset.posting = open ? "open" : "closed";
-
-  const qr = q(".board-qr");
-  if (table.qr_url && qr.getAttribute("src") !== table.qr_url) qr.setAttribute("src", table.qr_url);
-  const link = q(".board-join-url");
-  if (table.join_url && link.getAttribute("href") !== table.join_url) {
-    link.setAttribute("href", table.join_url);
-    link.textContent = table.join_url.replace(/^https?:\/\//, "");
-  }
-
-  show(q(".board-empty"), ideas.length === 0);
-  reconcile(q(".board-ideas"), ideas, {
-    keyOf: (idea) => idea.id,
-    sigOf: (idea) =>
-      JSON.stringify([idea.text, idea.state, idea.updated_at, idea.author, connected, busy.has(`idea:${idea.id}`)]),
-    build: (idea) => buildIdea(idea, connected),
-  });
-}
-
-function buildIdea(idea, connected) {
-  const author = idea.author || {};
-  const hidden = idea.state === "hidden";
-  const who = [author.first_name, author.organisation].filter(Boolean).join(" · ");
-  const time = formatTime(idea.created_at, config.lang);
-  const edited = idea.updated_at && idea.updated_at !== idea.created_at;
-  const action = hidden ? "restore-idea" : "hide-idea";
-  return h(
-    "li",
-    { class: `idea${hidden ? " is-hidden" : ""}`, dataset: { ideaId: idea.id, state: idea.state } },
-    h("p", { class: "idea-text", text: idea.text }),
-    h(
-      "p",
-      { class: "idea-meta" },
-      h("span", { class: "idea-author", text: who }),
-      time ? h("time", { datetime: idea.created_at, text: time }) : null,
-      edited ? h("span", { class: "idea-edited", text: t("console.edited") }) : null,
-      hidden ? h("span", { class: "badge badge-hidden", text: t("console.hidden_label") }) : null,
-    ),
-    h(
-      "button",
-      {
-        type: "button",
-        class: `btn btn-small ${hidden ? "btn-quiet" : "btn-warn"} ${action}`,
-        "data-focus": "moderate",
-        "aria-disabled": !connected || busy.has(`idea:${idea.id}`) ? "true" : null,
-      },
-      hidden ? t("console.restore") : t("console.hide"),
-      h("span", { class: "visually-hidden", text: ` ${t("console.idea_of", { name: author.first_name || "" })}` }),
-    ),
-  );
-}
-
-/**
- * Mark a button unusable without disabling it: a disabled button drops the
- * keyboard focus, aria-disabled keeps it (clicks are ignored by run()).
- */
-function setBlocked(button, blocked) {
-  if (blocked) button.setAttribute("aria-disabled", "true");
-  else button.removeAttribute("aria-disabled");
-}
-
-function setText(el, text) {
-  if (el && el.textContent !== text) el.textContent = text;
-}
-
-function accent(table) {
-  return String(((Number(table.number) || 1) - 1) % 6 + 1);
 }

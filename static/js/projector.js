@@ -1,10 +1,13 @@
 /**
  * The room screen: every table's board side by side (or one table full
- * width), filling live, with the join panel (QR code, code, address) while
- * joining is open. Read-only: the projector key can only connect and sync.
+ * width), filling live, its ideas sorted into groups (projector-board.js),
+ * with the join panel (QR code, code, address) while joining is open.
+ * Read-only: the projector key can only connect and sync.
  */
 import { readConfig, h, makeT, reconcile, show } from "./dom.js";
 import { startStaffPage } from "./staff-page.js";
+import { setText, accent } from "./staff-ui.js";
+import { buildBoard, updateBoard, fitBoards } from "./projector-board.js";
 
 const config = readConfig();
 const t = makeT(config.strings || {}, config.lang);
@@ -43,49 +46,11 @@ function render() {
   for (const table of store.tables) {
     const board = els.boards._keyed.get(String(table.id));
     board.hidden = view !== "all" && view !== table.id;
-    updateBoard(board, table);
+    updateBoard(board, table, { store, t });
   }
   renderJoinPanel(view);
   const boards = store.tables.map((table) => els.boards._keyed.get(String(table.id))).filter((b) => !b.hidden);
-  // Side by side, the boards share one type size (the smallest any of them needs).
-  const level = Math.max(0, ...boards.map(fitBoard));
-  for (const board of boards) {
-    board.dataset.density = DENSITIES[level];
-    const list = board.querySelector(".board-ideas");
-    board.dataset.overflow = String(list.scrollHeight > list.clientHeight + 1);
-  }
-}
-
-const DENSITIES = ["low", "medium", "high", "dense"];
-
-/**
- * The largest type (index in DENSITIES) for which the board's cards fit on
- * screen (newest first: when even the smallest type overflows, the oldest
- * cards fade out at the bottom). Starts from the current size, so a new card
- * costs one or two layout reads per board.
- */
-function fitBoard(board) {
-  const list = board.querySelector(".board-ideas");
-  const overflows = () => list.scrollHeight > list.clientHeight + 1;
-  let level = Math.max(0, DENSITIES.indexOf(board.dataset.density));
-  board.dataset.density = DENSITIES[level];
-  if (overflows()) {
-    while (level < DENSITIES.length - 1) {
-      level += 1;
-      board.dataset.density = DENSITIES[level];
-      if (!overflows()) break;
-    }
-  } else {
-    while (level > 0) {
-      board.dataset.density = DENSITIES[level - 1];
-      if (overflows()) {
-        board.dataset.density = DENSITIES[level];
-        break;
-      }
-      level -= 1;
-    }
-  }
-  return level;
+  fitBoards(boards, t);
 }
 
 function renderCounts() {
@@ -103,79 +68,6 @@ function renderCounts() {
         h("span", { class: "count-table-value", text: String(store.ideasOf(table.id).length) }),
       ),
   });
-}
-
-function buildBoard(table) {
-  const list = h("ol", { class: "board-ideas", "aria-live": "off" });
-  const board = h(
-    "section",
-    { class: "board", dataset: { tableId: String(table.id), accent: accent(table) }, "aria-labelledby": `board-theme-${table.id}` },
-    h(
-      "header",
-      { class: "board-head" },
-      h(
-        "div",
-        { class: "board-head-top" },
-        h("p", { class: "board-number" }),
-        h("p", { class: "board-count" }),
-      ),
-      h("h2", { class: "board-theme", id: `board-theme-${table.id}` }),
-      h("p", { class: "board-question" }),
-      h("p", { class: "board-facilitator" }),
-    ),
-    list,
-    h("p", { class: "board-empty", text: t("projector.no_ideas") }),
-  );
-  return board;
-}
-
-function updateBoard(board, table) {
-  const ideas = store.ideasOf(table.id);
-  setText(board.querySelector(".board-number"), t("common.table_number", { n: table.number }));
-  setText(board.querySelector(".board-theme"), table.theme);
-  setText(board.querySelector(".board-question"), table.question || "");
-  const facilitator = table.facilitator && table.facilitator.name ? table.facilitator : null;
-  const who = facilitator
-    ? t(facilitator.organisation ? "projector.facilitated_by_org" : "projector.facilitated_by", facilitator)
-    : "";
-  setText(board.querySelector(".board-facilitator"), who);
-  show(board.querySelector(".board-facilitator"), Boolean(who));
-  setText(board.querySelector(".board-count"), t.plural("projector.ideas", ideas.length));
-  board.dataset.posting = table.posting_open ? "open" : "closed";
-  show(board.querySelector(".board-empty"), ideas.length === 0);
-
-  const list = board.querySelector(".board-ideas");
-  const firstRender = !list._keyed;
-  reconcile(list, ideas, {
-    keyOf: (idea) => idea.id,
-    sigOf: (idea) => `${idea.text}\u0000${authorLine(idea)}`,
-    build: buildCard,
-    created: (el) => {
-      if (firstRender) return;
-      el.classList.add("is-new");
-      el.addEventListener("animationend", () => el.classList.remove("is-new"), { once: true });
-    },
-  });
-}
-
-function buildCard(idea) {
-  const author = idea.author || {};
-  return h(
-    "li",
-    { class: "idea", dataset: { ideaId: idea.id, state: idea.state } },
-    h("p", { class: "idea-text", text: idea.text }),
-    h(
-      "p",
-      { class: "idea-author" },
-      h("span", { class: "idea-name", text: author.first_name || "" }),
-      author.organisation ? h("span", { class: "idea-org", text: author.organisation }) : null,
-    ),
-  );
-}
-
-function authorLine(idea) {
-  const author = idea.author || {};
-  return `${author.first_name || ""}\u0000${author.organisation || ""}`;
 }
 
 function renderJoinPanel(view) {
@@ -205,14 +97,6 @@ function setUrl(element, text) {
 /** The address without its scheme: shorter to read and to type. */
 function displayUrl(url) {
   return url.replace(/^https?:\/\//, "");
-}
-
-function setText(el, text) {
-  if (el && el.textContent !== text) el.textContent = text;
-}
-
-function accent(table) {
-  return String(((Number(table.number) || 1) - 1) % 6 + 1);
 }
 
 /** Hide the mouse pointer when it has not moved for a few seconds. */

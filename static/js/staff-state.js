@@ -3,6 +3,11 @@
  * events applied one by one (docs/protocol.md, "Staff snapshot" and "Events").
  * The projector only keeps visible ideas; the console keeps hidden ones too.
  * Pure data: no DOM, so it can be tested in Node.
+ *
+ * Grouping: each table has groups (ordered by position) and an "À classer"
+ * bucket (ideas whose group_id is null, or names a group we do not know).
+ * Every handler sets absolute values (never "add one"), so applying an event
+ * twice, or on top of a snapshot that already reflects it, changes nothing.
  */
 import { createArrivalOrder } from "./order.js";
 
@@ -16,6 +21,7 @@ export function createStaffStore(role) {
     tables: [],
     participants: new Map(),
     ideas: new Map(),
+    groups: new Map(),
     limits: { idea_max_length: 280 },
 
     reset(snapshot) {
@@ -24,14 +30,16 @@ export function createStaffStore(role) {
       store.participants = new Map((snapshot.participants || []).map((p) => [p.id, { ...p }]));
       const ideas = (snapshot.ideas || []).filter((idea) => keepHidden || idea.state === "visible");
       order.reset(ideas);
-      store.ideas = new Map(ideas.map((idea) => [idea.id, idea]));
+      store.ideas = new Map(ideas.map((idea) => [idea.id, normaliseIdea(idea)]));
+      store.groups = new Map();
+      for (const group of snapshot.groups || []) putGroup(store, group);
       store.limits = { ...store.limits, ...(snapshot.limits || {}) };
       store.loaded = true;
     },
 
     apply({ type, data }) {
       const handler = handlers[type];
-      if (handler) handler(store, data, keepHidden);
+      if (handler && data) handler(store, data, keepHidden);
     },
 
     tableById(id) {
@@ -43,6 +51,45 @@ export function createStaffStore(role) {
       const list = [];
       for (const idea of store.ideas.values()) if (idea.table_id === tableId) list.push(idea);
       return list.sort(order.newestFirst);
+    },
+
+    groupById(id) {
+      return (id && store.groups.get(id)) || null;
+    },
+
+    /** Active groups of one table, by position (then label, then id: a stable order). */
+    groupsOf(tableId) {
+      const list = [];
+      for (const group of store.groups.values()) if (group.table_id === tableId) list.push(group);
+      return list.sort(byPosition);
+    },
+
+    /**
+     * The group an idea shows in: its group_id when that group is known and on
+     * the idea's table, otherwise null ("À classer").
+     */
+    groupIdOf(idea) {
+      const group = store.groupById(idea && idea.group_id);
+      return group && group.table_id === idea.table_id ? group.id : null;
+    },
+
+    /**
+     * One table sorted for display:
+     * {unsorted: [idea...], groups: [{group, ideas: [idea...]}...]}, ideas newest first.
+     * `overrides` (optional Map idea id -> group id | null) shows moves not yet acknowledged.
+     */
+    boardOf(tableId, overrides) {
+      const groups = store.groupsOf(tableId).map((group) => ({ group, ideas: [] }));
+      const byId = new Map(groups.map((entry) => [entry.group.id, entry]));
+      const unsorted = [];
+      for (const idea of store.ideasOf(tableId)) {
+        let groupId = store.groupIdOf(idea);
+        if (overrides && overrides.has(idea.id)) groupId = overrides.get(idea.id);
+        const entry = groupId ? byId.get(groupId) : null;
+        if (entry) entry.ideas.push(idea);
+        else unsorted.push(idea);
+      }
+      return { unsorted, groups };
     },
 
     participantCount(tableId) {
@@ -62,11 +109,55 @@ export function createStaffStore(role) {
   return store;
 }
 
+function byPosition(a, b) {
+  const pa = Number.isFinite(a.position) ? a.position : Infinity;
+  const pb = Number.isFinite(b.position) ? b.position : Infinity;
+  if (pa !== pb) return pa - pb;
+  const la = String(a.label || "");
+  const lb = String(b.label || "");
+  if (la !== lb) return la < lb ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** The grouping fields with their defaults (a server without grouping sends none). */
+function normaliseIdea(idea) {
+  return {
+    ...idea,
+    group_id: idea.group_id ?? null,
+    placement: idea.placement ?? null,
+    confidence: typeof idea.confidence === "number" ? idea.confidence : null,
+    suggestions: Array.isArray(idea.suggestions) ? idea.suggestions : [],
+  };
+}
+
 function putIdea(store, idea, keepHidden) {
   if (!idea || !idea.id) return;
   store.order.see(idea.id);
-  if (idea.state === "visible" || keepHidden) store.ideas.set(idea.id, idea);
+  if (idea.state === "visible" || keepHidden) store.ideas.set(idea.id, normaliseIdea(idea));
   else store.ideas.delete(idea.id);
+}
+
+function putGroup(store, group) {
+  if (!group || !group.id) return;
+  store.groups.set(group.id, { ...group });
+}
+
+/**
+ * The facilitator put these ideas in a group (or back in "À classer" with
+ * groupId null): as the server does, they are no longer suggestions.
+ */
+function placeIdeas(store, ids, groupId) {
+  for (const id of ids || []) {
+    const idea = store.ideas.get(id);
+    if (idea) store.ideas.set(id, { ...idea, group_id: groupId, placement: "facilitator", confidence: null, suggestions: [] });
+  }
+}
+
+/** Ids of the ideas we hold in a group (a group gone from the server takes its ideas with it). */
+function ideasIn(store, groupId) {
+  const ids = [];
+  for (const idea of store.ideas.values()) if (idea.group_id === groupId) ids.push(idea.id);
+  return ids;
 }
 
 const handlers = {
@@ -99,5 +190,39 @@ const handlers = {
   },
   joining_changed: (store, data) => {
     store.workshop.joining_open = Boolean(data.open);
+  },
+
+  // -- grouping ---------------------------------------------------------------
+  group_created: (store, data) => putGroup(store, data.group),
+  group_renamed: (store, data) => putGroup(store, data.group),
+  idea_moved: (store, data) => {
+    const idea = store.ideas.get(data.id);
+    if (!idea) return; // a hidden idea on the projector, or one we never had
+    store.ideas.set(data.id, normaliseIdea({
+      ...idea,
+      group_id: data.group_id ?? null,
+      placement: data.placement ?? null,
+      confidence: data.confidence ?? null,
+      suggestions: data.suggestions ?? idea.suggestions,
+    }));
+  },
+  groups_merged: (store, data) => {
+    const into = data.into;
+    if (!into || !into.id || !data.id || into.id === data.id) return;
+    putGroup(store, into);
+    store.groups.delete(data.id);
+    const ids = new Set([...(data.idea_ids || []), ...ideasIn(store, data.id)]);
+    placeIdeas(store, ids, into.id);
+  },
+  group_split: (store, data) => {
+    if (!data.group || !data.group.id) return;
+    putGroup(store, data.group);
+    placeIdeas(store, data.idea_ids, data.group.id);
+  },
+  group_removed: (store, data) => {
+    if (!data.id) return;
+    store.groups.delete(data.id);
+    const ids = new Set([...(data.idea_ids || []), ...ideasIn(store, data.id)]);
+    placeIdeas(store, ids, null);
   },
 };

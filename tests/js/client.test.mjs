@@ -126,3 +126,87 @@ const win = { l: {}, addEventListener(n, f) { (this.l[n] ||= []).push(f); }, fir
   assert.match(a.id, /^[0-9a-f-]{36}$/);
   console.log("pending ok");
 }
+
+// Staff store: groups, "À classer", grouping events applied idempotently.
+{
+  const idea = (n, table, group = null, extra = {}) => ({ id: `i${n}`, table_id: table, text: `t${n}`, state: "visible", author: { id: 1 },
+    created_at: `2026-01-01T00:00:0${n}Z`, updated_at: "2026-01-01T00:00:00Z", group_id: group, placement: group ? "auto" : null,
+    confidence: group ? 0.8 : null, suggestions: [], ...extra });
+  const group = (id, table, position, label = id) => ({ id, table_id: table, label, label_source: "topic", position });
+  const snapshot = () => ({ workshop: { code: "X" }, tables: [{ id: 1, number: 1 }, { id: 2, number: 2 }], participants: [],
+    groups: [group("g2", 1, 2, "Deux"), group("g1", 1, 1, "Un"), group("h1", 2, 1)],
+    ideas: [idea(1, 1, "g1"), idea(2, 1), idea(3, 1, "g2"), idea(4, 2, "h1"), idea(5, 1, "g1", { state: "hidden" })] });
+  const shape = (s, table) => { const b = s.boardOf(table);
+    return { unsorted: b.unsorted.map((i) => i.id), groups: b.groups.map((e) => [e.group.id, e.ideas.map((i) => i.id)]) }; };
+  const twice = (s, ev) => { s.apply(ev); const once = JSON.stringify([shape(s, 1), shape(s, 2)]); s.apply(ev);
+    assert.equal(JSON.stringify([shape(s, 1), shape(s, 2)]), once, `${ev.type} twice`); };
+
+  const s = createStaffStore("facilitator");
+  s.reset(snapshot());
+  assert.deepEqual(s.groupsOf(1).map((g) => g.id), ["g1", "g2"]); // by position
+  assert.deepEqual(shape(s, 1), { unsorted: ["i2"], groups: [["g1", ["i5", "i1"]], ["g2", ["i3"]]] }); // newest first
+  assert.deepEqual(shape(s, 2), { unsorted: [], groups: [["h1", ["i4"]]] });
+  // a server without grouping: no groups, every idea "À classer"
+  const bare = createStaffStore("projector");
+  bare.reset({ ...snapshot(), groups: undefined, ideas: [{ ...idea(1, 1), group_id: undefined }] });
+  assert.deepEqual(shape(bare, 1), { unsorted: ["i1"], groups: [] });
+  assert.equal(bare.ideas.get("i1").group_id, null); assert.deepEqual(bare.ideas.get("i1").suggestions, []);
+
+  twice(s, { type: "group_created", data: { group: group("g3", 1, 3, "Trois") } });
+  assert.deepEqual(s.groupsOf(1).map((g) => g.id), ["g1", "g2", "g3"]);
+  twice(s, { type: "group_renamed", data: { group: { ...group("g3", 1, 3, "Trois bis"), label_source: "facilitator" } } });
+  assert.equal(s.groupById("g3").label, "Trois bis"); assert.equal(s.groups.size, 4);
+  twice(s, { type: "idea_moved", data: { id: "i2", table_id: 1, group_id: "g3", placement: "facilitator", confidence: null, suggestions: ["g3"] } });
+  assert.deepEqual(shape(s, 1).groups.at(-1), ["g3", ["i2"]]);
+  assert.equal(s.ideas.get("i2").placement, "facilitator"); assert.deepEqual(s.ideas.get("i2").suggestions, ["g3"]);
+  s.apply({ type: "idea_moved", data: { id: "nope", table_id: 1, group_id: "g3", placement: "auto" } }); // unknown idea: ignored
+  assert.equal(s.ideas.has("nope"), false);
+  // back to "À classer"
+  twice(s, { type: "idea_moved", data: { id: "i3", table_id: 1, group_id: null, placement: "facilitator", confidence: null, suggestions: [] } });
+  assert.deepEqual(shape(s, 1).unsorted, ["i3"]);
+  // merge g1 into g3: g1 disappears, its ideas (hidden ones too) move, facilitator-placed
+  twice(s, { type: "groups_merged", data: { id: "g1", into: group("g3", 1, 3, "Trois bis"), table_id: 1, idea_ids: ["i1", "i5"] } });
+  assert.equal(s.groupById("g1"), null);
+  assert.deepEqual(shape(s, 1), { unsorted: ["i3"], groups: [["g2", []], ["g3", ["i5", "i2", "i1"]]] });
+  assert.equal(s.ideas.get("i1").placement, "facilitator");
+  // split two ideas of g3 into g4
+  twice(s, { type: "group_split", data: { group: group("g4", 1, 4, "Quatre"), from: "g3", idea_ids: ["i1", "i2"] } });
+  assert.deepEqual(shape(s, 1).groups, [["g2", []], ["g3", ["i5"]], ["g4", ["i2", "i1"]]]);
+  // remove g4: its ideas go back to "À classer", the facilitator's decision (no longer a suggestion)
+  twice(s, { type: "group_removed", data: { id: "g4", table_id: 1, idea_ids: ["i1", "i2"] } });
+  assert.equal(s.groupById("g4"), null);
+  assert.deepEqual(shape(s, 1), { unsorted: ["i3", "i2", "i1"], groups: [["g2", []], ["g3", ["i5"]]] });
+  assert.equal(s.ideas.get("i1").placement, "facilitator"); assert.equal(s.ideas.get("i1").confidence, null);
+  // an idea naming an unknown group, or a group of another table, shows in "À classer"
+  s.apply({ type: "idea_posted", data: { idea: idea(6, 1, "ghost") } });
+  s.apply({ type: "idea_posted", data: { idea: idea(7, 1, "h1") } });
+  assert.deepEqual(shape(s, 1).unsorted.slice(0, 2), ["i7", "i6"]);
+  assert.deepEqual(shape(s, 2).groups, [["h1", ["i4"]]]);
+  // a move not acknowledged yet (console overlay)
+  assert.deepEqual(s.boardOf(1, new Map([["i3", "g2"]])).groups[0].ideas.map((i) => i.id), ["i3"]);
+  // other tables untouched all along
+  assert.deepEqual(shape(s, 2), { unsorted: [], groups: [["h1", ["i4"]]] });
+
+  // A snapshot that already reflects events replayed after it (head read before the snapshot).
+  const p = createStaffStore("projector");
+  const snap = snapshot();
+  snap.groups = snap.groups.filter((g) => g.id !== "g1"); // g1 already removed...
+  snap.ideas = snap.ideas.map((i) => (i.group_id === "g1" ? { ...i, group_id: null, placement: null } : i));
+  p.reset(snap);
+  assert.equal(p.ideas.has("i5"), false); // the projector keeps visible ideas only
+  for (const ev of [ // ...and its creation, a move into it and its removal arrive again
+    { type: "group_created", data: { group: group("g1", 1, 1, "Un") } },
+    { type: "idea_moved", data: { id: "i5", table_id: 1, group_id: "g1", placement: "facilitator" } }, // hidden: ignored
+    { type: "idea_moved", data: { id: "i2", table_id: 1, group_id: "g1", placement: "facilitator" } },
+    { type: "group_removed", data: { id: "g1", table_id: 1, idea_ids: ["i1", "i2", "i5"] } },
+  ]) p.apply(ev);
+  assert.deepEqual(shape(p, 1), { unsorted: ["i2", "i1"], groups: [["g2", ["i3"]]] });
+  // a merge replayed after a snapshot that already has it
+  p.apply({ type: "groups_merged", data: { id: "g2", into: group("g9", 1, 9, "Neuf"), table_id: 1, idea_ids: ["i3"] } });
+  p.apply({ type: "groups_merged", data: { id: "g2", into: group("g9", 1, 9, "Neuf"), table_id: 1, idea_ids: ["i3"] } });
+  assert.deepEqual(shape(p, 1), { unsorted: ["i2", "i1"], groups: [["g9", ["i3"]]] });
+  // a restored idea comes back in the group the server says
+  p.apply({ type: "idea_restored", data: { idea: idea(5, 1, "g9") } });
+  assert.deepEqual(shape(p, 1).groups, [["g9", ["i5", "i3"]]]);
+  console.log("staff groups ok");
+}

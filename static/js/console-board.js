@@ -1,0 +1,390 @@
+/**
+ * The console's boards: one per table, its header (posting, QR code, counts)
+ * and its groups: "À classer" first, then the table's groups by position,
+ * each with its idea cards. Rendering only: what the buttons do is in
+ * console-groups.js. Every element is keyed and updated in place, so a
+ * change re-renders only what it touches (3 tables x 8 groups x 20 ideas).
+ *
+ * Stable selectors: .board[data-table-id], .group[data-group-id] (the
+ * unsorted bucket is .group.unsorted[data-group-id=""]), .group-label,
+ * .idea[data-idea-id][data-group-id], .move-idea, .new-group, .rename-group,
+ * .merge-group, .split-group, .remove-group.
+ */
+import { h, reconcile, show, formatTime } from "./dom.js";
+import { setText, accent, setBlocked, syncOptions } from "./staff-ui.js";
+
+/**
+ * ctx: {store, t, lang, connected, busy (Set of keys), ui (console-groups.js state)}
+ */
+export function renderBoards(container, ctx) {
+  const { store, ui } = ctx;
+  forgetGone(ui, store);
+  reconcile(container, store.tables, {
+    keyOf: (table) => String(table.id),
+    sigOf: () => "board", // updated in place below
+    build: (table) => buildBoard(table, ctx),
+  });
+  for (const table of store.tables) updateBoard(container._keyed.get(String(table.id)), table, ctx);
+}
+
+/** Drop the UI modes of groups that no longer exist (merged or removed meanwhile). */
+function forgetGone(ui, store) {
+  for (const set of [ui.renaming, ui.removing]) for (const id of set) if (!store.groups.has(id)) set.delete(id);
+  for (const id of ui.splitting.keys()) if (!store.groups.has(id)) ui.splitting.delete(id);
+}
+
+// -- board --------------------------------------------------------------------
+
+function buildBoard(table, { t }) {
+  const themeId = `board-theme-${table.id}`;
+  const tableId = String(table.id);
+  const inputId = `new-group-input-${table.id}`;
+  return h(
+    "section",
+    { class: "board", dataset: { tableId, accent: accent(table) }, "aria-labelledby": themeId },
+    h(
+      "header",
+      { class: "board-head" },
+      h(
+        "div",
+        { class: "board-title" },
+        h("p", { class: "board-number" }),
+        h("h2", { class: "board-theme", id: themeId }),
+        h("p", { class: "board-question" }),
+        h("p", { class: "board-facilitator" }),
+        h(
+          "p",
+          { class: "board-stats" },
+          h("span", { class: "board-participants" }),
+          h("span", { class: "board-idea-count" }),
+          h("span", { class: "board-hidden-count" }),
+        ),
+      ),
+      h(
+        "div",
+        { class: "board-controls" },
+        h("span", { class: "posting-state badge" }),
+        h("button", { type: "button", class: "btn posting-toggle", dataset: { tableId } }),
+      ),
+      h(
+        "div",
+        { class: "board-join" },
+        h("img", { class: "board-qr", alt: t("console.qr_alt", { n: table.number }), width: "96", height: "96" }),
+        h(
+          "p",
+          { class: "board-join-text" },
+          h("span", { class: "board-join-label", text: t("console.join_link") }),
+          h("a", { class: "board-join-url", target: "_blank", rel: "noopener" }),
+        ),
+      ),
+    ),
+    h(
+      "div",
+      { class: "board-tools" },
+      h("button", {
+        type: "button", class: "btn btn-small new-group", dataset: { tableId, focus: "new-group" },
+        "aria-expanded": "false", "aria-controls": `new-group-form-${table.id}`, text: `+ ${t("console.new_group")}`,
+      }),
+      h(
+        "form",
+        { class: "new-group-form inline-form", id: `new-group-form-${table.id}`, dataset: { tableId }, hidden: true },
+        h("label", { class: "visually-hidden", for: inputId, text: t("console.new_group_label") }),
+        h("input", {
+          class: "input new-group-input", id: inputId, type: "text", maxlength: "80", autocomplete: "off",
+          placeholder: t("console.new_group_label"),
+        }),
+        h("button", { type: "submit", class: "btn btn-small btn-primary new-group-save", text: t("console.create") }),
+        h("button", { type: "button", class: "btn btn-small btn-quiet new-group-cancel", text: t("console.cancel") }),
+      ),
+      h("p", { class: "board-hint", text: t("console.board_hint") }),
+    ),
+    h("p", { class: "board-empty", text: t("console.no_ideas") }),
+    h("div", { class: "groups" }),
+  );
+}
+
+function updateBoard(board, table, ctx) {
+  const { store, t, busy, ui, connected } = ctx;
+  const ideas = store.ideasOf(table.id);
+  const visible = ideas.filter((idea) => idea.state === "visible").length;
+  const hidden = ideas.length - visible;
+  const open = Boolean(table.posting_open);
+  const q = (selector) => board.querySelector(selector);
+
+  setText(q(".board-number"), t("common.table_number", { n: table.number }));
+  setText(q(".board-theme"), table.theme);
+  setText(q(".board-question"), table.question || "");
+  const f = table.facilitator && table.facilitator.name ? table.facilitator : null;
+  setText(q(".board-facilitator"), f ? t(f.organisation ? "console.facilitated_by_org" : "console.facilitated_by", f) : "");
+  show(q(".board-facilitator"), Boolean(f));
+  setText(q(".board-participants"), t.plural("console.participants", store.participantCount(table.id)));
+  setText(q(".board-idea-count"), t.plural("console.ideas", visible));
+  setText(q(".board-hidden-count"), hidden ? t.plural("console.hidden_count", hidden) : "");
+  show(q(".board-hidden-count"), hidden > 0);
+
+  const state = q(".posting-state");
+  setText(state, open ? t("console.posting_open") : t("console.posting_closed"));
+  state.dataset.open = String(open);
+  const toggle = q(".posting-toggle");
+  setText(toggle, open ? t("console.close_posting") : t("console.open_posting"));
+  toggle.setAttribute("aria-pressed", String(open));
+  toggle.dataset.open = String(open);
+  setBlocked(toggle, !connected || busy.has(`posting:${table.id}`));
+  board.dataset.posting = open ? "open" : "closed";
+
+  const qr = q(".board-qr");
+  if (table.qr_url && qr.getAttribute("src") !== table.qr_url) qr.setAttribute("src", table.qr_url);
+  const link = q(".board-join-url");
+  if (table.join_url && link.getAttribute("href") !== table.join_url) {
+    link.setAttribute("href", table.join_url);
+    link.textContent = table.join_url.replace(/^https?:\/\//, "");
+  }
+
+  const creating = ui.creating.has(table.id);
+  const newGroup = q(".new-group");
+  newGroup.setAttribute("aria-expanded", String(creating));
+  show(newGroup, !creating);
+  show(q(".new-group-form"), creating);
+  setBlocked(q(".new-group-save"), !connected || busy.has(`create:${table.id}`));
+  show(q(".board-empty"), ideas.length === 0);
+
+  const sorted = store.boardOf(table.id, ui.moves);
+  const groups = sorted.groups.map((entry) => entry.group);
+  const areas = [{ key: "", group: null, ideas: sorted.unsorted }].concat(
+    sorted.groups.map((entry) => ({ key: entry.group.id, group: entry.group, ideas: entry.ideas })),
+  );
+  const moveOptions = [{ value: "", label: t("console.unsorted") }].concat(
+    groups.map((group) => ({ value: group.id, label: group.label })),
+  );
+  const list = { options: moveOptions, sig: JSON.stringify(moveOptions), groups };
+  const container = q(".groups");
+  reconcile(container, areas, {
+    keyOf: (area) => area.key,
+    sigOf: () => "group", // updated in place below
+    build: (area) => buildGroup(area, table, ctx),
+  });
+  for (const area of areas) updateGroup(container._keyed.get(area.key), area, list, ctx);
+}
+
+// -- group --------------------------------------------------------------------
+
+function buildGroup(area, table, { t }) {
+  const unsorted = !area.group;
+  const key = area.key;
+  const labelId = unsorted ? `group-label-unsorted-${table.id}` : `group-label-${key}`;
+  const dataset = { groupId: key };
+  const tools = unsorted
+    ? null
+    : [
+        h(
+          "div",
+          { class: "group-tools" },
+          h("button", { type: "button", class: "btn btn-tiny btn-quiet rename-group", dataset: { focus: "rename" }, text: t("console.rename") }),
+          h("button", { type: "button", class: "btn btn-tiny btn-quiet split-group", dataset: { focus: "split" }, "aria-pressed": "false", text: t("console.split") }),
+          h("button", { type: "button", class: "btn btn-tiny btn-quiet btn-warn remove-group", dataset: { focus: "remove" }, text: t("console.remove") }),
+          h("select", { class: "input input-inline input-tiny merge-group", dataset: { focus: "merge" } }),
+        ),
+        h(
+          "form",
+          { class: "rename-form inline-form", hidden: true },
+          h("label", { class: "visually-hidden", for: `rename-input-${key}`, text: t("console.rename_label") }),
+          h("input", { class: "input rename-input", id: `rename-input-${key}`, type: "text", maxlength: "80", autocomplete: "off" }),
+          h("button", { type: "submit", class: "btn btn-tiny btn-primary rename-save", text: t("console.save") }),
+          h("button", { type: "button", class: "btn btn-tiny btn-quiet rename-cancel", text: t("console.cancel") }),
+        ),
+        h(
+          "div",
+          { class: "remove-confirm inline-confirm", role: "group", hidden: true },
+          h("p", { class: "remove-question" }),
+          h("button", { type: "button", class: "btn btn-tiny btn-danger confirm-remove", text: t("console.remove_yes") }),
+          h("button", { type: "button", class: "btn btn-tiny btn-quiet cancel-remove", text: t("console.cancel") }),
+        ),
+        h(
+          "form",
+          { class: "split-form inline-form", hidden: true },
+          h("p", { class: "split-hint", text: t("console.split_hint") }),
+          h("p", { class: "split-count", role: "status" }),
+          h("label", { class: "visually-hidden", for: `split-label-${key}`, text: t("console.split_label") }),
+          h("input", { class: "input split-label", id: `split-label-${key}`, type: "text", maxlength: "80", autocomplete: "off" }),
+          h("button", { type: "submit", class: "btn btn-tiny btn-primary split-confirm", text: t("console.split_confirm") }),
+          h("button", { type: "button", class: "btn btn-tiny btn-quiet split-cancel", text: t("console.cancel") }),
+        ),
+      ];
+  return h(
+    "section",
+    { class: `group${unsorted ? " unsorted" : ""}`, dataset, "aria-labelledby": labelId },
+    h(
+      "div",
+      { class: "group-head" },
+      h("h3", { class: "group-label", id: labelId }),
+      h("span", { class: "group-count badge" }),
+      unsorted ? null : h("span", { class: "group-source badge", text: t("console.label_auto"), hidden: true }),
+    ),
+    tools,
+    h("ol", { class: "group-ideas" }),
+    h("p", { class: "group-empty", text: t(unsorted ? "console.unsorted_empty" : "console.group_empty") }),
+  );
+}
+
+function updateGroup(el, area, list, ctx) {
+  const { t, busy, ui, connected } = ctx;
+  const group = area.group;
+  const label = group ? group.label : t("console.unsorted");
+  const visible = area.ideas.filter((idea) => idea.state === "visible").length;
+  const q = (selector) => el.querySelector(selector);
+  setText(q(".group-label"), label);
+  setText(q(".group-count"), t.plural("console.ideas", visible));
+  show(q(".group-empty"), area.ideas.length === 0);
+  const split = group ? ui.splitting.get(group.id) : null;
+  el.dataset.splitting = split ? "true" : "false";
+
+  if (group) {
+    el.dataset.labelSource = group.label_source || "";
+    show(q(".group-source"), group.label_source === "auto");
+    const blocked = !connected || busy.has(`group:${group.id}`);
+    for (const button of el.querySelectorAll(".group-tools .btn")) setBlocked(button, blocked);
+    q(".rename-group").setAttribute("aria-label", t("console.rename_named", { label }));
+    q(".remove-group").setAttribute("aria-label", t("console.remove_named", { label }));
+    const splitButton = q(".split-group");
+    splitButton.setAttribute("aria-label", t("console.split_named", { label }));
+    splitButton.setAttribute("aria-pressed", String(Boolean(split)));
+
+    const merge = q(".merge-group");
+    const others = list.groups.filter((other) => other.id !== group.id);
+    const options = [{ value: "", label: t("console.merge") }].concat(others.map((o) => ({ value: o.id, label: o.label })));
+    syncOptions(merge, options, "");
+    merge.setAttribute("aria-label", t("console.merge_named", { label }));
+    merge.disabled = others.length === 0;
+
+    const renaming = ui.renaming.has(group.id);
+    show(q(".rename-form"), renaming);
+    show(q(".group-label"), !renaming);
+    setBlocked(q(".rename-save"), blocked);
+
+    const removing = ui.removing.has(group.id);
+    show(q(".remove-confirm"), removing);
+    setText(q(".remove-question"), t("console.remove_question", { label }));
+    setBlocked(q(".confirm-remove"), blocked);
+
+    show(q(".split-form"), Boolean(split));
+    if (split) {
+      const picked = area.ideas.filter((idea) => split.picked.has(idea.id)).length;
+      setText(q(".split-count"), t.plural("console.split_selected", picked));
+      const input = q(".split-label");
+      const placeholder = t("console.split_default", { label });
+      if (input.placeholder !== placeholder) input.placeholder = placeholder;
+      setBlocked(q(".split-confirm"), blocked || picked === 0);
+    }
+  }
+
+  reconcile(q(".group-ideas"), area.ideas, {
+    keyOf: (idea) => idea.id,
+    sigOf: (idea) => cardSig(idea, area, split, ctx, list),
+    build: (idea) => buildCard(idea, area, split, ctx, list),
+  });
+  for (const card of q(".group-ideas").children) {
+    syncOptions(card.querySelector(".move-idea"), list.options, area.key, list.sig);
+  }
+}
+
+// -- idea card ----------------------------------------------------------------
+
+function suggestionsOf(idea, area, list) {
+  if (area.group || !idea.suggestions || !idea.suggestions.length) return [];
+  return idea.suggestions
+    .map((id) => list.groups.find((group) => group.id === id))
+    .filter(Boolean)
+    .slice(0, 2);
+}
+
+function cardSig(idea, area, split, { busy, connected, ui }, list) {
+  return JSON.stringify([
+    idea.text, idea.state, idea.updated_at, idea.author, idea.placement, idea.confidence, area.key,
+    suggestionsOf(idea, area, list).map((group) => [group.id, group.label]),
+    split ? split.picked.has(idea.id) : null,
+    connected, busy.has(`idea:${idea.id}`), busy.has(`move:${idea.id}`), ui.moves.has(idea.id),
+  ]);
+}
+
+function buildCard(idea, area, split, { t, lang, busy, connected, ui }, list) {
+  const author = idea.author || {};
+  const name = author.first_name || "";
+  const hidden = idea.state === "hidden";
+  const auto = idea.placement === "auto" && Boolean(area.group);
+  const moving = busy.has(`move:${idea.id}`) || ui.moves.has(idea.id);
+  const who = [author.first_name, author.organisation].filter(Boolean).join(" · ");
+  const time = formatTime(idea.created_at, lang);
+  const edited = idea.updated_at && idea.updated_at !== idea.created_at;
+  const action = hidden ? "restore-idea" : "hide-idea";
+  const classes = ["idea", hidden && "is-hidden", auto && "is-auto", moving && "is-moving"].filter(Boolean).join(" ");
+  const suggestions = suggestionsOf(idea, area, list);
+  return h(
+    "li",
+    { class: classes, dataset: { ideaId: idea.id, groupId: area.key, state: idea.state, placement: idea.placement || "" } },
+    h("span", { class: "drag-handle", title: t("console.drag_handle"), "aria-hidden": "true", text: "⠿" }),
+    split
+      ? h(
+          "label",
+          { class: "split-pick-label" },
+          h("input", { type: "checkbox", class: "split-pick", checked: split.picked.has(idea.id), dataset: { focus: "pick" } }),
+          h("span", { class: "visually-hidden", text: t("console.pick_idea", { name }) }),
+        )
+      : null,
+    h("p", { class: "idea-text", text: idea.text }),
+    h(
+      "p",
+      { class: "idea-meta" },
+      h("span", { class: "idea-author", text: who }),
+      time ? h("time", { datetime: idea.created_at, text: time }) : null,
+      edited ? h("span", { class: "idea-edited", text: t("console.edited") }) : null,
+      hidden ? h("span", { class: "badge badge-hidden", text: t("console.hidden_label") }) : null,
+      auto ? suggestedMarker(idea, t) : null,
+    ),
+    suggestions.length
+      ? h(
+          "p",
+          { class: "idea-suggestions" },
+          h("span", { class: "idea-suggestions-label", text: t("console.suggestion") }),
+          suggestions.map((group) =>
+            h("button", {
+              type: "button", class: "btn btn-tiny btn-quiet apply-suggestion",
+              dataset: { target: group.id, focus: `suggest-${group.id}` },
+              "aria-label": t("console.apply_suggestion", { name, label: group.label }),
+              text: `→ ${group.label}`,
+            }),
+          ),
+        )
+      : null,
+    h(
+      "div",
+      { class: "idea-actions" },
+      h("select", {
+        class: "input input-inline input-tiny move-idea",
+        title: t("console.move_to"),
+        "aria-label": t("console.move_label", { name }),
+        dataset: { focus: "move" },
+      }),
+      h(
+        "button",
+        {
+          type: "button",
+          class: `btn btn-tiny ${hidden ? "btn-quiet" : "btn-warn"} ${action}`,
+          "data-focus": "moderate",
+          "aria-disabled": !connected || busy.has(`idea:${idea.id}`) ? "true" : null,
+        },
+        hidden ? t("console.restore") : t("console.hide"),
+        h("span", { class: "visually-hidden", text: ` ${t("console.idea_of", { name })}` }),
+      ),
+    ),
+  );
+}
+
+/** "Suggérée · 82 %": placed by the grouping engine, not by the facilitator. */
+function suggestedMarker(idea, t) {
+  const pct = typeof idea.confidence === "number" ? Math.round(idea.confidence * 100) : null;
+  return h("span", {
+    class: "idea-suggested",
+    title: pct === null ? t("console.suggested_title") : t("console.suggested_title_pct", { pct }),
+    text: pct === null ? t("console.suggested") : t("console.suggested_pct", { pct }),
+  });
+}
