@@ -60,6 +60,8 @@ class Config:
         # Above this many missed events, sync answers with a snapshot.
         self.SYNC_MAX_EVENTS = int(env.get("SYNC_MAX_EVENTS", "200"))
         self.SOCKETIO_MESSAGE_QUEUE = env.get("SOCKETIO_MESSAGE_QUEUE") or None
+        # Place each new idea in its most likely group (facilitator/grouping.py).
+        self.AUTO_GROUPING = env.get("AUTO_GROUPING", "1") not in ("0", "false", "no")
         # eventlet in production (see __main__.py); "threading" for the test clients.
         self.ASYNC_MODE = env.get("ASYNC_MODE", "eventlet")
         # Browsers may connect only from the app's own origin unless listed here.

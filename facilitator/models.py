@@ -96,6 +96,7 @@ class Idea(db.Model):
     VISIBLE = "visible"
     HIDDEN = "hidden"
     WITHDRAWN = "withdrawn"
+    MERGED = "merged"  # folded into ``merged_into``; its author is credited there
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
@@ -111,6 +112,10 @@ class Idea(db.Model):
     placement: Mapped[Optional[str]] = mapped_column(String(12))
     confidence: Mapped[Optional[float]]
     suggestions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # An earlier idea this one seems to repeat (the engine's proposal to merge).
+    duplicate_of: Mapped[Optional[str]] = mapped_column(String(36))
+    # Set when the facilitator merged this idea into another (state MERGED).
+    merged_into: Mapped[Optional[str]] = mapped_column(String(36), index=True)
 
     author: Mapped[Participant] = relationship(lazy="joined")
 

@@ -14,8 +14,14 @@ from .models import Group, Idea, Participant, RoundTable, Workshop, iso
 from .urls import join_url, qr_path
 
 
-def idea_dict(idea: Idea) -> dict:
-    """An idea as clients see it (withdrawn ideas are never sent)."""
+def idea_dict(idea: Idea, merged: list[Idea] | None = None) -> dict:
+    """An idea as clients see it (withdrawn ideas are never sent).
+
+    ``merged`` are the ideas a facilitator folded into this one (their authors
+    stay credited); pass them when known, else they are looked up.
+    """
+    if merged is None:
+        merged = merged_into(idea.id)
     return {
         "id": idea.id,
         "table_id": idea.table_id,
@@ -28,7 +34,24 @@ def idea_dict(idea: Idea) -> dict:
         "placement": idea.placement,
         "confidence": idea.confidence,
         "suggestions": list(idea.suggestions or []),
+        "duplicate_of": idea.duplicate_of,
+        "merged": [{"id": m.id, "text": m.text, "author": author_dict(m.author)} for m in merged],
     }
+
+
+def merged_into(idea_id: str) -> list[Idea]:
+    return list(db.session.execute(
+        select(Idea).where(Idea.merged_into == idea_id).order_by(Idea.created_at, Idea.id)).scalars())
+
+
+def merged_map(workshop_id: int) -> dict[str, list[Idea]]:
+    """Every merged idea of a workshop, by the idea it was merged into (one query for snapshots)."""
+    result: dict[str, list[Idea]] = {}
+    for idea in db.session.execute(
+            select(Idea).where(Idea.workshop_id == workshop_id, Idea.state == Idea.MERGED)
+            .order_by(Idea.created_at, Idea.id)).scalars():
+        result.setdefault(idea.merged_into, []).append(idea)
+    return result
 
 
 def group_dict(group: Group) -> dict:
@@ -91,14 +114,15 @@ def participant_snapshot(workshop: Workshop, me: Participant) -> dict:
             select(Idea).where(Idea.table_id == me.table_id, Idea.state == Idea.VISIBLE)
             .order_by(Idea.created_at, Idea.id)
         ).scalars()
+    merged = merged_map(workshop.id)
     return {
         "role": "participant",
         "workshop": {"code": workshop.code, "title": workshop.title,
                      "joining_open": workshop.joining_open},
         "me": participant_dict(me),
         "tables": [table_public(t) for t in workshop.tables],
-        "my_ideas": [idea_dict(i) for i in my_ideas],
-        "table_ideas": [idea_dict(i) for i in table_ideas],
+        "my_ideas": [idea_dict(i, merged.get(i.id, [])) for i in my_ideas],
+        "table_ideas": [idea_dict(i, merged.get(i.id, [])) for i in table_ideas],
         "limits": limits(),
     }
 
@@ -113,6 +137,7 @@ def staff_snapshot(workshop: Workshop, role: str) -> dict:
     participants = db.session.execute(
         select(Participant).where(Participant.workshop_id == workshop.id).order_by(Participant.id)
     ).scalars()
+    merged = merged_map(workshop.id)
     return {
         "role": role,
         "workshop": {
@@ -125,6 +150,6 @@ def staff_snapshot(workshop: Workshop, role: str) -> dict:
         "tables": [table_staff(t, workshop.code) for t in workshop.tables],
         "participants": [participant_dict(p) for p in participants],
         "groups": [group_dict(g) for g in active_groups(workshop.id)],
-        "ideas": [idea_dict(i) for i in ideas],
+        "ideas": [idea_dict(i, merged.get(i.id, [])) for i in ideas],
         "limits": limits(),
     }

@@ -51,12 +51,25 @@ def apply_staff(state: dict, envelope: dict) -> dict:
         if data["id"] in ideas:
             ideas[data["id"]] = {**ideas[data["id"]], **{k: data[k] for k in
                                                         ("group_id", "placement", "confidence", "suggestions")}}
+    elif kind == "board_regrouped":
+        state["groups"] = state["groups"] + data["groups"]
+        for move in data["moves"]:
+            if move["id"] in ideas:
+                ideas[move["id"]] = {**ideas[move["id"]], **{k: v for k, v in move.items() if k != "id"}}
+    elif kind == "idea_merged":
+        ideas.pop(data["id"], None)
+        if data["into"]["id"] in ideas:
+            ideas[data["into"]["id"]] = data["into"]
+    elif kind == "duplicate_dismissed":
+        if data["id"] in ideas:
+            ideas[data["id"]] = {**ideas[data["id"]], "duplicate_of": None}
     elif kind in ("groups_merged", "group_removed"):
         target = data["into"]["id"] if kind == "groups_merged" else None
+        placement = "facilitator" if kind == "groups_merged" else None
         state["groups"] = [g for g in state["groups"] if g["id"] != data["id"]]
         for ident in data["idea_ids"]:
             if ident in ideas:
-                ideas[ident] = {**ideas[ident], "group_id": target, "placement": "facilitator",
+                ideas[ident] = {**ideas[ident], "group_id": target, "placement": placement,
                                 "confidence": None, "suggestions": []}
     else:
         raise AssertionError(f"unknown event {kind}")

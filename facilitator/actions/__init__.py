@@ -6,6 +6,7 @@ the events in the same transaction). Actions never commit: the caller
 (socket dispatcher or HTTP view) commits with ``events.commit()`` and answers.
 They raise ``CommandError`` to refuse; a refused command changes nothing.
 """
+from .automation import do_dismiss_duplicate, do_merge_ideas, do_regroup
 from .groups import (do_create_group, do_merge_groups, do_move_idea, do_remove_group, do_rename_group,
                      do_split_group)
 from .ideas import do_edit_idea, do_hide_idea, do_post_idea, do_restore_idea, do_withdraw_idea
@@ -13,6 +14,7 @@ from .participants import do_join_table, do_join_workshop
 from .workshop import do_set_joining, do_set_posting, do_set_projector_view
 
 __all__ = [
+    "do_dismiss_duplicate", "do_merge_ideas", "do_regroup",
     "do_create_group", "do_merge_groups", "do_move_idea", "do_remove_group", "do_rename_group",
     "do_split_group",
     "do_edit_idea", "do_hide_idea", "do_post_idea", "do_restore_idea", "do_withdraw_idea",

@@ -38,7 +38,7 @@ def _group_id(payload: dict, name: str = "id") -> str:
     return idea_id({"id": field(payload, name, str)})
 
 
-def _next_position(table_id: int) -> int:
+def next_position(table_id: int) -> int:
     top = db.session.execute(select(func.max(Group.position)).where(Group.table_id == table_id)).scalar()
     return 0 if top is None else top + 1
 
@@ -62,7 +62,7 @@ def _ideas_of(group: Group) -> list[Idea]:
 
 def _new_group(actor: Actor, ident: str, table_id: int, label: str) -> Group:
     group = Group(id=ident, workshop_id=actor.workshop_id, table_id=table_id, label=label,
-                  label_source=Group.FACILITATOR, position=_next_position(table_id), created_at=utcnow())
+                  label_source=Group.FACILITATOR, position=next_position(table_id), created_at=utcnow())
     db.session.add(group)
     return group
 
@@ -161,12 +161,17 @@ def do_split_group(actor: Actor, payload: dict) -> dict:
 
 
 def do_remove_group(actor: Actor, payload: dict) -> dict:
-    """Send a group's ideas back to "À classer" and make the group inactive."""
+    """Send a group's ideas back to "À classer" and make the group inactive.
+
+    The ideas return to the pool unplaced (``placement`` None): removing a
+    group is no decision about where its ideas belong, so "Regrouper" may
+    place them again.
+    """
     require_role(actor, FACILITATOR)
     group = _group(actor, _group_id(payload))
     moved = _ideas_of(group)
     for idea in moved:
-        _place(idea, None)
+        idea.group_id, idea.placement, idea.confidence, idea.suggestions = None, None, None, []
     group.active = False
     events.publish(actor.workshop_id, "group_removed",
                    {"id": group.id, "table_id": group.table_id, "idea_ids": [i.id for i in moved]})

@@ -146,10 +146,10 @@ function putGroup(store, group) {
  * The facilitator put these ideas in a group (or back in "À classer" with
  * groupId null): as the server does, they are no longer suggestions.
  */
-function placeIdeas(store, ids, groupId) {
+function placeIdeas(store, ids, groupId, placement = "facilitator") {
   for (const id of ids || []) {
     const idea = store.ideas.get(id);
-    if (idea) store.ideas.set(id, { ...idea, group_id: groupId, placement: "facilitator", confidence: null, suggestions: [] });
+    if (idea) store.ideas.set(id, { ...idea, group_id: groupId, placement, confidence: null, suggestions: [] });
   }
 }
 
@@ -223,6 +223,6 @@ const handlers = {
     if (!data.id) return;
     store.groups.delete(data.id);
     const ids = new Set([...(data.idea_ids || []), ...ideasIn(store, data.id)]);
-    placeIdeas(store, ids, null);
+    placeIdeas(store, ids, null, null); // back to the pool: no one decided where they go
   },
 };

@@ -24,7 +24,11 @@ def test_topic_groups_come_from_the_definition(room):
                                            "Recrutement de nouveaux adhérents",
                                            "Fidélisation et renouvellement des adhésions"]
     assert {g["label_source"] for g in first} == {"topic"}
-    # New ideas start in "À classer".
+
+
+def test_without_the_engine_new_ideas_start_unsorted(make_app):
+    from tests.conftest import Room
+    room = Room(make_app(AUTO_GROUPING="0"))
     _, facilitator, ideas = setup(room, 1)
     idea = facilitator.emit("sync", {"since": 0}, callback=True)["snapshot"]["ideas"][0]
     assert idea["group_id"] is None and idea["placement"] is None and idea["suggestions"] == []

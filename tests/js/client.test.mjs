@@ -172,11 +172,11 @@ const win = { l: {}, addEventListener(n, f) { (this.l[n] ||= []).push(f); }, fir
   // split two ideas of g3 into g4
   twice(s, { type: "group_split", data: { group: group("g4", 1, 4, "Quatre"), from: "g3", idea_ids: ["i1", "i2"] } });
   assert.deepEqual(shape(s, 1).groups, [["g2", []], ["g3", ["i5"]], ["g4", ["i2", "i1"]]]);
-  // remove g4: its ideas go back to "À classer", the facilitator's decision (no longer a suggestion)
+  // remove g4: its ideas go back to "À classer", unplaced (no decision about them, no suggestion)
   twice(s, { type: "group_removed", data: { id: "g4", table_id: 1, idea_ids: ["i1", "i2"] } });
   assert.equal(s.groupById("g4"), null);
   assert.deepEqual(shape(s, 1), { unsorted: ["i3", "i2", "i1"], groups: [["g2", []], ["g3", ["i5"]]] });
-  assert.equal(s.ideas.get("i1").placement, "facilitator"); assert.equal(s.ideas.get("i1").confidence, null);
+  assert.equal(s.ideas.get("i1").placement, null); assert.equal(s.ideas.get("i1").confidence, null);
   // an idea naming an unknown group, or a group of another table, shows in "À classer"
   s.apply({ type: "idea_posted", data: { idea: idea(6, 1, "ghost") } });
   s.apply({ type: "idea_posted", data: { idea: idea(7, 1, "h1") } });

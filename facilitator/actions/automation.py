@@ -1,0 +1,95 @@
+"""The engine's proposals, decided by the facilitator: regroup a board, merge or keep duplicates."""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from .. import events, grouping
+from ..errors import CommandError
+from ..extensions import db
+from ..models import Group, Idea, utcnow
+from ..state import group_dict, idea_dict
+from .base import FACILITATOR, Actor, field, idea_id, idea_in, require_role, table_in
+from .groups import LABEL_MAX, next_position
+
+
+def do_regroup(actor: Actor, payload: dict) -> dict:
+    """"Regrouper": discover groups among a board's unsorted ideas; nothing a person placed moves."""
+    require_role(actor, FACILITATOR)
+    table = table_in(actor.workshop_id, field(payload, "table_id", int))
+    before = grouping.load_board(table.id)
+    plan = grouping.plan_regroup(before)  # seconds at most, off the loop
+    # Apply only to ideas still as they were when the plan was made: a
+    # facilitator may have moved some meanwhile, and their decision wins.
+    db.session.expire_all()
+    now = grouping.load_board(table.id)
+    unchanged = set(before.ideas) & set(now.ideas)
+    still = {ident for ident, _, _, placement in unchanged if placement != grouping.FACILITATOR_PLACED}
+    ids = now.id_of
+    created = []
+    position = next_position(table.id)
+    for label in plan.new_groups:
+        if not any(plan.moves.get(i) == label for i in still):
+            continue
+        group = Group(id=str(uuid.uuid4()), workshop_id=actor.workshop_id, table_id=table.id,
+                      label=label[:LABEL_MAX], label_source=Group.AUTO, position=position, created_at=utcnow())
+        position += 1
+        db.session.add(group)
+        ids[label] = group.id
+        created.append(group)
+    moves = []
+    for ident, name in plan.moves.items():
+        if ident not in still or name not in ids:
+            continue
+        idea = db.session.get(Idea, ident)
+        idea.group_id = ids[name]
+        idea.placement = grouping.AUTO_PLACED
+        idea.confidence = None
+        idea.suggestions = []
+        moves.append({"id": idea.id, "group_id": idea.group_id, "placement": idea.placement,
+                      "confidence": None, "suggestions": []})
+    if created or moves:
+        events.publish(actor.workshop_id, "board_regrouped",
+                       {"table_id": table.id, "groups": [group_dict(g) for g in created], "moves": moves})
+    return {"groups": len(created), "moved": len(moves)}
+
+
+def _visible(actor: Actor, ident: str) -> Idea:
+    idea = idea_in(actor, ident)
+    if idea.state != Idea.VISIBLE:
+        raise CommandError("not_found", status=404, what="idea")
+    return idea
+
+
+def do_merge_ideas(actor: Actor, payload: dict) -> dict:
+    """Fold a duplicate into another idea of the same table; its author stays credited there."""
+    require_role(actor, FACILITATOR)
+    idea = _visible(actor, idea_id(payload))
+    into = _visible(actor, idea_id({"id": field(payload, "into", str)}))
+    if idea.id == into.id:
+        raise CommandError("invalid_payload", detail="'into' must be another idea")
+    if idea.table_id != into.table_id:
+        raise CommandError("other_table", status=409)
+    for earlier in db.session.execute(select(Idea).where(Idea.merged_into == idea.id)).scalars():
+        earlier.merged_into = into.id  # ideas merged into this one follow it
+    idea.state = Idea.MERGED
+    idea.merged_into = into.id
+    idea.duplicate_of = None
+    if into.duplicate_of == idea.id:
+        into.duplicate_of = None
+    db.session.flush()
+    data = idea_dict(into)
+    events.publish(actor.workshop_id, "idea_merged", {"id": idea.id, "table_id": idea.table_id, "into": data},
+                   events.TABLE, idea.table_id)
+    return {"idea": data}
+
+
+def do_dismiss_duplicate(actor: Actor, payload: dict) -> dict:
+    """Keep both ideas: forget the engine's "same idea" proposal."""
+    require_role(actor, FACILITATOR)
+    idea = _visible(actor, idea_id(payload))
+    if idea.duplicate_of is not None:
+        idea.duplicate_of = None
+        events.publish(actor.workshop_id, "duplicate_dismissed", {"id": idea.id, "table_id": idea.table_id})
+    return {}
