@@ -65,6 +65,9 @@ def _serve(args) -> int:
     port = args.port if args.port is not None else config.PORT
     app = create_app(config)
     app.config["SERVED_BASE_URL"] = served_base_url(host, port)
+    if config.ASYNC_MODE == "eventlet":
+        from eventlet import tpool
+        app.config["OFFLOAD"] = tpool.execute  # CPU-heavy grouping work: see offload.py
     try:
         prepare(app)
     except DefinitionError as exc:
@@ -76,6 +79,8 @@ def _serve(args) -> int:
     # collector's full passes, which otherwise paused the event loop 100-180 ms
     # under load (bench/realtime.py p99).
     gc.freeze()
+    if config.AUTO_GROUPING:
+        socketio.start_background_task(_warm_up_grouping, app)
     try:
         socketio.run(app, host=host, port=port, log_output=False)
     except OSError as exc:
@@ -83,6 +88,18 @@ def _serve(args) -> int:
               f"Is another server running? Choose another port with PORT=8000 make run.", file=sys.stderr)
         return 1
     return 0
+
+
+def _warm_up_grouping(app) -> None:
+    """Load the model and embed the ideas already stored, off the loop, so regrouping is fast."""
+    from .extensions import db
+    from .grouping import warm_up
+    from .models import Idea
+    from .offload import offload
+    with app.app_context():
+        texts = list(db.session.execute(db.select(Idea.text).where(Idea.state == Idea.VISIBLE)).scalars())
+        db.session.remove()
+        offload(warm_up, texts or ["warm-up"])
 
 
 def _describe_all(code: str | None) -> list[dict]:
