@@ -5,7 +5,8 @@
 Modes (the issue's metrics): discovery ARI per board with the number of groups chosen
 automatically (and, for reference, with it given); topics mode top-1/top-3 against the
 organiser-style labels of topics_dev.tsv; examples mode with 2 placed ideas per group and no
-labels (5 fixed draws, seeds 0-4); timing of assigning one new idea (p95) and of regrouping a
+topics (5 fixed draws, seeds 0-4), once with the data's group names on the placements and once
+with opaque names ("Groupe 1", ...: the examples alone); timing of assigning one new idea (p95) and of regrouping a
 500-idea board. Deterministic: fixed seeds, no randomness elsewhere.
 """
 from __future__ import annotations
@@ -92,24 +93,28 @@ def evaluate(embedder, boards, topics) -> dict:
             (hits_ho if b in HELD_OUT else hits).append(h)
     res["topics"] = tally(hits + hits_ho)
     res["topics"]["held_out_boards"] = tally(hits_ho)
-    # examples mode: 2 placed ideas per group, no labels
-    hits, hits_ho = [], []
-    for seed in range(5):
-        rng = np.random.RandomState(seed)
-        for b, items in boards.items():
-            groups = sorted({g for _, g in items})
-            placed = [None] * len(items)
-            for g in groups:
-                members = [k for k, (_, gg) in enumerate(items) if gg == g]
-                for k in rng.choice(members, 2, replace=False):
-                    placed[k] = g
-            out = group_board([t for t, _ in items], placed, [], embedder, MIN_CONFIDENCE)
-            for k, ((t, g), a) in enumerate(zip(items, out)):
-                if placed[k] is None:
-                    h = (a.suggestions[0] == g, g in a.suggestions[:3], a.group is not None)
-                    (hits_ho if b in HELD_OUT else hits).append(h)
-    res["examples"] = tally(hits + hits_ho)
-    res["examples"]["held_out_boards"] = tally(hits_ho)
+    # examples mode: 2 placed ideas per group, no topics; the placements carry the group names of
+    # the data (organiser-style labels, as a facilitator would name groups) or, to measure the
+    # examples alone, opaque names ("Groupe 1", ...)
+    for key, opaque in (("examples", False), ("examples_opaque_names", True)):
+        hits, hits_ho = [], []
+        for seed in range(5):
+            rng = np.random.RandomState(seed)
+            for b, items in boards.items():
+                groups = sorted({g for _, g in items})
+                alias = {g: (f"Groupe {k + 1}" if opaque else g) for k, g in enumerate(groups)}
+                placed = [None] * len(items)
+                for g in groups:
+                    members = [k for k, (_, gg) in enumerate(items) if gg == g]
+                    for k in rng.choice(members, 2, replace=False):
+                        placed[k] = alias[g]
+                out = group_board([t for t, _ in items], placed, [], embedder, MIN_CONFIDENCE)
+                for k, ((t, g), a) in enumerate(zip(items, out)):
+                    if placed[k] is None:
+                        h = (a.suggestions[0] == alias[g], alias[g] in a.suggestions[:3], a.group is not None)
+                        (hits_ho if b in HELD_OUT else hits).append(h)
+        res[key] = tally(hits + hits_ho)
+        res[key]["held_out_boards"] = tally(hits_ho)
     return res
 
 

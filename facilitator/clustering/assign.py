@@ -22,7 +22,7 @@ import numpy as np
 
 from .embed import normalise
 
-ALPHA = 0.5
+ALPHA = 0.3  # weight of the direct score; 0.5 before (0.3: topics top-1 +0.02 on tuning boards)
 TEMPERATURE = 0.05
 REFINE_STEPS = 3
 CENTRE_SHRINK = 8
@@ -89,6 +89,29 @@ def score_groups(
         w = p / np.maximum(p.sum(axis=0, keepdims=True), 1e-9)
         scores = ALPHA * base + (1 - ALPHA) * (sim @ w)
     return scores
+
+
+def names_are_informative(ideas: np.ndarray, names: dict[int, np.ndarray], examples: list[list[int]]) -> bool:
+    """Whether facilitator-given group names say something about the groups' placed ideas.
+
+    `names[g]`: the embedded name of group g (a group with examples). Each name is compared with
+    the mean of every group's examples (board-centred); the names are used as labels too when at
+    least twice the chance share of them (2 / number of groups with examples) point to their own
+    group's examples. Names like "Groupe 3" or "B" then stay out of the scores, while names like
+    "Vélo" or "Financement" add what a label adds in topics mode.
+    """
+    with_ex = [g for g in range(len(examples)) if examples[g]]
+    named = [g for g in names if examples[g]]
+    if not named:
+        return False
+    if len(with_ex) < 2:
+        return True
+    n = len(ideas)
+    mu = ideas.mean(axis=0) * (n / (n + CENTRE_SHRINK))
+    x = centre(ideas, mu)
+    cents = normalise(np.stack([x[examples[g]].mean(axis=0) for g in with_ex]))
+    hits = sum(with_ex[int(np.argmax(cents @ centre(names[g][None, :], mu)[0]))] == g for g in named)
+    return hits / len(named) >= 2 / len(with_ex)
 
 
 def decide(scores: np.ndarray, names: list[str], min_confidence: float = MIN_CONFIDENCE) -> list[Assignment]:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .assign import MIN_CONFIDENCE, Assignment, decide, score_groups, softmax
+from .assign import MIN_CONFIDENCE, Assignment, decide, names_are_informative, score_groups, softmax
 from .discover import cluster, keyword_labels, unique_names
 from .embed import Embedder, normalise
 
@@ -20,8 +20,9 @@ def group_board(
     """Assign every idea of one board.
 
     Groups are the board's topics, then the groups named in `placements` (in order of first
-    appearance). Placed ideas keep their group (confidence 1) and serve as examples. With no
-    group at all, groups are discovered and given keyword labels.
+    appearance). Placed ideas keep their group (confidence 1) and serve as examples; a placement
+    group's name also counts as its label when the board's names prove meaningful
+    (`names_are_informative`). With no group at all, groups are discovered and given keyword labels.
     """
     n = len(texts)
     if n == 0:
@@ -37,11 +38,16 @@ def group_board(
             label_vecs[names.index(t)] = tv[list(topics).index(t)]
     examples = [[r for r in range(n) if placements[r] == g] for g in names]
     # a group known only by its name (no topic) gets its name embedded as a label too
+    # (and, when the names prove meaningful for the placed ideas, a named group with examples too)
     missing = [g for g in range(len(names)) if label_vecs[g] is None]
     if missing:
         mv = normalise(embedder.encode([names[g] for g in missing], kind="passage"))
-        for g, v in zip(missing, mv):
+        named = dict(zip(missing, mv))
+        for g, v in named.items():
             if not examples[g]:
+                label_vecs[g] = v
+        if names_are_informative(vecs, {g: v for g, v in named.items() if examples[g]}, examples):
+            for g, v in named.items():
                 label_vecs[g] = v
     scores = score_groups(vecs, label_vecs, examples)
     out = decide(scores, names, min_confidence)

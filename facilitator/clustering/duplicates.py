@@ -5,7 +5,8 @@ import numpy as np
 
 from .text import content_stems
 
-COSINE_THRESHOLD = 0.95  # raw (uncentred) e5 cosine; paraphrases of one idea score 0.95+
+COSINE_THRESHOLD = 0.97  # raw (uncentred) e5 cosine of ideas (embedded with the "Idée : " prefix): one idea
+# written twice with small changes scores ~0.99; distinct ideas of one board reach ~0.96 (dev set)
 JACCARD_THRESHOLD = 0.75  # share of content stems
 
 

