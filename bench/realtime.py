@@ -67,6 +67,9 @@ def parse_args(argv=None):
     p.add_argument("--startup-timeout", type=float, default=60.0, help="seconds to wait for /healthz")
     p.add_argument("--raw", default=None, help="also write one JSON line per idea to this file")
     p.add_argument("--keep-tmp", action="store_true", help="keep the temp dir (database, server log)")
+    p.add_argument("--regroup-ideas", type=int, default=0,
+                   help="seed this many unsorted ideas on one table and keep regrouping it during the run")
+    p.add_argument("--regroup-table", type=int, default=0, help="index of the table regrouped (0 = first)")
     a = p.parse_args(argv)
     if a.participants is None:
         a.participants = 50 if a.quick else 500

@@ -18,12 +18,14 @@ from sqlalchemy import select
 from .clustering import IdeaState, default_embedder, find_duplicates, group_board, regroup
 from .extensions import db
 from .models import Group, Idea
-from .offload import offload
+from .offload import Busy, offload
 
 log = logging.getLogger(__name__)
 
 FACILITATOR_PLACED = "facilitator"
 AUTO_PLACED = "auto"
+# How long a post may wait for the engine (busy with a regroup) before it goes without a suggestion.
+SUGGEST_WAIT_S = 0.25
 
 
 @dataclass
@@ -74,11 +76,19 @@ def load_board(table_id: int) -> Board:
 
 
 def suggest(board: Board, text: str) -> Suggestion | None:
-    """The engine's group for a new idea on ``board`` (computed off the loop), or None when off."""
+    """The engine's group for a new idea on ``board`` (computed off the loop).
+
+    None when grouping is off, failed, or the engine stayed busy (a long
+    regroup) for more than SUGGEST_WAIT seconds: posting is never held up by
+    grouping (SUGGEST_WAIT_S); the idea then arrives in "À classer".
+    """
     if not enabled():
         return None
     try:
-        return offload(_suggest, board, text)
+        return offload(_suggest, board, text, wait=SUGGEST_WAIT_S)
+    except Busy:
+        log.info("grouping engine busy (a regroup?): the idea arrives unsorted")
+        return None
     except Exception:  # noqa: BLE001 - grouping must never cost an idea
         log.exception("automatic grouping failed; the idea stays unsorted")
         return None

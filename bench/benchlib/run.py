@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from . import BenchError, log
 from .procinfo import cpu_seconds, rss_mb
+from .regroup import RegroupLoad
 from .report import build_report
 from .server import Server, http_json
 from .workers import WorkerPool
@@ -78,6 +79,10 @@ class Bench:
         tables = [t["id"] for t in info["tables"]]
         log(f"workshop {info.get('code')} with {len(tables)} tables; joining {a.participants} participants")
 
+        regroup = None
+        if a.regroup_ideas:
+            regroup = RegroupLoad(self.server.base_url, a.code, info, a.regroup_table, a.regroup_ideas, a.seed)
+            regroup.prepare()
         joined, join_errors, join_wall, join_ms = self.join_participants(tables)
         log(f"joined {len(joined)}/{a.participants} in {join_wall:.1f} s" +
             (f" (errors {join_errors})" if join_errors else ""))
@@ -138,6 +143,8 @@ class Bench:
         # Sample the server while the ideas are posted.
         while time.time() < t_first:
             time.sleep(0.05)
+        if regroup:
+            regroup.start(until=end_at)
         cpu0, w0 = cpu_seconds(pid), time.monotonic()
         rss_peak = self.rss["after_connect"] or 0.0
         next_progress = time.time() + 10
@@ -154,6 +161,7 @@ class Bench:
                                  + self.server.log_tail())
         cpu1, w1 = cpu_seconds(pid), time.monotonic()
         results = self.pool.recv_all("results", timeout=a.grace + a.ack_timeout + 120)
+        regroup_report = regroup.finish() if regroup else None
         self.rss["end"] = rss_mb(pid)
         self.rss["peak_during_posting"] = rss_peak
         log("collected results; disconnecting clients")
@@ -163,9 +171,12 @@ class Bench:
         if cpu0 is not None and cpu1 is not None and w1 > w0:
             server_cpu = round(100.0 * (cpu1 - cpu0) / (w1 - w0), 1)
 
-        return build_report(a, self.rss, info, ideas, idea_ids, spec_by_key, results, connected,
-                            join_errors, join_wall, join_ms, connect_wall, connect_failures,
-                            n_conn, len(specs), server_cpu, time.monotonic() - wall_start)
+        report = build_report(a, self.rss, info, ideas, idea_ids, spec_by_key, results, connected,
+                              join_errors, join_wall, join_ms, connect_wall, connect_failures,
+                              n_conn, len(specs), server_cpu, time.monotonic() - wall_start)
+        if regroup_report:
+            report["regroup_load"] = regroup_report
+        return report
 
     def cleanup(self) -> None:
         try:
