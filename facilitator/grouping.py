@@ -79,8 +79,8 @@ def suggest(board: Board, text: str) -> Suggestion | None:
     """The engine's group for a new idea on ``board`` (computed off the loop).
 
     None when grouping is off, failed, or the engine stayed busy (a long
-    regroup) for more than SUGGEST_WAIT seconds: posting is never held up by
-    grouping (SUGGEST_WAIT_S); the idea then arrives in "À classer".
+    regroup) for more than SUGGEST_WAIT_S: posting is never held up by
+    grouping; the idea then arrives in "À classer".
     """
     if not enabled():
         return None
