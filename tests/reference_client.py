@@ -60,6 +60,9 @@ def apply_staff(state: dict, envelope: dict) -> dict:
         ideas.pop(data["id"], None)
         if data["into"]["id"] in ideas:
             ideas[data["into"]["id"]] = data["into"]
+        for ident in data.get("repointed", []):
+            if ident in ideas:
+                ideas[ident] = {**ideas[ident], "duplicate_of": data["into"]["id"]}
     elif kind == "duplicate_dismissed":
         if data["id"] in ideas:
             ideas[data["id"]] = {**ideas[data["id"]], "duplicate_of": None}

@@ -78,9 +78,15 @@ def do_merge_ideas(actor: Actor, payload: dict) -> dict:
     idea.duplicate_of = None
     if into.duplicate_of == idea.id:
         into.duplicate_of = None
+    # Other ideas proposed as repeats of the merged idea now repeat the kept one.
+    repointed = []
+    for other in db.session.execute(select(Idea).where(Idea.duplicate_of == idea.id)).scalars():
+        other.duplicate_of = into.id
+        repointed.append(other.id)
     db.session.flush()
     data = idea_dict(into)
-    events.publish(actor.workshop_id, "idea_merged", {"id": idea.id, "table_id": idea.table_id, "into": data},
+    events.publish(actor.workshop_id, "idea_merged",
+                   {"id": idea.id, "table_id": idea.table_id, "into": data, "repointed": repointed},
                    events.TABLE, idea.table_id)
     return {"idea": data}
 
