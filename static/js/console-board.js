@@ -8,10 +8,14 @@
  * Stable selectors: .board[data-table-id], .group[data-group-id] (the
  * unsorted bucket is .group.unsorted[data-group-id=""]), .group-label,
  * .idea[data-idea-id][data-group-id], .move-idea, .new-group, .rename-group,
- * .merge-group, .split-group, .remove-group.
+ * .merge-group, .split-group, .remove-group, .group-source (the "auto" marker
+ * of a group made by "Regrouper"), .regroup and .regroup-status (the board
+ * is .board[data-regrouping="true"] while the engine runs). The idea cards
+ * are drawn by console-cards.js.
  */
-import { h, reconcile, show, formatTime } from "./dom.js";
+import { h, reconcile, show } from "./dom.js";
 import { setText, accent, setBlocked, syncOptions } from "./staff-ui.js";
+import { buildCard, cardSig } from "./console-cards.js";
 
 /**
  * ctx: {store, t, lang, connected, busy (Set of keys), ui (console-groups.js state)}
@@ -96,6 +100,16 @@ function buildBoard(table, { t }) {
         h("button", { type: "submit", class: "btn btn-small btn-primary new-group-save", text: t("console.create") }),
         h("button", { type: "button", class: "btn btn-small btn-quiet new-group-cancel", text: t("console.cancel") }),
       ),
+      h(
+        "button",
+        {
+          type: "button", class: "btn btn-small regroup", dataset: { tableId, focus: "regroup" },
+          title: t("console.regroup_title"), "aria-describedby": `regroup-status-${table.id}`,
+        },
+        h("span", { class: "regroup-spinner", "aria-hidden": "true" }),
+        h("span", { class: "regroup-text", text: t("console.regroup") }),
+      ),
+      h("p", { class: "regroup-status", id: `regroup-status-${table.id}`, role: "status", "aria-live": "polite" }),
       h("p", { class: "board-hint", text: t("console.board_hint") }),
     ),
     h("p", { class: "board-empty", text: t("console.no_ideas") }),
@@ -147,6 +161,7 @@ function updateBoard(board, table, ctx) {
   show(q(".new-group-form"), creating);
   setBlocked(q(".new-group-save"), !connected || busy.has(`create:${table.id}`));
   show(q(".board-empty"), ideas.length === 0);
+  updateRegroup(board, table, ctx);
 
   const sorted = store.boardOf(table.id, ui.moves);
   const groups = sorted.groups.map((entry) => entry.group);
@@ -164,6 +179,22 @@ function updateBoard(board, table, ctx) {
     build: (area) => buildGroup(area, table, ctx),
   });
   for (const area of areas) updateGroup(container._keyed.get(area.key), area, list, ctx);
+}
+
+/** "Regrouper": its progress state while the engine runs, then the result for a while. */
+function updateRegroup(board, table, { t, busy, ui, connected }) {
+  const running = busy.has(`regroup:${table.id}`);
+  board.dataset.regrouping = String(running);
+  const button = board.querySelector(".regroup");
+  setText(button.querySelector(".regroup-text"), running ? t("console.regrouping") : t("console.regroup"));
+  button.setAttribute("aria-busy", String(running));
+  setBlocked(button, running || !connected);
+  const status = board.querySelector(".regroup-status");
+  const result = ui.regroupResults.get(table.id);
+  // The button already says "Regroupement en cours…": the status only tells screen readers.
+  setText(status, running ? t("console.regrouping") : result ? result.text : "");
+  status.classList.toggle("visually-hidden", running);
+  status.dataset.kind = result && !running ? result.kind : "";
 }
 
 // -- group --------------------------------------------------------------------
@@ -217,8 +248,8 @@ function buildGroup(area, table, { t }) {
       "div",
       { class: "group-head" },
       h("h3", { class: "group-label", id: labelId }),
+      unsorted ? null : h("span", { class: "group-source badge", title: t("console.label_auto_title"), text: t("console.label_auto"), hidden: true }),
       h("span", { class: "group-count badge" }),
-      unsorted ? null : h("span", { class: "group-source badge", text: t("console.label_auto"), hidden: true }),
     ),
     tools,
     h("ol", { class: "group-ideas" }),
@@ -285,106 +316,4 @@ function updateGroup(el, area, list, ctx) {
   for (const card of q(".group-ideas").children) {
     syncOptions(card.querySelector(".move-idea"), list.options, area.key, list.sig);
   }
-}
-
-// -- idea card ----------------------------------------------------------------
-
-function suggestionsOf(idea, area, list) {
-  if (area.group || !idea.suggestions || !idea.suggestions.length) return [];
-  return idea.suggestions
-    .map((id) => list.groups.find((group) => group.id === id))
-    .filter(Boolean)
-    .slice(0, 2);
-}
-
-function cardSig(idea, area, split, { busy, connected, ui }, list) {
-  return JSON.stringify([
-    idea.text, idea.state, idea.updated_at, idea.author, idea.placement, idea.confidence, area.key,
-    suggestionsOf(idea, area, list).map((group) => [group.id, group.label]),
-    split ? split.picked.has(idea.id) : null,
-    connected, busy.has(`idea:${idea.id}`), busy.has(`move:${idea.id}`), ui.moves.has(idea.id),
-  ]);
-}
-
-function buildCard(idea, area, split, { t, lang, busy, connected, ui }, list) {
-  const author = idea.author || {};
-  const name = author.first_name || "";
-  const hidden = idea.state === "hidden";
-  const auto = idea.placement === "auto" && Boolean(area.group);
-  const moving = busy.has(`move:${idea.id}`) || ui.moves.has(idea.id);
-  const who = [author.first_name, author.organisation].filter(Boolean).join(" · ");
-  const time = formatTime(idea.created_at, lang);
-  const edited = idea.updated_at && idea.updated_at !== idea.created_at;
-  const action = hidden ? "restore-idea" : "hide-idea";
-  const classes = ["idea", hidden && "is-hidden", auto && "is-auto", moving && "is-moving"].filter(Boolean).join(" ");
-  const suggestions = suggestionsOf(idea, area, list);
-  return h(
-    "li",
-    { class: classes, dataset: { ideaId: idea.id, groupId: area.key, state: idea.state, placement: idea.placement || "" } },
-    h("span", { class: "drag-handle", title: t("console.drag_handle"), "aria-hidden": "true", text: "⠿" }),
-    split
-      ? h(
-          "label",
-          { class: "split-pick-label" },
-          h("input", { type: "checkbox", class: "split-pick", checked: split.picked.has(idea.id), dataset: { focus: "pick" } }),
-          h("span", { class: "visually-hidden", text: t("console.pick_idea", { name }) }),
-        )
-      : null,
-    h("p", { class: "idea-text", text: idea.text }),
-    h(
-      "p",
-      { class: "idea-meta" },
-      h("span", { class: "idea-author", text: who }),
-      time ? h("time", { datetime: idea.created_at, text: time }) : null,
-      edited ? h("span", { class: "idea-edited", text: t("console.edited") }) : null,
-      hidden ? h("span", { class: "badge badge-hidden", text: t("console.hidden_label") }) : null,
-      auto ? suggestedMarker(idea, t) : null,
-    ),
-    suggestions.length
-      ? h(
-          "p",
-          { class: "idea-suggestions" },
-          h("span", { class: "idea-suggestions-label", text: t("console.suggestion") }),
-          suggestions.map((group) =>
-            h("button", {
-              type: "button", class: "btn btn-tiny btn-quiet apply-suggestion",
-              dataset: { target: group.id, focus: `suggest-${group.id}` },
-              "aria-label": t("console.apply_suggestion", { name, label: group.label }),
-              text: `→ ${group.label}`,
-            }),
-          ),
-        )
-      : null,
-    h(
-      "div",
-      { class: "idea-actions" },
-      h("select", {
-        class: "input input-inline input-tiny move-idea",
-        title: t("console.move_to"),
-        "aria-label": t("console.move_label", { name }),
-        dataset: { focus: "move" },
-      }),
-      h(
-        "button",
-        {
-          type: "button",
-          class: `btn btn-tiny ${hidden ? "btn-quiet" : "btn-warn"} ${action}`,
-          "data-focus": "moderate",
-          "aria-disabled": !connected || busy.has(`idea:${idea.id}`) ? "true" : null,
-        },
-        hidden ? t("console.restore") : t("console.hide"),
-        h("span", { class: "visually-hidden", text: ` ${t("console.idea_of", { name })}` }),
-      ),
-    ),
-  );
-}
-
-/** "Suggérée · 82 %": placed by the grouping engine, not by the facilitator. */
-function suggestedMarker(idea, t) {
-  const pct = typeof idea.confidence === "number" ? Math.round(idea.confidence * 100) : null;
-  return h("span", {
-    class: "idea-suggested",
-    title: pct === null ? t("console.suggested_title") : t("console.suggested_title_pct", { pct }),
-    text: pct === null ? t("console.suggested") : t("console.suggested_pct", { pct }),
-  });
 }

@@ -18,6 +18,7 @@ export function createUiState() {
     splitting: new Map(), // group id -> {picked: Set of idea ids, newId}
     moves: new Map(), // idea id -> group id | null: sent, not acknowledged yet (shown at once)
     focus: null, // {ideaId, selector}: give the focus back to this card after it moved
+    regroupResults: new Map(), // table id -> {text, kind}: the last "Regrouper" outcome, shown for a while
   };
 }
 

@@ -3,13 +3,15 @@
  * projector shows, hide and restore ideas, sort ideas into groups. Every
  * change comes back as an event; a refused command shows its message in the
  * alert area. The boards are drawn by console-board.js; what their buttons,
- * selects and drag-and-drop do is in console-groups.js.
+ * selects and drag-and-drop do is in console-groups.js; "Regrouper" and the
+ * duplicates' "Fusionner" / "Garder les deux" are in console-automation.js.
  */
 import { readConfig, h, makeT, reconcile, show, makeMessageArea } from "./dom.js";
 import { startStaffPage } from "./staff-page.js";
 import { setBlocked } from "./staff-ui.js";
 import { renderBoards } from "./console-board.js";
 import { createUiState, bindBoardActions } from "./console-groups.js";
+import { bindAutomationActions } from "./console-automation.js";
 
 const config = readConfig();
 const t = makeT(config.strings || {}, config.lang);
@@ -17,7 +19,7 @@ const $ = (id) => document.getElementById(id);
 
 const message = makeMessageArea();
 // keys of commands in flight: "joining", "view", "posting:<table>", "idea:<id>",
-// "move:<id>", "create:<table>", "group:<id>"
+// "move:<id>", "create:<table>", "group:<id>", "regroup:<table>", "dup:<idea id>"
 const busy = new Set();
 const ui = createUiState();
 const els = {
@@ -32,12 +34,15 @@ const els = {
 
 const { store, live } = startStaffPage({ role: "facilitator", config, t, render });
 
-/** Send a command once at a time per key; show the message of a refusal. */
-async function run(key, name, payload) {
+/**
+ * Send a command once at a time per key; show the message of a refusal.
+ * options go to live.command (e.g. {timeoutMs} for a slow command).
+ */
+async function run(key, name, payload, options) {
   if (busy.has(key) || !store.loaded) return null;
   busy.add(key);
   render();
-  const ack = await live.command(name, payload);
+  const ack = await live.command(name, payload, options);
   busy.delete(key);
   if (ack.ok) message.clear();
   else message.show(ack.message || t("errors.generic"));
@@ -46,6 +51,7 @@ async function run(key, name, payload) {
 }
 
 const actions = bindBoardActions({ root: els.boards, store, t, ui, run, render, message });
+bindAutomationActions({ root: els.boards, store, t, ui, run, render });
 
 els.joining.addEventListener("click", () => {
   run("joining", "set_joining", { open: !store.workshop.joining_open });

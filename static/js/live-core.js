@@ -71,14 +71,16 @@ export class LiveClient {
    * Send a command; resolves with its ack, never rejects. A missing
    * connection or a timeout resolve as {ok: false, error: "not_connected" |
    * "timeout"}: callers treat those two as "try again later".
+   * options.timeoutMs: how long to wait for the ack (default ACK_TIMEOUT_MS;
+   *   "regroup" can take several seconds on a large board).
    */
-  command(name, payload) {
+  command(name, payload, { timeoutMs = ACK_TIMEOUT_MS } = {}) {
     return new Promise((resolve) => {
       if (!this.socket.connected) {
         resolve({ ok: false, error: "not_connected", message: this.messages.not_connected || "not connected" });
         return;
       }
-      this.socket.timeout(ACK_TIMEOUT_MS).emit(name, payload, (err, ack) => {
+      this.socket.timeout(timeoutMs).emit(name, payload, (err, ack) => {
         if (err) resolve({ ok: false, error: "timeout", message: this.messages.timeout || "timeout" });
         else if (!ack || typeof ack !== "object") {
           resolve({ ok: false, error: "internal", message: this.messages.internal || "internal" });

@@ -7,9 +7,11 @@ import { h, formatTime } from "./dom.js";
 
 /**
  * One entry of "my ideas". `view` describes it:
- *   {id, text, state: "visible"|"hidden"|"pending"|"failed", message?,
+ *   {id, text, state: "visible"|"hidden"|"merged"|"pending"|"failed", message?,
  *    sending, created_at, edited, canChange, otherTable (label or null),
+ *    coAuthors ("Bob, Carl": ideas merged into this one, or ""),
  *    editing (draft text or null), confirming, busy, max}
+ * A "merged" idea (folded by the facilitator into a similar one) is read-only.
  */
 export function buildMyIdea(view, t, lang) {
   const li = h("li", {
@@ -33,13 +35,16 @@ function buildMeta(view, t, lang) {
     if (view.message) parts.push(h("span", { class: "idea-error", text: view.message }));
   } else if (view.state === "hidden") {
     parts.push(h("span", { class: "badge badge-hidden", text: t("participant.hidden_label") }));
+  } else if (view.state === "merged") {
+    parts.push(h("span", { class: "badge badge-merged", text: t("participant.merged_label") }));
   }
-  if (view.state === "visible" || view.state === "hidden") {
+  if (view.state === "visible" || view.state === "hidden" || view.state === "merged") {
     const time = formatTime(view.created_at, lang);
     if (time) parts.push(h("time", { datetime: view.created_at, text: time }));
     if (view.edited) parts.push(h("span", { text: t("participant.edited") }));
   }
   if (view.otherTable) parts.push(h("span", { text: view.otherTable }));
+  if (view.coAuthors) parts.push(h("span", { class: "merged-authors", text: t("participant.merged_authors", { names: view.coAuthors }) }));
   return h("p", { class: "idea-meta" }, parts);
 }
 
@@ -98,14 +103,25 @@ function buildEditForm(view, t) {
   );
 }
 
-/** One read-only idea of the table: text and the author's first name. */
-export function buildTableIdea(idea) {
+/** One read-only idea of the table: text, the author's first name and its co-authors' (merged ideas). */
+export function buildTableIdea(idea, t) {
+  const coAuthors = coAuthorsOf(idea);
   return h(
     "li",
     { class: "idea idea-other", dataset: { ideaId: idea.id, state: idea.state } },
     h("p", { class: "idea-text", text: idea.text }),
-    h("p", { class: "idea-author", text: idea.author ? idea.author.first_name : "" }),
+    h(
+      "p",
+      { class: "idea-author" },
+      idea.author ? idea.author.first_name : "",
+      coAuthors ? h("span", { class: "merged-authors", text: t("participant.merged_authors", { names: coAuthors }) }) : null,
+    ),
   );
+}
+
+/** First names of the authors of the ideas merged into this one: "Bob, Carl", or "". */
+export function coAuthorsOf(idea) {
+  return ((idea && idea.merged) || []).map((m) => (m.author && m.author.first_name) || "").filter(Boolean).join(", ");
 }
 
 export function counterText(text, max, t) {

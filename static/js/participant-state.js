@@ -1,6 +1,9 @@
 /**
  * The participant's local state: a sync snapshot, then events applied one
  * by one (docs/protocol.md, "Participant snapshot" and "Events").
+ * "My ideas" may hold ideas in state "merged" (folded by the facilitator into
+ * a similar idea): they stay listed, read-only; the table list only holds
+ * visible ideas.
  * Pure data: no DOM, so it can be tested in Node.
  */
 import { createArrivalOrder } from "./order.js";
@@ -53,8 +56,8 @@ export function createParticipantStore() {
     acceptOwnIdea(idea) {
       order.see(idea.id);
       const known = store.myIdeas.get(idea.id);
-      // A hide that raced with this ack wins: only a restore shows it again.
-      const state = known && known.state === "hidden" ? "hidden" : idea.state;
+      // A hide or a merge that raced with this ack wins: only a restore shows it again.
+      const state = known && (known.state === "hidden" || known.state === "merged") ? known.state : idea.state;
       store.myIdeas.set(idea.id, { ...idea, state });
       if (state === "visible" && store.me && idea.table_id === store.me.table_id) store.tableIdeas.set(idea.id, idea);
     },
@@ -99,6 +102,14 @@ const handlers = {
   },
   joining_changed: (store, data) => {
     store.workshop.joining_open = Boolean(data.open);
+  },
+  // The facilitator folded idea `id` into `into` (docs/protocol.md, "merge_ideas").
+  idea_merged: (store, data) => {
+    if (!data.id || (data.into && data.into.id === data.id)) return;
+    store.tableIdeas.delete(data.id);
+    const mine = store.myIdeas.get(data.id);
+    if (mine) store.myIdeas.set(data.id, { ...mine, state: "merged", merged_into: data.into ? data.into.id : null });
+    upsertIdea(store, data.into); // its `merged` list now credits the other author
   },
   participant_moved: (store, data) => {
     if (store.me && data.participant_id === store.me.id) store.me.table_id = data.table_id;

@@ -6,7 +6,7 @@ import { readConfig, h, makeT, makeScheduler, reconcile, show, makeMessageArea }
 import { connectLive, bindConnStatus } from "./live.js";
 import { createParticipantStore } from "./participant-state.js";
 import { PendingQueue } from "./pending.js";
-import { buildMyIdea, buildTableIdea, counterText } from "./participant-ideas.js";
+import { buildMyIdea, buildTableIdea, counterText, coAuthorsOf } from "./participant-ideas.js";
 import { readToken, forgetIdentity } from "./identity.js";
 
 const config = readConfig();
@@ -318,6 +318,7 @@ function renderTable(store, queue, ui, els, live, table) {
       edited: false,
       canChange: false,
       otherTable: null,
+      coAuthors: "",
       editing: null,
       confirming: false,
       busy: false,
@@ -335,13 +336,14 @@ function renderTable(store, queue, ui, els, live, table) {
     views.push({
       id: idea.id,
       text: idea.text,
-      state: idea.state === "hidden" ? "hidden" : "visible",
+      state: idea.state === "hidden" || idea.state === "merged" ? idea.state : "visible",
       message: "",
       sending: false,
       created_at: idea.created_at,
       edited: Boolean(idea.updated_at && idea.updated_at !== idea.created_at),
       canChange,
       otherTable: idea.table_id !== table.id && ideaTable ? t("common.table_number", { n: ideaTable.number }) : null,
+      coAuthors: coAuthorsOf(idea),
       editing: ui.editing.has(idea.id) ? ui.editing.get(idea.id) : null,
       confirming: ui.confirming.has(idea.id),
       busy: ui.busy.has(idea.id),
@@ -359,8 +361,8 @@ function renderTable(store, queue, ui, els, live, table) {
   const others = [...store.tableIdeas.values()].filter((idea) => !store.isMine(idea)).sort(store.order.newestFirst);
   reconcile(els.tableIdeas, others, {
     keyOf: (idea) => idea.id,
-    sigOf: (idea) => `${idea.text}\u0000${idea.author ? idea.author.first_name : ""}`,
-    build: buildTableIdea,
+    sigOf: (idea) => `${idea.text}\u0000${idea.author ? idea.author.first_name : ""}\u0000${coAuthorsOf(idea)}`,
+    build: (idea) => buildTableIdea(idea, t),
   });
   show(els.tableEmpty, others.length === 0);
 }

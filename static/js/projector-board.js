@@ -9,10 +9,11 @@
  * "+ n autres idées".
  *
  * Selectors: .board[data-table-id], .group[data-group-id] (""
- * for "À classer"), .group-label, .idea[data-idea-id][data-group-id].
+ * for "À classer"), .group-label, .idea[data-idea-id][data-group-id],
+ * .merged-authors (the co-authors of merged duplicates).
  */
 import { h, reconcile, show } from "./dom.js";
-import { setText, accent } from "./staff-ui.js";
+import { setText, accent, mergedNames } from "./staff-ui.js";
 
 export function buildBoard(table) {
   return h(
@@ -69,8 +70,8 @@ export function updateBoard(board, table, { store, t }) {
     el.dataset.labelled = String(grouped);
     reconcile(el.querySelector(".group-ideas"), area.ideas, {
       keyOf: (idea) => idea.id,
-      sigOf: (idea) => `${idea.text}\u0000${authorLine(idea)}\u0000${area.key}`,
-      build: (idea) => buildCard(idea, area.key),
+      sigOf: (idea) => `${idea.text}\u0000${authorLine(idea)}\u0000${mergedNames(idea)}\u0000${area.key}`,
+      build: (idea) => buildCard(idea, area.key, t),
       created: (card) => {
         if (!animate) return;
         card.classList.add("is-new");
@@ -91,8 +92,9 @@ function buildGroup(area) {
   );
 }
 
-function buildCard(idea, groupKey) {
+function buildCard(idea, groupKey, t) {
   const author = idea.author || {};
+  const merged = mergedNames(idea);
   return h(
     "li",
     { class: "idea", dataset: { ideaId: idea.id, groupId: groupKey, state: idea.state } },
@@ -103,6 +105,7 @@ function buildCard(idea, groupKey) {
       h("span", { class: "idea-name", text: author.first_name || "" }),
       author.organisation ? h("span", { class: "idea-org", text: author.organisation }) : null,
     ),
+    merged ? h("p", { class: "merged-authors", text: t("projector.merged_authors", { names: merged }) }) : null,
   );
 }
 

@@ -92,6 +92,17 @@ export function createStaffStore(role) {
       return { unsorted, groups };
     },
 
+    /**
+     * The earlier idea this one probably repeats (its duplicate_of), when the
+     * two can be merged: both known, visible and on the same table; else null.
+     */
+    duplicateOf(idea) {
+      if (!idea || !idea.duplicate_of || idea.state !== "visible") return null;
+      const other = store.ideas.get(idea.duplicate_of);
+      if (!other || other.id === idea.id || other.state !== "visible" || other.table_id !== idea.table_id) return null;
+      return other;
+    },
+
     participantCount(tableId) {
       let n = 0;
       for (const p of store.participants.values()) if (tableId === undefined || p.table_id === tableId) n += 1;
@@ -127,6 +138,8 @@ function normaliseIdea(idea) {
     placement: idea.placement ?? null,
     confidence: typeof idea.confidence === "number" ? idea.confidence : null,
     suggestions: Array.isArray(idea.suggestions) ? idea.suggestions : [],
+    duplicate_of: idea.duplicate_of ?? null,
+    merged: Array.isArray(idea.merged) ? idea.merged : [],
   };
 }
 
@@ -158,6 +171,19 @@ function ideasIn(store, groupId) {
   const ids = [];
   for (const idea of store.ideas.values()) if (idea.group_id === groupId) ids.push(idea.id);
   return ids;
+}
+
+/** The engine's placement of one idea (idea_moved, a move of board_regrouped). */
+function setPlacement(store, move) {
+  const idea = move && store.ideas.get(move.id);
+  if (!idea) return; // a hidden idea on the projector, or one we never had
+  store.ideas.set(move.id, normaliseIdea({
+    ...idea,
+    group_id: move.group_id ?? null,
+    placement: move.placement ?? null,
+    confidence: move.confidence ?? null,
+    suggestions: move.suggestions ?? idea.suggestions,
+  }));
 }
 
 const handlers = {
@@ -195,17 +221,7 @@ const handlers = {
   // -- grouping ---------------------------------------------------------------
   group_created: (store, data) => putGroup(store, data.group),
   group_renamed: (store, data) => putGroup(store, data.group),
-  idea_moved: (store, data) => {
-    const idea = store.ideas.get(data.id);
-    if (!idea) return; // a hidden idea on the projector, or one we never had
-    store.ideas.set(data.id, normaliseIdea({
-      ...idea,
-      group_id: data.group_id ?? null,
-      placement: data.placement ?? null,
-      confidence: data.confidence ?? null,
-      suggestions: data.suggestions ?? idea.suggestions,
-    }));
-  },
+  idea_moved: (store, data) => setPlacement(store, data),
   groups_merged: (store, data) => {
     const into = data.into;
     if (!into || !into.id || !data.id || into.id === data.id) return;
@@ -224,5 +240,24 @@ const handlers = {
     store.groups.delete(data.id);
     const ids = new Set([...(data.idea_ids || []), ...ideasIn(store, data.id)]);
     placeIdeas(store, ids, null, null); // back to the pool: no one decided where they go
+  },
+
+  // -- automatic grouping ---------------------------------------------------------
+  board_regrouped: (store, data) => {
+    for (const group of data.groups || []) putGroup(store, group);
+    for (const move of data.moves || []) setPlacement(store, move);
+  },
+  idea_merged: (store, data, keepHidden) => {
+    if (!data.id || (data.into && data.into.id === data.id)) return;
+    store.ideas.delete(data.id);
+    putIdea(store, data.into, keepHidden); // its `merged` list now credits the other author
+    for (const id of data.repointed || []) { // proposals that named the merged idea now name `into`
+      const idea = store.ideas.get(id);
+      if (idea) store.ideas.set(id, { ...idea, duplicate_of: data.into.id });
+    }
+  },
+  duplicate_dismissed: (store, data) => {
+    const idea = store.ideas.get(data.id);
+    if (idea && idea.duplicate_of !== null) store.ideas.set(data.id, { ...idea, duplicate_of: null });
   },
 };

@@ -8,6 +8,17 @@ export function setText(el, text) {
   if (el && el.textContent !== text) el.textContent = text;
 }
 
+/** "Anne (Cosmetic Valley)", or just the first name. */
+export function authorName(author) {
+  if (!author) return "";
+  return author.organisation ? `${author.first_name} (${author.organisation})` : author.first_name || "";
+}
+
+/** The co-authors of an idea (the ideas merged into it): "Bob (Area), Carl (Org)", or "". */
+export function mergedNames(idea) {
+  return ((idea && idea.merged) || []).map((m) => authorName(m.author)).filter(Boolean).join(", ");
+}
+
 /** The table's accent colour (1-6), for CSS. */
 export function accent(table) {
   return String(((Number(table.number) || 1) - 1) % 6 + 1);

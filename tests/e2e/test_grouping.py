@@ -27,12 +27,16 @@ def test_facilitator_drags_an_idea_into_a_group_and_the_projector_follows(live, 
 
     board = console.locator(f".board[data-table-id='{table}']")
     unsorted = board.locator(".group.unsorted")
-    card = unsorted.locator(".idea").filter(has_text=text)
+    # The grouping engine may already have put it in its likely group ("Suggérée"):
+    # drag it to another group, one the engine did not choose.
+    card = board.locator(".idea").filter(has_text=text)
     expect(card).to_be_visible()
-    target = board.locator(".group:not(.unsorted)").filter(
-        has=console.locator(".group-label", has_text="Grille de cotisations"))
+    placed_in = card.get_attribute("data-group-id")
+    label = "Valeur perçue" if placed_in and "Grille" in board.locator(
+        f".group[data-group-id='{placed_in}'] .group-label").inner_text() else "Grille de cotisations"
+    target = board.locator(".group:not(.unsorted)").filter(has=console.locator(".group-label", has_text=label))
     group_id = target.get_attribute("data-group-id")
-    assert group_id
+    assert group_id and group_id != placed_in
 
     drag(console, card.locator(".idea-text, .drag-handle").first, target)
     moved = target.locator(".idea").filter(has_text=text)

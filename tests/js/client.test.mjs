@@ -210,3 +210,120 @@ const win = { l: {}, addEventListener(n, f) { (this.l[n] ||= []).push(f); }, fir
   assert.deepEqual(shape(p, 1).groups, [["g9", ["i5", "i3"]]]);
   console.log("staff groups ok");
 }
+
+// Staff store: automatic grouping events (board_regrouped, idea_merged, duplicate_dismissed), idempotent.
+{
+  const author = (id, first_name) => ({ id, first_name, organisation: `Org${id}` });
+  const idea = (n, extra = {}) => ({ id: `i${n}`, table_id: 1, text: `t${n}`, state: "visible", author: author(n, `P${n}`),
+    created_at: `2026-01-01T00:00:0${n}Z`, updated_at: "2026-01-01T00:00:00Z", group_id: null, placement: null,
+    confidence: null, suggestions: [], duplicate_of: null, merged: [], ...extra });
+  const snapshot = () => ({ workshop: { code: "X" }, tables: [{ id: 1, number: 1 }, { id: 2, number: 2 }], participants: [],
+    groups: [{ id: "g1", table_id: 1, label: "Un", label_source: "facilitator", position: 1 }],
+    ideas: [idea(1, { group_id: "g1", placement: "facilitator" }), idea(2, { suggestions: ["g1"], confidence: 0.4 }), idea(3),
+      idea(4, { duplicate_of: "i3" }), idea(5, { state: "hidden" }), idea(6, { table_id: 2, duplicate_of: "i1" })] });
+  const shape = (s, table) => { const b = s.boardOf(table);
+    return { unsorted: b.unsorted.map((i) => i.id), groups: b.groups.map((e) => [e.group.id, e.group.label_source, e.ideas.map((i) => i.id)]) }; };
+  const dump = (s) => JSON.stringify([shape(s, 1), shape(s, 2), [...s.ideas.values()].map((i) => [i.id, i.duplicate_of, i.merged, i.placement])]);
+  const twice = (s, ev) => { s.apply(ev); const once = dump(s); s.apply(ev); assert.equal(dump(s), once, `${ev.type} twice`); };
+
+  const s = createStaffStore("facilitator");
+  s.reset(snapshot());
+  // defaults for a server without the fields
+  const old = createStaffStore("projector");
+  old.reset({ ...snapshot(), ideas: [{ ...idea(1), duplicate_of: undefined, merged: undefined }] });
+  assert.equal(old.ideas.get("i1").duplicate_of, null); assert.deepEqual(old.ideas.get("i1").merged, []);
+
+  // duplicateOf: only between two visible ideas of one table that we hold
+  assert.equal(s.duplicateOf(s.ideas.get("i4")).id, "i3");
+  assert.equal(s.duplicateOf(s.ideas.get("i3")), null);
+  assert.equal(s.duplicateOf(s.ideas.get("i6")), null); // the other idea is on another table
+  s.apply({ type: "idea_posted", data: { idea: idea(7, { duplicate_of: "i5" }) } });
+  assert.equal(s.duplicateOf(s.ideas.get("i7")), null); // the other idea is hidden
+  s.apply({ type: "idea_posted", data: { idea: idea(8, { duplicate_of: "gone" }) } });
+  assert.equal(s.duplicateOf(s.ideas.get("i8")), null); // unknown (withdrawn, or merged away)
+
+  // "Regrouper": new auto groups, ideas moved into them (and into an existing group)
+  const regrouped = { type: "board_regrouped", data: { table_id: 1,
+    groups: [{ id: "a1", table_id: 1, label: "Annuaire", label_source: "auto", position: 2 },
+      { id: "a2", table_id: 1, label: "Export", label_source: "auto", position: 3 }],
+    moves: [{ id: "i2", group_id: "g1", placement: "auto", confidence: null, suggestions: [] },
+      { id: "i3", group_id: "a1", placement: "auto", confidence: null, suggestions: [] },
+      { id: "i4", group_id: "a1", placement: "auto", confidence: null, suggestions: [] },
+      { id: "i7", group_id: "a2", placement: "auto", confidence: null, suggestions: [] },
+      { id: "nope", group_id: "a2", placement: "auto", confidence: null, suggestions: [] }] } };
+  twice(s, regrouped);
+  assert.deepEqual(shape(s, 1), { unsorted: ["i8", "i5"], groups: [["g1", "facilitator", ["i2", "i1"]], ["a1", "auto", ["i4", "i3"]], ["a2", "auto", ["i7"]]] });
+  assert.equal(s.ideas.get("i2").placement, "auto"); assert.equal(s.ideas.get("i2").confidence, null);
+  assert.deepEqual(s.ideas.get("i2").suggestions, []); assert.equal(s.ideas.has("nope"), false);
+  assert.equal(s.ideas.get("i1").placement, "facilitator"); // the facilitator's placement stays
+  // renaming an auto group makes it the facilitator's (the server says so in the event)
+  s.apply({ type: "group_renamed", data: { group: { id: "a1", table_id: 1, label: "Annuaire en ligne", label_source: "facilitator", position: 2 } } });
+  assert.equal(s.groupById("a1").label_source, "facilitator");
+
+  // merge i4 into i3: i4 leaves, i3 comes back with its co-author
+  const into = { ...idea(3, { group_id: "a1", placement: "auto" }), merged: [{ id: "i4", text: "t4", author: author(4, "P4") }] };
+  twice(s, { type: "idea_merged", data: { id: "i4", table_id: 1, into } });
+  assert.equal(s.ideas.has("i4"), false);
+  assert.deepEqual(s.ideas.get("i3").merged.map((m) => m.author.first_name), ["P4"]);
+  assert.deepEqual(shape(s, 1).groups[1], ["a1", "facilitator", ["i3"]]);
+  // an idea merged into an idea we do not keep (the projector and a hidden idea) just leaves
+  const p = createStaffStore("projector");
+  p.reset(snapshot());
+  p.apply({ type: "idea_merged", data: { id: "i2", table_id: 1, into: idea(5, { state: "hidden" }) } });
+  assert.equal(p.ideas.has("i2"), false); assert.equal(p.ideas.has("i5"), false);
+  // replayed on a snapshot that already has it: nothing changes
+  const q = createStaffStore("facilitator");
+  const snap = snapshot();
+  snap.ideas = snap.ideas.filter((i) => i.id !== "i4").map((i) => (i.id === "i3" ? into : i));
+  q.reset(snap);
+  const before = dump(q);
+  q.apply({ type: "idea_merged", data: { id: "i4", table_id: 1, into } });
+  assert.equal(dump(q), before);
+
+  // "Garder les deux": duplicate_of cleared
+  s.apply({ type: "idea_posted", data: { idea: idea(9, { duplicate_of: "i3" }) } });
+  assert.equal(s.duplicateOf(s.ideas.get("i9")).id, "i3");
+  twice(s, { type: "duplicate_dismissed", data: { id: "i9", table_id: 1 } });
+  assert.equal(s.ideas.get("i9").duplicate_of, null); assert.equal(s.duplicateOf(s.ideas.get("i9")), null);
+  s.apply({ type: "duplicate_dismissed", data: { id: "nope", table_id: 1 } }); // unknown: ignored
+  assert.equal(s.ideas.has("nope"), false);
+  console.log("staff automation ok");
+}
+
+// Participant store: a merged idea leaves the table list; mine shows as merged.
+{
+  const s = createParticipantStore();
+  const idea = (id, who, extra = {}) => ({ id, table_id: 2, text: id, state: "visible", author: { id: who, first_name: `P${who}` },
+    created_at: "1", updated_at: "1", merged: [], ...extra });
+  const snapshot = (my, table) => ({ workshop: { code: "X", joining_open: true }, me: { id: 7, table_id: 2 },
+    tables: [{ id: 2, number: 2, posting_open: true }], my_ideas: my, table_ideas: table });
+  s.reset(snapshot([idea("a", 7)], [idea("a", 7), idea("b", 8)]));
+  const into = idea("b", 8, { merged: [{ id: "a", text: "a", author: { id: 7, first_name: "P7" } }] });
+  const ev = { type: "idea_merged", data: { id: "a", table_id: 2, into } };
+  s.apply(ev); s.apply(ev); // idempotent
+  assert.equal(s.myIdeas.get("a").state, "merged"); assert.equal(s.tableIdeas.has("a"), false);
+  assert.deepEqual(s.tableIdeas.get("b").merged.map((m) => m.author.first_name), ["P7"]);
+  // a late ack of an edit does not bring it back
+  s.acceptOwnIdea(idea("a", 7)); assert.equal(s.myIdeas.get("a").state, "merged"); assert.equal(s.tableIdeas.has("a"), false);
+  // someone else's idea merged into mine: it leaves the table, mine credits them
+  s.apply({ type: "idea_posted", data: { idea: idea("c", 7) } }); s.apply({ type: "idea_posted", data: { idea: idea("d", 9) } });
+  s.apply({ type: "idea_merged", data: { id: "d", table_id: 2, into: idea("c", 7, { merged: [{ id: "d", text: "d", author: { id: 9, first_name: "P9" } }] }) } });
+  assert.equal(s.tableIdeas.has("d"), false); assert.equal(s.myIdeas.get("c").merged.length, 1);
+  // a snapshot with my merged idea: kept in "my ideas", not in the table list
+  s.reset(snapshot([{ ...idea("a", 7), state: "merged" }], [into]));
+  assert.equal(s.myIdeas.get("a").state, "merged"); assert.deepEqual([...s.tableIdeas.keys()], ["b"]);
+  console.log("participant merge ok");
+}
+
+// command(): a longer ack timeout through an option (regroup), the default otherwise.
+{
+  const timeouts = [];
+  const sock = new FakeSocket((name, p, cb) => cb(null, { ok: true }));
+  sock.connected = true;
+  sock.timeout = (ms) => { timeouts.push(ms); return { emit: (name, payload, cb) => cb(null, { ok: true }) }; };
+  const live = new LiveClient(sock, { store: createStaffStore("facilitator"), win, nav: { onLine: true } });
+  await live.command("hide_idea", { id: "x" });
+  await live.command("regroup", { table_id: 1 }, { timeoutMs: 60000 });
+  assert.deepEqual(timeouts, [8000, 60000]);
+  console.log("command timeout ok");
+}
