@@ -70,6 +70,8 @@ def parse_args(argv=None):
     p.add_argument("--regroup-ideas", type=int, default=0,
                    help="seed this many unsorted ideas on one table and keep regrouping it during the run")
     p.add_argument("--regroup-table", type=int, default=0, help="index of the table regrouped (0 = first)")
+    p.add_argument("--regroup-every", type=float, default=0.0,
+                   help="seconds between the starts of two regroups (0 = back to back)")
     a = p.parse_args(argv)
     if a.participants is None:
         a.participants = 50 if a.quick else 500

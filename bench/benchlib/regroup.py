@@ -28,7 +28,9 @@ VOCABULARY = ("adhésion cotisation salon export rendez-vous acheteurs formation
 class RegroupLoad:
     """Seed a board, then regroup it in a loop from a background thread."""
 
-    def __init__(self, base_url: str, code: str, info: dict, table_index: int, ideas: int, seed: int):
+    def __init__(self, base_url: str, code: str, info: dict, table_index: int, ideas: int, seed: int,
+                 every: float = 0.0):
+        self.every = every
         self.base_url, self.code, self.info = base_url, code, info
         self.table_id = info["tables"][table_index]["id"]
         self.n_ideas, self.rng = ideas, random.Random(seed)
@@ -38,6 +40,8 @@ class RegroupLoad:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.sio = socketio.Client(reconnection=False)
+        self._created: list[str] = []  # auto groups made by the last regroup (from board_regrouped)
+        self.sio.on("event", self._on_event)
 
     def prepare(self) -> None:
         self.sio.connect(self.base_url, auth={"role": "facilitator", "workshop": self.code,
@@ -59,6 +63,19 @@ class RegroupLoad:
         phone.disconnect()
         log(f"seeded {self.n_ideas} unsorted ideas on table {self.table_id} in {time.monotonic() - t0:.1f} s")
 
+    def _on_event(self, envelope: dict) -> None:
+        if envelope.get("type") == "board_regrouped" and envelope["data"]["table_id"] == self.table_id:
+            self._created.extend(g["id"] for g in envelope["data"]["groups"])
+
+    def _remove_created(self) -> None:
+        """Remove the groups the last regroup made, known from its event (no full snapshot needed)."""
+        deadline = time.time() + 5
+        while not self._created and time.time() < deadline:
+            time.sleep(0.01)
+        created, self._created = self._created, []
+        for group_id in created:
+            self.sio.call("remove_group", {"id": group_id}, timeout=60)
+
     def _remove_groups(self, label_sources: set[str] | None) -> None:
         snapshot = self.sio.call("sync", {"since": 0}, timeout=60)["snapshot"]
         for group in snapshot["groups"]:
@@ -71,6 +88,7 @@ class RegroupLoad:
 
     def _loop(self, until: float) -> None:
         while time.time() < until and not self._stop.is_set():
+            started = time.time()
             t0 = time.perf_counter()
             try:
                 ack = self.sio.call("regroup", {"table_id": self.table_id}, timeout=120)
@@ -80,15 +98,16 @@ class RegroupLoad:
             if ack.get("ok"):
                 self.durations_ms.append((time.perf_counter() - t0) * 1000)
                 self.moved.append(ack.get("moved", 0))
-                self._remove_groups({"auto"})  # back to unsorted for the next round
+                self._remove_created()  # back to unsorted for the next round
             else:
                 self.errors[ack.get("error", "?")] = self.errors.get(ack.get("error", "?"), 0) + 1
+            self._stop.wait(max(0.0, started + self.every - time.time()))
 
     def finish(self) -> dict:
         self._stop.set()
         if self._thread:
             self._thread.join(150)
         self.sio.disconnect()
-        return {"board_ideas": self.n_ideas, "regroups": len(self.durations_ms),
+        return {"board_ideas": self.n_ideas, "every_s": self.every, "regroups": len(self.durations_ms),
                 "regroup_ms": summarise(self.durations_ms), "ideas_moved_per_regroup": self.moved[:20],
                 "errors": self.errors}

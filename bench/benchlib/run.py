@@ -81,7 +81,8 @@ class Bench:
 
         regroup = None
         if a.regroup_ideas:
-            regroup = RegroupLoad(self.server.base_url, a.code, info, a.regroup_table, a.regroup_ideas, a.seed)
+            regroup = RegroupLoad(self.server.base_url, a.code, info, a.regroup_table, a.regroup_ideas, a.seed,
+                                  every=a.regroup_every)
             regroup.prepare()
         joined, join_errors, join_wall, join_ms = self.join_participants(tables)
         log(f"joined {len(joined)}/{a.participants} in {join_wall:.1f} s" +

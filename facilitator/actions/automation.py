@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from .. import events, grouping
 from ..errors import CommandError
@@ -38,17 +38,17 @@ def do_regroup(actor: Actor, payload: dict) -> dict:
         db.session.add(group)
         ids[label] = group.id
         created.append(group)
-    moves = []
+    by_group: dict[str, list[str]] = {}
     for ident, name in plan.moves.items():
-        if ident not in still or name not in ids:
-            continue
-        idea = db.session.get(Idea, ident)
-        idea.group_id = ids[name]
-        idea.placement = grouping.AUTO_PLACED
-        idea.confidence = None
-        idea.suggestions = []
-        moves.append({"id": idea.id, "group_id": idea.group_id, "placement": idea.placement,
-                      "confidence": None, "suggestions": []})
+        if ident in still and name in ids:
+            by_group.setdefault(ids[name], []).append(ident)
+    db.session.flush()  # the new groups exist before ideas point at them
+    for group_id, members in by_group.items():  # one UPDATE per group, not one per idea
+        db.session.execute(update(Idea).where(Idea.id.in_(members)).values(
+            group_id=group_id, placement=grouping.AUTO_PLACED, confidence=None, suggestions=[]),
+            execution_options={"synchronize_session": False})
+    moves = [{"id": ident, "group_id": group_id, "placement": grouping.AUTO_PLACED, "confidence": None,
+              "suggestions": []} for group_id, members in by_group.items() for ident in sorted(members)]
     if created or moves:
         events.publish(actor.workshop_id, "board_regrouped",
                        {"table_id": table.id, "groups": [group_dict(g) for g in created], "moves": moves})

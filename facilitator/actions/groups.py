@@ -6,7 +6,7 @@ which automatic regrouping never overrides.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from .. import events
 from ..errors import CommandError
@@ -58,6 +58,21 @@ def _ideas_of(group: Group) -> list[Idea]:
     return list(db.session.execute(
         select(Idea).where(Idea.group_id == group.id, Idea.state != Idea.WITHDRAWN)
         .order_by(Idea.created_at, Idea.id)).scalars())
+
+
+def _idea_ids_of(group: Group) -> list[str]:
+    """Ids only: a group can hold hundreds of ideas, no need to load them as objects."""
+    return list(db.session.execute(
+        select(Idea.id).where(Idea.group_id == group.id, Idea.state != Idea.WITHDRAWN)
+        .order_by(Idea.created_at, Idea.id)).scalars())
+
+
+def _set_placement(ids: list[str], group_id: str | None, placement: str | None) -> None:
+    """Place many ideas in one UPDATE."""
+    if ids:
+        db.session.execute(update(Idea).where(Idea.id.in_(ids)).values(
+            group_id=group_id, placement=placement, confidence=None, suggestions=[]),
+            execution_options={"synchronize_session": "fetch"})
 
 
 def _new_group(actor: Actor, ident: str, table_id: int, label: str) -> Group:
@@ -127,13 +142,11 @@ def do_merge_groups(actor: Actor, payload: dict) -> dict:
         raise CommandError("invalid_payload", detail="'into' must be another group")
     if group.table_id != into.table_id:
         raise CommandError("other_table", status=409)
-    moved = _ideas_of(group)
-    for idea in moved:
-        _place(idea, into)
+    moved = _idea_ids_of(group)
+    _set_placement(moved, into.id, "facilitator")
     group.active = False
     events.publish(actor.workshop_id, "groups_merged",
-                   {"id": group.id, "into": group_dict(into), "table_id": into.table_id,
-                    "idea_ids": [i.id for i in moved]})
+                   {"id": group.id, "into": group_dict(into), "table_id": into.table_id, "idea_ids": moved})
     return {"group": group_dict(into)}
 
 
@@ -169,10 +182,9 @@ def do_remove_group(actor: Actor, payload: dict) -> dict:
     """
     require_role(actor, FACILITATOR)
     group = _group(actor, _group_id(payload))
-    moved = _ideas_of(group)
-    for idea in moved:
-        idea.group_id, idea.placement, idea.confidence, idea.suggestions = None, None, None, []
+    moved = _idea_ids_of(group)
+    _set_placement(moved, None, None)
     group.active = False
     events.publish(actor.workshop_id, "group_removed",
-                   {"id": group.id, "table_id": group.table_id, "idea_ids": [i.id for i in moved]})
+                   {"id": group.id, "table_id": group.table_id, "idea_ids": moved})
     return {}
