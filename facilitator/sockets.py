@@ -168,11 +168,12 @@ def _snapshot(snapshot: dict, head: int) -> dict:
     return {"mode": "snapshot", "seq": head, "snapshot": snapshot}
 
 
-command("post_idea")(actions.do_post_idea)
-command("edit_idea")(actions.do_edit_idea)
-command("withdraw_idea")(actions.do_withdraw_idea)
-command("hide_idea")(actions.do_hide_idea)
-command("restore_idea")(actions.do_restore_idea)
+# Commands whose handler is exactly the action do_<name> (docs/protocol.md).
+for _name in ("post_idea", "edit_idea", "withdraw_idea", "hide_idea", "restore_idea",
+              "set_posting", "set_joining", "set_projector_view",
+              "create_group", "rename_group", "move_idea", "merge_groups", "split_group", "remove_group",
+              "regroup", "merge_ideas", "dismiss_duplicate"):
+    command(_name)(getattr(actions, f"do_{_name}"))
 
 
 @command("join_table")
@@ -187,16 +188,3 @@ def do_join_table(actor: Actor, payload: dict) -> dict:
             leave_room(events.table_room(actor.workshop_id, previous_table))
         join_room(events.table_room(actor.workshop_id, new_table))
     return result
-
-command("set_posting")(actions.do_set_posting)
-command("set_joining")(actions.do_set_joining)
-command("set_projector_view")(actions.do_set_projector_view)
-command("create_group")(actions.do_create_group)
-command("rename_group")(actions.do_rename_group)
-command("move_idea")(actions.do_move_idea)
-command("merge_groups")(actions.do_merge_groups)
-command("split_group")(actions.do_split_group)
-command("remove_group")(actions.do_remove_group)
-command("regroup")(actions.do_regroup)
-command("merge_ideas")(actions.do_merge_ideas)
-command("dismiss_duplicate")(actions.do_dismiss_duplicate)
