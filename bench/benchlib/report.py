@@ -44,7 +44,6 @@ def build_report(args, rss, info, ideas, idea_ids, spec_by_key, results, connect
     lost_ideas: set[int] = set()
     proj_missing = 0
     part_missing = 0
-    late_ideas_after_end = 0
     for c in clients:
         recv = c["recv"]
         if c["kind"] == "projector":
