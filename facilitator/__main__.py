@@ -99,7 +99,9 @@ def _warm_up_grouping(app) -> None:
     with app.app_context():
         texts = list(db.session.execute(db.select(Idea.text).where(Idea.state == Idea.VISIBLE)).scalars())
         db.session.remove()
-        offload(warm_up, texts or ["warm-up"])
+        texts = texts or ["warm-up"]
+        for start in range(0, len(texts), 64):  # small batches: posts get the engine in between
+            offload(warm_up, texts[start:start + 64])
 
 
 def _describe_all(code: str | None) -> list[dict]:
