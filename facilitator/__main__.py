@@ -4,6 +4,8 @@
   info [CODE]      print a workshop's addresses and keys (--json for scripts)
   check [DIR]      validate the workshop definitions of a folder (default sessions/)
   cluster IN.tsv [--topics T.tsv]   group ideas (the command-line contract of docs/clustering.md)
+  export CODE --format json|csv|xlsx --output PATH [--anonymise]   a workshop's data (docs/exports.md)
+  import PATH      recreate a workshop from a JSON export in this database
 
 Only ``serve`` touches eventlet (monkey-patching must come before anything
 else imports the socket module), so another async mode stays a setting.
@@ -31,6 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     cluster.add_argument("rest", nargs=argparse.REMAINDER)
     check = commands.add_parser("check", help="validate workshop definitions")
     check.add_argument("directory", nargs="?", help="folder of .yaml files (default SESSIONS_DIR)")
+    export = commands.add_parser("export", help="export a workshop (docs/exports.md)")
+    export.add_argument("code", help="the workshop's join code")
+    export.add_argument("--format", required=True, help="json, csv or xlsx")
+    export.add_argument("--output", required=True, help="file to write")
+    export.add_argument("--anonymise", action="store_true", help="replace people's names, keep organisations")
+    import_ = commands.add_parser("import", help="recreate a workshop from a JSON export")
+    import_.add_argument("path", help="a file made by export --format json")
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["cluster"]:
         from .cluster_cli import main as cluster_main
@@ -41,6 +50,10 @@ def main(argv: list[str] | None = None) -> int:
         return _serve(args)
     if args.command == "check":
         return _check(args)
+    if args.command == "export":
+        return _export(args)
+    if args.command == "import":
+        return _import(args)
     return _info(args)
 
 
@@ -155,6 +168,78 @@ def _info(args) -> int:
         print(json.dumps(described[0] if args.code else described, ensure_ascii=False, indent=2))
     else:
         _print_addresses(described)
+    return 0
+
+
+def _offline_app():
+    """An app for a one-off command: no server runs, so no eventlet."""
+    from . import create_app
+    from .config import Config
+    config = Config()
+    config.ASYNC_MODE = "threading"
+    return create_app(config)
+
+
+def _export(args) -> int:
+    from .exports import FORMATS
+    if args.format not in FORMATS:
+        print(f"Unknown format {args.format!r}: choose one of {', '.join(FORMATS)}.", file=sys.stderr)
+        return 2
+    from importlib import import_module
+    from .exports.anonymise import anonymise
+    from .exports.snapshot import UnknownWorkshop, export_snapshot, workshop_id_of
+    write = getattr(import_module(f".exports.{args.format}_format", __package__), f"write_{args.format}")
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+    app = _offline_app()
+    with app.app_context():
+        try:
+            snapshot = export_snapshot(workshop_id_of(args.code))
+        except UnknownWorkshop:
+            print(f"No workshop with code {args.code!r}.", file=sys.stderr)
+            return 2
+        except (OperationalError, ProgrammingError) as exc:
+            print(f"Cannot read the database: {exc.orig}", file=sys.stderr)
+            return 2
+    if args.anonymise:
+        snapshot = anonymise(snapshot)
+    try:
+        write(snapshot, args.output)
+    except OSError as exc:
+        print(f"Cannot write {args.output}: {exc.strerror or exc}.", file=sys.stderr)
+        return 2
+    print(f"{args.output}: {snapshot['workshop']['code']} as {args.format}"
+          f"{' (anonymised)' if args.anonymise else ''}: {len(snapshot['participants'])} participants, "
+          f"{len(snapshot['ideas'])} ideas, {len(snapshot['events'])} events")
+    return 0
+
+
+def _import(args) -> int:
+    from flask_migrate import upgrade
+    from .config import ROOT
+    from .exports.importer import ImportProblem, import_snapshot
+    from .exports.json_format import read_json
+    try:
+        data = read_json(args.path)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"Cannot read {args.path}: {getattr(exc, 'strerror', None) or exc}", file=sys.stderr)
+        return 2
+    app = _offline_app()
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))  # an empty database gets its tables
+        try:
+            workshop = import_snapshot(data)
+        except ImportProblem as exc:
+            print(f"Cannot import {args.path}: {exc}.", file=sys.stderr)
+            return 2
+        if app.config["PUBLIC_URL"] is None:
+            from .urls import served_base_url
+            app.config["SERVED_BASE_URL"] = served_base_url(app.config["HOST"], app.config["PORT"])
+        described = _describe_all(workshop.code)[0]
+    print(f"Imported {described['code']} ({described['title']}): {len(data['participants'])} participants, "
+          f"{len(data['ideas'])} ideas, {len(data['events'])} events.\n"
+          f"New staff addresses (the old ones no longer work; participants join again):\n"
+          f"  Projector   : {described['projector_url']}\n"
+          f"  Facilitator : {described['facilitator_url']}")
     return 0
 
 

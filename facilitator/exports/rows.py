@@ -1,0 +1,87 @@
+"""What the spreadsheet formats (CSV, XLSX) show, computed once from a snapshot.
+
+Pure functions: the idea rows in reading order (table, then group as on the
+board, "À classer" last, then time), the column titles in the workshop's
+language, and the state words. Withdrawn ideas are left out of these formats:
+their authors took them back (the JSON export keeps them).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from .snapshot import parse_moment
+
+LABELS = {
+    "fr": {
+        "table": "Table", "theme": "Thème", "group": "Groupe", "idea": "Idée", "first_name": "Prénom",
+        "organisation": "Organisation", "state": "État", "created_at": "Créée le (UTC)",
+        "joined_at": "Arrivée (UTC)", "ideas": "Idées", "unsorted": "À classer", "participants": "Participants",
+        "title": "{table} {number} : {theme}",
+        "visible": "visible", "hidden": "masquée", "merged": "fusionnée", "withdrawn": "retirée",
+    },
+    "en": {
+        "table": "Table", "theme": "Theme", "group": "Group", "idea": "Idea", "first_name": "First name",
+        "organisation": "Organisation", "state": "State", "created_at": "Created (UTC)",
+        "joined_at": "Joined (UTC)", "ideas": "Ideas", "unsorted": "Unsorted", "participants": "Participants",
+        "title": "{table} {number}: {theme}",
+        "visible": "visible", "hidden": "hidden", "merged": "merged", "withdrawn": "withdrawn",
+    },
+}
+
+LEFT_OUT = ("withdrawn",)
+
+
+def language(snapshot: dict, lang: str | None = None) -> str:
+    """The requested language, else the workshop's (its definition), else French."""
+    lang = lang or (snapshot["workshop"].get("definition") or {}).get("language") or "fr"
+    return lang if lang in LABELS else "fr"
+
+
+def labels(snapshot: dict, lang: str | None = None) -> dict[str, str]:
+    return LABELS[language(snapshot, lang)]
+
+
+@dataclass(frozen=True)
+class IdeaRow:
+    table_number: int
+    theme: str
+    group: str
+    text: str
+    first_name: str
+    organisation: str
+    state: str          # the state word in the export's language
+    created_at: datetime  # naive UTC
+    created_iso: str      # "2026-12-10T09:41:07Z"
+    table_id: int
+
+
+def idea_rows(snapshot: dict, lang: str | None = None) -> list[IdeaRow]:
+    """The ideas to show, in reading order."""
+    words = labels(snapshot, lang)
+    tables = {t["id"]: t for t in snapshot["tables"]}
+    people = {p["id"]: p for p in snapshot["participants"]}
+    groups = {g["id"]: g for g in snapshot["groups"]}
+    unknown = {"first_name": "", "organisation": ""}
+
+    def order(idea: dict):
+        table = tables[idea["table_id"]]
+        group = groups.get(idea["group_id"])
+        # Groups as on the board (active first, by position); "À classer" last.
+        place = (0 if group["active"] else 1, group["position"]) if group else (2, 0)
+        return (table["number"], place, idea["created_at"], idea["id"])
+
+    rows = []
+    for idea in sorted((i for i in snapshot["ideas"] if i["state"] not in LEFT_OUT), key=order):
+        table = tables[idea["table_id"]]
+        group = groups.get(idea["group_id"])
+        author = people.get(idea["participant_id"], unknown)
+        created = parse_moment(idea["created_at"])
+        rows.append(IdeaRow(
+            table_number=table["number"], theme=table["theme"],
+            group=group["label"] if group else words["unsorted"], text=idea["text"],
+            first_name=author["first_name"], organisation=author["organisation"],
+            state=words.get(idea["state"], idea["state"]), created_at=created.replace(microsecond=0),
+            created_iso=created.isoformat(timespec="seconds") + "Z", table_id=table["id"],
+        ))
+    return rows
