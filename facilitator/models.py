@@ -7,6 +7,7 @@ logged as an ``Event`` in the same transaction (see events.py).
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from datetime import datetime, timezone
 from typing import Any, Optional
 
@@ -86,6 +87,9 @@ class Participant(db.Model):
     first_name: Mapped[str] = mapped_column(String(40))
     organisation: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Part of the participant's token: a token only opens the row it was made
+    # for, even if ids are reused (a database rebuilt from an import). Never exported.
+    secret: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16), server_default="")
 
 
 class Idea(db.Model):

@@ -50,7 +50,7 @@ def authenticate(auth: object) -> tuple[Actor, list[str]]:
     if role == PARTICIPANT:
         ids = read_participant_token(auth.get("token"))
         participant = db.session.get(Participant, ids[1]) if ids else None
-        if participant is None or participant.workshop_id != ids[0]:
+        if participant is None or participant.workshop_id != ids[0] or not _same(ids[2], participant.secret):
             raise CommandError("unauthorized", status=401)
         actor = Actor(PARTICIPANT, participant.workshop_id, participant.id, lang)
         rooms = [events.table_room(actor.workshop_id, participant.table_id)] if participant.table_id else []

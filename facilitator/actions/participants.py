@@ -1,6 +1,8 @@
 """Participants: join a workshop (over HTTP, no account) and choose a table."""
 from __future__ import annotations
 
+import secrets
+
 from .. import events
 from ..errors import CommandError
 from ..extensions import db
@@ -32,7 +34,7 @@ def do_join_workshop(workshop: Workshop, payload: dict) -> Participant:
     if table_id is not None:
         table_in(workshop.id, table_id)
     participant = Participant(workshop_id=workshop.id, table_id=table_id, first_name=first_name,
-                              organisation=organisation, created_at=utcnow())
+                              organisation=organisation, created_at=utcnow(), secret=secrets.token_hex(16))
     db.session.add(participant)
     db.session.flush()
     events.publish(workshop.id, "participant_joined", {"participant": participant_dict(participant)})

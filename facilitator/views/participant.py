@@ -73,7 +73,7 @@ def api_join(code: str):
         return jsonify(exc.as_ack(lang)), exc.status
     return jsonify({
         "ok": True,
-        "token": participant_token(participant.workshop_id, participant.id),
+        "token": participant_token(participant.workshop_id, participant.id, participant.secret),
         "participant": participant_dict(participant),
         "participant_url": url_for("participant.board", code=workshop.code),
     }), 201

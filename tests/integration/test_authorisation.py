@@ -99,3 +99,20 @@ def test_malformed_payloads_never_crash(room, name):
             assert ack.get("error") != "internal", (name, payload, ack)
             if not ack["ok"]:
                 assert ack["message"]
+
+
+def test_token_opens_only_the_row_it_was_made_for(room, app):
+    """A token carries its participant's secret: same ids in another database (an import) do not let it in."""
+    from facilitator.extensions import db
+    from facilitator.models import Participant
+    from facilitator.tokens import participant_token
+    body, _ = room.join()
+    with app.app_context():
+        anne = db.session.get(Participant, body["participant"]["id"])
+        assert len(anne.secret) == 32
+        forged = participant_token(anne.workshop_id, anne.id, "0" * 32)
+        without = participant_token(anne.workshop_id, anne.id)
+    for token in (forged, without):
+        sock = socketio.test_client(room.app, flask_test_client=room.http, auth={"role": "participant", "token": token})
+        assert not sock.is_connected()
+    assert room.connect({"role": "participant", "token": body["token"]}).is_connected()

@@ -192,7 +192,7 @@ def test_json_round_trip_through_a_fresh_database(app, room, tmp_path, database_
     with second.app_context():
         solene = db.session.execute(db.select(Participant).where(
             Participant.first_name == "Solène", Participant.workshop_id == workshop.id)).scalar_one()
-        token, table_id = participant_token(workshop.id, solene.id), solene.table_id
+        token, table_id = participant_token(workshop.id, solene.id, solene.secret), solene.table_id
     phone = imported.connect({"role": "participant", "token": token}, sync=False)
     replay = phone.emit("sync", {"since": 1}, callback=True)
     assert replay["mode"] == "events" and replay["events"]

@@ -52,8 +52,8 @@ def test_tokens_round_trip_and_reject_tampering():
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "s"
     with app.app_context():
-        token = participant_token(3, 17)
-        assert read_participant_token(token) == (3, 17)
+        token = participant_token(3, 17, "abc")
+        assert read_participant_token(token) == (3, 17, "abc")
         assert read_participant_token(token[:-2] + "xx") is None
         assert read_participant_token(None) is None
         assert read_participant_token("x" * 600) is None
