@@ -4,7 +4,7 @@
   info [CODE]      print a workshop's addresses and keys (--json for scripts)
   check [DIR]      validate the workshop definitions of a folder (default sessions/)
   cluster IN.tsv [--topics T.tsv]   group ideas (the command-line contract of docs/clustering.md)
-  export CODE --format json|csv|xlsx --output PATH [--anonymise]   a workshop's data (docs/exports.md)
+  export CODE --format json|csv|xlsx|html --output PATH [--anonymise]   a workshop's data (docs/exports.md)
   import PATH      recreate a workshop from a JSON export in this database
 
 Only ``serve`` touches eventlet (monkey-patching must come before anything
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("directory", nargs="?", help="folder of .yaml files (default SESSIONS_DIR)")
     export = commands.add_parser("export", help="export a workshop (docs/exports.md)")
     export.add_argument("code", help="the workshop's join code")
-    export.add_argument("--format", required=True, help="json, csv or xlsx")
+    export.add_argument("--format", required=True, help="json, csv, xlsx or html")
     export.add_argument("--output", required=True, help="file to write")
     export.add_argument("--anonymise", action="store_true", help="replace people's names, keep organisations")
     import_ = commands.add_parser("import", help="recreate a workshop from a JSON export")
@@ -190,8 +190,11 @@ def _export(args) -> int:
     from .exports.snapshot import UnknownWorkshop, export_snapshot, workshop_id_of
     write = getattr(import_module(f".exports.{args.format}_format", __package__), f"write_{args.format}")
     from sqlalchemy.exc import OperationalError, ProgrammingError
+    from flask_migrate import upgrade
+    from .config import ROOT
     app = _offline_app()
     with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))  # a database left by older code gets the new columns
         try:
             snapshot = export_snapshot(workshop_id_of(args.code))
         except UnknownWorkshop:

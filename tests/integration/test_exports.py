@@ -1,7 +1,8 @@
 """Exports (docs/exports.md): a workshop built through the real commands, exported and read back.
 
 JSON round trip through a second, fresh database; CSV with the csv module;
-XLSX with openpyxl; the anonymised variant; the command line.
+XLSX with openpyxl; the HTML report with html.parser; the anonymised variant;
+the command line.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import csv
 import io
 import json
 from datetime import datetime
+from html.parser import HTMLParser
 
 import pytest
 
@@ -18,6 +20,7 @@ from facilitator.config import make_test_config
 from facilitator.database import prepare
 from facilitator.exports.anonymise import anonymise
 from facilitator.exports.csv_format import to_csv, write_csv
+from facilitator.exports.html_format import to_html, write_html
 from facilitator.exports.importer import IdMap, ImportProblem, import_snapshot
 from facilitator.exports.json_format import read_json, write_json
 from facilitator.exports.snapshot import export_snapshot
@@ -27,6 +30,7 @@ from facilitator.models import Participant, Workshop
 from facilitator.tokens import participant_token
 from tests.conftest import Room, _reset_postgres, new_id
 
+SCRIPT = "<script>alert('pôle')</script> & <b>gras</b>"
 PEOPLE = [  # first name, organisation, table index
     ("Gwenaëlle", "Cosmetic Valley", 0), ("Baptiste", "Elastopôle", 0), ("Solène", "S2E2", 1),
     ("Thibault", "Polepharma", 1), ("Maëlys", "Aérocentre", 2), ("Yannick", "Nékoé", 2),
@@ -42,7 +46,8 @@ IDEAS = [
     ["Mission collective à l'export vers l'Allemagne", "Veille marché partagée par filière"],
     ["Diagnostic de croissance individuel pour chaque PME", "Mentorat entre dirigeants de PME"],
     ["Aider à la levée de fonds avec des investisseurs régionaux",
-     "Mentorat entre dirigeants de PME et ETI"],
+     "Mentorat entre dirigeants de PME et ETI",
+     SCRIPT],  # markup typed by a participant is text in every export
 ]
 
 
@@ -268,6 +273,103 @@ def test_csv_xlsx_and_anonymised(app, room, tmp_path):
     assert built["late"]["participant"]["first_name"] == "Ophélie"
 
 
+class ReportParser(HTMLParser):
+    """What a reader sees in the HTML report: title, the tables' sections, every element seen."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[str] = []
+        self.title = ""
+        self.sections: list[dict] = []  # one per round table: theme, group labels, text
+        self.text: list[str] = []
+        self._open: list[tuple[str, str]] = []  # (tag, class) of the open elements
+        self._depth = 0  # open <section> elements inside the current round table
+
+    def handle_starttag(self, tag, attrs):
+        classes = dict(attrs).get("class") or ""
+        self.tags.append(tag)
+        if tag == "section" and "round-table" in classes.split():
+            self.sections.append({"id": dict(attrs).get("id"), "theme": "", "groups": [], "text": []})
+            self._depth = 1
+        elif tag == "section" and self._depth:
+            self._depth += 1
+        if tag not in ("meta", "br", "link"):
+            self._open.append((tag, classes))
+
+    def handle_endtag(self, tag):
+        while self._open:
+            if self._open.pop()[0] == tag:
+                break
+        if tag == "section" and self._depth:
+            self._depth -= 1
+
+    def handle_data(self, data):
+        self.text.append(data)
+        tag, classes = self._open[-1] if self._open else ("", "")
+        if tag == "title":
+            self.title += data
+        if self._depth:
+            section = self.sections[-1]
+            section["text"].append(data)
+            if tag == "p" and classes == "theme":
+                section["theme"] += data
+            if tag == "h3":
+                section["groups"].append(data.strip())
+
+
+def read_report(html: str) -> ReportParser:
+    parser = ReportParser()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def test_html_report(app, room, tmp_path):
+    built = build_workshop(room)
+    snapshot = snapshot_of(app)
+    ideas = {i["id"]: i for i in snapshot["ideas"]}
+    path = tmp_path / "report.html"
+    write_html(snapshot, path)
+    html = path.read_text(encoding="utf-8")
+    report = read_report(html)
+
+    title = snapshot["workshop"]["title"]
+    assert title in report.title and html.startswith("<!DOCTYPE html>") and '<html lang="fr">' in html
+    text = " ".join(report.text)
+    assert "Programme" in text and "Animation" in text
+    assert "Orléans" in text and "10 décembre 2026" in text and "09:00–09:15" in text
+    assert "pas encore enregistrés" in text  # votes, priorities, actions: not there yet
+    # Participants by organisation, with their first names.
+    assert "Cosmetic Valley" in text and "Gwenaëlle" in text and "7 participants" in text
+
+    # One section per table, each with its theme, in order.
+    assert [s["id"] for s in report.sections] == [f"table-{t['number']}" for t in snapshot["tables"]]
+    assert [s["theme"] for s in report.sections] == [t["theme"] for t in snapshot["tables"]]
+    first, _, third = ("".join(s["text"]) for s in report.sections)
+    assert report.sections[0]["groups"] == ["Cotisations et tarifs", "À classer"]  # "Divers" was removed
+    assert IDEAS[0][0] in first and IDEAS[0][1] in first and "Réseau Mesure" in first
+    # The hidden idea is counted, not shown; the withdrawn and merged ones are not shown either.
+    assert ideas[built["hidden"]]["text"] not in text and "1 idée masquée par la modération" in first
+    assert IDEAS[1][1] not in text  # withdrawn
+    assert ideas[built["merged"]]["text"] not in text  # (it extends the text it was merged into)
+    assert "avec Yannick (Nékoé)" in third  # the merged idea's author is credited
+    # Markup typed in an idea is text: escaped, never an element.
+    assert SCRIPT in third
+    assert "&lt;script&gt;alert(" in html and "<script" not in html and "<b>gras" not in html
+    assert "script" not in report.tags and "b" not in report.tags
+
+    english = json.loads(json.dumps(snapshot))
+    english["workshop"]["definition"]["language"] = "en"
+    report = read_report(to_html(english))
+    assert "Agenda" in report.text and "10 December 2026" in " ".join(report.text)
+    assert report.sections[0]["groups"] == ["Cotisations et tarifs", "Unsorted"]
+
+    anonymous = to_html(anonymise(snapshot))
+    for name in [p[0] for p in PEOPLE] + ["Ophélie"]:
+        assert name not in anonymous, name
+    assert "Participant 1" in anonymous and "Cosmetic Valley" in anonymous and "anonymisée" in anonymous
+
+
 def test_import_refusals(app, room):
     with app.app_context():
         snapshot = export_snapshot(room.workshop_id)
@@ -292,11 +394,12 @@ def test_command_line(app, room, tmp_path, monkeypatch, capsys, database_url):
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("SECRET_KEY", "test-secret")
     monkeypatch.setenv("PUBLIC_URL", "http://testserver.local")
-    for kind in ("json", "csv", "xlsx"):
+    for kind in ("json", "csv", "xlsx", "html"):
         output = tmp_path / f"out.{kind}"
         assert main(["export", "devup", "--format", kind, "--output", str(output), "--anonymise"]) == 0
         assert output.stat().st_size > 1000
     assert "Gwenaëlle" not in (tmp_path / "out.json").read_text(encoding="utf-8")
+    assert "Gwenaëlle" not in (tmp_path / "out.html").read_text(encoding="utf-8")
     capsys.readouterr()
     assert main(["export", "NOPE", "--format", "json", "--output", str(tmp_path / "x")]) == 2
     assert "No workshop with code 'NOPE'" in capsys.readouterr().err
