@@ -22,13 +22,13 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-def iso(moment: datetime | None) -> str | None:
-    """ISO-8601 UTC text for JSON payloads ("2026-03-12T09:41:07Z")."""
+def iso(moment: datetime | None, timespec: str = "seconds") -> str | None:
+    """ISO-8601 UTC text for JSON payloads ("2026-03-12T09:41:07Z"; exports keep microseconds)."""
     if moment is None:
         return None
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment.isoformat(timespec="seconds") + "Z"
+    return moment.isoformat(timespec=timespec) + "Z"
 
 
 class Workshop(db.Model):

@@ -18,6 +18,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from ..config import ROOT
+from .rows import language
 from .snapshot import parse_moment
 
 TEMPLATES = ROOT / "templates" / "reports"
@@ -70,12 +71,6 @@ LABELS = {
         "review": "First review planned on {date}.",
     },
 }
-
-
-def language(snapshot: dict, lang: str | None = None) -> str:
-    """The requested language, else the workshop's (its definition), else French."""
-    lang = lang or (snapshot["workshop"].get("definition") or {}).get("language") or "fr"
-    return lang if lang in LABELS else "fr"
 
 
 def plural(forms: tuple[str, str], n: int, lang: str) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import raiseload
 
 from ..extensions import db
-from ..models import Event, Group, Idea, Participant, RoundTable, Workshop
+from ..models import Event, Group, Idea, Participant, RoundTable, Workshop, iso
 from . import FORMAT, VERSION
 
 
@@ -23,12 +23,8 @@ class UnknownWorkshop(LookupError):
 
 
 def moment(value: datetime | None) -> str | None:
-    """Naive-UTC (or aware) datetime -> "YYYY-MM-DDTHH:MM:SS.ffffffZ"."""
-    if value is None:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
-    return value.isoformat(timespec="microseconds") + "Z"
+    """Naive-UTC (or aware) datetime -> "YYYY-MM-DDTHH:MM:SS.ffffffZ": nothing lost on import."""
+    return iso(value, "microseconds")
 
 
 def parse_moment(text: str | None) -> datetime | None:
