@@ -131,7 +131,9 @@ def _describe_all(code: str | None) -> list[dict]:
             "facilitator_key": workshop.facilitator_key, "projector_key": workshop.projector_key,
             **staff_urls(workshop.code, workshop.facilitator_key, workshop.projector_key),
             "tables": [{"id": t.id, "number": t.number, "theme": t.theme,
-                        "join_url": join_url(workshop.code, t.number)} for t in workshop.tables],
+                        "join_url": join_url(workshop.code, t.number),
+                        "facilitator_url": staff_urls(workshop.code, t.facilitator_key, "")["facilitator_url"]}
+                       for t in workshop.tables],
         })
     return result
 
@@ -145,8 +147,10 @@ def _print_addresses(workshops: list[dict]) -> None:
         home = w["join_url"].rsplit("/j/", 1)[0] + "/"
         print(f"  Participants join : {w['join_url']}   (or open {home} and type {w['code']})")
         print(f"  Projector         : {w['projector_url']}")
-        print(f"  Facilitator       : {w['facilitator_url']}")
-        print("                      (this address is the facilitator's key: keep it private)")
+        print(f"  Lead facilitator  : {w['facilitator_url']}")
+        for t in w["tables"]:
+            print(f"  Table {t['number']} console   : {t['facilitator_url']}")
+        print("                      (these addresses are keys: keep them private)")
     print(line, flush=True)
 
 

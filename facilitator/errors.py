@@ -22,6 +22,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Cette action est réservée aux animateurs.",
         "en": "Only facilitators can do this.",
     },
+    "lead_only": {
+        "fr": "Cette commande est réservée à l'animateur principal.",
+        "en": "Only the lead facilitator can do this.",
+    },
+    "other_table_forbidden": {
+        "fr": "Vous animez une autre table : cette action ne vous est pas ouverte.",
+        "en": "You facilitate another table: this action is not open to you.",
+    },
     "not_found": {
         "fr": "Élément introuvable : {what}.",
         "en": "Not found: {what}.",

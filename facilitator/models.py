@@ -53,6 +53,35 @@ class Workshop(db.Model):
     last_seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
+    # --- Running the morning (issue "Drive the whole morning") ---
+    # Current agenda phase (a key of definition["agenda"]); None before the start.
+    phase_key: Mapped[Optional[str]] = mapped_column(String(40))
+    # Timer: while running, ends_at is set; while paused, remaining_s holds what is left.
+    phase_started_at: Mapped[Optional[datetime]]
+    phase_ends_at: Mapped[Optional[datetime]]
+    phase_remaining_s: Mapped[Optional[int]]
+    # Show authors (first name, organisation) on the projector.
+    show_authors: Mapped[bool] = mapped_column(default=True, server_default="1")
+    # Dot voting: dots per participant and per theme, at most per item, on "ideas" or "groups".
+    votes_per_person: Mapped[int] = mapped_column(default=3, server_default="3")
+    votes_per_item: Mapped[int] = mapped_column(default=1, server_default="1")
+    vote_target: Mapped[str] = mapped_column(String(8), default="ideas", server_default="ideas")
+    # Results shown live as votes arrive, or only once a facilitator reveals them.
+    votes_live: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # World café rotation: how many times participants moved on to the next table.
+    rotation_round: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Plenary restitution: {"table_id": int, "step": int} or None; spotlight: {"kind", "id"} or None.
+    restitution: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    spotlight: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+
+    # --- Outcomes (issue "Outcomes: prepare, export and follow up") ---
+    review_on: Mapped[Optional[dt.date]]
+    review_open: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Names are erased this many days after the workshop date (None: kept until erased by hand).
+    retention_days: Mapped[Optional[int]]
+    names_erased_at: Mapped[Optional[datetime]]
+    archived: Mapped[bool] = mapped_column(default=False, server_default="0")
+
     tables: Mapped[list["RoundTable"]] = relationship(
         back_populates="workshop", order_by="RoundTable.number"
     )
@@ -72,6 +101,11 @@ class RoundTable(db.Model):
     facilitator_org: Mapped[str] = mapped_column(String(200), default="")
     subtopics: Mapped[list[str]] = mapped_column(JSON, default=list)
     posting_open: Mapped[bool] = mapped_column(default=True)
+    # Secret of this table's facilitator console (sees all, acts on this table only).
+    facilitator_key: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(16),
+                                                 server_default="")
+    voting_open: Mapped[bool] = mapped_column(default=False, server_default="0")
+    votes_revealed: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Sequence number of the last event delivered to this table's participants.
     last_seq: Mapped[int] = mapped_column(default=0)
 
@@ -90,6 +124,8 @@ class Participant(db.Model):
     # Part of the participant's token: a token only opens the row it was made
     # for, even if ids are reused (a database rebuilt from an import). Never exported.
     secret: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16), server_default="")
+    # Set when the person's name was erased (GDPR request or retention): ideas stay, unattributed.
+    erased_at: Mapped[Optional[datetime]]
 
 
 class Idea(db.Model):
@@ -120,6 +156,8 @@ class Idea(db.Model):
     duplicate_of: Mapped[Optional[str]] = mapped_column(String(36))
     # Set when the facilitator merged this idea into another (state MERGED).
     merged_into: Mapped[Optional[str]] = mapped_column(String(36), index=True)
+    # Set when a facilitator corrected the text (a typo): the author sees it, the log keeps both.
+    edited_by_facilitator_at: Mapped[Optional[datetime]]
 
     author: Mapped[Participant] = relationship(lazy="joined")
 
@@ -163,4 +201,70 @@ class Event(db.Model):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     # {"<table id>": prev seq of that table's room} for the tables that receive it.
     table_prev: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Vote(db.Model):
+    """One dot of dot voting: a participant's vote on an idea or a group of a table's board.
+
+    A participant with several dots on one item has several rows.
+    """
+
+    __table_args__ = (Index("ix_vote_participant_table", "participant_id", "table_id"),)
+
+    IDEA, GROUP = "idea", "group"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    table_id: Mapped[int] = mapped_column(ForeignKey("round_table.id"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    target_kind: Mapped[str] = mapped_column(String(8))
+    target_id: Mapped[str] = mapped_column(String(36), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Action(db.Model):
+    """A commitment of the action plan, linked to the group or idea it came from."""
+
+    NOT_STARTED, IN_PROGRESS, DONE, DROPPED = "not_started", "in_progress", "done", "dropped"
+    STATUSES = (NOT_STARTED, IN_PROGRESS, DONE, DROPPED)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    table_id: Mapped[Optional[int]] = mapped_column(ForeignKey("round_table.id"))
+    # Where it came from: "group" or "idea" and its id (None: written from scratch).
+    source_kind: Mapped[Optional[str]] = mapped_column(String(8))
+    source_id: Mapped[Optional[str]] = mapped_column(String(36))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    owner_org: Mapped[str] = mapped_column(String(80), default="")
+    contact: Mapped[str] = mapped_column(String(120), default="")
+    due_on: Mapped[Optional[dt.date]]
+    indicator: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(16), default=NOT_STARTED)
+    progress_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReviewLink(db.Model):
+    """An owner organisation's personal link to update its actions at the review (no account)."""
+
+    __table_args__ = (UniqueConstraint("workshop_id", "organisation"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    organisation: Mapped[str] = mapped_column(String(80))
+    key: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(24))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[Optional[datetime]]
+
+
+class Organiser(db.Model):
+    """An organiser account (organiser space): e-mail and a hashed password."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

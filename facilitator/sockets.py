@@ -59,18 +59,35 @@ def authenticate(auth: object) -> tuple[Actor, list[str]]:
         workshop = db.session.execute(
             db.select(Workshop).where(Workshop.code == auth["workshop"].upper())
         ).scalar_one_or_none()
-        expected = None
-        if workshop is not None:
-            expected = workshop.facilitator_key if role == FACILITATOR else workshop.projector_key
-        if expected is None or not _same(auth.get("key"), expected):
+        if workshop is None:
+            raise CommandError("unauthorized", status=401)
+        key = auth.get("key")
+        if role == FACILITATOR:
+            scope = staff_scope(workshop, key)
+            if scope is False:
+                raise CommandError("unauthorized", status=401)
+            return Actor(role, workshop.id, None, lang, table_id=scope), [events.staff_room(workshop.id)]
+        if not _same(key, workshop.projector_key):
             raise CommandError("unauthorized", status=401)
         return Actor(role, workshop.id, None, lang), [events.staff_room(workshop.id)]
     raise CommandError("unauthorized", status=401)
 
 
 def _same(given: object, expected: str) -> bool:
-    """Constant-time comparison of a presented key with the stored one."""
-    return isinstance(given, str) and hmac.compare_digest(given.encode(), expected.encode())
+    """Constant-time comparison of a presented key with the stored one (an empty key never matches)."""
+    return (isinstance(given, str) and bool(expected)
+            and hmac.compare_digest(given.encode(), expected.encode()))
+
+
+def staff_scope(workshop: Workshop, key: object) -> int | None | bool:
+    """Which facilitator a key opens: None for the lead, a table id for a table's
+    facilitator, False for no one."""
+    if _same(key, workshop.facilitator_key):
+        return None
+    for table in workshop.tables:
+        if _same(key, table.facilitator_key):
+            return table.id
+    return False
 
 
 @socketio.on("connect")

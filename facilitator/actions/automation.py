@@ -10,14 +10,14 @@ from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea, utcnow
 from ..state import group_dict, idea_dict
-from .base import FACILITATOR, Actor, field, idea_id, idea_in, require_role, table_in
+from .base import FACILITATOR, Actor, field, idea_id, idea_in, require_role, staff_table, table_in
 from .groups import LABEL_MAX, next_position
 
 
 def do_regroup(actor: Actor, payload: dict) -> dict:
     """"Regrouper": discover groups among a board's unsorted ideas; nothing a person placed moves."""
     require_role(actor, FACILITATOR)
-    table = table_in(actor.workshop_id, field(payload, "table_id", int))
+    table = staff_table(actor, field(payload, "table_id", int))
     before = grouping.load_board(table.id)
     plan = grouping.plan_regroup(before)  # seconds at most, off the loop
     # Apply only to ideas still as they were when the plan was made: a

@@ -9,6 +9,8 @@ from ..extensions import db
 from ..models import Idea, Participant, RoundTable, Workshop
 
 PARTICIPANT, FACILITATOR, PROJECTOR = "participant", "facilitator", "projector"
+# Organisers act over HTTP in the organiser space (and may drive the room like a lead facilitator).
+ORGANISER = "organiser"
 # Integers in payloads are ids or sequence numbers: non-negative and within 32 bits.
 MAX_ID = 2**31 - 1
 
@@ -21,11 +23,38 @@ class Actor:
     workshop_id: int
     participant_id: int | None = None
     lang: str = "fr"
+    # A table facilitator (console opened with a table's key) acts on this table
+    # only; None for the lead facilitator, who acts on every table.
+    table_id: int | None = None
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == FACILITATOR and self.table_id is None
 
 
 def require_role(actor: Actor, *roles: str) -> None:
     if actor.role not in roles:
         raise CommandError("forbidden", status=403)
+
+
+def require_lead(actor: Actor) -> None:
+    """Workshop-wide controls (joining, phases, projector, rotation): the lead facilitator only."""
+    require_role(actor, FACILITATOR)
+    if actor.table_id is not None:
+        raise CommandError("lead_only", status=403)
+
+
+def check_scope(actor: Actor, table_id: int | None) -> None:
+    """A table facilitator may act on their own table only."""
+    if actor.role == FACILITATOR and actor.table_id is not None and table_id != actor.table_id:
+        raise CommandError("other_table_forbidden", status=403)
+
+
+def staff_table(actor: Actor, table_id: int) -> RoundTable:
+    """A table of the actor's workshop that the (facilitator) actor may act on."""
+    table = table_in(actor.workshop_id, table_id)
+    check_scope(actor, table.id)
+    return table
 
 
 def field(payload: dict, name: str, kind: type, *, required: bool = True):
@@ -88,4 +117,5 @@ def idea_in(actor: Actor, ident: str, *, own: bool = False) -> Idea:
     if (idea is None or idea.workshop_id != actor.workshop_id or idea.state in (Idea.WITHDRAWN, Idea.MERGED)
             or (own and idea.participant_id != actor.participant_id)):
         raise CommandError("not_found", status=404, what="idea")
+    check_scope(actor, idea.table_id)
     return idea

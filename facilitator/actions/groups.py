@@ -13,7 +13,7 @@ from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea, utcnow
 from ..state import group_dict, idea_dict
-from .base import FACILITATOR, Actor, field, idea_id, idea_in, require_role, table_in
+from .base import FACILITATOR, Actor, check_scope, field, idea_id, idea_in, require_role, staff_table, table_in
 
 LABEL_MAX = 80
 
@@ -31,6 +31,7 @@ def _group(actor: Actor, ident: str) -> Group:
     group = db.session.get(Group, ident)
     if group is None or group.workshop_id != actor.workshop_id or not group.active:
         raise CommandError("not_found", status=404, what="group")
+    check_scope(actor, group.table_id)
     return group
 
 
@@ -86,7 +87,7 @@ def do_create_group(actor: Actor, payload: dict) -> dict:
     """A new, empty, facilitator-named group on a table; idempotent by client id."""
     require_role(actor, FACILITATOR)
     ident = _group_id(payload)
-    table = table_in(actor.workshop_id, field(payload, "table_id", int))
+    table = staff_table(actor, field(payload, "table_id", int))
     label = _label(payload)
     existing = db.session.get(Group, ident)
     if existing is not None:

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from .. import events
-from .base import FACILITATOR, Actor, field, require_role, table_in, workshop_of
+from .base import FACILITATOR, Actor, field, require_lead, require_role, staff_table, table_in, workshop_of
 
 
 def do_set_posting(actor: Actor, payload: dict) -> dict:
     """Open or close posting on one table."""
     require_role(actor, FACILITATOR)
-    table = table_in(actor.workshop_id, field(payload, "table_id", int))
+    table = staff_table(actor, field(payload, "table_id", int))
     is_open = field(payload, "open", bool)
     if table.posting_open != is_open:
         table.posting_open = is_open
@@ -19,7 +19,7 @@ def do_set_posting(actor: Actor, payload: dict) -> dict:
 
 def do_set_joining(actor: Actor, payload: dict) -> dict:
     """Open or close joining for the whole workshop."""
-    require_role(actor, FACILITATOR)
+    require_lead(actor)
     is_open = field(payload, "open", bool)
     workshop = workshop_of(actor)
     if workshop.joining_open != is_open:
@@ -30,7 +30,7 @@ def do_set_joining(actor: Actor, payload: dict) -> dict:
 
 def do_set_projector_view(actor: Actor, payload: dict) -> dict:
     """Show every table side by side ("all") or one table on the projector."""
-    require_role(actor, FACILITATOR)
+    require_lead(actor)
     view = payload.get("view") if isinstance(payload, dict) else None
     if view != "all":
         view = table_in(actor.workshop_id, field(payload, "view", int)).id

@@ -23,10 +23,15 @@ def _refused():
 @bp.get("/w/<code>/console")
 def console(code: str):
     """The facilitator console (needs the facilitator key)."""
+    from ..sockets import staff_scope
+
     workshop = workshop_or_404(code)
-    if not _key_ok(workshop.facilitator_key):
+    key = request.args.get("key", "")
+    scope = staff_scope(workshop, key)
+    if scope is False:
         return _refused()
-    page = {"code": workshop.code, "key": workshop.facilitator_key,
+    # A table facilitator's console (scope = their table id) acts on that table only.
+    page = {"code": workshop.code, "key": key, "table_id": scope,
             "projector_url": url_for("staff.projector", code=workshop.code, key=workshop.projector_key)}
     return render_page("console.html", page, workshop={"code": workshop.code, "title": workshop.title})
 
