@@ -94,6 +94,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Le nom du groupe est trop long ({limit} caractères au maximum).",
         "en": "The group name is too long ({limit} characters at most).",
     },
+    "voting_closed": {
+        "fr": "Le vote n'est pas ouvert à votre table.",
+        "en": "Voting is not open at your table.",
+    },
+    "wrong_vote_target": {
+        "fr": "Le vote porte sur les {target} de la table.",
+        "en": "This vote is on the table's {target}.",
+    },
+    "vote_other_table": {
+        "fr": "Vous ne pouvez voter que pour les éléments de votre table.",
+        "en": "You can only vote for the items of your own table.",
+    },
+    "no_votes_left": {
+        "fr": "Vous avez utilisé vos {limit} votes : retirez-en un pour voter ailleurs.",
+        "en": "You have used your {limit} votes: take one back to vote elsewhere.",
+    },
+    "item_vote_limit": {
+        "fr": "Au plus {limit} vote(s) par élément.",
+        "en": "At most {limit} vote(s) per item.",
+    },
+    "no_vote_to_retract": {
+        "fr": "Vous n'avez pas de vote sur cet élément.",
+        "en": "You have no vote on this item.",
+    },
+    "invalid_vote_settings": {
+        "fr": "Votes par élément ({per_item}) supérieurs aux votes par personne ({per_person}).",
+        "en": "Votes per item ({per_item}) exceed votes per person ({per_person}).",
+    },
+    "votes_exist": {
+        "fr": "Des votes ont déjà été exprimés : on ne peut plus changer la cible ni réduire le nombre de votes.",
+        "en": "Votes have already been cast: the target can no longer change and the number of votes cannot go down.",
+    },
     "internal": {
         "fr": "Erreur inattendue du serveur : rien n'a été modifié. Réessayez.",
         "en": "Unexpected server error: nothing was changed. Please try again.",
@@ -106,6 +138,8 @@ WORDS: dict[str, dict[str, str]] = {
     "table": {"fr": "table ronde", "en": "round table"},
     "group": {"fr": "groupe", "en": "group"},
     "workshop": {"fr": "atelier", "en": "workshop"},
+    "ideas": {"fr": "idées", "en": "ideas"},
+    "groups": {"fr": "groupes", "en": "groups"},
     "not_an_object": {"fr": "un objet JSON est attendu", "en": "a JSON object is expected"},
 }
 

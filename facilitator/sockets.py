@@ -25,6 +25,7 @@ from .limits import RateLimiter
 from .models import Participant, Workshop
 from .state import participant_snapshot, staff_snapshot
 from .tokens import read_participant_token
+from .voting import facilitators_room
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,8 @@ def authenticate(auth: object) -> tuple[Actor, list[str]]:
             scope = staff_scope(workshop, key)
             if scope is False:
                 raise CommandError("unauthorized", status=401)
-            return Actor(role, workshop.id, None, lang, table_id=scope), [events.staff_room(workshop.id)]
+            return Actor(role, workshop.id, None, lang, table_id=scope), [
+                events.staff_room(workshop.id), facilitators_room(workshop.id)]
         if not _same(key, workshop.projector_key):
             raise CommandError("unauthorized", status=401)
         return Actor(role, workshop.id, None, lang), [events.staff_room(workshop.id)]
@@ -189,7 +191,9 @@ def _snapshot(snapshot: dict, head: int) -> dict:
 for _name in ("post_idea", "edit_idea", "withdraw_idea", "hide_idea", "restore_idea",
               "set_posting", "set_joining", "set_projector_view",
               "create_group", "rename_group", "move_idea", "merge_groups", "split_group", "remove_group",
-              "regroup", "merge_ideas", "dismiss_duplicate"):
+              "regroup", "merge_ideas", "dismiss_duplicate",
+              "set_voting_settings", "set_voting", "reveal_votes", "get_votes",
+              "cast_vote", "retract_vote", "move_vote"):
     command(_name)(getattr(actions, f"do_{_name}"))
 
 

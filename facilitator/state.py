@@ -12,6 +12,7 @@ from sqlalchemy import select
 from .extensions import db
 from .models import Group, Idea, Participant, RoundTable, Workshop, iso
 from .urls import join_url, qr_path
+from . import voting
 
 
 def idea_dict(idea: Idea, merged: list[Idea] | None = None) -> dict:
@@ -80,7 +81,8 @@ def participant_dict(participant: Participant) -> dict:
 def table_public(table: RoundTable) -> dict:
     """What a participant sees of a table."""
     return {"id": table.id, "number": table.number, "theme": table.theme,
-            "question": table.question, "posting_open": table.posting_open}
+            "question": table.question, "posting_open": table.posting_open,
+            "voting_open": table.voting_open, "votes_revealed": table.votes_revealed}
 
 
 def table_staff(table: RoundTable, code: str) -> dict:
@@ -123,6 +125,7 @@ def participant_snapshot(workshop: Workshop, me: Participant) -> dict:
         "tables": [table_public(t) for t in workshop.tables],
         "my_ideas": [idea_dict(i, merged.get(i.id, [])) for i in my_ideas],
         "table_ideas": [idea_dict(i, merged.get(i.id, [])) for i in table_ideas],
+        "voting": voting.participant_voting(workshop, me),
         "limits": limits(),
     }
 
@@ -146,10 +149,12 @@ def staff_snapshot(workshop: Workshop, role: str) -> dict:
             "place": workshop.place, "joining_open": workshop.joining_open,
             "projector_view": projector_view(workshop),
             "join_url": join_url(workshop.code), "qr_url": qr_path(workshop.code),
+            "voting": voting.settings_dict(workshop),
         },
         "tables": [table_staff(t, workshop.code) for t in workshop.tables],
         "participants": [participant_dict(p) for p in participants],
         "groups": [group_dict(g) for g in active_groups(workshop.id)],
         "ideas": [idea_dict(i, merged.get(i.id, [])) for i in ideas],
+        "votes": voting.all_results(workshop),
         "limits": limits(),
     }

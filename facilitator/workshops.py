@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .extensions import db
-from .models import Group, RoundTable, Workshop
+from .models import Group, RoundTable, Vote, Workshop
 
 
 TOPIC_NAMESPACE = uuid.UUID("6f1c6a52-3c4e-4b8e-9d7e-0b9f5a3c2d10")
@@ -72,6 +72,21 @@ class ReviewDef(_Strict):
     description: str = Field("", max_length=1000)
 
 
+class VotingDef(_Strict):
+    """Dot voting defaults (the lead facilitator can change them live, see docs/workshops.md)."""
+
+    votes_per_person: int = Field(3, ge=1, le=20)
+    votes_per_item: int = Field(1, ge=1, le=20)
+    target: Literal["ideas", "groups"] = "ideas"
+    live: bool = False
+
+    @model_validator(mode="after")
+    def _per_item(self):
+        if self.votes_per_item > self.votes_per_person:
+            raise ValueError("votes_per_item cannot exceed votes_per_person")
+        return self
+
+
 class WorkshopDef(_Strict):
     code: str = Field(pattern=r"^[A-Z0-9]{3,12}$")
     title: str = Field(min_length=1, max_length=200)
@@ -86,6 +101,7 @@ class WorkshopDef(_Strict):
     organisations: list[OrganisationDef] = []
     tables: list[TableDef] = Field(min_length=1)
     review: Optional[ReviewDef] = None
+    voting: Optional[VotingDef] = None
 
     @field_validator("code", mode="before")
     @classmethod
@@ -170,6 +186,7 @@ def upsert_workshop(path: Path, definition: WorkshopDef) -> Workshop:
             projector_key=secrets.token_urlsafe(18),
         )
         db.session.add(workshop)
+    _voting_defaults(workshop, definition)
     workshop.source_file = path.name
     workshop.title = definition.title
     workshop.purpose = definition.purpose
@@ -192,6 +209,24 @@ def upsert_workshop(path: Path, definition: WorkshopDef) -> Workshop:
     for table in workshop.tables:
         _topic_groups(workshop, table)
     return workshop
+
+
+def _voting_defaults(workshop: Workshop, definition: WorkshopDef) -> None:
+    """Apply the file's ``voting:`` block when the workshop is new or the block was edited.
+
+    Settings are live state: a reload with the same block keeps what the
+    lead facilitator changed from the console, and once a dot is cast the
+    file no longer changes them (the console refuses the same changes).
+    """
+    before = (workshop.definition or {}).get("voting") if workshop.id is not None else None
+    if definition.voting is None or (workshop.id is not None and (
+            definition.voting.model_dump(mode="json") == before
+            or db.session.execute(db.select(Vote.id).where(Vote.workshop_id == workshop.id).limit(1)).first())):
+        return
+    workshop.votes_per_person = definition.voting.votes_per_person
+    workshop.votes_per_item = definition.voting.votes_per_item
+    workshop.vote_target = definition.voting.target
+    workshop.votes_live = definition.voting.live
 
 
 def _topic_groups(workshop: Workshop, table: RoundTable) -> None:

@@ -66,6 +66,15 @@ def apply_staff(state: dict, envelope: dict) -> dict:
     elif kind == "duplicate_dismissed":
         if data["id"] in ideas:
             ideas[data["id"]] = {**ideas[data["id"]], "duplicate_of": None}
+    elif kind == "voting_changed":
+        tables[data["table_id"]]["voting_open"] = data["open"]
+    elif kind in ("votes_changed", "votes_revealed"):
+        if kind == "votes_revealed":
+            tables[data["table_id"]]["votes_revealed"] = data["revealed"]
+        state["votes"][str(data["table_id"])] = {k: data[k] for k in ("dots", "voters", "tally")}
+    elif kind == "voting_settings_changed":
+        state["workshop"]["voting"] = data["settings"]
+        state["votes"] = {**state["votes"], **data["results"]}
     elif kind in ("groups_merged", "group_removed"):
         target = data["into"]["id"] if kind == "groups_merged" else None
         placement = "facilitator" if kind == "groups_merged" else None

@@ -5,7 +5,7 @@ import uuid
 
 from sqlalchemy import select, update
 
-from .. import events, grouping
+from .. import events, grouping, voting
 from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea, utcnow
@@ -88,6 +88,7 @@ def do_merge_ideas(actor: Actor, payload: dict) -> dict:
     events.publish(actor.workshop_id, "idea_merged",
                    {"id": idea.id, "table_id": idea.table_id, "into": data, "repointed": repointed},
                    events.TABLE, idea.table_id)
+    voting.follow_merge(actor.workshop_id, idea.table_id, "idea", idea.id, into.id)  # its dots count for `into`
     return {"idea": data}
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
-from .. import events
+from .. import events, voting
 from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea, utcnow
@@ -148,6 +148,7 @@ def do_merge_groups(actor: Actor, payload: dict) -> dict:
     group.active = False
     events.publish(actor.workshop_id, "groups_merged",
                    {"id": group.id, "into": group_dict(into), "table_id": into.table_id, "idea_ids": moved})
+    voting.follow_merge(actor.workshop_id, into.table_id, "group", group.id, into.id)  # its dots count for `into`
     return {"group": group_dict(into)}
 
 
@@ -188,4 +189,6 @@ def do_remove_group(actor: Actor, payload: dict) -> dict:
     group.active = False
     events.publish(actor.workshop_id, "group_removed",
                    {"id": group.id, "table_id": group.table_id, "idea_ids": moved})
+    db.session.flush()
+    voting.item_changed(actor.workshop_id, group.table_id, "group", group.id)  # its dots stop counting
     return {}

@@ -6,7 +6,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from .. import events, grouping
+from .. import events, grouping, voting
 from ..errors import CommandError
 from ..extensions import db
 from ..models import Idea, utcnow
@@ -110,6 +110,7 @@ def do_withdraw_idea(actor: Actor, payload: dict) -> dict:
     idea.updated_at = utcnow()
     events.publish(actor.workshop_id, "idea_withdrawn", {"id": idea.id, "table_id": idea.table_id},
                    events.TABLE, idea.table_id)
+    voting.item_changed(actor.workshop_id, idea.table_id, "idea", idea.id)  # its dots stop counting
     return {}
 
 
@@ -125,6 +126,8 @@ def _moderate(actor: Actor, payload: dict, state: str) -> dict:
         else:
             events.publish(actor.workshop_id, "idea_restored", {"idea": idea_dict(idea)},
                            events.TABLE, idea.table_id)
+        db.session.flush()
+        voting.item_changed(actor.workshop_id, idea.table_id, "idea", idea.id)  # its dots (un)count
     return {"idea": idea_dict(idea)}
 
 

@@ -23,12 +23,16 @@ FACILITATOR_COMMANDS = {
     "regroup": lambda room, idea, groups: {"table_id": room.table_ids[0]},
     "merge_ideas": lambda room, idea, groups: {"id": idea, "into": idea},
     "dismiss_duplicate": lambda room, idea, groups: {"id": idea},
+    "set_voting": lambda room, idea, groups: {"table_id": room.table_ids[0], "open": True},
+    "reveal_votes": lambda room, idea, groups: {"table_id": room.table_ids[0], "revealed": True},
+    "set_voting_settings": lambda room, idea, groups: {"votes_per_person": 5},
 }
-PARTICIPANT_COMMANDS = {"post_idea", "edit_idea", "withdraw_idea", "join_table"}
+PARTICIPANT_COMMANDS = {"post_idea", "edit_idea", "withdraw_idea", "join_table",
+                        "cast_vote", "retract_vote", "move_vote"}
 
 
 def test_every_command_is_classified():
-    assert set(COMMANDS) == set(FACILITATOR_COMMANDS) | PARTICIPANT_COMMANDS | {"sync"}
+    assert set(COMMANDS) == set(FACILITATOR_COMMANDS) | PARTICIPANT_COMMANDS | {"sync", "get_votes"}
 
 
 @pytest.mark.parametrize("name", sorted(FACILITATOR_COMMANDS))
