@@ -6,6 +6,8 @@
   cluster IN.tsv [--topics T.tsv]   group ideas (the command-line contract of docs/clustering.md)
   export CODE --format json|csv|xlsx|html --output PATH [--anonymise]   a workshop's data (docs/exports.md)
   import PATH      recreate a workshop from a JSON export in this database
+  organiser add EMAIL [--name N]   an organiser account (docs/organisers.md)
+  erase CODE --participant ID | erase --expired   erase personal data (docs/organisers.md)
 
 Only ``serve`` touches eventlet (monkey-patching must come before anything
 else imports the socket module), so another async mode stays a setting.
@@ -40,6 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--anonymise", action="store_true", help="replace people's names, keep organisations")
     import_ = commands.add_parser("import", help="recreate a workshop from a JSON export")
     import_.add_argument("path", help="a file made by export --format json")
+    from .organiser_cli import add_parsers
+    add_parsers(commands)  # organiser add|list|password, erase (organiser_cli.py)
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["cluster"]:
         from .cluster_cli import main as cluster_main
@@ -54,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
         return _export(args)
     if args.command == "import":
         return _import(args)
+    if args.command in ("organiser", "erase"):
+        from .organiser_cli import erase_command, organiser_command
+        return organiser_command(args) if args.command == "organiser" else erase_command(args)
     return _info(args)
 
 
@@ -88,6 +95,12 @@ def _serve(args) -> int:
         return 2
     with app.app_context():
         _print_addresses(_describe_all(None))
+        from .organiser_cli import print_setup_link
+        from .urls import base_url
+        print_setup_link(app, base_url())
+    if config.RETENTION_CHECK_INTERVAL > 0:
+        from .retention import retention_loop
+        socketio.start_background_task(retention_loop, app, config.RETENTION_CHECK_INTERVAL)
     # Everything loaded so far lives for the whole run: keep it out of the garbage
     # collector's full passes, which otherwise paused the event loop 100-180 ms
     # under load (bench/realtime.py p99).

@@ -39,6 +39,8 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(participant.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(misc.bp)
+    from .views import organiser
+    app.register_blueprint(organiser.bp)
     app.after_request(_headers)
     _error_pages(app)
     return app

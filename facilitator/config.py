@@ -57,6 +57,10 @@ class Config:
         self.IDEA_RATE_LIMIT = _rate(env.get("IDEA_RATE_LIMIT"), (10, 60))
         self.JOIN_RATE_LIMIT = _rate(env.get("JOIN_RATE_LIMIT"), (60, 60))
         self.COMMAND_RATE_LIMIT = _rate(env.get("COMMAND_RATE_LIMIT"), (30, 10))
+        # Organiser space: login attempts per client address and per e-mail address.
+        self.ORGANISER_LOGIN_RATE_LIMIT = _rate(env.get("ORGANISER_LOGIN_RATE_LIMIT"), (10, 300))
+        # How often serve looks for workshops whose retention period is over (seconds; 0: never).
+        self.RETENTION_CHECK_INTERVAL = int(env.get("RETENTION_CHECK_INTERVAL", "3600"))
         # Above this many missed events, sync answers with a snapshot.
         self.SYNC_MAX_EVENTS = int(env.get("SYNC_MAX_EVENTS", "200"))
         self.SOCKETIO_MESSAGE_QUEUE = env.get("SOCKETIO_MESSAGE_QUEUE") or None

@@ -126,6 +126,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Des votes ont déjà été exprimés : on ne peut plus changer la cible ni réduire le nombre de votes.",
         "en": "Votes have already been cast: the target can no longer change and the number of votes cannot go down.",
     },
+    "not_your_turn": {
+        "fr": "Ce n'est pas le tour de votre table dans la restitution : l'animateur principal mène l'écran de salle.",
+        "en": "It is not your table's turn in the restitution: the lead facilitator drives the room screen.",
+    },
+    "spotlight_hidden": {
+        "fr": "Cette idée est masquée : restaurez-la pour la mettre en avant.",
+        "en": "This idea is hidden: restore it to spotlight it.",
+    },
+    "voting_closed": {
+        "fr": "Le vote n'est pas ouvert à votre table.",
+        "en": "Voting is not open at your table.",
+    },
+    "action_title_required": {
+        "fr": "Donnez un titre à l'action.",
+        "en": "Give the action a title.",
+    },
+    "vote_other_table": {
+        "fr": "Vous ne pouvez voter que pour les éléments de votre table.",
+        "en": "You can only vote for the items of your own table.",
+    },
+    "no_votes_left": {
+        "fr": "Vous avez utilisé vos {limit} votes : retirez-en un pour voter ailleurs.",
+        "en": "You have used your {limit} votes: take one back to vote elsewhere.",
+    },
+    "item_vote_limit": {
+        "fr": "Au plus {limit} vote(s) par élément.",
+        "en": "At most {limit} vote(s) per item.",
+    },
+    "no_vote_to_retract": {
+        "fr": "Vous n'avez pas de vote sur cet élément.",
+        "en": "You have no vote on this item.",
+    },
+    "invalid_vote_settings": {
+        "fr": "Votes par élément ({per_item}) supérieurs aux votes par personne ({per_person}).",
+        "en": "Votes per item ({per_item}) exceed votes per person ({per_person}).",
+    },
+    "votes_exist": {
+        "fr": "Des votes ont déjà été exprimés : on ne peut plus changer la cible ni réduire le nombre de votes.",
+        "en": "Votes have already been cast: the target can no longer change and the number of votes cannot go down.",
+    },
     "internal": {
         "fr": "Erreur inattendue du serveur : rien n'a été modifié. Réessayez.",
         "en": "Unexpected server error: nothing was changed. Please try again.",
@@ -154,6 +194,14 @@ class CommandError(Exception):
         self.status = status
         self.params = params
 
+    "action": {"fr": "action", "en": "action"},
+    "review_link": {"fr": "lien de bilan", "en": "review link"},
+    "field_title": {"fr": "titre", "en": "title"},
+    "field_description": {"fr": "description", "en": "description"},
+    "field_owner_org": {"fr": "organisation porteuse", "en": "owner organisation"},
+    "field_contact": {"fr": "personne contact", "en": "contact person"},
+    "field_indicator": {"fr": "indicateur de réussite", "en": "success indicator"},
+    "field_progress_note": {"fr": "note d'avancement", "en": "progress note"},
     def message(self, lang: str) -> str:
         """The human message in ``lang`` (French when unknown)."""
         return message(self.code, lang, **self.params)

@@ -193,7 +193,8 @@ for _name in ("post_idea", "edit_idea", "withdraw_idea", "hide_idea", "restore_i
               "create_group", "rename_group", "move_idea", "merge_groups", "split_group", "remove_group",
               "regroup", "merge_ideas", "dismiss_duplicate",
               "set_voting_settings", "set_voting", "reveal_votes", "get_votes",
-              "cast_vote", "retract_vote", "move_vote"):
+              "cast_vote", "retract_vote", "move_vote",
+              "create_action", "update_action", "delete_action"):
     command(_name)(getattr(actions, f"do_{_name}"))
 
 

@@ -10,7 +10,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from .extensions import db
-from .models import Group, Idea, Participant, RoundTable, Workshop, iso
+from .models import Action, Group, Idea, Participant, RoundTable, Workshop, iso
 from .urls import join_url, qr_path
 from . import voting
 
@@ -67,6 +67,29 @@ def active_groups(workshop_id: int, table_id: int | None = None) -> list[Group]:
     if table_id is not None:
         query = query.where(Group.table_id == table_id)
     return list(db.session.execute(query.order_by(Group.table_id, Group.position, Group.created_at)).scalars())
+
+
+def action_dict(action: Action) -> dict:
+    """An action of the action plan (docs/protocol.md, "Action plan"); ``source`` links back to its group or idea."""
+    return {"id": action.id, "table_id": action.table_id,
+            "source": {"kind": action.source_kind, "id": action.source_id} if action.source_kind else None,
+            "title": action.title, "description": action.description, "owner_org": action.owner_org,
+            "contact": action.contact, "due_on": action.due_on.isoformat() if action.due_on else None,
+            "indicator": action.indicator, "status": action.status, "progress_note": action.progress_note,
+            "created_at": iso(action.created_at), "updated_at": iso(action.updated_at)}
+
+
+def workshop_actions(workshop_id: int) -> list[Action]:
+    """The actions of a workshop in creation order."""
+    return list(db.session.execute(
+        select(Action).where(Action.workshop_id == workshop_id).order_by(Action.created_at, Action.id)).scalars())
+
+
+def review_dict(workshop: Workshop) -> dict:
+    """The review (bilan) as staff screens see it: its date (set, else the default) and whether it is open."""
+    from .actions.action_plan import review_date
+    day = review_date(workshop)
+    return {"on": day.isoformat() if day else None, "open": bool(workshop.review_open)}
 
 
 def author_dict(participant: Participant) -> dict:
@@ -148,6 +171,7 @@ def staff_snapshot(workshop: Workshop, role: str) -> dict:
             "date": workshop.starts_on.isoformat() if workshop.starts_on else None,
             "place": workshop.place, "joining_open": workshop.joining_open,
             "projector_view": projector_view(workshop),
+            "restitution": workshop.restitution, "spotlight": workshop.spotlight,
             "join_url": join_url(workshop.code), "qr_url": qr_path(workshop.code),
             "voting": voting.settings_dict(workshop),
         },
@@ -158,3 +182,8 @@ def staff_snapshot(workshop: Workshop, role: str) -> dict:
         "votes": voting.all_results(workshop),
         "limits": limits(),
     }
+        "voting": voting.participant_voting(workshop, me),
+            "voting": voting.settings_dict(workshop),
+        "votes": voting.all_results(workshop),
+        "actions": [action_dict(a) for a in workshop_actions(workshop.id)],
+        "review": review_dict(workshop),

@@ -40,6 +40,9 @@ def apply_staff(state: dict, envelope: dict) -> dict:
         state["workshop"]["projector_view"] = data["view"]
     elif kind == "joining_changed":
         state["workshop"]["joining_open"] = data["open"]
+    elif kind in ("restitution_changed", "spotlight_changed"):
+        key = kind.removesuffix("_changed")
+        state["workshop"][key] = data[key]
     elif kind in ("group_created", "group_renamed", "group_split"):
         groups = {g["id"]: g for g in state["groups"]}
         groups[data["group"]["id"]] = data["group"]
@@ -77,6 +80,21 @@ def apply_staff(state: dict, envelope: dict) -> dict:
         state["votes"] = {**state["votes"], **data["results"]}
     elif kind in ("groups_merged", "group_removed"):
         target = data["into"]["id"] if kind == "groups_merged" else None
+    elif kind == "voting_changed":
+        tables[data["table_id"]]["voting_open"] = data["open"]
+    elif kind in ("votes_changed", "votes_revealed"):
+        if kind == "votes_revealed":
+            tables[data["table_id"]]["votes_revealed"] = data["revealed"]
+        state["votes"][str(data["table_id"])] = {k: data[k] for k in ("dots", "voters", "tally")}
+    elif kind == "voting_settings_changed":
+        state["workshop"]["voting"] = data["settings"]
+        state["votes"] = {**state["votes"], **data["results"]}
+    elif kind in ("action_created", "action_updated"):
+        state["actions"] = [x for x in state["actions"] if x["id"] != data["action"]["id"]] + [data["action"]]
+    elif kind == "action_deleted":
+        state["actions"] = [x for x in state["actions"] if x["id"] != data["id"]]
+    elif kind == "review_changed":
+        state["review"] = data["review"]
         placement = "facilitator" if kind == "groups_merged" else None
         state["groups"] = [g for g in state["groups"] if g["id"] != data["id"]]
         for ident in data["idea_ids"]:

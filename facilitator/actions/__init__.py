@@ -6,6 +6,8 @@ the events in the same transaction). Actions never commit: the caller
 (socket dispatcher or HTTP view) commits with ``events.commit()`` and answers.
 They raise ``CommandError`` to refuse; a refused command changes nothing.
 """
+from .action_plan import (do_close_review, do_create_action, do_delete_action, do_open_review,
+                          do_set_review_date, do_update_action, do_update_review_action)
 from .automation import do_dismiss_duplicate, do_merge_ideas, do_regroup
 from .groups import (do_create_group, do_merge_groups, do_move_idea, do_remove_group, do_rename_group,
                      do_split_group)
@@ -18,6 +20,8 @@ from .workshop import do_set_joining, do_set_posting, do_set_projector_view
 __all__ = [
     "do_dismiss_duplicate", "do_merge_ideas", "do_regroup",
     "do_create_group", "do_merge_groups", "do_move_idea", "do_remove_group", "do_rename_group",
+    "do_close_review", "do_create_action", "do_delete_action", "do_open_review",
+    "do_set_review_date", "do_update_action", "do_update_review_action",
     "do_split_group",
     "do_edit_idea", "do_hide_idea", "do_post_idea", "do_restore_idea", "do_withdraw_idea",
     "do_join_table", "do_join_workshop",

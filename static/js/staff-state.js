@@ -24,6 +24,12 @@ export function createStaffStore(role) {
     groups: new Map(),
     limits: { idea_max_length: 280 },
 
+    // The action plan (console-actions.js) by id, and the review's date and state.
+    actions: new Map(),
+    review: { on: null, open: false },
+    // The agenda and the current phase with its timer (phase-state.js).
+    agenda: [],
+    phase: NO_PHASE,
     reset(snapshot) {
       store.workshop = { ...snapshot.workshop };
       store.tables = (snapshot.tables || []).map((table) => ({ ...table }));
@@ -36,6 +42,8 @@ export function createStaffStore(role) {
       store.limits = { ...store.limits, ...(snapshot.limits || {}) };
       store.loaded = true;
     },
+      store.actions = new Map((snapshot.actions || []).map((action) => [action.id, { ...action }]));
+      store.review = { on: null, open: false, ...(snapshot.review || {}) };
 
     apply({ type, data }) {
       const handler = handlers[type];
@@ -106,6 +114,13 @@ export function createStaffStore(role) {
     participantCount(tableId) {
       let n = 0;
       for (const p of store.participants.values()) if (tableId === undefined || p.table_id === tableId) n += 1;
+    /** Actions of one table (null: the workshop-wide ones), oldest first. */
+    actionsOf(tableId) {
+      const list = [];
+      for (const action of store.actions.values()) if ((action.table_id ?? null) === tableId) list.push(action);
+      return list.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1));
+    },
+
       return n;
     },
 
@@ -217,6 +232,13 @@ const handlers = {
   joining_changed: (store, data) => {
     store.workshop.joining_open = Boolean(data.open);
   },
+  // -- plenary restitution (restitution.js) -------------------------------------
+  restitution_changed: (store, data) => {
+    store.workshop.restitution = data.restitution || null;
+  },
+  spotlight_changed: (store, data) => {
+    store.workshop.spotlight = data.spotlight || null;
+  },
 
   // -- grouping ---------------------------------------------------------------
   group_created: (store, data) => putGroup(store, data.group),
@@ -228,6 +250,20 @@ const handlers = {
     putGroup(store, into);
     store.groups.delete(data.id);
     const ids = new Set([...(data.idea_ids || []), ...ideasIn(store, data.id)]);
+  // -- action plan and review (console-actions.js) --------------------------------
+  action_created: (store, data) => {
+    if (data.action && data.action.id) store.actions.set(data.action.id, { ...data.action });
+  },
+  action_updated: (store, data) => {
+    if (data.action && data.action.id) store.actions.set(data.action.id, { ...data.action });
+  },
+  action_deleted: (store, data) => {
+    store.actions.delete(data.id);
+  },
+  review_changed: (store, data) => {
+    if (data.review) store.review = { ...store.review, ...data.review };
+  },
+
     placeIdeas(store, ids, into.id);
   },
   group_split: (store, data) => {

@@ -1,0 +1,113 @@
+"""The organiser space (/organiser/...): login, the list of workshops, creating and duplicating one.
+
+Every page needs an organiser session (``organiser_required``, see
+organiser_auth.py); every POST needs the session's CSRF token. The workshop
+page, exports and personal-data controls are in organiser_workshop.py.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, request, url_for
+
+from ..extensions import db
+from ..i18n import request_language, translate
+from ..models import Workshop
+from .common import render_page, shared_limiter
+from .organiser_auth import (AccountProblem, authenticate, create_organiser, current_organiser, log_in, log_out,
+                             organiser_count, organiser_required, protect_blueprint, safe_next, setup_token_ok)
+
+bp = Blueprint("organiser", __name__, url_prefix="/organiser")
+protect_blueprint(bp)
+
+
+def _t(key: str, **params) -> str:
+    return translate(request_language(), f"page.organiser.{key}", **params)
+
+
+@bp.after_request
+def _private(response):
+    """Organiser pages hold keys and personal data: never cached, never sent as a referrer."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """E-mail and password; rate-limited per client address and per e-mail address."""
+    error, email = None, ""
+    if request.method == "POST":
+        email = (request.form.get("email") or "").strip()[:200]
+        limiter = shared_limiter("organiser_login", "ORGANISER_LOGIN_RATE_LIMIT")
+        # Both keys count each attempt: one address cannot try many accounts, nor many addresses one account.
+        by_address = limiter.allow("ip:" + (request.remote_addr or "?"))
+        by_email = limiter.allow("email:" + email.lower())
+        if not (by_address and by_email):
+            return render_page("organiser/login.html", status=429, error=_t("login.rate_limited"), email=email)
+        organiser = authenticate(email, request.form.get("password") or "")
+        if organiser is not None:
+            log_in(organiser)
+            return redirect(safe_next(request.args.get("next")))
+        error = _t("login.wrong")
+        return render_page("organiser/login.html", status=401, error=error, email=email)
+    if current_organiser() is not None:
+        return redirect(url_for("organiser.index"))
+    return render_page("organiser/login.html", error=error, email=email,
+                       no_account=organiser_count() == 0)
+
+
+@bp.post("/logout")
+def logout():
+    log_out()
+    return redirect(url_for("organiser.login"))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    """The first organiser account, through the one-time link that ``serve`` prints."""
+    token = request.args.get("token") or request.form.get("token") or ""
+    if not setup_token_ok(token):
+        return render_page("error.html", status=403, message=_t("setup.dead_link"))
+    error, email, name = None, "", ""
+    if request.method == "POST":
+        email = (request.form.get("email") or "").strip()[:200]
+        name = (request.form.get("name") or "").strip()[:120]
+        password = request.form.get("password") or ""
+        if password != (request.form.get("password2") or ""):
+            error = _t("account.mismatch")
+        else:
+            try:
+                organiser = create_organiser(email, password, name)
+            except AccountProblem as exc:
+                error = _t("account." + exc.code)
+            else:
+                db.session.commit()
+                log_in(organiser)
+                return redirect(url_for("organiser.index"))
+    return render_page("organiser/setup.html", status=400 if error else 200, error=error, token=token,
+                       email=email, name=name)
+
+
+@bp.get("/")
+@organiser_required
+def index():
+    """Every workshop with its status and figures."""
+    from ..organiser_figures import figures_of_all
+    workshops = db.session.execute(db.select(Workshop).order_by(Workshop.archived, Workshop.starts_on.desc(),
+                                                                 Workshop.code)).scalars().all()
+    return render_page("organiser/index.html", workshops=workshops, figures=figures_of_all(workshops),
+                       organiser=current_organiser())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@organiser_required
+def new():
+    """Create a workshop: upload a definition file or fill in the form (organiser_create.py)."""
+    from .organiser_create import new_workshop
+    return new_workshop()
+
+
+@bp.get("/w/<code>")
+@organiser_required
+def workshop(code: str):
+    """One workshop: links to its screens, figures, exports, personal data (organiser_workshop.py)."""
+    from .organiser_workshop import workshop_page
+    return workshop_page(code)
