@@ -192,7 +192,6 @@ for _name in ("post_idea", "edit_idea", "withdraw_idea", "hide_idea", "restore_i
               "set_posting", "set_joining", "set_projector_view",
               "create_group", "rename_group", "move_idea", "merge_groups", "split_group", "remove_group",
               "regroup", "merge_ideas", "dismiss_duplicate",
-              "set_restitution", "set_spotlight",
               "set_voting_settings", "set_voting", "reveal_votes", "get_votes",
               "cast_vote", "retract_vote", "move_vote",
               "create_action", "update_action", "delete_action"):

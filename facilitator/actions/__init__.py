@@ -13,7 +13,6 @@ from .groups import (do_create_group, do_merge_groups, do_move_idea, do_remove_g
                      do_split_group)
 from .ideas import do_edit_idea, do_hide_idea, do_post_idea, do_restore_idea, do_withdraw_idea
 from .participants import do_join_table, do_join_workshop
-from .restitution import do_set_restitution, do_set_spotlight
 from .votes import (do_cast_vote, do_get_votes, do_move_vote, do_retract_vote, do_reveal_votes, do_set_voting,
                     do_set_voting_settings)
 from .workshop import do_set_joining, do_set_posting, do_set_projector_view
@@ -26,7 +25,6 @@ __all__ = [
     "do_split_group",
     "do_edit_idea", "do_hide_idea", "do_post_idea", "do_restore_idea", "do_withdraw_idea",
     "do_join_table", "do_join_workshop",
-    "do_set_restitution", "do_set_spotlight",
     "do_cast_vote", "do_get_votes", "do_move_vote", "do_retract_vote", "do_reveal_votes", "do_set_voting",
     "do_set_voting_settings",
     "do_set_joining", "do_set_posting", "do_set_projector_view",

@@ -23,8 +23,6 @@ FACILITATOR_COMMANDS = {
     "regroup": lambda room, idea, groups: {"table_id": room.table_ids[0]},
     "merge_ideas": lambda room, idea, groups: {"id": idea, "into": idea},
     "dismiss_duplicate": lambda room, idea, groups: {"id": idea},
-    "set_restitution": lambda room, idea, groups: {"table_id": room.table_ids[0], "step": 0},
-    "set_spotlight": lambda room, idea, groups: {"kind": "idea", "id": idea},
     "set_voting": lambda room, idea, groups: {"table_id": room.table_ids[0], "open": True},
     "reveal_votes": lambda room, idea, groups: {"table_id": room.table_ids[0], "revealed": True},
     "set_voting_settings": lambda room, idea, groups: {"votes_per_person": 5},
