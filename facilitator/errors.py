@@ -134,37 +134,33 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Cette idée est masquée : restaurez-la pour la mettre en avant.",
         "en": "This idea is hidden: restore it to spotlight it.",
     },
-    "voting_closed": {
-        "fr": "Le vote n'est pas ouvert à votre table.",
-        "en": "Voting is not open at your table.",
-    },
     "action_title_required": {
         "fr": "Donnez un titre à l'action.",
         "en": "Give the action a title.",
     },
-    "vote_other_table": {
-        "fr": "Vous ne pouvez voter que pour les éléments de votre table.",
-        "en": "You can only vote for the items of your own table.",
+    "action_field_too_long": {
+        "fr": "Le champ « {field} » est trop long ({limit} caractères au maximum).",
+        "en": "The field \"{field}\" is too long ({limit} characters at most).",
     },
-    "no_votes_left": {
-        "fr": "Vous avez utilisé vos {limit} votes : retirez-en un pour voter ailleurs.",
-        "en": "You have used your {limit} votes: take one back to vote elsewhere.",
+    "invalid_date": {
+        "fr": "Date invalide : utilisez le format AAAA-MM-JJ (par exemple 2027-09-09).",
+        "en": "Invalid date: use the YYYY-MM-DD format (for example 2027-09-09).",
     },
-    "item_vote_limit": {
-        "fr": "Au plus {limit} vote(s) par élément.",
-        "en": "At most {limit} vote(s) per item.",
+    "invalid_status": {
+        "fr": "Statut inconnu : choisissez « pas commencée », « en cours », « terminée » ou « abandonnée ».",
+        "en": "Unknown status: choose not started, in progress, done or dropped.",
     },
-    "no_vote_to_retract": {
-        "fr": "Vous n'avez pas de vote sur cet élément.",
-        "en": "You have no vote on this item.",
+    "review_closed": {
+        "fr": "Le bilan est fermé : les actions ne peuvent plus être mises à jour par ce lien.",
+        "en": "The review is closed: actions can no longer be updated through this link.",
     },
-    "invalid_vote_settings": {
-        "fr": "Votes par élément ({per_item}) supérieurs aux votes par personne ({per_person}).",
-        "en": "Votes per item ({per_item}) exceed votes per person ({per_person}).",
+    "no_review_date": {
+        "fr": "Aucune date de bilan : fixez d'abord la date du bilan.",
+        "en": "No review date: set the review date first.",
     },
-    "votes_exist": {
-        "fr": "Des votes ont déjà été exprimés : on ne peut plus changer la cible ni réduire le nombre de votes.",
-        "en": "Votes have already been cast: the target can no longer change and the number of votes cannot go down.",
+    "bad_form_token": {
+        "fr": "Le formulaire a expiré ou n'est pas valide : rechargez la page et réessayez.",
+        "en": "The form has expired or is not valid: reload the page and try again.",
     },
     "internal": {
         "fr": "Erreur inattendue du serveur : rien n'a été modifié. Réessayez.",
@@ -180,6 +176,14 @@ WORDS: dict[str, dict[str, str]] = {
     "workshop": {"fr": "atelier", "en": "workshop"},
     "ideas": {"fr": "idées", "en": "ideas"},
     "groups": {"fr": "groupes", "en": "groups"},
+    "action": {"fr": "action", "en": "action"},
+    "review_link": {"fr": "lien de bilan", "en": "review link"},
+    "field_title": {"fr": "titre", "en": "title"},
+    "field_description": {"fr": "description", "en": "description"},
+    "field_owner_org": {"fr": "organisation porteuse", "en": "owner organisation"},
+    "field_contact": {"fr": "personne contact", "en": "contact person"},
+    "field_indicator": {"fr": "indicateur de réussite", "en": "success indicator"},
+    "field_progress_note": {"fr": "note d'avancement", "en": "progress note"},
     "not_an_object": {"fr": "un objet JSON est attendu", "en": "a JSON object is expected"},
 }
 
@@ -194,14 +198,6 @@ class CommandError(Exception):
         self.status = status
         self.params = params
 
-    "action": {"fr": "action", "en": "action"},
-    "review_link": {"fr": "lien de bilan", "en": "review link"},
-    "field_title": {"fr": "titre", "en": "title"},
-    "field_description": {"fr": "description", "en": "description"},
-    "field_owner_org": {"fr": "organisation porteuse", "en": "owner organisation"},
-    "field_contact": {"fr": "personne contact", "en": "contact person"},
-    "field_indicator": {"fr": "indicateur de réussite", "en": "success indicator"},
-    "field_progress_note": {"fr": "note d'avancement", "en": "progress note"},
     def message(self, lang: str) -> str:
         """The human message in ``lang`` (French when unknown)."""
         return message(self.code, lang, **self.params)

@@ -180,10 +180,7 @@ def staff_snapshot(workshop: Workshop, role: str) -> dict:
         "groups": [group_dict(g) for g in active_groups(workshop.id)],
         "ideas": [idea_dict(i, merged.get(i.id, [])) for i in ideas],
         "votes": voting.all_results(workshop),
-        "limits": limits(),
-    }
-        "voting": voting.participant_voting(workshop, me),
-            "voting": voting.settings_dict(workshop),
-        "votes": voting.all_results(workshop),
         "actions": [action_dict(a) for a in workshop_actions(workshop.id)],
         "review": review_dict(workshop),
+        "limits": limits(),
+    }

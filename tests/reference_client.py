@@ -78,23 +78,14 @@ def apply_staff(state: dict, envelope: dict) -> dict:
     elif kind == "voting_settings_changed":
         state["workshop"]["voting"] = data["settings"]
         state["votes"] = {**state["votes"], **data["results"]}
-    elif kind in ("groups_merged", "group_removed"):
-        target = data["into"]["id"] if kind == "groups_merged" else None
-    elif kind == "voting_changed":
-        tables[data["table_id"]]["voting_open"] = data["open"]
-    elif kind in ("votes_changed", "votes_revealed"):
-        if kind == "votes_revealed":
-            tables[data["table_id"]]["votes_revealed"] = data["revealed"]
-        state["votes"][str(data["table_id"])] = {k: data[k] for k in ("dots", "voters", "tally")}
-    elif kind == "voting_settings_changed":
-        state["workshop"]["voting"] = data["settings"]
-        state["votes"] = {**state["votes"], **data["results"]}
     elif kind in ("action_created", "action_updated"):
         state["actions"] = [x for x in state["actions"] if x["id"] != data["action"]["id"]] + [data["action"]]
     elif kind == "action_deleted":
         state["actions"] = [x for x in state["actions"] if x["id"] != data["id"]]
     elif kind == "review_changed":
         state["review"] = data["review"]
+    elif kind in ("groups_merged", "group_removed"):
+        target = data["into"]["id"] if kind == "groups_merged" else None
         placement = "facilitator" if kind == "groups_merged" else None
         state["groups"] = [g for g in state["groups"] if g["id"] != data["id"]]
         for ident in data["idea_ids"]:
@@ -114,6 +105,7 @@ def comparable(state: dict) -> dict:
                             key=lambda i: i["id"])
     state["participants"].sort(key=lambda p: p["id"])
     state["groups"] = sorted(state.get("groups", []), key=lambda g: (g["table_id"], g["position"], g["id"]))
+    state["actions"] = sorted(state.get("actions", []), key=lambda x: x["id"])
     return state
 
 

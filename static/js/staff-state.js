@@ -39,11 +39,11 @@ export function createStaffStore(role) {
       store.ideas = new Map(ideas.map((idea) => [idea.id, normaliseIdea(idea)]));
       store.groups = new Map();
       for (const group of snapshot.groups || []) putGroup(store, group);
+      store.actions = new Map((snapshot.actions || []).map((action) => [action.id, { ...action }]));
+      store.review = { on: null, open: false, ...(snapshot.review || {}) };
       store.limits = { ...store.limits, ...(snapshot.limits || {}) };
       store.loaded = true;
     },
-      store.actions = new Map((snapshot.actions || []).map((action) => [action.id, { ...action }]));
-      store.review = { on: null, open: false, ...(snapshot.review || {}) };
 
     apply({ type, data }) {
       const handler = handlers[type];
@@ -111,9 +111,6 @@ export function createStaffStore(role) {
       return other;
     },
 
-    participantCount(tableId) {
-      let n = 0;
-      for (const p of store.participants.values()) if (tableId === undefined || p.table_id === tableId) n += 1;
     /** Actions of one table (null: the workshop-wide ones), oldest first. */
     actionsOf(tableId) {
       const list = [];
@@ -121,6 +118,9 @@ export function createStaffStore(role) {
       return list.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1));
     },
 
+    participantCount(tableId) {
+      let n = 0;
+      for (const p of store.participants.values()) if (tableId === undefined || p.table_id === tableId) n += 1;
       return n;
     },
 
@@ -240,16 +240,6 @@ const handlers = {
     store.workshop.spotlight = data.spotlight || null;
   },
 
-  // -- grouping ---------------------------------------------------------------
-  group_created: (store, data) => putGroup(store, data.group),
-  group_renamed: (store, data) => putGroup(store, data.group),
-  idea_moved: (store, data) => setPlacement(store, data),
-  groups_merged: (store, data) => {
-    const into = data.into;
-    if (!into || !into.id || !data.id || into.id === data.id) return;
-    putGroup(store, into);
-    store.groups.delete(data.id);
-    const ids = new Set([...(data.idea_ids || []), ...ideasIn(store, data.id)]);
   // -- action plan and review (console-actions.js) --------------------------------
   action_created: (store, data) => {
     if (data.action && data.action.id) store.actions.set(data.action.id, { ...data.action });
@@ -264,6 +254,16 @@ const handlers = {
     if (data.review) store.review = { ...store.review, ...data.review };
   },
 
+  // -- grouping ---------------------------------------------------------------
+  group_created: (store, data) => putGroup(store, data.group),
+  group_renamed: (store, data) => putGroup(store, data.group),
+  idea_moved: (store, data) => setPlacement(store, data),
+  groups_merged: (store, data) => {
+    const into = data.into;
+    if (!into || !into.id || !data.id || into.id === data.id) return;
+    putGroup(store, into);
+    store.groups.delete(data.id);
+    const ids = new Set([...(data.idea_ids || []), ...ideasIn(store, data.id)]);
     placeIdeas(store, ids, into.id);
   },
   group_split: (store, data) => {
