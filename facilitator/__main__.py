@@ -6,6 +6,7 @@
   cluster IN.tsv [--topics T.tsv]   group ideas (the command-line contract of docs/clustering.md)
   export CODE --format json|csv|xlsx|html --output PATH [--anonymise]   a workshop's data (docs/exports.md)
   import PATH      recreate a workshop from a JSON export in this database
+  i18n import-json|check|format   maintain the .po catalogues (docs/i18n.md)
   organiser add EMAIL [--name N]   an organiser account (docs/organisers.md)
   erase CODE --participant ID | erase --expired   erase personal data (docs/organisers.md)
 
@@ -45,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     from .organiser_cli import add_parsers
     add_parsers(commands)  # organiser add|list|password, erase (organiser_cli.py)
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["i18n"]:
+        from .i18n_tools import main as i18n_main
+        return i18n_main(argv[1:])
     if argv[:1] == ["cluster"]:
         from .cluster_cli import main as cluster_main
         return cluster_main(argv[1:])

@@ -26,6 +26,8 @@ def create_app(config: Config | None = None) -> Flask:
     from . import sockets  # noqa: F401
 
     db.init_app(app)
+    from .i18n import init_app as init_i18n
+    init_i18n(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     socketio.init_app(app, async_mode=config.ASYNC_MODE,
                       message_queue=config.SOCKETIO_MESSAGE_QUEUE,

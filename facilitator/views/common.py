@@ -5,7 +5,7 @@ from flask import abort, current_app, render_template, request, url_for
 
 from ..extensions import db
 from ..limits import RateLimiter
-from ..i18n import catalogue, request_language, translate
+from ..i18n import current_language, js_strings, translate
 from ..models import Workshop
 
 
@@ -33,11 +33,11 @@ def shared_limiter(name: str, setting: str) -> RateLimiter:
 
 def render_page(template: str, page: dict | None = None, status: int = 200, **context):
     """Render a page with its language, ``t()``, the language switch and the JSON page config."""
-    lang = request_language()
+    lang = current_language()
     other = "en" if lang == "fr" else "fr"
     args = {**request.args.to_dict(), "lang": other}
     switch = url_for(request.endpoint, **(request.view_args or {}), **args) if request.endpoint else "?lang=" + other
-    page = {**(page or {}), "lang": lang, "strings": catalogue(lang).get("js", {})}
+    page = {**(page or {}), "lang": lang, "strings": js_strings(lang)}
     html = render_template(template, lang=lang, t=lambda key, **kw: translate(lang, key, **kw),
                            switch_lang_url=switch, page=page, **context)
     return html, status

@@ -1,13 +1,11 @@
 """Pure helpers: rate limiter, error catalogue, locales, tokens, addresses, QR codes."""
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 
 from flask import Flask
 
 from facilitator.errors import MESSAGES, CommandError, message
-from facilitator.i18n import LOCALES
 from facilitator.limits import RateLimiter
 from facilitator.qr import qr_svg
 from facilitator.urls import lan_address, served_base_url
@@ -34,17 +32,11 @@ def test_every_error_has_french_and_english():
         "ok": False, "error": "forbidden", "message": "Only facilitators can do this."}
 
 
-def _keys(node, prefix=""):
-    if isinstance(node, dict):
-        return {k for key, value in node.items() for k in _keys(value, f"{prefix}{key}.")}
-    return {prefix.rstrip(".")}
-
-
 def test_locales_have_the_same_keys():
-    fr = json.loads((LOCALES / "fr.json").read_text(encoding="utf-8"))
-    en = json.loads((LOCALES / "en.json").read_text(encoding="utf-8"))
-    assert _keys(fr) == _keys(en)
-    assert _keys(fr), "empty catalogue"
+    from facilitator.i18n_tools import read
+    fr, en = read("fr"), read("en")
+    assert set(fr) == set(en)
+    assert fr, "empty catalogue"
 
 
 def test_tokens_round_trip_and_reject_tampering():
