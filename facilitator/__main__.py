@@ -4,7 +4,9 @@
   info [CODE]      print a workshop's addresses and keys (--json for scripts)
   check [DIR]      validate the workshop definitions of a folder (default sessions/)
   cluster IN.tsv [--topics T.tsv]   group ideas (the command-line contract of docs/clustering.md)
-  export CODE --format json|csv|xlsx|html --output PATH [--anonymise]   a workshop's data (docs/exports.md)
+  export CODE --format json|csv|xlsx|html|pdf|docx --output PATH [--anonymise] [--lang fr|en]
+                   a workshop's data or its report (docs/exports.md)
+  demo CODE        fill a workshop with a finished morning's people, ideas, votes and actions
   import PATH      recreate a workshop from a JSON export in this database
   i18n import-json|check|format   maintain the .po catalogues (docs/i18n.md)
   organiser add EMAIL [--name N]   an organiser account (docs/organisers.md)
@@ -38,9 +40,15 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("directory", nargs="?", help="folder of .yaml files (default SESSIONS_DIR)")
     export = commands.add_parser("export", help="export a workshop (docs/exports.md)")
     export.add_argument("code", help="the workshop's join code")
-    export.add_argument("--format", required=True, help="json, csv, xlsx or html")
+    export.add_argument("--format", required=True, help="json, csv, xlsx, html, pdf or docx")
     export.add_argument("--output", required=True, help="file to write")
     export.add_argument("--anonymise", action="store_true", help="replace people's names, keep organisations")
+    export.add_argument("--lang", choices=("fr", "en"), help="language of the report and column titles "
+                        "(default: the workshop's)")
+    demo = commands.add_parser("demo", help="fill a workshop with demonstration data (people, ideas, votes...)")
+    demo.add_argument("code", help="the workshop's join code (it must have no participants yet)")
+    demo.add_argument("--participants", type=int, default=30)
+    demo.add_argument("--ideas", type=int, default=90)
     import_ = commands.add_parser("import", help="recreate a workshop from a JSON export")
     import_.add_argument("path", help="a file made by export --format json")
     from .organiser_cli import add_parsers
@@ -60,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         return _check(args)
     if args.command == "export":
         return _export(args)
+    if args.command == "demo":
+        return _demo(args)
     if args.command == "import":
         return _import(args)
     if args.command in ("organiser", "erase"):
@@ -206,10 +216,8 @@ def _export(args) -> int:
     if args.format not in FORMATS:
         print(f"Unknown format {args.format!r}: choose one of {', '.join(FORMATS)}.", file=sys.stderr)
         return 2
-    from importlib import import_module
-    from .exports.anonymise import anonymise
+    from .exports import render
     from .exports.snapshot import UnknownWorkshop, export_snapshot, workshop_id_of
-    write = getattr(import_module(f".exports.{args.format}_format", __package__), f"write_{args.format}")
     from sqlalchemy.exc import OperationalError, ProgrammingError
     from flask_migrate import upgrade
     from .config import ROOT
@@ -224,16 +232,43 @@ def _export(args) -> int:
         except (OperationalError, ProgrammingError) as exc:
             print(f"Cannot read the database: {exc.orig}", file=sys.stderr)
             return 2
-    if args.anonymise:
-        snapshot = anonymise(snapshot)
+    content, _, _ = render(snapshot, args.format, anonymise=args.anonymise, lang=args.lang)
     try:
-        write(snapshot, args.output)
+        with open(args.output, "wb") as output:
+            output.write(content)
     except OSError as exc:
         print(f"Cannot write {args.output}: {exc.strerror or exc}.", file=sys.stderr)
         return 2
     print(f"{args.output}: {snapshot['workshop']['code']} as {args.format}"
           f"{' (anonymised)' if args.anonymise else ''}: {len(snapshot['participants'])} participants, "
-          f"{len(snapshot['ideas'])} ideas, {len(snapshot['events'])} events")
+          f"{len(snapshot['ideas'])} ideas, {len(snapshot['votes'])} votes, {len(snapshot['actions'])} actions, "
+          f"{len(snapshot['events'])} events")
+    return 0
+
+
+def _demo(args) -> int:
+    from sqlalchemy import func, select
+    from .database import prepare
+    from .demo import fill_workshop
+    from .exports.snapshot import UnknownWorkshop, workshop_id_of
+    from .extensions import db
+    from .models import Participant
+    app = _offline_app()
+    prepare(app)  # migrations, and the workshops of sessions/ (as serve does)
+    with app.app_context():
+        try:
+            ident = workshop_id_of(args.code)
+        except UnknownWorkshop:
+            print(f"No workshop with code {args.code!r}.", file=sys.stderr)
+            return 2
+        if db.session.execute(select(func.count(Participant.id)).where(Participant.workshop_id == ident)).scalar():
+            print(f"Workshop {args.code.upper()} already has participants: demo data goes into an empty "
+                  "workshop only.", file=sys.stderr)
+            return 2
+        summary = fill_workshop(ident, participants=args.participants, ideas=args.ideas)
+    print(f"{args.code.upper()}: {len(summary['participants'])} participants, "
+          f"{sum(len(v) for v in summary['ideas'].values())} ideas, {summary['votes']} votes, "
+          f"{len(summary['actions'])} actions added.")
     return 0
 
 

@@ -18,8 +18,8 @@ from __future__ import annotations
 from importlib import import_module
 
 FORMAT = "facilitator-export"
-VERSION = 1
-FORMATS = ("json", "csv", "xlsx", "html")
+VERSION = 2
+FORMATS = ("json", "csv", "xlsx", "html", "pdf", "docx")
 
 MIMETYPES = {
     "json": "application/json",

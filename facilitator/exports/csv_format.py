@@ -29,10 +29,10 @@ def to_csv(snapshot: dict, lang: str | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([words["table"], words["theme"], words["group"], words["idea"], words["first_name"],
-                     words["organisation"], words["state"], words["created_at"]])
+                     words["organisation"], words["state"], words["votes"], words["created_at"]])
     for row in idea_rows(snapshot, lang):
         writer.writerow([row.table_number, row.theme, safe(row.group), safe(row.text), safe(row.first_name),
-                         safe(row.organisation), row.state, row.created_iso])
+                         safe(row.organisation), row.state, row.votes, row.created_iso])
     return out.getvalue()
 
 

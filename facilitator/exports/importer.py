@@ -1,9 +1,11 @@
-"""Import a JSON export ("facilitator-export", version 1) into a database.
+"""Import a JSON export ("facilitator-export", version 1 or 2) into a database.
 
 The workshop must not exist there yet (by join code). Everything is
 recreated: the workshop (with NEW facilitator and projector keys: the old
-staff addresses stop working), its tables, participants, groups, ideas and the
-event log with the same sequence numbers. Integer ids (tables, participants)
+staff addresses stop working), its tables, participants, groups, ideas, votes, actions, review
+links (with NEW keys) and the event log with the same sequence numbers.
+Version 1 files (before votes and actions existed) import with the new
+settings at their defaults and no votes, actions or review links. Integer ids (tables, participants)
 are given by the database and mapped everywhere they appear, inside the event
 data too, so replaying the log to a client stays consistent; UUID ids (ideas,
 groups) are kept. One transaction: a refused or failed import leaves nothing.
@@ -18,12 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import Event, Group, Idea, Participant, RoundTable, Workshop
+from ..models import Action, Event, Group, Idea, Participant, ReviewLink, RoundTable, Vote, Workshop
 from ..workshops import WorkshopDef, _location
 from . import FORMAT
 from .snapshot import parse_moment
 
-SUPPORTED_VERSIONS = (1,)
+SUPPORTED_VERSIONS = (1, 2)
+# Lists a version 2 file must have (a version 1 file has none of them).
+V2_LISTS = ("votes", "actions", "review_links")
 
 
 class ImportProblem(Exception):
@@ -47,6 +51,24 @@ class WorkshopIn(_Model):
     projector_view: Union[Literal["all"], int] = "all"
     last_seq: int = Field(ge=0)
     created_at: Optional[dt.datetime] = None
+    # Version 2 (defaults: what a version 1 workshop had).
+    phase_key: Optional[str] = Field(None, max_length=40)
+    phase_started_at: Optional[dt.datetime] = None
+    phase_ends_at: Optional[dt.datetime] = None
+    phase_remaining_s: Optional[int] = None
+    show_authors: bool = True
+    votes_per_person: int = Field(3, ge=0)
+    votes_per_item: int = Field(1, ge=0)
+    vote_target: Literal["ideas", "groups"] = "ideas"
+    votes_live: bool = False
+    rotation_round: int = Field(0, ge=0)
+    restitution: Optional[dict[str, Any]] = None
+    spotlight: Optional[dict[str, Any]] = None
+    review_on: Optional[dt.date] = None
+    review_open: bool = False
+    retention_days: Optional[int] = Field(None, ge=0)
+    names_erased_at: Optional[dt.datetime] = None
+    archived: bool = False
 
 
 class TableIn(_Model):
@@ -59,6 +81,9 @@ class TableIn(_Model):
     subtopics: list[str] = []
     posting_open: bool = True
     last_seq: int = Field(0, ge=0)
+    voting_open: bool = False
+    votes_revealed: bool = False
+    results: Optional[dict[str, Any]] = None  # derived (snapshot.table_results): recomputed, not read
 
 
 class ParticipantIn(_Model):
@@ -67,6 +92,7 @@ class ParticipantIn(_Model):
     organisation: str
     table_id: Optional[int]
     created_at: dt.datetime
+    erased_at: Optional[dt.datetime] = None
 
 
 class GroupIn(_Model):
@@ -93,6 +119,38 @@ class IdeaIn(_Model):
     merged_into: Optional[str] = None
     created_at: dt.datetime
     updated_at: dt.datetime
+    edited_by_facilitator_at: Optional[dt.datetime] = None
+
+
+class VoteIn(_Model):
+    table_id: int
+    participant_id: int
+    target_kind: Literal["idea", "group"]
+    target_id: str = Field(min_length=1, max_length=36)
+    created_at: dt.datetime
+
+
+class ActionIn(_Model):
+    id: str = Field(min_length=1, max_length=36)
+    table_id: Optional[int] = None
+    source_kind: Optional[Literal["idea", "group"]] = None
+    source_id: Optional[str] = Field(None, max_length=36)
+    title: str = Field(min_length=1, max_length=200)
+    description: str = ""
+    owner_org: str = Field("", max_length=80)
+    contact: str = Field("", max_length=120)
+    due_on: Optional[dt.date] = None
+    indicator: str = Field("", max_length=300)
+    status: Literal["not_started", "in_progress", "done", "dropped"] = "not_started"
+    progress_note: str = ""
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class ReviewLinkIn(_Model):
+    organisation: str = Field(min_length=1, max_length=80)
+    created_at: dt.datetime
+    last_used_at: Optional[dt.datetime] = None
 
 
 class EventIn(_Model):
@@ -116,6 +174,9 @@ class SnapshotIn(_Model):
     groups: list[GroupIn]
     ideas: list[IdeaIn]
     events: list[EventIn]
+    votes: list[VoteIn] = []
+    actions: list[ActionIn] = []
+    review_links: list[ReviewLinkIn] = []
 
 
 def check(data: object) -> SnapshotIn:
@@ -125,6 +186,14 @@ def check(data: object) -> SnapshotIn:
     if data.get("version") not in SUPPORTED_VERSIONS:
         raise ImportProblem(f"unknown export version {data.get('version')!r}: this program reads version "
                             + ", ".join(str(v) for v in SUPPORTED_VERSIONS))
+    if data["version"] >= 2:
+        missing = [key for key in V2_LISTS if key not in data]
+        if missing:
+            raise ImportProblem(f"invalid export: version {data['version']} needs " + ", ".join(missing))
+    else:
+        extra = [key for key in V2_LISTS if key in data]
+        if extra:
+            raise ImportProblem("invalid export: version 1 has no " + ", ".join(extra))
     try:
         snapshot = SnapshotIn.model_validate(_naive(data))
         WorkshopDef.model_validate(snapshot.workshop.definition)
@@ -139,11 +208,13 @@ def check(data: object) -> SnapshotIn:
 def _naive(data: dict) -> dict:
     """Pydantic reads "...Z" as aware; our columns hold naive UTC: parse the times ourselves."""
     out = dict(data)
-    for key in ("participants", "groups", "ideas", "events"):
+    times = ("created_at", "updated_at", "erased_at", "edited_by_facilitator_at", "last_used_at")
+    for key in ("participants", "groups", "ideas", "events", "votes", "actions", "review_links"):
         if isinstance(out.get(key), list):
-            out[key] = [_times(item, ("created_at", "updated_at")) for item in out[key]]
+            out[key] = [_times(item, times) for item in out[key]]
     if isinstance(out.get("workshop"), dict):
-        out["workshop"] = _times(out["workshop"], ("created_at",))
+        out["workshop"] = _times(out["workshop"], ("created_at", "phase_started_at", "phase_ends_at",
+                                                   "names_erased_at"))
     return out
 
 
@@ -176,6 +247,22 @@ def _check_references(s: SnapshotIn) -> None:
             problems.append(f"idea {i.id}: unknown participant {i.participant_id}")
         if i.group_id is not None and i.group_id not in groups:
             problems.append(f"idea {i.id}: unknown group {i.group_id}")
+    ideas = {i.id for i in s.ideas}
+    targets = {"idea": ideas, "group": groups}
+    for n, v in enumerate(s.votes):
+        if v.table_id not in tables or v.participant_id not in people:
+            problems.append(f"votes[{n}]: unknown table or participant")
+        elif v.target_id not in targets[v.target_kind]:
+            problems.append(f"votes[{n}]: unknown {v.target_kind} {v.target_id}")
+    for a in s.actions:
+        if a.table_id is not None and a.table_id not in tables:
+            problems.append(f"action {a.id}: unknown table {a.table_id}")
+        if a.source_kind and a.source_id not in targets[a.source_kind]:
+            problems.append(f"action {a.id}: unknown {a.source_kind} {a.source_id}")
+    if len({a.id for a in s.actions}) != len(s.actions):
+        problems.append("actions: two actions have the same id")
+    if len({r.organisation for r in s.review_links}) != len(s.review_links):
+        problems.append("review_links: two links for the same organisation")
     seqs = [e.seq for e in s.events]
     if len(set(seqs)) != len(seqs):
         problems.append("events: two events have the same seq")
@@ -192,7 +279,8 @@ def import_snapshot(data: object) -> Workshop:
     s = check(data)
     if db.session.execute(select(Workshop.id).where(Workshop.code == s.workshop.code)).scalar() is not None:
         raise ImportProblem(f"a workshop with code {s.workshop.code} already exists in this database")
-    taken = _taken_ids(Group, [g.id for g in s.groups]) + _taken_ids(Idea, [i.id for i in s.ideas])
+    taken = (_taken_ids(Group, [g.id for g in s.groups]) + _taken_ids(Idea, [i.id for i in s.ideas])
+             + _taken_ids(Action, [a.id for a in s.actions]))
     if taken:
         raise ImportProblem(f"ids already used in this database (imported before?): {', '.join(taken[:5])}")
     try:
@@ -218,13 +306,20 @@ def _create(s: SnapshotIn) -> Workshop:
         place=w.place, organiser=w.organiser, definition=w.definition,
         facilitator_key=secrets.token_urlsafe(18), projector_key=secrets.token_urlsafe(18),
         joining_open=w.joining_open, projector_view="all", last_seq=w.last_seq,
+        phase_key=w.phase_key, phase_started_at=w.phase_started_at, phase_ends_at=w.phase_ends_at,
+        phase_remaining_s=w.phase_remaining_s, show_authors=w.show_authors,
+        votes_per_person=w.votes_per_person, votes_per_item=w.votes_per_item, vote_target=w.vote_target,
+        votes_live=w.votes_live, rotation_round=w.rotation_round, spotlight=w.spotlight,
+        review_on=w.review_on, review_open=w.review_open, retention_days=w.retention_days,
+        names_erased_at=w.names_erased_at, archived=w.archived,
         **({"created_at": w.created_at} if w.created_at else {}))
     db.session.add(workshop)
     db.session.flush()
 
     tables = {t.id: RoundTable(workshop_id=workshop.id, number=t.number, theme=t.theme, question=t.question,
                                facilitator_name=t.facilitator_name, facilitator_org=t.facilitator_org,
-                               subtopics=list(t.subtopics), posting_open=t.posting_open, last_seq=t.last_seq)
+                               subtopics=list(t.subtopics), posting_open=t.posting_open, last_seq=t.last_seq,
+                               voting_open=t.voting_open, votes_revealed=t.votes_revealed)
               for t in s.tables}
     db.session.add_all(tables.values())
     db.session.flush()
@@ -234,7 +329,8 @@ def _create(s: SnapshotIn) -> Workshop:
 
     people = {p.id: Participant(workshop_id=workshop.id,
                                 table_id=table_ids[p.table_id] if p.table_id is not None else None,
-                                first_name=p.first_name, organisation=p.organisation, created_at=p.created_at)
+                                first_name=p.first_name, organisation=p.organisation, created_at=p.created_at,
+                                erased_at=p.erased_at)
               for p in s.participants}
     db.session.add_all(people.values())
     db.session.flush()
@@ -248,10 +344,26 @@ def _create(s: SnapshotIn) -> Workshop:
                             participant_id=participant_ids[i.participant_id], text=i.text, state=i.state,
                             group_id=i.group_id, placement=i.placement, confidence=i.confidence,
                             suggestions=list(i.suggestions), duplicate_of=i.duplicate_of,
-                            merged_into=i.merged_into, created_at=i.created_at, updated_at=i.updated_at)
+                            merged_into=i.merged_into, created_at=i.created_at, updated_at=i.updated_at,
+                            edited_by_facilitator_at=i.edited_by_facilitator_at)
                        for i in s.ideas)
     db.session.flush()
     remap = IdMap(table_ids, participant_ids)
+    if w.restitution is not None:
+        workshop.restitution = remap.data(w.restitution, "workshop.restitution")
+    db.session.add_all(Vote(workshop_id=workshop.id, table_id=table_ids[v.table_id],
+                            participant_id=participant_ids[v.participant_id], target_kind=v.target_kind,
+                            target_id=v.target_id, created_at=v.created_at) for v in s.votes)
+    db.session.add_all(Action(id=a.id, workshop_id=workshop.id,
+                              table_id=table_ids[a.table_id] if a.table_id is not None else None,
+                              source_kind=a.source_kind, source_id=a.source_id, title=a.title,
+                              description=a.description, owner_org=a.owner_org, contact=a.contact,
+                              due_on=a.due_on, indicator=a.indicator, status=a.status,
+                              progress_note=a.progress_note, created_at=a.created_at, updated_at=a.updated_at)
+                       for a in s.actions)
+    # Review links get new keys (like the staff keys): the old personal links stop working.
+    db.session.add_all(ReviewLink(workshop_id=workshop.id, organisation=r.organisation, created_at=r.created_at,
+                                  last_used_at=r.last_used_at) for r in s.review_links)
     for e in s.events:
         db.session.add(Event(
             workshop_id=workshop.id, seq=e.seq, type=e.type, audience=e.audience,

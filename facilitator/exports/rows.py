@@ -19,6 +19,12 @@ LABELS = {
         "joined_at": "Arrivée (UTC)", "ideas": "Idées", "unsorted": "À classer", "participants": "Participants",
         "title": "{table} {number} : {theme}",
         "visible": "visible", "hidden": "masquée", "merged": "fusionnée", "withdrawn": "retirée",
+        "votes": "Votes", "votes_cast": "Votes donnés", "rank": "Rang", "tied": "Ex æquo", "kind": "Type",
+        "item": "Proposition", "kind_idea": "idée", "kind_group": "groupe", "yes": "oui", "no": "",
+        "actions": "Actions", "action": "Action", "description": "Description", "source": "Origine",
+        "owner": "Organisation porteuse", "contact": "Contact", "due": "Échéance", "indicator": "Indicateur",
+        "status": "État", "progress": "Avancement", "updated_at": "Mise à jour (UTC)", "erased": "(nom effacé)",
+        "not_started": "pas commencée", "in_progress": "en cours", "done": "réalisée", "dropped": "abandonnée",
     },
     "en": {
         "table": "Table", "theme": "Theme", "group": "Group", "idea": "Idea", "first_name": "First name",
@@ -26,6 +32,12 @@ LABELS = {
         "joined_at": "Joined (UTC)", "ideas": "Ideas", "unsorted": "Unsorted", "participants": "Participants",
         "title": "{table} {number}: {theme}",
         "visible": "visible", "hidden": "hidden", "merged": "merged", "withdrawn": "withdrawn",
+        "votes": "Votes", "votes_cast": "Votes cast", "rank": "Rank", "tied": "Tied", "kind": "Kind",
+        "item": "Proposal", "kind_idea": "idea", "kind_group": "group", "yes": "yes", "no": "",
+        "actions": "Actions", "action": "Action", "description": "Description", "source": "Source",
+        "owner": "Owner organisation", "contact": "Contact", "due": "Due", "indicator": "Indicator",
+        "status": "Status", "progress": "Progress", "updated_at": "Updated (UTC)", "erased": "(name erased)",
+        "not_started": "not started", "in_progress": "in progress", "done": "done", "dropped": "dropped",
     },
 }
 
@@ -54,6 +66,22 @@ class IdeaRow:
     created_at: datetime  # naive UTC
     created_iso: str      # "2026-12-10T09:41:07Z"
     table_id: int
+    votes: int = 0        # dots counted for the idea (the table's results: visible ideas only)
+    id: str = ""
+
+
+def vote_counts(snapshot: dict) -> dict[tuple[str, str], int]:
+    """{(kind, id): dots} as the tables' results count them."""
+    counts: dict[tuple[str, str], int] = {}
+    for table in snapshot["tables"]:
+        for row in (table.get("results") or {}).get("tally") or []:
+            counts[(row["kind"], row["id"])] = row["votes"]
+    return counts
+
+
+def person_name(person: dict, words: dict) -> str:
+    """The first name, or "(nom effacé)" for a participant whose name was erased."""
+    return words["erased"] if person.get("erased_at") else person["first_name"]
 
 
 def idea_rows(snapshot: dict, lang: str | None = None) -> list[IdeaRow]:
@@ -63,6 +91,7 @@ def idea_rows(snapshot: dict, lang: str | None = None) -> list[IdeaRow]:
     people = {p["id"]: p for p in snapshot["participants"]}
     groups = {g["id"]: g for g in snapshot["groups"]}
     unknown = {"first_name": "", "organisation": ""}
+    votes = vote_counts(snapshot)
 
     def order(idea: dict):
         table = tables[idea["table_id"]]
@@ -80,8 +109,9 @@ def idea_rows(snapshot: dict, lang: str | None = None) -> list[IdeaRow]:
         rows.append(IdeaRow(
             table_number=table["number"], theme=table["theme"],
             group=group["label"] if group else words["unsorted"], text=idea["text"],
-            first_name=author["first_name"], organisation=author["organisation"],
+            first_name=person_name(author, words), organisation=author["organisation"],
             state=words.get(idea["state"], idea["state"]), created_at=created.replace(microsecond=0),
             created_iso=created.isoformat(timespec="seconds") + "Z", table_id=table["id"],
+            votes=votes.get(("idea", idea["id"]), 0), id=idea["id"],
         ))
     return rows

@@ -1,7 +1,8 @@
-"""The complete workshop as plain data (format "facilitator-export", version 1).
+"""The complete workshop as plain data (format "facilitator-export", version 2).
 
-Read in one query per kind of object. Secrets (the facilitator and projector
-keys) are never part of it. Times are ISO-8601 UTC with microseconds
+Read in one query per kind of object. Secrets (the facilitator, projector and
+table keys, the review links' keys, participants' token secrets) are never
+part of it. Times are ISO-8601 UTC with microseconds
 ("2026-12-10T09:41:07.123456Z") so that an import loses nothing; the copies of
 objects inside event data keep the shapes (and second precision) the clients
 received. docs/exports.md describes every field.
@@ -14,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import raiseload
 
 from ..extensions import db
-from ..models import Event, Group, Idea, Participant, RoundTable, Workshop, iso
+from ..models import Action, Event, Group, Idea, Participant, ReviewLink, RoundTable, Vote, Workshop, iso
+from ..votes_tally import tally
 from . import FORMAT, VERSION
 
 
@@ -35,6 +37,10 @@ def parse_moment(text: str | None) -> datetime | None:
     if value.tzinfo is not None:
         value = value.astimezone(timezone.utc).replace(tzinfo=None)
     return value
+
+
+def day(value) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 def workshop_id_of(code: str) -> int:
@@ -65,7 +71,15 @@ def export_snapshot(workshop_id: int, now: datetime | None = None) -> dict:
         .order_by(Idea.created_at, Idea.id).options(raiseload(Idea.author))).scalars().all()
     events = db.session.execute(
         select(Event).where(Event.workshop_id == workshop_id).order_by(Event.seq)).scalars().all()
-    return {
+    votes = db.session.execute(
+        select(Vote).where(Vote.workshop_id == workshop_id).order_by(Vote.created_at, Vote.id)).scalars().all()
+    actions = db.session.execute(
+        select(Action).where(Action.workshop_id == workshop_id)
+        .order_by(Action.created_at, Action.id)).scalars().all()
+    links = db.session.execute(
+        select(ReviewLink).where(ReviewLink.workshop_id == workshop_id)
+        .order_by(ReviewLink.organisation)).scalars().all()
+    snapshot = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": moment(now or datetime.now(timezone.utc)),
@@ -83,15 +97,35 @@ def export_snapshot(workshop_id: int, now: datetime | None = None) -> dict:
             "projector_view": "all" if workshop.projector_view == "all" else int(workshop.projector_view),
             "last_seq": workshop.last_seq,
             "created_at": moment(workshop.created_at),
+            # Running the morning (version 2).
+            "phase_key": workshop.phase_key,
+            "phase_started_at": moment(workshop.phase_started_at),
+            "phase_ends_at": moment(workshop.phase_ends_at),
+            "phase_remaining_s": workshop.phase_remaining_s,
+            "show_authors": workshop.show_authors,
+            "votes_per_person": workshop.votes_per_person,
+            "votes_per_item": workshop.votes_per_item,
+            "vote_target": workshop.vote_target,
+            "votes_live": workshop.votes_live,
+            "rotation_round": workshop.rotation_round,
+            "restitution": workshop.restitution,
+            "spotlight": workshop.spotlight,
+            # Outcomes (version 2).
+            "review_on": day(workshop.review_on),
+            "review_open": workshop.review_open,
+            "retention_days": workshop.retention_days,
+            "names_erased_at": moment(workshop.names_erased_at),
+            "archived": workshop.archived,
         },
         "tables": [{
             "id": t.id, "number": t.number, "theme": t.theme, "question": t.question,
             "facilitator_name": t.facilitator_name, "facilitator_org": t.facilitator_org,
             "subtopics": list(t.subtopics or []), "posting_open": t.posting_open, "last_seq": t.last_seq,
+            "voting_open": t.voting_open, "votes_revealed": t.votes_revealed,
         } for t in tables],
         "participants": [{
             "id": p.id, "first_name": p.first_name, "organisation": p.organisation,
-            "table_id": p.table_id, "created_at": moment(p.created_at),
+            "table_id": p.table_id, "created_at": moment(p.created_at), "erased_at": moment(p.erased_at),
         } for p in participants],
         "groups": [{
             "id": g.id, "table_id": g.table_id, "label": g.label, "label_source": g.label_source,
@@ -103,9 +137,67 @@ def export_snapshot(workshop_id: int, now: datetime | None = None) -> dict:
             "confidence": i.confidence, "suggestions": list(i.suggestions or []),
             "duplicate_of": i.duplicate_of, "merged_into": i.merged_into,
             "created_at": moment(i.created_at), "updated_at": moment(i.updated_at),
+            "edited_by_facilitator_at": moment(i.edited_by_facilitator_at),
         } for i in ideas],
+        "votes": [{
+            "table_id": v.table_id, "participant_id": v.participant_id, "target_kind": v.target_kind,
+            "target_id": v.target_id, "created_at": moment(v.created_at),
+        } for v in votes],
+        "actions": [{
+            "id": a.id, "table_id": a.table_id, "source_kind": a.source_kind, "source_id": a.source_id,
+            "title": a.title, "description": a.description, "owner_org": a.owner_org, "contact": a.contact,
+            "due_on": day(a.due_on), "indicator": a.indicator, "status": a.status,
+            "progress_note": a.progress_note, "created_at": moment(a.created_at),
+            "updated_at": moment(a.updated_at),
+        } for a in actions],
+        "review_links": [{
+            "organisation": r.organisation, "created_at": moment(r.created_at),
+            "last_used_at": moment(r.last_used_at),
+        } for r in links],
         "events": [{
             "seq": e.seq, "type": e.type, "audience": e.audience, "table_id": e.table_id,
             "data": e.data, "table_prev": dict(e.table_prev or {}), "created_at": moment(e.created_at),
         } for e in events],
     }
+    erased = {p["id"]: p["first_name"] for p in snapshot["participants"] if p["erased_at"]}
+    if erased:
+        for event in snapshot["events"]:
+            event["data"] = scrub_people(event["data"], erased)
+    for table in snapshot["tables"]:
+        table["results"] = table_results(snapshot, table["id"])
+    return snapshot
+
+
+def scrub_people(value, names: dict[int, str]):
+    """Event data with the given participants' names replaced (``names``: id -> name to show).
+
+    Used for erased participants: their row already holds the erased name; the
+    copies of it in the event log (any dict with ``id`` and ``first_name``)
+    must not keep the old one.
+    """
+    if isinstance(value, list):
+        return [scrub_people(v, names) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {k: scrub_people(v, names) for k, v in value.items()}
+    if "first_name" in out and out.get("id") in names:
+        out["first_name"] = names[out["id"]]
+    return out
+
+
+def table_results(snapshot: dict, table_id: int) -> dict:
+    """A table's dot-voting results as the live app computes them (``voting.counts``).
+
+    ``{"dots", "voters", "tally": [{"kind", "id", "votes", "rank", "tied"}]}``:
+    dots count on visible ideas and active groups only; same number of dots,
+    same rank ("ex aequo"); equal items in board order (groups by position,
+    then ideas by time). Derived data: the importer recomputes it.
+    """
+    votes = [v for v in snapshot["votes"] if v["table_id"] == table_id]
+    order: dict = {("group", g["id"]): (0, g["position"], "") for g in snapshot["groups"]
+                   if g["table_id"] == table_id and g["active"]}
+    order.update({("idea", i["id"]): (1, 0, i["created_at"]) for i in snapshot["ideas"]
+                  if i["table_id"] == table_id and i["state"] == "visible"})
+    ranked = tally([(v["target_kind"], v["target_id"]) for v in votes], counted=order.keys(), order=order)
+    return {"dots": sum(r["votes"] for r in ranked), "voters": len({v["participant_id"] for v in votes}),
+            "tally": ranked}
