@@ -118,3 +118,11 @@ def test_flask_babel_formats_for_the_locale(make_app):
         assert format_number(1234.5) == "1,234.5"
         assert "December" in format_datetime(datetime(2026, 12, 10, 9, 30), "d MMMM y")
         assert gettext("page.home.title") == i18n.translate("en", "page.home.title")
+
+
+def test_join_page_date_is_formatted_for_the_locale(make_app):
+    client = make_app().test_client()
+    fr = client.get("/j/DEVUP?lang=fr").get_data(as_text=True)
+    en = client.get("/j/DEVUP?lang=en").get_data(as_text=True)
+    assert re.search(r'<time class="workshop-date" datetime="2026-12-10">jeudi 10 décembre 2026</time>', fr)
+    assert re.search(r'<time class="workshop-date" datetime="2026-12-10">Thursday, December 10, 2026</time>', en)
