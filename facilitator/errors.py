@@ -22,6 +22,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Cette action est réservée aux animateurs.",
         "en": "Only facilitators can do this.",
     },
+    "organiser_only": {
+        "fr": "Cette action est réservée aux organisateurs (espace organisateur).",
+        "en": "Only organisers can do this (organiser space).",
+    },
     "lead_only": {
         "fr": "Cette commande est réservée à l'animateur principal.",
         "en": "Only the lead facilitator can do this.",
@@ -29,6 +33,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     "other_table_forbidden": {
         "fr": "Vous animez une autre table : cette action ne vous est pas ouverte.",
         "en": "You facilitate another table: this action is not open to you.",
+    },
+    "rotation_off": {
+        "fr": "La rotation des tables n'est pas prévue pour cet atelier.",
+        "en": "Table rotation is not enabled for this workshop.",
+    },
+    "stale_round": {
+        "fr": "La rotation a déjà changé (tour actuel : {current}) : vérifiez avant de recommencer.",
+        "en": "The rotation has already changed (current round: {current}): check before trying again.",
+    },
+    "rotation_needs_tables": {
+        "fr": "Il faut au moins deux tables pour faire tourner les participants.",
+        "en": "Rotation needs at least two tables.",
     },
     "not_found": {
         "fr": "Élément introuvable : {what}.",
@@ -134,6 +150,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Cette idée est masquée : restaurez-la pour la mettre en avant.",
         "en": "This idea is hidden: restore it to spotlight it.",
     },
+    "no_phase": {
+        "fr": "Aucune étape du programme n'est en cours : démarrez d'abord une étape.",
+        "en": "No agenda phase is running: start a phase first.",
+    },
     "action_title_required": {
         "fr": "Donnez un titre à l'action.",
         "en": "Give the action a title.",
@@ -172,8 +192,10 @@ MESSAGES: dict[str, dict[str, str]] = {
 WORDS: dict[str, dict[str, str]] = {
     "idea": {"fr": "idée", "en": "idea"},
     "table": {"fr": "table ronde", "en": "round table"},
+    "participant": {"fr": "participant", "en": "participant"},
     "group": {"fr": "groupe", "en": "group"},
     "workshop": {"fr": "atelier", "en": "workshop"},
+    "phase": {"fr": "étape du programme", "en": "agenda phase"},
     "ideas": {"fr": "idées", "en": "ideas"},
     "groups": {"fr": "groupes", "en": "groups"},
     "action": {"fr": "action", "en": "action"},

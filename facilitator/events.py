@@ -7,7 +7,8 @@ never repeat). The event is kept in the session's outbox; ``commit`` commits
 and only then emits the outbox, so a client never sees a change the database
 has not stored. A rollback empties the outbox.
 
-Rooms: ``w<id>:staff`` (facilitators and projectors) gets every event;
+Rooms: ``w<id>:staff`` (facilitator consoles) and ``w<id>:projector``
+(projectors; names stripped while the workshop hides authors) get every event;
 ``w<id>:t<table id>`` (the participants of a table) gets the table's events
 and the workshop-wide ones. Each envelope carries ``prev``, the seq of the
 previous event of the recipient's room, so a client can see a gap.
@@ -39,17 +40,30 @@ def table_room(workshop_id: int, table_id: int) -> str:
     return f"w{workshop_id}:t{table_id}"
 
 
+def projector_room(workshop_id: int) -> str:
+    """Projectors: every event, like staff, but without authors while the workshop hides them."""
+    return f"w{workshop_id}:projector"
+
+
+AFTER_COMMIT = "facilitator_after_commit"
+
+
+def after_commit(callback) -> None:
+    """Run ``callback()`` once the current transaction is committed (dropped on rollback)."""
+    db.session.info.setdefault(AFTER_COMMIT, []).append(callback)
+
+
 def publish(workshop_id: int, type_: str, data: dict, audience: str = STAFF,
             table_id: int | None = None) -> Event:
     """Log an event in the current transaction; it is emitted by ``commit``."""
     assert audience in (STAFF, TABLE, ALL)
     assert (audience == TABLE) == (table_id is not None)
-    seq = db.session.execute(
+    seq, show_authors = db.session.execute(
         update(Workshop)
         .where(Workshop.id == workshop_id)
         .values(last_seq=Workshop.last_seq + 1)
-        .returning(Workshop.last_seq)
-    ).scalar_one()
+        .returning(Workshop.last_seq, Workshop.show_authors)
+    ).one()
     table_prev: dict[str, int] = {}
     if audience != STAFF:
         query = select(RoundTable).where(RoundTable.workshop_id == workshop_id)
@@ -63,7 +77,7 @@ def publish(workshop_id: int, type_: str, data: dict, audience: str = STAFF,
     db.session.add(entry)
     # A plain copy: after commit the ORM object is expired and would reload.
     db.session.info.setdefault(OUTBOX, []).append(
-        Logged(workshop_id, seq, type_, data, dict(table_prev)))
+        Logged(workshop_id, seq, type_, data, dict(table_prev), bool(show_authors)))
     return entry
 
 
@@ -76,6 +90,8 @@ class Logged:
     type: str
     data: dict
     table_prev: dict[str, int]
+    # The workshop's show_authors when the event was logged (projectors get no authors when False).
+    show_authors: bool = True
 
 
 def envelope(entry: Event | Logged, table_id: int | None = None) -> dict:
@@ -87,6 +103,7 @@ def envelope(entry: Event | Logged, table_id: int | None = None) -> dict:
 def commit() -> None:
     """Commit the session, then emit the events it logged, in order, to their rooms."""
     outbox = db.session.info.pop(OUTBOX, [])
+    callbacks = db.session.info.pop(AFTER_COMMIT, [])
     try:
         db.session.commit()
     except Exception:
@@ -94,11 +111,19 @@ def commit() -> None:
         raise
     for entry in outbox:
         emit(entry)
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:  # the change is committed: a failed follow-up must not turn it into an error
+            log.exception("after-commit callback failed")
 
 
 def emit(entry: Logged) -> None:
     """Send one committed event to the staff room and to each table room that receives it."""
-    socketio.emit("event", envelope(entry), to=staff_room(entry.workshop_id))
+    staff = envelope(entry)
+    socketio.emit("event", staff, to=staff_room(entry.workshop_id))
+    socketio.emit("event", staff if entry.show_authors else anonymous(staff),
+                  to=projector_room(entry.workshop_id))
     for table_id in entry.table_prev:
         socketio.emit("event", envelope(entry, int(table_id)),
                       to=table_room(entry.workshop_id, int(table_id)))
@@ -117,3 +142,28 @@ def events_since(workshop_id: int, since: int, table_id: int | None, limit: int)
 def _drop_outbox(session) -> None:
     """Events of a rolled-back transaction never happened: forget them."""
     session.info.pop(OUTBOX, None)
+    session.info.pop(AFTER_COMMIT, None)
+
+
+def anonymous(value):
+    """A copy of an envelope, snapshot or event data without names (docs/protocol.md, "Anonymity"):
+    every ``author`` becomes null and participants keep only their id and table."""
+    if isinstance(value, list):
+        return [anonymous(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result = {}
+    for key, item in value.items():
+        if key == "author":
+            result[key] = None
+        elif key == "participant" and isinstance(item, dict):
+            result[key] = _nameless(item)
+        elif key == "participants" and isinstance(item, list):
+            result[key] = [_nameless(p) if isinstance(p, dict) else p for p in item]
+        else:
+            result[key] = anonymous(item)
+    return result
+
+
+def _nameless(participant: dict) -> dict:
+    return {"id": participant.get("id"), "table_id": participant.get("table_id")}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import time
 from typing import Callable
 
 from flask import current_app, request
@@ -25,6 +26,7 @@ from .limits import RateLimiter
 from .models import Participant, Workshop
 from .state import participant_snapshot, staff_snapshot
 from .tokens import read_participant_token
+from .rooms import moved_since, personal_room, reconcile
 from .voting import facilitators_room
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,7 @@ def authenticate(auth: object) -> tuple[Actor, list[str]]:
             raise CommandError("unauthorized", status=401)
         actor = Actor(PARTICIPANT, participant.workshop_id, participant.id, lang)
         rooms = [events.table_room(actor.workshop_id, participant.table_id)] if participant.table_id else []
-        return actor, rooms
+        return actor, rooms + [personal_room(actor.workshop_id, participant.id)]
     if role in (FACILITATOR, PROJECTOR) and isinstance(auth.get("workshop"), str):
         workshop = db.session.execute(
             db.select(Workshop).where(Workshop.code == auth["workshop"].upper())
@@ -71,7 +73,7 @@ def authenticate(auth: object) -> tuple[Actor, list[str]]:
                 events.staff_room(workshop.id), facilitators_room(workshop.id)]
         if not _same(key, workshop.projector_key):
             raise CommandError("unauthorized", status=401)
-        return Actor(role, workshop.id, None, lang), [events.staff_room(workshop.id)]
+        return Actor(role, workshop.id, None, lang), [events.projector_room(workshop.id)]
     raise CommandError("unauthorized", status=401)
 
 
@@ -167,9 +169,12 @@ def do_sync(actor: Actor, payload: dict) -> dict:
     if actor.role == PARTICIPANT:
         participant = db.session.get(Participant, actor.participant_id)
         table_id = participant.table_id
+        reconcile(request.sid, workshop.id, table_id)  # moved by a facilitator: follow (rooms.py)
         if table_id is None:
             return _snapshot(participant_snapshot(workshop, participant), 0)
         head = next(t.last_seq for t in workshop.tables if t.id == table_id)
+        if since and moved_since(workshop.id, participant.id, since):
+            since = 0  # `since` counts in the previous table's stream: send the new table whole
     else:
         head = workshop.last_seq
     limit = current_app.config["SYNC_MAX_EVENTS"]
@@ -177,14 +182,25 @@ def do_sync(actor: Actor, payload: dict) -> dict:
         missed = events.events_since(workshop.id, since, table_id, limit + 1)
         if len(missed) <= limit:
             return {"mode": "events", "seq": head,
-                    "events": [events.envelope(e, table_id) for e in missed]}
+                    "events": [_for_projector(workshop, actor, events.envelope(e, table_id)) for e in missed]}
     if actor.role == PARTICIPANT:
         return _snapshot(participant_snapshot(workshop, participant), head)
-    return _snapshot(staff_snapshot(workshop, actor.role), head)
+    return _snapshot(_for_projector(workshop, actor, staff_snapshot(workshop, actor.role)), head)
+
+
+def _for_projector(workshop: Workshop, actor: Actor, value):
+    """Projectors get no names while the workshop hides authors (docs/protocol.md, "Anonymity")."""
+    return events.anonymous(value) if actor.role == PROJECTOR and not workshop.show_authors else value
 
 
 def _snapshot(snapshot: dict, head: int) -> dict:
     return {"mode": "snapshot", "seq": head, "snapshot": snapshot}
+
+
+@command("time")
+def do_time(actor: Actor, payload: dict) -> dict:
+    """The server's clock (ms since the epoch): clients estimate their offset from it (docs/morning.md)."""
+    return {"server_now": int(time.time() * 1000)}
 
 
 # Commands whose handler is exactly the action do_<name> (docs/protocol.md).
@@ -192,8 +208,11 @@ for _name in ("post_idea", "edit_idea", "withdraw_idea", "hide_idea", "restore_i
               "set_posting", "set_joining", "set_projector_view",
               "create_group", "rename_group", "move_idea", "merge_groups", "split_group", "remove_group",
               "regroup", "merge_ideas", "dismiss_duplicate",
+              "set_phase", "pause_timer", "resume_timer", "extend_timer",
+              "set_restitution", "set_spotlight",
               "set_voting_settings", "set_voting", "reveal_votes", "get_votes",
               "cast_vote", "retract_vote", "move_vote",
+              "assign_tables", "move_participant", "rotate_tables", "set_show_authors", "correct_idea",
               "create_action", "update_action", "delete_action"):
     command(_name)(getattr(actions, f"do_{_name}"))
 

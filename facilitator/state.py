@@ -37,6 +37,8 @@ def idea_dict(idea: Idea, merged: list[Idea] | None = None) -> dict:
         "suggestions": list(idea.suggestions or []),
         "duplicate_of": idea.duplicate_of,
         "merged": [{"id": m.id, "text": m.text, "author": author_dict(m.author)} for m in merged],
+        # Set when a facilitator corrected the text (correct_idea): "corrigé par l'animateur".
+        "corrected_at": iso(idea.edited_by_facilitator_at),
     }
 
 
@@ -127,6 +129,23 @@ def limits() -> dict:
     return {"idea_max_length": current_app.config["IDEA_MAX_LENGTH"]}
 
 
+def agenda_list(workshop: Workshop) -> list[dict]:
+    """The agenda's phases in order: {key, title, kind, minutes, description} (docs/protocol.md)."""
+    return [{"key": p["key"], "title": p["title"], "kind": p["kind"], "minutes": p["minutes"],
+             "description": p.get("description") or ""}
+            for p in (workshop.definition or {}).get("agenda") or []]
+
+
+def phase_dict(workshop: Workshop) -> dict:
+    """The current phase and its timer as absolute server times (running: ends_at; paused: remaining_s)."""
+    running = workshop.phase_key is not None and workshop.phase_ends_at is not None
+    return {"key": workshop.phase_key,
+            "started_at": iso(workshop.phase_started_at, "milliseconds"),
+            "ends_at": iso(workshop.phase_ends_at, "milliseconds"),
+            "remaining_s": workshop.phase_remaining_s,
+            "paused": workshop.phase_key is not None and not running}
+
+
 def participant_snapshot(workshop: Workshop, me: Participant) -> dict:
     """Everything the phone of ``me`` shows."""
     my_ideas = db.session.execute(
@@ -143,9 +162,11 @@ def participant_snapshot(workshop: Workshop, me: Participant) -> dict:
     return {
         "role": "participant",
         "workshop": {"code": workshop.code, "title": workshop.title,
-                     "joining_open": workshop.joining_open},
+                     "joining_open": workshop.joining_open, "rotation_round": workshop.rotation_round},
         "me": participant_dict(me),
         "tables": [table_public(t) for t in workshop.tables],
+        "agenda": agenda_list(workshop),
+        "phase": phase_dict(workshop),
         "my_ideas": [idea_dict(i, merged.get(i.id, [])) for i in my_ideas],
         "table_ideas": [idea_dict(i, merged.get(i.id, [])) for i in table_ideas],
         "voting": voting.participant_voting(workshop, me),
@@ -174,8 +195,13 @@ def staff_snapshot(workshop: Workshop, role: str) -> dict:
             "restitution": workshop.restitution, "spotlight": workshop.spotlight,
             "join_url": join_url(workshop.code), "qr_url": qr_path(workshop.code),
             "voting": voting.settings_dict(workshop),
+            # Round tables (docs/morning.md): authors on the projector, world café rotation.
+            "show_authors": workshop.show_authors, "rotation_round": workshop.rotation_round,
+            "rotation": bool((workshop.definition or {}).get("rotation")),
         },
         "tables": [table_staff(t, workshop.code) for t in workshop.tables],
+        "agenda": agenda_list(workshop),
+        "phase": phase_dict(workshop),
         "participants": [participant_dict(p) for p in participants],
         "groups": [group_dict(g) for g in active_groups(workshop.id)],
         "ideas": [idea_dict(i, merged.get(i.id, [])) for i in ideas],

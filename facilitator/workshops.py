@@ -102,6 +102,8 @@ class WorkshopDef(_Strict):
     tables: list[TableDef] = Field(min_length=1)
     review: Optional[ReviewDef] = None
     voting: Optional[VotingDef] = None
+    # World café: the lead facilitator may move everyone to the next table (rotate_tables).
+    rotation: bool = False
 
     @field_validator("code", mode="before")
     @classmethod

@@ -12,6 +12,24 @@ import threading
 import socketio
 
 
+def anonymous(value):
+    """Every author null, participants reduced to id and table (facilitator/events.py ``anonymous``)."""
+    if isinstance(value, list):
+        return [anonymous(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, item in value.items():
+        if key == "author":
+            out[key] = None
+        elif key == "participant" and isinstance(item, dict) or key == "participants" and isinstance(item, list):
+            nameless = [{"id": p["id"], "table_id": p["table_id"]} for p in ([item] if key == "participant" else item)]
+            out[key] = nameless[0] if key == "participant" else nameless
+        else:
+            out[key] = anonymous(item)
+    return out
+
+
 def apply_staff(state: dict, envelope: dict) -> dict:
     """How a staff screen applies an event (docs/protocol.md, "Events")."""
     state = copy.deepcopy(state)
@@ -32,14 +50,47 @@ def apply_staff(state: dict, envelope: dict) -> dict:
     elif kind == "participant_joined":
         if all(p["id"] != data["participant"]["id"] for p in state["participants"]):
             state["participants"].append(data["participant"])
+    elif kind == "participant_erased":
+        erased = {p["id"]: p for p in data["participants"]}
+        for p in state["participants"]:
+            p.update(erased.get(p["id"], {}))
+
+        def rename(author):
+            if author and author.get("id") in erased:
+                e = erased[author["id"]]
+                return {"id": e["id"], "first_name": e["first_name"], "organisation": e["organisation"]}
+            return author
+        for ident, idea in ideas.items():
+            ideas[ident] = {**idea, "author": rename(idea.get("author")),
+                            "merged": [{**m, "author": rename(m.get("author"))} for m in idea.get("merged", [])]}
+    elif kind in ("retention_changed", "archived_changed"):
+        pass
     elif kind == "participant_moved":
         for p in state["participants"]:
             if p["id"] == data["participant_id"]:
                 p["table_id"] = data["table_id"]
+    elif kind in ("tables_assigned", "tables_rotated"):
+        seats = {m["participant_id"]: m["table_id"] for m in data["moves"]}
+        for p in state["participants"]:
+            p["table_id"] = seats.get(p["id"], p["table_id"])
+        if kind == "tables_rotated":
+            state["workshop"]["rotation_round"] = data["round"]
+    elif kind == "show_authors_changed":
+        state["workshop"]["show_authors"] = data["show"]
+        if state["role"] == "projector" and not data["show"]:
+            state = anonymous(state)  # a projector drops the names it holds (docs/protocol.md)
+            ideas = {i["id"]: i for i in state["ideas"]}
+    elif kind == "idea_corrected":
+        if data["idea"]["id"] in ideas:
+            ideas[data["idea"]["id"]] = data["idea"]
+    elif kind == "my_idea_changed":
+        pass  # for the author's phone only
     elif kind == "projector_view_changed":
         state["workshop"]["projector_view"] = data["view"]
     elif kind == "joining_changed":
         state["workshop"]["joining_open"] = data["open"]
+    elif kind in ("phase_changed", "timer_changed"):
+        state["phase"] = data["phase"]
     elif kind in ("restitution_changed", "spotlight_changed"):
         key = kind.removesuffix("_changed")
         state["workshop"][key] = data[key]

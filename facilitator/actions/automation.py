@@ -12,6 +12,7 @@ from ..models import Group, Idea, utcnow
 from ..state import group_dict, idea_dict
 from .base import FACILITATOR, Actor, field, idea_id, idea_in, require_role, staff_table, table_in
 from .groups import LABEL_MAX, next_position
+from .corrections import relay_to_author
 
 
 def do_regroup(actor: Actor, payload: dict) -> dict:
@@ -88,6 +89,7 @@ def do_merge_ideas(actor: Actor, payload: dict) -> dict:
     events.publish(actor.workshop_id, "idea_merged",
                    {"id": idea.id, "table_id": idea.table_id, "into": data, "repointed": repointed},
                    events.TABLE, idea.table_id)
+    relay_to_author(idea)  # its author may sit at another table now
     voting.follow_merge(actor.workshop_id, idea.table_id, "idea", idea.id, into.id)  # its dots count for `into`
     return {"idea": data}
 

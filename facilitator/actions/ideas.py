@@ -11,6 +11,7 @@ from ..errors import CommandError
 from ..extensions import db
 from ..models import Idea, utcnow
 from ..state import idea_dict
+from .corrections import relay_to_author
 from .base import (FACILITATOR, PARTICIPANT, Actor, clean_text, field, idea_id, idea_in,
                    participant_of, require_role, table_in)
 
@@ -126,6 +127,7 @@ def _moderate(actor: Actor, payload: dict, state: str) -> dict:
         else:
             events.publish(actor.workshop_id, "idea_restored", {"idea": idea_dict(idea)},
                            events.TABLE, idea.table_id)
+        relay_to_author(idea)  # the author may sit at another table now
         db.session.flush()
         voting.item_changed(actor.workshop_id, idea.table_id, "idea", idea.id)  # its dots (un)count
     return {"idea": idea_dict(idea)}

@@ -10,6 +10,8 @@
  * twice, or on top of a snapshot that already reflects it, changes nothing.
  */
 import { createArrivalOrder } from "./order.js";
+import { resetVoting, applyVoting } from "./votes-state.js";
+import { NO_PHASE, normalisePhase } from "./phase-state.js";
 
 export function createStaffStore(role) {
   const keepHidden = role === "facilitator";
@@ -23,15 +25,17 @@ export function createStaffStore(role) {
     ideas: new Map(),
     groups: new Map(),
     limits: { idea_max_length: 280 },
-
     // The action plan (console-actions.js) by id, and the review's date and state.
     actions: new Map(),
     review: { on: null, open: false },
     // The agenda and the current phase with its timer (phase-state.js).
     agenda: [],
     phase: NO_PHASE,
+
     reset(snapshot) {
       store.workshop = { ...snapshot.workshop };
+      store.agenda = (snapshot.agenda || []).map((phase) => ({ ...phase }));
+      store.phase = normalisePhase(snapshot.phase);
       store.tables = (snapshot.tables || []).map((table) => ({ ...table }));
       store.participants = new Map((snapshot.participants || []).map((p) => [p.id, { ...p }]));
       const ideas = (snapshot.ideas || []).filter((idea) => keepHidden || idea.state === "visible");
@@ -42,10 +46,12 @@ export function createStaffStore(role) {
       store.actions = new Map((snapshot.actions || []).map((action) => [action.id, { ...action }]));
       store.review = { on: null, open: false, ...(snapshot.review || {}) };
       store.limits = { ...store.limits, ...(snapshot.limits || {}) };
+      resetVoting(store, snapshot);
       store.loaded = true;
     },
 
     apply({ type, data }) {
+      if (data && applyVoting(store, type, data)) return;
       const handler = handlers[type];
       if (handler && data) handler(store, data, keepHidden);
     },
@@ -165,6 +171,22 @@ function putIdea(store, idea, keepHidden) {
   else store.ideas.delete(idea.id);
 }
 
+/** Participants' new tables: moves are [{participant_id, table_id, from_table_id}]. */
+function seat(store, moves) {
+  for (const move of moves || []) {
+    const p = store.participants.get(move.participant_id);
+    if (p) p.table_id = move.table_id;
+  }
+}
+
+/** Authors hidden on the projector: what a fresh projector snapshot would hold (no names). */
+function forgetNames(store) {
+  for (const [id, idea] of store.ideas) {
+    store.ideas.set(id, { ...idea, author: null, merged: (idea.merged || []).map((m) => ({ ...m, author: null })) });
+  }
+  for (const [id, p] of store.participants) store.participants.set(id, { id: p.id, table_id: p.table_id });
+}
+
 function putGroup(store, group) {
   if (!group || !group.id) return;
   store.groups.set(group.id, { ...group });
@@ -222,15 +244,50 @@ const handlers = {
     const p = data.participant;
     if (p && p.id !== undefined) store.participants.set(p.id, { ...p });
   },
+  // An organiser erased these participants' names (docs/organisers.md): their ideas stay, unattributed.
+  participant_erased: (store, data) => {
+    const erased = new Map((data.participants || []).map((p) => [p.id, p]));
+    for (const [id, p] of erased) {
+      if (store.participants.has(id)) store.participants.set(id, { ...store.participants.get(id), ...p });
+    }
+    const rename = (author) => (author && erased.has(author.id)
+      ? { id: author.id, first_name: erased.get(author.id).first_name, organisation: erased.get(author.id).organisation }
+      : author);
+    for (const [id, idea] of store.ideas) {
+      const merged = (idea.merged || []).map((m) => ({ ...m, author: rename(m.author) }));
+      store.ideas.set(id, { ...idea, author: rename(idea.author), merged });
+    }
+  },
+  retention_changed: () => {},
+  archived_changed: () => {},
   participant_moved: (store, data) => {
     const p = store.participants.get(data.participant_id);
     if (p) p.table_id = data.table_id;
   },
+  // -- round tables (docs/morning.md, "Round tables") ------------------------------
+  tables_assigned: (store, data) => seat(store, data.moves),
+  tables_rotated: (store, data) => {
+    seat(store, data.moves);
+    store.workshop.rotation_round = data.round;
+  },
+  show_authors_changed: (store, data, keepHidden) => {
+    store.workshop.show_authors = Boolean(data.show);
+    // A projector drops the names it holds; it gets them back with a fresh snapshot (projector.js).
+    if (!keepHidden && !data.show) forgetNames(store);
+  },
+  idea_corrected: (store, data, keepHidden) => putIdea(store, data.idea, keepHidden),
   projector_view_changed: (store, data) => {
     store.workshop.projector_view = data.view;
   },
   joining_changed: (store, data) => {
     store.workshop.joining_open = Boolean(data.open);
+  },
+  // -- agenda and timer (phase-state.js) ------------------------------------------
+  phase_changed: (store, data) => {
+    store.phase = normalisePhase(data.phase);
+  },
+  timer_changed: (store, data) => {
+    store.phase = normalisePhase(data.phase);
   },
   // -- plenary restitution (restitution.js) -------------------------------------
   restitution_changed: (store, data) => {

@@ -26,13 +26,24 @@ FACILITATOR_COMMANDS = {
     "set_voting": lambda room, idea, groups: {"table_id": room.table_ids[0], "open": True},
     "reveal_votes": lambda room, idea, groups: {"table_id": room.table_ids[0], "revealed": True},
     "set_voting_settings": lambda room, idea, groups: {"votes_per_person": 5},
+    "set_phase": lambda room, idea, groups: {"key": "tables"},
+    "pause_timer": lambda room, idea, groups: {},
+    "resume_timer": lambda room, idea, groups: {},
+    "extend_timer": lambda room, idea, groups: {"minutes": 5},
+    "set_restitution": lambda room, idea, groups: {"table_id": room.table_ids[0], "step": 0},
+    "set_spotlight": lambda room, idea, groups: {"kind": "idea", "id": idea},
+    "assign_tables": lambda room, idea, groups: {"mode": "fill"},
+    "move_participant": lambda room, idea, groups: {"participant_id": 1, "table_id": room.table_ids[1]},
+    "rotate_tables": lambda room, idea, groups: {"round": 1},
+    "set_show_authors": lambda room, idea, groups: {"show": False},
+    "correct_idea": lambda room, idea, groups: {"id": idea, "text": "corrigé"},
 }
 PARTICIPANT_COMMANDS = {"post_idea", "edit_idea", "withdraw_idea", "join_table",
                         "cast_vote", "retract_vote", "move_vote"}
 
 
 def test_every_command_is_classified():
-    assert set(COMMANDS) == set(FACILITATOR_COMMANDS) | PARTICIPANT_COMMANDS | {"sync", "get_votes"}
+    assert set(COMMANDS) == set(FACILITATOR_COMMANDS) | PARTICIPANT_COMMANDS | {"sync", "get_votes", "time"}
 
 
 @pytest.mark.parametrize("name", sorted(FACILITATOR_COMMANDS))

@@ -1,0 +1,91 @@
+"""Moving phones between table rooms when a participant changes tables.
+
+A participant's connection listens to its table's room (``w<id>:t<table>``)
+and to its own room (``w<id>:p<participant>``). When a facilitator moves
+people (``move_participant``, ``assign_tables``, ``rotate_tables``), after
+the commit:
+
+1. the connections of this process are moved from the old table room to the
+   new one at once (``connections`` in sockets.py);
+2. each moved phone gets the message ``moved`` in its own room (through the
+   message queue, so on any process); the phone answers with a ``sync``, and
+   ``sync`` puts the connection in the room of the table the database says
+   (``reconcile``) before sending the new table's snapshot.
+
+A phone that was offline during the move finds out at its next ``sync``:
+``moved_since`` sees a move logged after the seq it asks from, and the
+answer is a snapshot of its new table instead of a replay.
+
+Docs: docs/protocol.md ("Round tables") and docs/morning.md ("Round tables").
+"""
+from __future__ import annotations
+
+from flask_socketio import rooms as rooms_of
+from sqlalchemy import select
+
+from . import events
+from .extensions import db, socketio
+from .models import Event
+
+# Logged events that change where participants sit.
+MOVE_EVENTS = ("participant_moved", "tables_assigned", "tables_rotated")
+# Socket.IO message (not logged) telling a phone it was moved: it syncs.
+MOVED_MESSAGE = "moved"
+NAMESPACE = "/"
+
+
+def personal_room(workshop_id: int, participant_id: int) -> str:
+    """The room of one participant's connections (a phone, a second tab)."""
+    return f"w{workshop_id}:p{participant_id}"
+
+
+def moved_ids(type_: str, data: dict) -> set[int]:
+    """Who a logged move event moved."""
+    if type_ == "participant_moved":
+        return {data.get("participant_id")}
+    return {move.get("participant_id") for move in data.get("moves") or []}
+
+
+def moved_since(workshop_id: int, participant_id: int, since: int) -> bool:
+    """Was this participant moved by an event after ``since``? (Their stream then changed rooms.)"""
+    rows = db.session.execute(
+        select(Event.type, Event.data).where(Event.workshop_id == workshop_id, Event.seq > since,
+                                             Event.type.in_(MOVE_EVENTS))).all()
+    return any(participant_id in moved_ids(row.type, row.data) for row in rows)
+
+
+def after_moves(workshop_id: int, moves: list[dict]) -> None:
+    """Once committed, move the live connections of ``moves`` ({participant_id, table_id, from_table_id})."""
+    if moves:
+        plain = [dict(move) for move in moves]
+        events.after_commit(lambda: _move_connections(workshop_id, plain))
+
+
+def _move_connections(workshop_id: int, moves: list[dict]) -> None:
+    from .sockets import connections  # sockets imports the actions, which import this module
+
+    by_participant = {move["participant_id"]: move for move in moves}
+    for sid, actor in list(connections.items()):
+        move = by_participant.get(actor.participant_id) if actor.workshop_id == workshop_id else None
+        if move is None or not socketio.server.manager.is_connected(sid, NAMESPACE):
+            continue
+        if move.get("from_table_id") is not None:
+            socketio.server.leave_room(sid, events.table_room(workshop_id, move["from_table_id"]),
+                                       namespace=NAMESPACE)
+        if move.get("table_id") is not None:
+            socketio.server.enter_room(sid, events.table_room(workshop_id, move["table_id"]),
+                                       namespace=NAMESPACE)
+    for move in moves:
+        socketio.emit(MOVED_MESSAGE, {"table_id": move["table_id"]},
+                      to=personal_room(workshop_id, move["participant_id"]))
+
+
+def reconcile(sid: str, workshop_id: int, table_id: int | None) -> None:
+    """Put a participant's connection in its current table's room and in no other table's."""
+    prefix = f"w{workshop_id}:t"
+    wanted = events.table_room(workshop_id, table_id) if table_id is not None else None
+    for room in rooms_of(sid=sid, namespace=NAMESPACE):
+        if room.startswith(prefix) and room != wanted:
+            socketio.server.leave_room(sid, room, namespace=NAMESPACE)
+    if wanted is not None:
+        socketio.server.enter_room(sid, wanted, namespace=NAMESPACE)
