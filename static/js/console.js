@@ -12,6 +12,7 @@ import { setBlocked } from "./staff-ui.js";
 import { renderBoards } from "./console-board.js";
 import { createUiState, bindBoardActions } from "./console-groups.js";
 import { bindAutomationActions } from "./console-automation.js";
+import { mountConsoleVotes } from "./console-votes.js";
 
 const config = readConfig();
 const t = makeT(config.strings || {}, config.lang);
@@ -21,6 +22,7 @@ const message = makeMessageArea();
 // keys of commands in flight: "joining", "view", "posting:<table>", "idea:<id>",
 // "move:<id>", "create:<table>", "group:<id>", "regroup:<table>", "dup:<idea id>"
 const busy = new Set();
+let votesPanel = null; // dot voting controls, mounted below
 const ui = createUiState();
 const els = {
   loading: $("loading"),
@@ -52,6 +54,10 @@ async function run(key, name, payload, options) {
 
 const actions = bindBoardActions({ root: els.boards, store, t, ui, run, render, message });
 bindAutomationActions({ root: els.boards, store, t, ui, run, render });
+// Dot voting per table: open/close, reveal, live counts (console-votes.js); a table facilitator sees their table.
+votesPanel = mountConsoleVotes($("votes-panel"), {
+  store, live, t, run, busy, schedule: () => render(), scope: config.table_id ?? null,
+});
 
 els.joining.addEventListener("click", () => {
   run("joining", "set_joining", { open: !store.workshop.joining_open });
@@ -76,6 +82,7 @@ function render() {
     return;
   }
   renderBar(connected);
+  if (votesPanel) votesPanel.update(connected);
   renderBoards(els.boards, { store, t, lang: config.lang, connected, busy, ui });
   actions.afterRender();
 }

@@ -7,6 +7,7 @@
  * Pure data: no DOM, so it can be tested in Node.
  */
 import { createArrivalOrder } from "./order.js";
+import { resetVoting, applyVoting } from "./votes-state.js";
 
 export function createParticipantStore() {
   const order = createArrivalOrder();
@@ -30,10 +31,12 @@ export function createParticipantStore() {
         (snapshot.table_ideas || []).filter((idea) => idea.state === "visible").map((idea) => [idea.id, idea]),
       );
       store.limits = { ...store.limits, ...(snapshot.limits || {}) };
+      resetVoting(store, snapshot);
       store.loaded = true;
     },
 
     apply({ type, data }) {
+      if (data && applyVoting(store, type, data)) return;
       const handler = handlers[type];
       if (handler) handler(store, data);
     },

@@ -8,6 +8,7 @@ import { createParticipantStore } from "./participant-state.js";
 import { PendingQueue } from "./pending.js";
 import { buildMyIdea, buildTableIdea, counterText, coAuthorsOf } from "./participant-ideas.js";
 import { readToken, forgetIdentity } from "./identity.js";
+import { mountVoting } from "./participant-votes.js";
 
 const config = readConfig();
 const t = makeT(config.strings || {}, config.lang);
@@ -65,8 +66,14 @@ function start() {
   });
   bindConnStatus($("conn-status"), live, t);
 
-  const render = () => renderPage(store, queue, ui, els, live);
+  let voting = null;
+  const render = () => {
+    renderPage(store, queue, ui, els, live);
+    if (voting) voting.update();
+  };
   const schedule = makeScheduler(render);
+  // Dot voting (participant-votes.js), shown while voting is open at the table.
+  voting = mountVoting($("voting"), { store, live, t, message, schedule });
 
   let retryTimer = null;
   const flush = async () => {

@@ -8,6 +8,7 @@ import { readConfig, h, makeT, reconcile, show } from "./dom.js";
 import { startStaffPage } from "./staff-page.js";
 import { setText, accent } from "./staff-ui.js";
 import { buildBoard, updateBoard, fitBoards } from "./projector-board.js";
+import { renderVoteResults } from "./projector-votes.js";
 
 const config = readConfig();
 const t = makeT(config.strings || {}, config.lang);
@@ -49,6 +50,7 @@ function render() {
     updateBoard(board, table, { store, t });
   }
   renderJoinPanel(view);
+  renderVoteResults($("vote-results"), { store, t, view });
   const boards = store.tables.map((table) => els.boards._keyed.get(String(table.id))).filter((b) => !b.hidden);
   fitBoards(boards, t);
 }
