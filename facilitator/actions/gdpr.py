@@ -89,3 +89,14 @@ def do_set_retention(actor: Actor, payload: dict) -> dict:
         workshop.retention_days = days
         events.publish(workshop.id, "retention_changed", {"retention_days": days})
     return {"retention_days": days}
+
+
+def do_set_archived(actor: Actor, payload: dict) -> dict:
+    """Archive a past workshop (listed last in the organiser space) or bring it back."""
+    require_organiser(actor)
+    archived = field(payload, "archived", bool)
+    workshop = workshop_of(actor)
+    if workshop.archived != archived:
+        workshop.archived = archived
+        events.publish(workshop.id, "archived_changed", {"archived": archived})
+    return {"archived": archived}

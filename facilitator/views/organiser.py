@@ -111,3 +111,47 @@ def workshop(code: str):
     """One workshop: links to its screens, figures, exports, personal data (organiser_workshop.py)."""
     from .organiser_workshop import workshop_page
     return workshop_page(code)
+
+
+@bp.route("/w/<code>/duplicate", methods=["GET", "POST"])
+@organiser_required
+def duplicate(code: str):
+    """Start a new workshop from a past one: its definition, a new code, no participants or ideas."""
+    from .organiser_create import duplicate_workshop
+    return duplicate_workshop(code)
+
+
+@bp.post("/w/<code>/settings")
+@organiser_required
+def settings(code: str):
+    from .organiser_workshop import save_settings
+    return save_settings(code)
+
+
+@bp.post("/w/<code>/participants/<int:participant_id>/erase")
+@organiser_required
+def erase(code: str, participant_id: int):
+    """Erase one participant's name (GDPR request): their ideas stay, unattributed."""
+    from .organiser_workshop import erase_participant
+    return erase_participant(code, participant_id)
+
+
+@bp.post("/w/<code>/exports")
+@organiser_required
+def create_export(code: str):
+    from .organiser_workshop import create_export as start
+    return start(code)
+
+
+@bp.get("/api/exports/<job_id>")
+@organiser_required
+def export_status(job_id: str):
+    from .organiser_workshop import export_status as status
+    return status(job_id)
+
+
+@bp.get("/exports/<job_id>/download")
+@organiser_required
+def export_download(job_id: str):
+    from .organiser_workshop import export_download as download
+    return download(job_id)

@@ -48,7 +48,8 @@ def join(code: str, number: int | None = None):
             "tables": tables, "preselected_table_id": preselected["id"] if preselected else None,
             "max_name_len": 40, "max_org_len": 80}
     info = {"code": workshop.code, "title": workshop.title, "purpose": workshop.purpose,
-            "date": workshop.starts_on, "place": workshop.place, "joining_open": workshop.joining_open}
+            "date": workshop.starts_on, "place": workshop.place, "joining_open": workshop.joining_open,
+            "retention_days": workshop.retention_days}  # the privacy notice says how long names are kept
     return render_page("join.html", page, workshop=info, tables=tables,
                        organisations=organisations, preselected=preselected)
 

@@ -1,0 +1,160 @@
+"""Creating workshops in the organiser space: upload a definition file, fill in a form, duplicate one.
+
+Every path ends in the same validation as the files of sessions/
+(``workshops.WorkshopDef``), so a workshop made on the web is exactly what
+the equivalent YAML file would give; problems are listed field by field.
+The new workshop lives in the database only (the source of truth), with
+fresh keys; its ``source_file`` says where it came from.
+"""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import yaml
+from flask import redirect, request, url_for
+from pydantic import ValidationError
+
+from ..extensions import db
+from ..i18n import request_language, translate
+from ..models import Workshop
+from ..workshops import WorkshopDef, _location, upsert_workshop
+from .common import render_page, workshop_or_404
+from .organiser_auth import current_organiser
+
+UPLOAD_MAX = 256 * 1024
+FORM_TABLES = 6
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+# The agenda a web-form workshop starts with (the seed morning's shape), per language.
+DEFAULT_AGENDA = {
+    "fr": [("accueil", "welcome", "Accueil et ouverture", 15), ("partage", "talks", "Partage d'expériences", 45),
+           ("tables", "round_tables", "Tables rondes", 75), ("pause", "break", "Pause", 10),
+           ("restitution", "plenary", "Restitution en plénière", 30),
+           ("priorites", "voting", "Priorités", 15), ("cloture", "closing", "Clôture", 10)],
+    "en": [("welcome", "welcome", "Welcome", 15), ("talks", "talks", "Experience sharing", 45),
+           ("tables", "round_tables", "Round tables", 75), ("break", "break", "Break", 10),
+           ("plenary", "plenary", "Plenary restitution", 30),
+           ("priorities", "voting", "Priorities", 15), ("closing", "closing", "Closing", 10)],
+}
+
+
+def _t(key: str, **params) -> str:
+    return translate(request_language(), f"page.organiser.{key}", **params)
+
+
+def new_code() -> str:
+    """A fresh join code no workshop uses."""
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+        if db.session.execute(db.select(Workshop.id).where(Workshop.code == code)).first() is None:
+            return code
+
+
+def validate(raw: object) -> tuple[WorkshopDef | None, list[str]]:
+    """(definition, []) or (None, ["field: problem", ...]); also refuses a code already in use."""
+    if not isinstance(raw, dict):
+        return None, [_t("create.not_mapping")]
+    try:
+        definition = WorkshopDef.model_validate(raw)
+    except ValidationError as exc:
+        return None, [f"{_location(e['loc'])}: {e['msg']}" for e in exc.errors()]
+    if db.session.execute(db.select(Workshop.id).where(Workshop.code == definition.code)).first():
+        return None, [f"code: {_t('create.code_taken', code=definition.code)}"]
+    return definition, []
+
+
+def create(definition: WorkshopDef, source: str) -> Workshop:
+    """Insert and commit a validated definition as a new workshop."""
+    workshop = upsert_workshop(Path(source), definition)
+    db.session.commit()
+    return workshop
+
+
+def new_workshop():
+    """GET: the two ways to create; POST: the upload (``definition`` file) or the form (``mode=form``)."""
+    problems: list[str] = []
+    form = request.form
+    if request.method == "POST":
+        if form.get("mode") == "upload":
+            upload = request.files.get("definition")
+            content = upload.read(UPLOAD_MAX + 1) if upload else b""
+            if not content:
+                problems = [_t("create.no_file")]
+            elif len(content) > UPLOAD_MAX:
+                problems = [_t("create.too_big")]
+            else:
+                try:
+                    raw = yaml.safe_load(content.decode("utf-8"))
+                except (UnicodeDecodeError, yaml.YAMLError) as exc:
+                    problems = [_t("create.bad_yaml", detail=str(exc).splitlines()[0][:200])]
+                else:
+                    if isinstance(raw, dict) and not raw.get("code"):
+                        raw["code"] = new_code()
+                    definition, problems = validate(raw)
+                    if definition is not None:
+                        name = Path(upload.filename or "upload.yaml").name[:200]
+                        workshop = create(definition, f"upload:{name}")
+                        return redirect(url_for("organiser.workshop", code=workshop.code, created=1))
+        else:
+            definition, problems = validate(definition_from_form(form))
+            if definition is not None:
+                workshop = create(definition, "organiser-form")
+                return redirect(url_for("organiser.workshop", code=workshop.code, created=1))
+    return render_page("organiser/new.html", status=400 if problems else 200, problems=problems,
+                       form=form, mode=form.get("mode", "form"), table_slots=range(1, FORM_TABLES + 1),
+                       organiser=current_organiser())
+
+
+def definition_from_form(form) -> dict:
+    """The web form's fields as a definition mapping (blank table rows are skipped)."""
+    lang = form.get("language") if form.get("language") in ("fr", "en") else "fr"
+    raw: dict = {
+        "code": (form.get("code") or "").strip() or new_code(),
+        "title": form.get("title", ""), "purpose": form.get("purpose", ""),
+        "place": form.get("place", ""), "organiser": form.get("organiser", ""), "language": lang,
+        "agenda": [{"key": k, "kind": kind, "title": title, "minutes": m}
+                   for k, kind, title, m in DEFAULT_AGENDA[lang]],
+        "tables": [],
+    }
+    if (form.get("date") or "").strip():
+        raw["date"] = form["date"].strip()
+    for slot in range(1, FORM_TABLES + 1):
+        theme = (form.get(f"theme_{slot}") or "").strip()
+        if not theme:
+            continue
+        raw["tables"].append({
+            "number": len(raw["tables"]) + 1, "theme": theme, "question": form.get(f"question_{slot}", ""),
+            "facilitator": {"name": form.get(f"facilitator_{slot}", ""),
+                            "organisation": form.get(f"facilitator_org_{slot}", "")},
+            "subtopics": [line.strip() for line in (form.get(f"subtopics_{slot}") or "").splitlines()
+                          if line.strip()],
+        })
+    organisations = [line.strip() for line in (form.get("organisations") or "").splitlines() if line.strip()]
+    raw["organisations"] = [{"name": name} for name in dict.fromkeys(organisations)]
+    return raw
+
+
+def duplicate_workshop(code: str):
+    """GET: a form prefilled from a past workshop; POST: a new workshop with its definition, a new code."""
+    source = workshop_or_404(code)
+    problems: list[str] = []
+    if request.method == "POST":
+        raw = dict(source.definition or {})
+        raw["code"] = new_code()
+        raw["title"] = request.form.get("title", raw.get("title", ""))
+        raw["place"] = request.form.get("place", raw.get("place", ""))
+        raw.pop("date", None)
+        if (request.form.get("date") or "").strip():
+            raw["date"] = request.form["date"].strip()
+        review = raw.get("review")
+        if isinstance(review, dict):
+            raw["review"] = {**review, "planned_on": None}
+        definition, problems = validate(raw)
+        if definition is not None:
+            workshop = create(definition, f"copy-of:{source.code}")
+            workshop.retention_days = source.retention_days
+            db.session.commit()
+            return redirect(url_for("organiser.workshop", code=workshop.code, created=1))
+    return render_page("organiser/duplicate.html", status=400 if problems else 200, problems=problems,
+                       source=source, organiser=current_organiser())
