@@ -13,6 +13,8 @@ import { renderBoards } from "./console-board.js";
 import { createUiState, bindBoardActions } from "./console-groups.js";
 import { bindAutomationActions } from "./console-automation.js";
 import { mountConsoleVotes } from "./console-votes.js";
+import { attachClock } from "./timer.js";
+import { mountConsolePhase } from "./phase-ui.js";
 
 const config = readConfig();
 const t = makeT(config.strings || {}, config.lang);
@@ -53,6 +55,12 @@ async function run(key, name, payload, options) {
 }
 
 const actions = bindBoardActions({ root: els.boards, store, t, ui, run, render, message });
+// Agenda and timer: controls for the lead, read-only for a table facilitator (phase-ui.js).
+const phasePanel = mountConsolePhase($("phase-controls"), {
+  store, clock: attachClock(live), t, run, busy, code: config.code,
+  lead: config.table_id === null || config.table_id === undefined,
+  isConnected: () => live.status === "connected",
+});
 bindAutomationActions({ root: els.boards, store, t, ui, run, render });
 // Dot voting per table: open/close, reveal, live counts (console-votes.js); a table facilitator sees their table.
 votesPanel = mountConsoleVotes($("votes-panel"), {
@@ -83,6 +91,7 @@ function render() {
   }
   renderBar(connected);
   if (votesPanel) votesPanel.update(connected);
+  phasePanel.update();
   renderBoards(els.boards, { store, t, lang: config.lang, connected, busy, ui });
   actions.afterRender();
 }

@@ -8,6 +8,7 @@
  */
 import { createArrivalOrder } from "./order.js";
 import { resetVoting, applyVoting } from "./votes-state.js";
+import { NO_PHASE, normalisePhase } from "./phase-state.js";
 
 export function createParticipantStore() {
   const order = createArrivalOrder();
@@ -20,9 +21,14 @@ export function createParticipantStore() {
     myIdeas: new Map(),
     tableIdeas: new Map(),
     limits: { idea_max_length: 280 },
+    // The agenda and the current phase with its timer (phase-state.js).
+    agenda: [],
+    phase: NO_PHASE,
 
     reset(snapshot) {
       store.workshop = { ...snapshot.workshop };
+      store.agenda = (snapshot.agenda || []).map((phase) => ({ ...phase }));
+      store.phase = normalisePhase(snapshot.phase);
       store.me = { ...snapshot.me };
       store.tables = (snapshot.tables || []).map((table) => ({ ...table }));
       order.reset([...(snapshot.my_ideas || []), ...(snapshot.table_ideas || [])].sort(byCreation));
@@ -105,6 +111,12 @@ const handlers = {
   },
   joining_changed: (store, data) => {
     store.workshop.joining_open = Boolean(data.open);
+  },
+  phase_changed: (store, data) => {
+    store.phase = normalisePhase(data.phase);
+  },
+  timer_changed: (store, data) => {
+    store.phase = normalisePhase(data.phase);
   },
   // The facilitator folded idea `id` into `into` (docs/protocol.md, "merge_ideas").
   idea_merged: (store, data) => {

@@ -8,6 +8,8 @@ import { createParticipantStore } from "./participant-state.js";
 import { PendingQueue } from "./pending.js";
 import { buildMyIdea, buildTableIdea, counterText, coAuthorsOf } from "./participant-ideas.js";
 import { readToken, forgetIdentity } from "./identity.js";
+import { attachClock } from "./timer.js";
+import { mountParticipantBanner } from "./phase-ui.js";
 import { mountVoting } from "./participant-votes.js";
 
 const config = readConfig();
@@ -65,10 +67,13 @@ function start() {
     },
   });
   bindConnStatus($("conn-status"), live, t);
+  // "What to do now" and the countdown, on the server's clock (phase-ui.js).
+  const banner = mountParticipantBanner($("phase-banner"), { store, clock: attachClock(live), t });
 
   let voting = null;
   const render = () => {
     renderPage(store, queue, ui, els, live);
+    banner.update();
     if (voting) voting.update();
   };
   const schedule = makeScheduler(render);

@@ -9,6 +9,8 @@ import { startStaffPage } from "./staff-page.js";
 import { setText, accent } from "./staff-ui.js";
 import { buildBoard, updateBoard, fitBoards } from "./projector-board.js";
 import { renderVoteResults } from "./projector-votes.js";
+import { attachClock } from "./timer.js";
+import { mountProjectorPhase } from "./phase-ui.js";
 
 const config = readConfig();
 const t = makeT(config.strings || {}, config.lang);
@@ -28,6 +30,8 @@ const els = {
 };
 
 const { store, live, schedule } = startStaffPage({ role: "projector", config, t, render });
+// The current step and its countdown, on the server's clock (phase-ui.js).
+const phasePanel = mountProjectorPhase($("phase-panel"), { store, clock: attachClock(live), t, code: config.code });
 hideIdleCursor();
 window.addEventListener("resize", schedule);
 render();
@@ -39,6 +43,7 @@ function render() {
   els.boards.dataset.view = view === "all" ? "all" : "single";
   document.body.dataset.joining = store.workshop.joining_open ? "open" : "closed";
   renderCounts();
+  phasePanel.update();
   reconcile(els.boards, store.tables, {
     keyOf: (table) => String(table.id),
     sigOf: () => "board", // the board is updated in place below
