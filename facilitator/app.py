@@ -43,6 +43,9 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(misc.bp)
     from .views import organiser
     app.register_blueprint(organiser.bp)
+    from .views import review
+    app.register_blueprint(review.organiser_bp)
+    app.register_blueprint(review.link_bp)
     app.after_request(_headers)
     _error_pages(app)
     return app
