@@ -220,13 +220,14 @@ def test_csv_xlsx_and_anonymised(app, room, tmp_path):
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
-    assert rows[0] == ["Table", "Thème", "Groupe", "Idée", "Prénom", "Organisation", "État", "Créée le (UTC)"]
+    assert rows[0] == ["Table", "Thème", "Groupe", "Idée", "Prénom", "Organisation", "État", "Votes",
+                       "Créée le (UTC)"]
     assert len(rows) == 1 + len(shown)
     by_text = {r[3]: r for r in rows[1:]}
     first = by_text[IDEAS[0][0]]
     assert first[:3] == ["1", snapshot["tables"][0]["theme"], "Cotisations et tarifs"]
-    assert first[4:7] == ["Gwenaëlle", "Cosmetic Valley", "visible"]
-    assert datetime.fromisoformat(first[7].replace("Z", "+00:00")).tzinfo is not None
+    assert first[4:8] == ["Gwenaëlle", "Cosmetic Valley", "visible", "0"]
+    assert datetime.fromisoformat(first[8].replace("Z", "+00:00")).tzinfo is not None
     assert by_text["'" + IDEAS[0][2]][6] == "masquée"
     assert IDEAS[1][1] not in by_text  # withdrawn
     assert [r[0] for r in rows[1:]] == sorted(r[0] for r in rows[1:])
@@ -234,15 +235,16 @@ def test_csv_xlsx_and_anonymised(app, room, tmp_path):
     path = tmp_path / "ideas.xlsx"
     write_xlsx(snapshot, path)
     book = load_workbook(path)
-    assert book.sheetnames == ["Table 1", "Table 2", "Table 3", "Participants"]
+    assert book.sheetnames == ["Table 1", "Table 2", "Table 3", "Participants", "Votes", "Actions"]
     sheet = book["Table 1"]
     assert sheet["A1"].value.startswith("Table 1 : Développer une politique")
-    assert [c.value for c in sheet[3]] == ["Groupe", "Idée", "Organisation", "Prénom", "État", "Créée le (UTC)"]
-    assert sheet["A3"].font.bold and sheet.freeze_panes == "A4" and sheet.auto_filter.ref.startswith("A3:F")
+    assert [c.value for c in sheet[3]] == ["Groupe", "Idée", "Organisation", "Prénom", "État", "Votes",
+                                           "Créée le (UTC)"]
+    assert sheet["A3"].font.bold and sheet.freeze_panes == "A4" and sheet.auto_filter.ref.startswith("A3:G")
     data = list(sheet.iter_rows(min_row=4, values_only=True))
     table_one = [i for i in shown if i["table_id"] == room.table_ids[0]]
     assert len(data) == len(table_one) == 4
-    assert isinstance(data[0][5], datetime) and sheet.column_dimensions["B"].width == 70
+    assert isinstance(data[0][6], datetime) and data[0][5] == 0 and sheet.column_dimensions["B"].width == 70
     formula = next(r for r in sheet.iter_rows(min_row=4) if r[1].value.startswith("="))
     assert formula[1].data_type == "s" and formula[4].value == "masquée"
     assert sum(book[f"Table {n}"].max_row - 3 for n in (1, 2, 3)) == len(shown)
@@ -313,7 +315,7 @@ class ReportParser(HTMLParser):
             section["text"].append(data)
             if tag == "p" and classes == "theme":
                 section["theme"] += data
-            if tag == "h3":
+            if tag == "h3" and "group" in classes.split():
                 section["groups"].append(data.strip())
 
 
@@ -338,7 +340,7 @@ def test_html_report(app, room, tmp_path):
     text = " ".join(report.text)
     assert "Programme" in text and "Animation" in text
     assert "Orléans" in text and "10 décembre 2026" in text and "09:00–09:15" in text
-    assert "pas encore enregistrés" in text  # votes, priorities, actions: not there yet
+    assert "Aucun vote enregistré." in text and "Aucune action enregistrée." in text  # none in this workshop
     # Participants by organisation, with their first names.
     assert "Cosmetic Valley" in text and "Gwenaëlle" in text and "7 participants" in text
 
@@ -394,7 +396,7 @@ def test_command_line(app, room, tmp_path, monkeypatch, capsys, database_url):
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("SECRET_KEY", "test-secret")
     monkeypatch.setenv("PUBLIC_URL", "http://testserver.local")
-    for kind in ("json", "csv", "xlsx", "html"):
+    for kind in ("json", "csv", "xlsx", "html", "pdf", "docx"):
         output = tmp_path / f"out.{kind}"
         assert main(["export", "devup", "--format", kind, "--output", str(output), "--anonymise"]) == 0
         assert output.stat().st_size > 1000
@@ -403,8 +405,8 @@ def test_command_line(app, room, tmp_path, monkeypatch, capsys, database_url):
     capsys.readouterr()
     assert main(["export", "NOPE", "--format", "json", "--output", str(tmp_path / "x")]) == 2
     assert "No workshop with code 'NOPE'" in capsys.readouterr().err
-    assert main(["export", "DEVUP", "--format", "pdf", "--output", str(tmp_path / "x")]) == 2
-    assert "Unknown format 'pdf'" in capsys.readouterr().err
+    assert main(["export", "DEVUP", "--format", "odt", "--output", str(tmp_path / "x")]) == 2
+    assert "Unknown format 'odt'" in capsys.readouterr().err
     assert main(["export", "DEVUP", "--format", "json", "--output", str(tmp_path / "no" / "x.json")]) == 2
     assert main(["import", str(tmp_path / "missing.json")]) == 2
     assert "Cannot read" in capsys.readouterr().err
