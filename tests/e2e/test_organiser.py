@@ -1,0 +1,83 @@
+"""The organiser space in Chromium against the real eventlet server (docs/organisers.md).
+
+The organiser creates the first account through the one-time link ``serve``
+printed, logs in, and exports the workbook in the middle of the session while
+a participant keeps posting: the page shows the job's progress then the
+download, the file opens with openpyxl, and the participant's posts were all
+accepted meanwhile.
+"""
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import openpyxl
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import PROJECTOR, join, post
+
+
+def setup_link(live, timeout=10.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = re.search(r"(http://\S+/organiser/setup\?token=\S+)", live.log.read_text())
+        if found:
+            return found.group(1)
+        time.sleep(0.1)
+    raise AssertionError("serve printed no setup link:\n" + live.log.read_text()[-2000:])
+
+
+def test_organiser_exports_the_workbook_mid_session(live, open_page):
+    # First account through the link printed by serve.
+    organiser = open_page(setup_link(live), PROJECTOR)
+    organiser.fill("#name", "Claire")
+    organiser.fill("#email", "claire@devup.fr")
+    organiser.fill("#password", "une phrase de passe")
+    organiser.fill("#password2", "une phrase de passe")
+    organiser.click("button[type=submit]")
+    organiser.wait_for_url("**/organiser/")
+    # Log out, then in again with the password.
+    organiser.click("#logout")
+    organiser.wait_for_url("**/organiser/login")
+    organiser.fill("#email", "claire@devup.fr")
+    organiser.fill("#password", "mauvais mot de passe")
+    organiser.click("button[type=submit]")
+    expect(organiser.locator("#login-error")).to_be_visible()
+    organiser.errors.clear()  # the refused login answered 401, as it should
+    organiser.fill("#password", "une phrase de passe")
+    organiser.click("button[type=submit]")
+    organiser.wait_for_url("**/organiser/")
+    expect(organiser.locator("tr[data-code=DEVUP]")).to_be_visible()
+
+    # A participant is posting.
+    anne = open_page(f"{live.url}/j/DEVUP/1")
+    join(anne, "Anne", table_number=1)
+    texts = [f"Idée numéro {n} pendant l'export" for n in range(6)]
+    for text in texts[:3]:
+        post(anne, text)
+    expect(anne.locator("#my-ideas .idea")).to_have_count(3)
+    expect(anne.locator("#my-ideas .idea.pending")).to_have_count(0)
+
+    organiser.click("tr[data-code=DEVUP] a")
+    organiser.wait_for_url("**/organiser/w/DEVUP")
+    organiser.click("button[data-export=xlsx]")
+    for text in texts[3:]:  # keeps posting while the export runs
+        post(anne, text)
+    job = organiser.locator("#export-jobs li").first
+    expect(job).to_be_visible()
+    expect(job).to_have_attribute("data-status", "done", timeout=30000)
+    expect(job).to_contain_text("Prêt en")
+    with organiser.expect_download() as info:
+        job.locator("a").click()
+    download = info.value
+    assert download.suggested_filename.startswith("DEVUP") and download.suggested_filename.endswith(".xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(open(download.path(), "rb").read()))
+    cells = {str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+    assert set(texts[:3]) <= cells  # everything posted before the click is in the file
+    assert "Anne" in cells
+
+    # Posting never stalled: every idea was acknowledged.
+    expect(anne.locator("#my-ideas .idea")).to_have_count(6)
+    expect(anne.locator("#my-ideas .idea.pending")).to_have_count(0)
+    assert organiser.errors == [] and anne.errors == []
