@@ -16,6 +16,18 @@ SKEWED_CLOCK = f"""(() => {{
 }})();"""
 
 
+# The projector's clock can jump forward after it measured its offset (to reach the end of a
+# phase without waiting), and its WebAudio oscillators are counted (the end sound).
+PROJECTOR_PROBES = """(() => {
+  const realNow = Date.now.bind(Date);
+  window.__jump = 0;
+  Date.now = () => realNow() + window.__jump;
+  window.__notes = 0;
+  const create = AudioContext.prototype.createOscillator;
+  AudioContext.prototype.createOscillator = function () { window.__notes += 1; return create.call(this); };
+})();"""
+
+
 def seconds(text: str) -> int:
     """'1:14:59' or '04:58' -> seconds."""
     parts = [int(p) for p in text.strip().split(":")]
@@ -27,7 +39,12 @@ def seconds(text: str) -> int:
 
 def test_lead_drives_the_agenda_on_every_screen(live, open_page, browser):
     info = live.info()
-    projector = open_page(info["projector_url"], PROJECTOR)
+    projector_context = browser.new_context(viewport=PROJECTOR, locale="fr-FR")
+    projector_context.add_init_script(PROJECTOR_PROBES)
+    projector = projector_context.new_page()
+    projector.errors = []
+    projector.on("pageerror", lambda error: projector.errors.append(str(error)))
+    projector.goto(info["projector_url"])
     console = open_page(info["facilitator_url"], PROJECTOR)
     context = browser.new_context(viewport=PHONE, locale="fr-FR")
     context.add_init_script(SKEWED_CLOCK)
@@ -75,9 +92,7 @@ def test_lead_drives_the_agenda_on_every_screen(live, open_page, browser):
     console_clock = controls.locator(".phase-countdown")
     expect(phone_clock).to_have_text(re.compile(r"^1:1[45]:\d\d$"))
     # The phone measured its offset with the `time` command: within a second of the projector.
-    phone.wait_for_function("() => true")
-    readings = [seconds(projector_text) for projector_text in (countdown.inner_text(), phone_clock.inner_text(),
-                                                                console_clock.inner_text())]
+    readings = [seconds(clock.inner_text()) for clock in (countdown, phone_clock, console_clock)]
     assert max(readings) - min(readings) <= 1, readings
 
     # Pause: the countdown stops everywhere; +5 min; resume.
@@ -101,6 +116,19 @@ def test_lead_drives_the_agenda_on_every_screen(live, open_page, browser):
     expect(phone.locator("#posting-closed")).to_be_visible()
     expect(countdown).to_have_text(re.compile(r"^(30:00|29:5\d)$"))
 
+    # Time is up (the projector's clock jumps 31 minutes): 00:00, "Temps écoulé", the glow and the sound.
+    projector.mouse.move(200, 200)  # the sound switch shows when the mouse moves
+    sound = panel.locator(".phase-sound")
+    sound.click()
+    expect(sound).to_have_attribute("aria-pressed", "true")
+    projector.evaluate("window.__jump = 31 * 60 * 1000")
+    expect(countdown).to_have_text("00:00")
+    expect(countdown).to_have_attribute("data-state", "over")
+    expect(panel.locator(".phase-status")).to_have_text("Temps écoulé")
+    expect(panel).to_have_class(re.compile(r"is-ending-cue"))
+    projector.wait_for_function("window.__notes === 3")
+
     for page in (projector, console, phone):
         assert page.errors == [], page.errors
     context.close()
+    projector_context.close()
