@@ -299,6 +299,19 @@ def test_export_jobs_produce_readable_files(app, organiser, room):
     assert "Mutualiser les achats" in flat and "Anne" not in flat and "Cosmetic Valley" in flat
     _, data = run_export(organiser, "html")
     assert "Mutualiser les achats" in data.data.decode("utf-8")
+    # The final set of formats: all six, each read back with its parser.
+    assert set(formats) == {"json", "csv", "xlsx", "html", "pdf", "docx"}
+    import docx
+    import pypdf
+    job, data = run_export(organiser, "pdf")
+    assert data.data.startswith(b"%PDF") and job["filename"].endswith(".pdf")
+    pdf_text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data.data)).pages)
+    assert "Mutualiser les achats" in pdf_text
+    _, data = run_export(organiser, "docx", anonymise=True)
+    document = docx.Document(io.BytesIO(data.data))
+    doc_text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        c.text for t in document.tables for r in t.rows for c in r.cells)
+    assert "Mutualiser les achats" in doc_text and "Anne" not in doc_text
     bad = post(organiser, "/organiser/w/DEVUP/exports", {"format": "exe"}, headers={"Accept": "application/json"})
     assert bad.status_code == 400
     assert organiser.get("/organiser/api/exports/nope", headers={"Accept": "application/json"}).status_code == 404
