@@ -13,6 +13,8 @@
  */
 import { h, formatTime } from "./dom.js";
 import { mergedNames } from "./staff-ui.js";
+import { spotlightButton, spotlightSig } from "./console-spotlight.js";
+import { correctButton, correctForm, correctSig } from "./console-correct.js";
 
 const DUPLICATE_TEXT_MAX = 90;
 
@@ -40,6 +42,8 @@ export function cardSig(idea, area, split, { store, busy, connected, ui }, list)
     (idea.merged || []).map((m) => [m.id, m.author]),
     split ? split.picked.has(idea.id) : null,
     connected, busy.has(`idea:${idea.id}`), busy.has(`move:${idea.id}`), busy.has(`dup:${idea.id}`), ui.moves.has(idea.id),
+    idea.state === "visible" ? spotlightSig(store, ui, "idea", idea.id, idea.table_id) : null, busy.has("spotlight"),
+    correctSig(ui, idea), busy.has(`correct:${idea.id}`), idea.corrected_at || null,
   ]);
 }
 
@@ -71,7 +75,7 @@ export function buildCard(idea, area, split, ctx, list) {
           h("span", { class: "visually-hidden", text: t("console.pick_idea", { name }) }),
         )
       : null,
-    h("p", { class: "idea-text", text: idea.text }),
+    correctSig(ui, idea) ? correctForm(idea, ctx) : h("p", { class: "idea-text", text: idea.text }),
     h(
       "p",
       { class: "idea-meta" },
@@ -79,6 +83,7 @@ export function buildCard(idea, area, split, ctx, list) {
       h("span", { class: "idea-author", text: who }),
       time ? h("time", { datetime: idea.created_at, text: time }) : null,
       edited ? h("span", { class: "idea-edited", text: t("console.edited") }) : null,
+      idea.corrected_at ? h("span", { class: "idea-corrected", text: t("tables.corrected") }) : null,
       hidden ? h("span", { class: "badge badge-hidden", text: t("console.hidden_label") }) : null,
       auto ? suggestedMarker(idea, t) : null,
     ),
@@ -119,6 +124,8 @@ export function buildCard(idea, area, split, ctx, list) {
         hidden ? t("console.restore") : t("console.hide"),
         h("span", { class: "visually-hidden", text: ` ${t("console.idea_of", { name })}` }),
       ),
+      hidden ? null : spotlightButton(store, ctx, "idea", idea.id, idea.table_id, truncate(idea.text, 40)),
+      hidden ? null : correctButton(idea, ctx, name),
     ),
   );
 }

@@ -12,9 +12,13 @@ import { setBlocked } from "./staff-ui.js";
 import { renderBoards } from "./console-board.js";
 import { createUiState, bindBoardActions } from "./console-groups.js";
 import { bindAutomationActions } from "./console-automation.js";
+import { mountConsoleRemote } from "./console-remote.js";
 import { mountConsoleVotes } from "./console-votes.js";
+import { mountConsoleTables } from "./console-tables.js";
+import { bindCorrectActions, forgetGoneCorrections } from "./console-correct.js";
 import { attachClock } from "./timer.js";
 import { mountConsolePhase } from "./phase-ui.js";
+import { createActionPlan } from "./console-actions.js";
 
 const config = readConfig();
 const t = makeT(config.strings || {}, config.lang);
@@ -25,7 +29,10 @@ const message = makeMessageArea();
 // "move:<id>", "create:<table>", "group:<id>", "regroup:<table>", "dup:<idea id>"
 const busy = new Set();
 let votesPanel = null; // dot voting controls, mounted below
+let tablesPanel = null; // seating, rotation, names on the projector, table scope (console-tables.js)
 const ui = createUiState();
+ui.scope = config.table_id ?? null; // null: the lead; else the table this console acts on (restitution, spotlight)
+let remote = null; // restitution remote, mounted below
 const els = {
   loading: $("loading"),
   boards: $("boards"),
@@ -55,6 +62,12 @@ async function run(key, name, payload, options) {
 }
 
 const actions = bindBoardActions({ root: els.boards, store, t, ui, run, render, message });
+// The action plan: "Créer une action" on groups and ideas, the list per table (console-actions.js).
+const actionPlan = createActionPlan({ main: $("main"), boards: els.boards, store, t, run, config });
+// Round tables: a table facilitator's scope, seating and rotation; "Corriger" on idea cards.
+tablesPanel = mountConsoleTables($("tables-panel"), { store, t, run, busy, scope: config.table_id ?? null });
+tablesPanel.setRender(() => render());
+bindCorrectActions({ root: els.boards, store, ui, run, render });
 // Agenda and timer: controls for the lead, read-only for a table facilitator (phase-ui.js).
 const phasePanel = mountConsolePhase($("phase-controls"), {
   store, clock: attachClock(live), t, run, busy, code: config.code,
@@ -65,6 +78,12 @@ bindAutomationActions({ root: els.boards, store, t, ui, run, render });
 // Dot voting per table: open/close, reveal, live counts (console-votes.js); a table facilitator sees their table.
 votesPanel = mountConsoleVotes($("votes-panel"), {
   store, live, t, run, busy, schedule: () => render(), scope: config.table_id ?? null,
+});
+
+// Plenary restitution remote, keyboard arrows and spotlight buttons (console-remote.js).
+remote = mountConsoleRemote({
+  root: $("remote"), boards: els.boards, store, t, run, busy, scope: ui.scope,
+  isConnected: () => live.status === "connected",
 });
 
 els.joining.addEventListener("click", () => {
@@ -92,8 +111,15 @@ function render() {
   renderBar(connected);
   if (votesPanel) votesPanel.update(connected);
   phasePanel.update();
+  if (remote) remote.update();
+  if (tablesPanel) {
+    tablesPanel.update(connected);
+    forgetGoneCorrections(ui, store);
+  }
   renderBoards(els.boards, { store, t, lang: config.lang, connected, busy, ui });
+  if (tablesPanel) tablesPanel.applyScope(els.boards);
   actions.afterRender();
+  actionPlan.render(connected);
 }
 
 function renderBar(connected) {

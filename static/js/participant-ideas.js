@@ -38,10 +38,14 @@ function buildMeta(view, t, lang) {
   } else if (view.state === "merged") {
     parts.push(h("span", { class: "badge badge-merged", text: t("participant.merged_label") }));
   }
+  if (view.state === "visible") {
+    parts.push(h("span", { class: "badge badge-visible", text: t("tables.visible_label") }));
+  }
   if (view.state === "visible" || view.state === "hidden" || view.state === "merged") {
     const time = formatTime(view.created_at, lang);
     if (time) parts.push(h("time", { datetime: view.created_at, text: time }));
-    if (view.edited) parts.push(h("span", { text: t("participant.edited") }));
+    if (view.corrected) parts.push(h("span", { class: "badge badge-corrected", text: t("tables.corrected") }));
+    else if (view.edited) parts.push(h("span", { text: t("participant.edited") }));
   }
   if (view.otherTable) parts.push(h("span", { text: view.otherTable }));
   if (view.coAuthors) parts.push(h("span", { class: "merged-authors", text: t("participant.merged_authors", { names: view.coAuthors }) }));

@@ -126,6 +126,33 @@ const handlers = {
     if (mine) store.myIdeas.set(data.id, { ...mine, state: "merged", merged_into: data.into ? data.into.id : null });
     upsertIdea(store, data.into); // its `merged` list now credits the other author
   },
+  // Erased names (docs/organisers.md): the phone's own name and the authors it shows.
+  participant_erased: (store, data) => {
+    const erased = new Map((data.participants || []).map((p) => [p.id, p]));
+    if (store.me && erased.has(store.me.id)) store.me.first_name = erased.get(store.me.id).first_name;
+    const rename = (author) => (author && erased.has(author.id)
+      ? { ...author, first_name: erased.get(author.id).first_name } : author);
+    for (const ideas of [store.myIdeas, store.tableIdeas]) {
+      for (const [id, idea] of ideas) {
+        if (idea.author || idea.merged) {
+          ideas.set(id, { ...idea, author: rename(idea.author),
+            ...(idea.merged ? { merged: idea.merged.map((m) => ({ ...m, author: rename(m.author) })) } : {}) });
+        }
+      }
+    }
+  },
+  // A facilitator corrected a typo (correct_idea): the idea carries corrected_at.
+  idea_corrected: (store, data) => upsertIdea(store, data.idea),
+  // One of my ideas on another table changed (hidden, restored, merged, corrected): docs/protocol.md.
+  my_idea_changed: (store, data) => {
+    if (!store.me || data.participant_id !== store.me.id) return;
+    const mine = store.myIdeas.get(data.id);
+    if (!mine) return;
+    const next = { ...mine, state: data.state, updated_at: data.updated_at ?? mine.updated_at,
+      corrected_at: data.corrected_at ?? null, merged_into: data.merged_into ?? null };
+    if (typeof data.text === "string") next.text = data.text;
+    store.myIdeas.set(data.id, next);
+  },
   participant_moved: (store, data) => {
     if (store.me && data.participant_id === store.me.id) store.me.table_id = data.table_id;
   },

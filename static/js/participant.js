@@ -11,9 +11,12 @@ import { readToken, forgetIdentity } from "./identity.js";
 import { attachClock } from "./timer.js";
 import { mountParticipantBanner } from "./phase-ui.js";
 import { mountVoting } from "./participant-votes.js";
+import { makeAnnouncer } from "./participant-announce.js";
 
 const config = readConfig();
 const t = makeT(config.strings || {}, config.lang);
+// Spoken changes of my ideas and of posting (a polite live region, participant-announce.js).
+const announce = makeAnnouncer(document.getElementById("status-live"), t);
 const $ = (id) => document.getElementById(id);
 
 if (!readToken(config.code)) {
@@ -67,6 +70,12 @@ function start() {
     },
   });
   bindConnStatus($("conn-status"), live, t);
+  // A facilitator moved us (move_participant, assign_tables, rotate_tables): load the new table.
+  let movedTo = null;
+  live.socket.on("moved", (data) => {
+    movedTo = data && typeof data.table_id === "number" ? data.table_id : null;
+    live.resync(0);
+  });
   // "What to do now" and the countdown, on the server's clock (phase-ui.js).
   const banner = mountParticipantBanner($("phase-banner"), { store, clock: attachClock(live), t });
 
@@ -101,6 +110,12 @@ function start() {
       for (const item of queue.list()) if (store.myIdeas.has(item.id)) queue.remove(item.id);
     }
     if (kind === "synced") flush();
+    if (kind === "synced" && movedTo !== null && store.me && store.me.table_id === movedTo) {
+      const table = store.table();
+      movedTo = null;
+      ui.choosing = false;
+      if (table) message.show(t("tables.moved_notice", { n: table.number, theme: table.theme }));
+    }
     schedule();
   });
   queue.subscribe(schedule);
@@ -353,6 +368,7 @@ function renderTable(store, queue, ui, els, live, table) {
       sending: false,
       created_at: idea.created_at,
       edited: Boolean(idea.updated_at && idea.updated_at !== idea.created_at),
+      corrected: Boolean(idea.corrected_at), // "corrigé par l'animateur" (correct_idea)
       canChange,
       otherTable: idea.table_id !== table.id && ideaTable ? t("common.table_number", { n: ideaTable.number }) : null,
       coAuthors: coAuthorsOf(idea),
@@ -369,6 +385,7 @@ function renderTable(store, queue, ui, els, live, table) {
     build: (view) => buildMyIdea(view, t, config.lang),
   });
   show(els.myEmpty, views.length === 0);
+  announce(views, open);
 
   const others = [...store.tableIdeas.values()].filter((idea) => !store.isMine(idea)).sort(store.order.newestFirst);
   reconcile(els.tableIdeas, others, {

@@ -8,8 +8,9 @@ import { readConfig, h, makeT, reconcile, show } from "./dom.js";
 import { startStaffPage } from "./staff-page.js";
 import { setText, accent } from "./staff-ui.js";
 import { buildBoard, updateBoard, fitBoards } from "./projector-board.js";
-import { renderVoteResults } from "./projector-votes.js";
+import { mountProjectorRestitution } from "./projector-restitution.js";
 import { attachClock } from "./timer.js";
+import { renderVoteResults } from "./projector-votes.js";
 import { mountProjectorPhase } from "./phase-ui.js";
 
 const config = readConfig();
@@ -32,6 +33,8 @@ const els = {
 const { store, live, schedule } = startStaffPage({ role: "projector", config, t, render });
 // The current step and its countdown, on the server's clock (phase-ui.js).
 const phasePanel = mountProjectorPhase($("phase-panel"), { store, clock: attachClock(live), t, code: config.code });
+// Plenary restitution: one table at a time, and the spotlit item full-screen (projector-restitution.js).
+const restitution = mountProjectorRestitution({ section: $("restitution"), spotlight: $("spotlight") }, { store, t });
 hideIdleCursor();
 window.addEventListener("resize", schedule);
 render();
@@ -39,11 +42,13 @@ render();
 function render() {
   show(els.loading, !store.loaded && !live.stopped);
   if (!store.loaded) return;
+  followShowAuthors();
   const view = store.projectorView();
   els.boards.dataset.view = view === "all" ? "all" : "single";
   document.body.dataset.joining = store.workshop.joining_open ? "open" : "closed";
   renderCounts();
   phasePanel.update();
+  restitution.update();
   reconcile(els.boards, store.tables, {
     keyOf: (table) => String(table.id),
     sigOf: () => "board", // the board is updated in place below
@@ -56,8 +61,21 @@ function render() {
   }
   renderJoinPanel(view);
   renderVoteResults($("vote-results"), { store, t, view });
+  if (document.body.dataset.restitution === "on") return; // the boards are hidden: nothing to fit
   const boards = store.tables.map((table) => els.boards._keyed.get(String(table.id))).filter((b) => !b.hidden);
   fitBoards(boards, t);
+}
+
+/**
+ * Names on the room screen (docs/protocol.md, "set_show_authors"): while they
+ * are hidden the server sends no names; when they are shown again, fetch a
+ * fresh snapshot to get them back.
+ */
+let shownAuthors = null;
+function followShowAuthors() {
+  const shown = store.workshop.show_authors !== false;
+  if (shownAuthors === false && shown) live.resync(0);
+  shownAuthors = shown;
 }
 
 function renderCounts() {
