@@ -14,7 +14,6 @@
 import { h, formatTime } from "./dom.js";
 import { mergedNames } from "./staff-ui.js";
 import { spotlightButton, spotlightSig } from "./console-spotlight.js";
-import { spotlightButton, spotlightSig } from "./console-spotlight.js";
 import { correctButton, correctForm, correctSig } from "./console-correct.js";
 
 const DUPLICATE_TEXT_MAX = 90;
@@ -43,7 +42,6 @@ export function cardSig(idea, area, split, { store, busy, connected, ui }, list)
     (idea.merged || []).map((m) => [m.id, m.author]),
     split ? split.picked.has(idea.id) : null,
     connected, busy.has(`idea:${idea.id}`), busy.has(`move:${idea.id}`), busy.has(`dup:${idea.id}`), ui.moves.has(idea.id),
-    idea.state === "visible" ? spotlightSig(store, ui, "idea", idea.id, idea.table_id) : null, busy.has("spotlight"),
     idea.state === "visible" ? spotlightSig(store, ui, "idea", idea.id, idea.table_id) : null, busy.has("spotlight"),
     correctSig(ui, idea), busy.has(`correct:${idea.id}`), idea.corrected_at || null,
   ]);
@@ -126,7 +124,6 @@ export function buildCard(idea, area, split, ctx, list) {
         hidden ? t("console.restore") : t("console.hide"),
         h("span", { class: "visually-hidden", text: ` ${t("console.idea_of", { name })}` }),
       ),
-      hidden ? null : spotlightButton(store, ctx, "idea", idea.id, idea.table_id, truncate(idea.text, 40)),
       hidden ? null : spotlightButton(store, ctx, "idea", idea.id, idea.table_id, truncate(idea.text, 40)),
       hidden ? null : correctButton(idea, ctx, name),
     ),

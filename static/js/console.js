@@ -13,7 +13,6 @@ import { renderBoards } from "./console-board.js";
 import { createUiState, bindBoardActions } from "./console-groups.js";
 import { bindAutomationActions } from "./console-automation.js";
 import { mountConsoleRemote } from "./console-remote.js";
-import { mountConsoleRemote } from "./console-remote.js";
 import { mountConsoleVotes } from "./console-votes.js";
 import { mountConsoleTables } from "./console-tables.js";
 import { bindCorrectActions, forgetGoneCorrections } from "./console-correct.js";
@@ -32,8 +31,6 @@ const busy = new Set();
 let votesPanel = null; // dot voting controls, mounted below
 let tablesPanel = null; // seating, rotation, names on the projector, table scope (console-tables.js)
 const ui = createUiState();
-ui.scope = config.table_id ?? null; // null: the lead; else the table this console acts on (restitution, spotlight)
-let remote = null; // restitution remote, mounted below
 ui.scope = config.table_id ?? null; // null: the lead; else the table this console acts on (restitution, spotlight)
 let remote = null; // restitution remote, mounted below
 const els = {
@@ -89,12 +86,6 @@ remote = mountConsoleRemote({
   isConnected: () => live.status === "connected",
 });
 
-// Plenary restitution remote, keyboard arrows and spotlight buttons (console-remote.js).
-remote = mountConsoleRemote({
-  root: $("remote"), boards: els.boards, store, t, run, busy, scope: ui.scope,
-  isConnected: () => live.status === "connected",
-});
-
 els.joining.addEventListener("click", () => {
   run("joining", "set_joining", { open: !store.workshop.joining_open });
 });
@@ -120,7 +111,6 @@ function render() {
   renderBar(connected);
   if (votesPanel) votesPanel.update(connected);
   phasePanel.update();
-  if (remote) remote.update();
   if (remote) remote.update();
   if (tablesPanel) {
     tablesPanel.update(connected);

@@ -9,7 +9,6 @@ import { startStaffPage } from "./staff-page.js";
 import { setText, accent } from "./staff-ui.js";
 import { buildBoard, updateBoard, fitBoards } from "./projector-board.js";
 import { mountProjectorRestitution } from "./projector-restitution.js";
-import { mountProjectorRestitution } from "./projector-restitution.js";
 import { attachClock } from "./timer.js";
 import { renderVoteResults } from "./projector-votes.js";
 import { mountProjectorPhase } from "./phase-ui.js";
@@ -36,8 +35,6 @@ const { store, live, schedule } = startStaffPage({ role: "projector", config, t,
 const phasePanel = mountProjectorPhase($("phase-panel"), { store, clock: attachClock(live), t, code: config.code });
 // Plenary restitution: one table at a time, and the spotlit item full-screen (projector-restitution.js).
 const restitution = mountProjectorRestitution({ section: $("restitution"), spotlight: $("spotlight") }, { store, t });
-// Plenary restitution: one table at a time, and the spotlit item full-screen (projector-restitution.js).
-const restitution = mountProjectorRestitution({ section: $("restitution"), spotlight: $("spotlight") }, { store, t });
 hideIdleCursor();
 window.addEventListener("resize", schedule);
 render();
@@ -52,7 +49,6 @@ function render() {
   renderCounts();
   phasePanel.update();
   restitution.update();
-  restitution.update();
   reconcile(els.boards, store.tables, {
     keyOf: (table) => String(table.id),
     sigOf: () => "board", // the board is updated in place below
@@ -65,7 +61,6 @@ function render() {
   }
   renderJoinPanel(view);
   renderVoteResults($("vote-results"), { store, t, view });
-  if (document.body.dataset.restitution === "on") return; // the boards are hidden: nothing to fit
   if (document.body.dataset.restitution === "on") return; // the boards are hidden: nothing to fit
   const boards = store.tables.map((table) => els.boards._keyed.get(String(table.id))).filter((b) => !b.hidden);
   fitBoards(boards, t);
