@@ -5,19 +5,17 @@
  * then polls the job's status until the file is ready and offers the download.
  * Without scripts the forms still work (the page lists nothing live, though).
  */
-import { h, readConfig } from "./dom.js";
+import { h, makeT, readConfig } from "./dom.js";
 
 const config = readConfig();
-const strings = (config.strings && config.strings.organiser) || {};
-const t = (key, params = {}) => (strings[key] || key).replace(/\{(\w+)\}/g, (_, k) => String(params[k] ?? ""));
+const t = makeT(config.strings || {}, config.lang);
 const list = document.getElementById("export-jobs");
 const rows = new Map();
 
 function formatSize(bytes) {
   if (bytes === null || bytes === undefined) return "";
-  if (bytes < 1024) return `${bytes} o`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} ko`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} Mo`;
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, "kilobyte"] : [bytes / 1024 / 1024, "megabyte"];
+  return new Intl.NumberFormat(config.lang || "fr", { style: "unit", unit, maximumFractionDigits: 1 }).format(value);
 }
 
 function render(job) {
@@ -35,20 +33,20 @@ function render(job) {
     rows.set(job.id, row);
   }
   row.li.dataset.status = job.status;
-  row.label.textContent = `${job.format.toUpperCase()}${job.anonymise ? ` (${t("anonymised")})` : ""}`;
+  row.label.textContent = `${job.format.toUpperCase()}${job.anonymise ? ` (${t("organiser.anonymised")})` : ""}`;
   row.bar.value = job.step;
-  row.bar.setAttribute("aria-label", t(`stage_${job.status}`));
+  row.bar.setAttribute("aria-label", t(`organiser.stage_${job.status}`));
   if (job.status === "done") {
     row.bar.hidden = true;
-    row.state.textContent = t("ready", { seconds: job.elapsed_s, size: formatSize(job.size) });
+    row.state.textContent = t("organiser.ready", { seconds: job.elapsed_s, size: formatSize(job.size) });
     row.link.hidden = false;
     row.link.href = job.download_url;
-    row.link.textContent = `${t("download")} ${job.filename}`;
+    row.link.textContent = `${t("organiser.download")} ${job.filename}`;
   } else if (job.status === "failed") {
     row.bar.hidden = true;
-    row.state.textContent = t("failed");
+    row.state.textContent = t("organiser.failed");
   } else {
-    row.state.textContent = t(`stage_${job.status}`);
+    row.state.textContent = t(`organiser.stage_${job.status}`);
   }
 }
 
@@ -76,7 +74,7 @@ for (const form of document.querySelectorAll("form.export-form")) {
       method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" },
     });
     if (response.status === 202) poll((await response.json()).job);
-    else alert(t("failed"));
+    else alert(t("organiser.failed"));
   });
 }
 
