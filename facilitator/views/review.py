@@ -22,6 +22,7 @@ from urllib.parse import quote
 
 import icalendar
 from flask import Blueprint, abort, redirect, request, url_for
+from werkzeug.exceptions import BadRequest
 from sqlalchemy import select
 
 from .. import events
@@ -244,8 +245,11 @@ def _source_text(action: Action) -> str:
 def update(key: str):
     """Save one action's status and progress note (only an action of this link's organisation)."""
     link = _link(key)
-    check_csrf()
     lang = request_language()
+    try:
+        check_csrf()
+    except BadRequest:  # missing or expired token (e.g. a page left open for days): say so, keep nothing
+        return _link_page(link, CommandError("bad_form_token").message(lang), 400)
     ident = request.form.get("action_id") or ""
     payload = {"id": ident, "status": request.form.get("status"),
                "progress_note": request.form.get("progress_note") or ""}
