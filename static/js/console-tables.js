@@ -38,7 +38,8 @@ export function mountConsoleTables(root, { store, t, run, busy, scope }) {
     h("div", { class: "tables-controls" }, scoped ? null : [balanced, fill, rotate, authors], round),
     list,
   );
-  root.replaceChildren(scoped ? h("div", { class: "tables-scope" }, h("p", { class: "scope-note" }), others) : null, details);
+  const scopeBar = scoped ? h("div", { class: "tables-scope" }, h("p", { class: "scope-note" }), others) : null;
+  root.replaceChildren(...[scopeBar, details].filter(Boolean));
   const note = root.querySelector(".scope-note");
 
   others.addEventListener("click", () => {
