@@ -99,6 +99,7 @@ def import_json(keep: bool = False, keep_po: bool = False, out=sys.stdout) -> di
 TEMPLATE_CALL = re.compile(r"""\b(?:t|_|gettext)\(\s*(['"])([A-Za-z0-9_.]+)\1""")
 JS_CALL = re.compile(r"""\bt(\.plural)?\(\s*(['"`])([A-Za-z0-9_.]+)\2""")
 JS_LITERAL = re.compile(r"""(['"`])([a-z][a-z0-9_]*\.[a-z0-9_.]*[a-z0-9_])\1""")
+JS_SCOPED = re.compile(r"config\.strings\.(\w+)")
 JS_COMMENT = re.compile(r"/\*[\s\S]*?\*/|(?<![:\\])//[^\n]*")
 PY_LITERAL = re.compile(r"""(['"])(page\.[a-z0-9_]+\.[a-z0-9_.]+)\1""")
 
@@ -128,13 +129,18 @@ def used_keys(catalogue_keys: set[str]) -> Usage:
             sections.add(match.group(3).split(".")[0])
     for path, text in texts.items():
         where = str(path.relative_to(ROOT))
+        # A script with its own translator over one section (config.strings.organiser) names keys inside it.
+        scoped = JS_SCOPED.search(text)
+        prefix = f"js.{scoped.group(1)}." if scoped and "makeT(" not in text else "js."
         plural_keys = set()
         for match in JS_CALL.finditer(text):
             if match.group(1):
                 plural_keys.add(match.group(3))
-                usage.add("js." + match.group(3), where, plural=True)
+                usage.add(prefix + match.group(3), where, plural=True)
             else:
-                usage.add("js." + match.group(3), where)
+                usage.add(prefix + match.group(3), where)
+        if prefix != "js.":
+            continue
         # Keys chosen at run time (t(cond ? "a.b" : "a.c")) appear as literals of a known section.
         for match in JS_LITERAL.finditer(text):
             key = match.group(2)

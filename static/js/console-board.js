@@ -52,7 +52,7 @@ function buildBoard(table, { t }) {
       h(
         "div",
         { class: "board-title" },
-        h("p", { class: "board-number" }),
+        h("p", { class: "board-number", id: `board-number-${table.id}` }),
         h("h2", { class: "board-theme", id: themeId }),
         h("p", { class: "board-question" }),
         h("p", { class: "board-facilitator" }),
@@ -243,7 +243,8 @@ function buildGroup(area, table, { t }) {
       ];
   return h(
     "section",
-    { class: `group${unsorted ? " unsorted" : ""}`, dataset, "aria-labelledby": labelId },
+    // The table number in the name keeps each region name unique on the lead console (axe landmark-unique).
+    { class: `group${unsorted ? " unsorted" : ""}`, dataset, "aria-labelledby": `${labelId} board-number-${table.id}` },
     h(
       "div",
       { class: "group-head" },
