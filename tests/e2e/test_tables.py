@@ -77,3 +77,30 @@ def test_rotation_moves_phones_and_correction_reaches_the_author(live, open_page
     assert other.evaluate("el => el.inert") is True
     for page in (anne, bob, console, table_console):
         assert page.errors == [], page.errors
+
+
+def test_names_on_the_room_screen_follow_the_lead(live, open_page):
+    info = live.info()
+    table = info["tables"][0]
+    token = live.join("Anne", table["id"], "Cosmetic Valley")["token"]
+    projector = open_page(info["projector_url"], PROJECTOR)
+    console = open_page(info["facilitator_url"], PROJECTOR)
+    expect(console.locator("#conn-status")).to_have_attribute("data-state", "connected")
+    phone = open_page(f"{live.url}/j/DEVUP")
+    phone.evaluate("([code, token]) => localStorage.setItem(`facilitator:token:${code}`, token)", ["DEVUP", token])
+    phone.goto(f"{live.url}/w/DEVUP")
+    phone.wait_for_selector("#table-view:not([hidden])")
+    phone.fill("#idea-text", "Un guichet unique pour les adhérents")
+    phone.click("#post-button")
+    idea = projector.locator(".idea").filter(has_text="Un guichet unique")
+    expect(idea).to_contain_text("Anne")
+    console.locator(".tables-summary").click()
+    console.locator("#show-authors").uncheck()
+    expect(idea).not_to_contain_text("Anne")
+    expect(idea).not_to_contain_text("Cosmetic Valley")
+    # Nowhere on the screen (counts, boards, groups) is she named.
+    assert "Anne" not in projector.evaluate("document.body.innerText")
+    console.locator("#show-authors").check()
+    expect(idea).to_contain_text("Anne")  # fetched again with a fresh snapshot
+    for page in (projector, console, phone):
+        assert page.errors == [], page.errors
