@@ -236,10 +236,11 @@ export function mountConsoleRemote({ root, boards, store, t, run, busy, scope, i
         h("button", {
           type: "button", class: `btn ${lit ? "btn-primary" : "btn-secondary"} remote-item-spot`,
           dataset: { spotKind: entry.kind, spotId: entry.id }, "aria-pressed": String(lit),
-          "aria-label": lit ? t("restitution.unspotlight_named", { name }) : t("restitution.spotlight_named", { name }),
           "aria-disabled": spotBlocked ? "true" : null,
-          text: lit ? t("restitution.spotlit") : t("restitution.spotlight"),
-        }));
+          // The visible word starts the accessible name (WCAG 2.5.3, axe label-content-name-mismatch);
+          // the item's text follows for screen readers, aria-pressed tells whether it is on screen.
+        }, lit ? t("restitution.spotlit") : t("restitution.spotlight"),
+        h("span", { class: "visually-hidden", text: ` : ${name}` })));
     }));
     show(els.items, entries.length > 0);
     if (focused) {

@@ -25,11 +25,10 @@ export function spotlightButton(store, { t, ui, busy, connected }, kind, id, tab
     class: `btn btn-tiny ${lit ? "btn-primary" : "btn-quiet"} spotlight-${kind}`,
     dataset: { focus: `spotlight-${kind}`, spotKind: kind, spotId: id },
     "aria-pressed": String(lit),
-    "aria-label": label,
     title: label,
     "aria-disabled": !connected || busy.has("spotlight") ? "true" : null,
-    text: lit ? t("restitution.spotlit") : t("restitution.spotlight"),
-  });
+    // The visible word starts the accessible name (WCAG 2.5.3, axe label-content-name-mismatch).
+  }, lit ? t("restitution.spotlit") : t("restitution.spotlight"), h("span", { class: "visually-hidden", text: ` : ${name}` }));
 }
 
 /** Keep a group header's button (built once per group) in step with the state. */

@@ -91,7 +91,8 @@ export function mountVoting(root, { store, live, t, message, schedule }) {
     const canAdd = !item.gone && ballot.remaining > 0 && count < (settings.votes_per_item || 1);
     return h("li", { class: "vote-item", dataset: { voteKey: key, count: String(count) } },
       h("span", { class: "vote-label", text: item.label }),
-      h("span", { class: "vote-dots", "aria-label": t.plural("votes.mine", count) },
+      // role="img": a plain span may not carry an aria-label (axe aria-prohibited-attr).
+      h("span", { class: "vote-dots", role: "img", "aria-label": t.plural("votes.mine", count) },
         ...Array.from({ length: count }, () => h("span", { class: "vote-dot", "aria-hidden": "true" }))),
       h("button", { type: "button", class: "btn btn-secondary vote-btn", dataset: { key: `-${key}` },
         "aria-label": t("votes.remove", { label: item.label }), disabled: count === 0,

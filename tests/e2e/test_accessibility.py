@@ -293,3 +293,61 @@ def test_axe_really_checks_the_page(room):
     }""")
     ids = {v["id"] for v in run_axe(page) if v["impact"] in BLOCKING}
     assert {"image-alt", "button-name"} <= ids, ids
+
+
+def assert_no_blocking(page, label: str) -> None:
+    violations = run_axe(page)
+    _record(label, page.evaluate("document.documentElement.lang"), violations)
+    blocking = [v for v in violations if v["impact"] in BLOCKING]
+    assert not blocking, f"{label}: " + json.dumps(blocking, indent=1, ensure_ascii=False)
+
+
+def test_axe_during_voting_and_restitution(room):
+    """The later screens of the morning: the ballot, revealed results, the restitution and its remote, a spotlight.
+
+    Last in this module: it opens voting and starts the restitution on the shared server."""
+    table = room["info"]["tables"][0]
+    console = room["context"](PROJECTOR).new_page()
+    console.goto(room["urls"]["console"])
+    console.wait_for_selector("#conn-status[data-state=connected]")
+    panel = console.locator(f".vote-console[data-table-id='{table['id']}']")
+    panel.locator("[data-action='voting']").click()
+    expect(panel.locator("[data-action='voting']")).to_have_attribute("aria-pressed", "true")
+
+    for lang in LANGS:
+        phone = open_ready(room, "participant", lang)
+        ballot = phone.locator("#voting")
+        expect(ballot).to_be_visible()
+        phone.locator("#voting .vote-btn[data-key^='+']").first.click()
+        expect(ballot.locator(".votes-remaining")).to_be_visible()
+        assert_no_blocking(phone, "participant_voting")
+        small = tap_targets_under_44px(phone, 5)
+        assert not small, f"{lang} ballot: targets under 44x44 px: {json.dumps(small, indent=1, ensure_ascii=False)}"
+
+    panel.locator("[data-action='reveal']").click()
+    projectors = {}
+    for lang in LANGS:
+        projector = open_ready(room, "projector", lang)
+        expect(projector.locator("#vote-results")).to_be_visible()
+        assert_no_blocking(projector, "projector_results")
+        projectors[lang] = projector
+    assert_no_blocking(console, "console_voting")
+
+    remote = room["context"](PHONE).new_page()
+    remote.goto(with_lang(room["urls"]["console"] + "&mode=remote", "en"))
+    remote.wait_for_selector("#conn-status[data-state=connected]")
+    remote.locator("#remote .remote-start").click()
+    expect(remote.locator("#remote .remote-status")).not_to_contain_text("not started")
+    for lang, projector in projectors.items():
+        expect(projector.locator("#restitution")).to_be_visible()
+        assert_no_blocking(projector, "projector_restitution")
+    assert_no_blocking(remote, "remote")
+    remote.locator("#remote .remote-next").click()
+    remote.locator("#remote .remote-next").click()
+    spot = remote.locator("#remote .remote-item-spot").first
+    expect(spot).to_be_visible()
+    spot.click()
+    for lang, projector in projectors.items():
+        expect(projector.locator("#spotlight")).to_be_visible()
+        assert_no_blocking(projector, "projector_spotlight")
+    assert_no_blocking(remote, "remote_spotlight")
