@@ -37,6 +37,9 @@ FACILITATOR_COMMANDS = {
     "rotate_tables": lambda room, idea, groups: {"round": 1},
     "set_show_authors": lambda room, idea, groups: {"show": False},
     "correct_idea": lambda room, idea, groups: {"id": idea, "text": "corrigé"},
+    "create_action": lambda room, idea, groups: {"id": new_id(), "title": "A", "source": {"kind": "idea", "id": idea}},
+    "update_action": lambda room, idea, groups: {"id": new_id(), "status": "done"},
+    "delete_action": lambda room, idea, groups: {"id": new_id()},
 }
 PARTICIPANT_COMMANDS = {"post_idea", "edit_idea", "withdraw_idea", "join_table",
                         "cast_vote", "retract_vote", "move_vote"}
