@@ -53,9 +53,11 @@ function append(el, children) {
  * t("conn.connected"), t("participant.counter", {n: 3, max: 280});
  * t.plural("projector.ideas", 3) picks the "one"/"other" sub-key.
  * A missing key returns the key itself, so a gap is visible but harmless.
+ * Number variables are formatted for the page's language (Intl.NumberFormat).
  */
 export function makeT(strings, lang) {
   const rules = new Intl.PluralRules(lang || "fr");
+  const numbers = new Intl.NumberFormat(lang || "fr"); // 1234 -> "1 234" (fr) / "1,234" (en)
   const lookup = (key) => {
     let node = strings;
     for (const part of key.split(".")) {
@@ -65,7 +67,11 @@ export function makeT(strings, lang) {
     return node;
   };
   const fill = (text, vars) =>
-    String(text).replace(/\{(\w+)\}/g, (m, name) => (vars && name in vars ? String(vars[name]) : m));
+    String(text).replace(/\{(\w+)\}/g, (m, name) => {
+      if (!vars || !(name in vars)) return m;
+      const value = vars[name];
+      return typeof value === "number" && Number.isFinite(value) ? numbers.format(value) : String(value);
+    });
   const t = (key, vars) => {
     const text = lookup(key);
     return typeof text === "string" ? fill(text, vars) : key;
