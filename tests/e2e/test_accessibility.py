@@ -19,7 +19,7 @@ from tests.live_server import LiveServer
 
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
 LANGS = ("fr", "en")
-PAGES = ("home", "join", "participant", "projector", "console", "table_console")
+PAGES = ("home", "join", "participant", "projector", "console", "table_console", "not_found", "organiser_login")
 BLOCKING = ("serious", "critical")
 IDEAS = ("Proposer une adhésion découverte gratuite la première année",
          "Une cotisation modulée selon la taille de l'entreprise",
@@ -69,6 +69,8 @@ def room(tmp_path_factory, browser):
         "projector": info["projector_url"],
         "console": info["facilitator_url"],
         "table_console": info["tables"][0]["facilitator_url"],
+        "not_found": info["join_url"].rsplit("/j/", 1)[0] + "/j/NOSUCHCODE",
+        "organiser_login": info["join_url"].rsplit("/j/", 1)[0] + "/organiser/login",
     }
     yield {"server": server, "info": info, "urls": urls, "phones": phones, "context": context}
     for ctx in contexts:
@@ -125,6 +127,7 @@ def _record(name: str, lang: str, violations: list[dict]) -> None:
 def test_axe_finds_no_serious_violation(room, name, lang):
     page = open_ready(room, name, lang)
     assert page.evaluate("document.documentElement.lang") == lang
+    expect(page.locator(".lang-switch")).to_be_visible()  # every page offers the other language
     violations = run_axe(page)
     _record(name, lang, violations)
     blocking = [v for v in violations if v["impact"] in BLOCKING]
