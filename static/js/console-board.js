@@ -16,6 +16,7 @@
 import { h, reconcile, show } from "./dom.js";
 import { setText, accent, setBlocked, syncOptions } from "./staff-ui.js";
 import { buildCard, cardSig } from "./console-cards.js";
+import { syncGroupSpotlight } from "./console-spotlight.js";
 
 /**
  * ctx: {store, t, lang, connected, busy (Set of keys), ui (console-groups.js state)}
@@ -271,6 +272,7 @@ function updateGroup(el, area, list, ctx) {
   el.dataset.splitting = split ? "true" : "false";
 
   if (group) {
+    syncGroupSpotlight(q(".group-head"), ctx.store, ctx, group);
     el.dataset.labelSource = group.label_source || "";
     show(q(".group-source"), group.label_source === "auto");
     const blocked = !connected || busy.has(`group:${group.id}`);
