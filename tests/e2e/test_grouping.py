@@ -7,7 +7,15 @@ from tests.e2e.conftest import PROJECTOR, join, post
 
 
 def drag(page, source, target):
-    """A real mouse drag (pointer events), in small steps like a hand."""
+    """A real mouse drag (pointer events), in small steps like a hand.
+
+    The console's panels (agenda, votes, tables) push the boards below the fold:
+    scroll so that both ends of the drag are on screen first (a mouse cannot
+    press outside the viewport)."""
+    source.scroll_into_view_if_needed()
+    box, goal = source.bounding_box(), target.bounding_box()
+    middle = (box["y"] + box["height"] / 2 + goal["y"] + 30) / 2
+    page.evaluate("dy => window.scrollBy(0, dy)", middle - page.viewport_size["height"] / 2)
     box, goal = source.bounding_box(), target.bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     page.mouse.down()
