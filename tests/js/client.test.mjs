@@ -16,6 +16,11 @@ class FakeSocket {
   timeout() { return { emit: (name, payload, cb) => { this.sent.push([name, payload]); this.server(name, payload, cb); } }; }
 }
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+// Wait for a condition rather than a fixed delay: a loaded CI machine may take longer.
+const until = async (cond, what = "condition", ms = 5000) => {
+  const end = Date.now() + ms;
+  while (!cond()) { if (Date.now() > end) throw new Error(`timed out waiting for ${what}`); await tick(2); }
+};
 const win = { l: {}, addEventListener(n, f) { (this.l[n] ||= []).push(f); }, fire(n) { for (const f of this.l[n] || []) f(); } };
 
 // Staff: snapshot, then live events with gap detection.
@@ -37,7 +42,7 @@ const win = { l: {}, addEventListener(n, f) { (this.l[n] ||= []).push(f); }, fir
   const kinds = [];
   live.subscribe((k) => kinds.push(k));
   live.start();
-  await tick();
+  await until(() => live.synced, "first sync");
   assert.equal(live.last, 3); assert.ok(store.loaded); assert.ok(live.synced); assert.equal(live.status, "connected");
   // in-order event
   const e4 = { seq: 4, prev: 3, type: "idea_posted", data: { idea: idea(4) } }; log.push(e4);
@@ -55,7 +60,7 @@ const win = { l: {}, addEventListener(n, f) { (this.l[n] ||= []).push(f); }, fir
   const e7 = { seq: 7, prev: 6, type: "posting_changed", data: { table_id: 1, open: false } };
   sock.fire("event", e7);
   log.push(e7);
-  await tick(20);
+  await until(() => live.last === 7 && live.synced, "gap filled");
   assert.equal(live.last, 7);
   assert.equal(store.ideas.size, 2);
   assert.equal(store.ideas.get("i4").state, "hidden");
@@ -65,7 +70,7 @@ const win = { l: {}, addEventListener(n, f) { (this.l[n] ||= []).push(f); }, fir
   win.fire("offline"); assert.equal(live.status, "offline"); assert.equal(sock.connected, false);
   const e8 = { seq: 8, prev: 7, type: "joining_changed", data: { open: false } }; log.push(e8);
   win.fire("online"); assert.equal(live.status, "reconnecting");
-  await tick(20);
+  await until(() => live.status === "connected" && live.last === 8, "resync after online");
   assert.equal(live.status, "connected"); assert.equal(live.last, 8); assert.equal(store.workshop.joining_open, false);
   assert.deepEqual(sock.sent.at(-1), ["sync", { since: 7 }]);
   // command when disconnected
@@ -81,7 +86,7 @@ const win = { l: {}, addEventListener(n, f) { (this.l[n] ||= []).push(f); }, fir
   sock.connect = function () { this.active = false; setTimeout(() => this.fire("connect_error", Object.assign(new Error("unauthorized"), { data: { error: "unauthorized", message: "no" } })), 0); return this; };
   let got = null;
   const live = new LiveClient(sock, { store: createStaffStore("projector"), win, nav: { onLine: true }, onUnauthorized: (d) => (got = d) });
-  live.start(); await tick();
+  live.start(); await until(() => got, "unauthorized");
   assert.equal(got.message, "no"); assert.ok(live.stopped);
   console.log("unauthorized ok");
 }
