@@ -9,10 +9,22 @@ import { h } from "./dom.js";
 import { setBallot, visibleTally } from "./votes-state.js";
 
 export function mountVoting(root, { store, live, t, message, schedule }) {
-  let busy = false;
+  let queue = Promise.resolve();
   let wasOpen = false;
 
-  async function refresh() {
+  // Every ballot command (get_votes too) waits for the previous ack: the
+  // server may handle two commands of one socket at once, and a stale
+  // get_votes answer must not land after a newer cast_vote's ballot.
+  function serial(task) {
+    queue = queue.then(task).catch(() => message.show(t("errors.generic")));
+    return queue;
+  }
+
+  function refresh() {
+    return serial(refreshNow);
+  }
+
+  async function refreshNow() {
     if (!store.table()) return;
     const ack = await live.command("get_votes", {});
     if (ack.ok && ack.voting) {
@@ -21,17 +33,20 @@ export function mountVoting(root, { store, live, t, message, schedule }) {
     }
   }
 
-  async function send(name, item) {
-    if (busy) return;
-    busy = true;
+  // Taps are sent one after the other, none dropped: a quick second tap on
+  // another item waits for the first ack (the server checks the limits).
+  function send(name, item) {
+    return serial(() => sendNow(name, item));
+  }
+
+  async function sendNow(name, item) {
     const ack = await live.command(name, { target_kind: item.kind, target_id: item.id });
-    busy = false;
     if (ack.ok) {
       setBallot(store, ack.ballot);
       message.clear();
     } else {
       message.show(ack.message || t("errors.generic"));
-      if (ack.error === "timeout" || ack.error === "not_connected") refresh();
+      if (ack.error === "timeout" || ack.error === "not_connected") refresh(); // queued after this one
     }
     schedule();
   }
