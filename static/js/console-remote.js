@@ -101,6 +101,9 @@ export function mountConsoleRemote({ root, boards, store, t, run, busy, scope, i
   );
   els.tableSelect.id = "remote-table";
   els.lead.firstChild.setAttribute("for", "remote-table");
+  // Unusable until the first sync has drawn the panel (a tap before would be lost).
+  for (const button of [els.start, els.stop, els.prev, els.next, els.spot, els.clear]) setBlocked(button, true);
+  els.start.textContent = t("restitution.start");
   root.replaceChildren(
     h("div", { class: "remote-head" }, h("h2", { class: "remote-title", id: "remote-title", text: t("restitution.title") }), toggle),
     els.status, els.where,
