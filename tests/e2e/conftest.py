@@ -50,7 +50,7 @@ def open_page(browser):
     contexts = []
 
     def factory(url: str, viewport: dict = PHONE, **context_args):
-        context = browser.new_context(viewport=viewport, locale="fr-FR", **context_args)
+        context = browser.new_context(viewport=viewport, **{"locale": "fr-FR", **context_args})
         contexts.append(context)
         page = context.new_page()
         page.errors = []
