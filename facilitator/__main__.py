@@ -165,10 +165,13 @@ def _describe_all(code: str | None) -> list[dict]:
     return result
 
 
-def _print_addresses(workshops: list[dict]) -> None:
+def _print_addresses(workshops: list[dict], running: bool = True) -> None:
     line = "=" * 78
     print(line)
-    print("facilitator is running. Phones must be on the same network as this machine.")
+    if running:
+        print("facilitator is running. Phones must be on the same network as this machine.")
+    else:
+        print("The workshops' addresses (they work while `make run` serves; phones must be on its network).")
     for w in workshops:
         print(f"\n{w['title']}  [code {w['code']}]")
         home = w["join_url"].rsplit("/j/", 1)[0] + "/"
@@ -188,6 +191,13 @@ def _info(args) -> int:
     config.ASYNC_MODE = "threading"  # no server runs here
     app = create_app(config)
     with app.app_context():
+        from sqlalchemy import inspect
+        from .extensions import db
+        if not inspect(db.engine).has_table("workshop"):
+            # A fresh machine, before the first `make run`: set the database up as serve does
+            # (only then: a running server's workshops are not reloaded behind its back).
+            from .database import prepare
+            prepare(app)
         if config.PUBLIC_URL is None:
             from .urls import served_base_url
             app.config["SERVED_BASE_URL"] = served_base_url(config.HOST, config.PORT)
@@ -198,7 +208,7 @@ def _info(args) -> int:
     if args.json:
         print(json.dumps(described[0] if args.code else described, ensure_ascii=False, indent=2))
     else:
-        _print_addresses(described)
+        _print_addresses(described, running=False)
     return 0
 
 
