@@ -110,6 +110,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Le nom du groupe est trop long ({limit} caractères au maximum).",
         "en": "The group name is too long ({limit} characters at most).",
     },
+    "board_frozen": {
+        "fr": ("Le classement de cette table est figé pendant le vote. "
+               "Fermez le vote de la table pour le modifier."),
+        "en": "This table's board is frozen while it votes. Close the table's voting to change it.",
+    },
     "voting_closed": {
         "fr": "Le vote n'est pas ouvert à votre table.",
         "en": "Voting is not open at your table.",

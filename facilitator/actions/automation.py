@@ -10,7 +10,8 @@ from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea, utcnow
 from ..state import group_dict, idea_dict
-from .base import FACILITATOR, Actor, field, idea_id, idea_in, require_role, staff_table, table_in
+from .base import (FACILITATOR, Actor, field, idea_id, idea_in, require_board_unfrozen, require_role, staff_table,
+                   table_in)
 from .groups import LABEL_MAX, next_position
 from .corrections import relay_to_author
 
@@ -19,6 +20,7 @@ def do_regroup(actor: Actor, payload: dict) -> dict:
     """"Regrouper": discover groups among a board's unsorted ideas; nothing a person placed moves."""
     require_role(actor, FACILITATOR)
     table = staff_table(actor, field(payload, "table_id", int))
+    require_board_unfrozen(table.id)
     before = grouping.load_board(table.id)
     plan = grouping.plan_regroup(before)  # seconds at most, off the loop
     # Apply only to ideas still as they were when the plan was made: a
@@ -72,6 +74,7 @@ def do_merge_ideas(actor: Actor, payload: dict) -> dict:
         raise CommandError("invalid_payload", detail="'into' must be another idea")
     if idea.table_id != into.table_id:
         raise CommandError("other_table", status=409)
+    require_board_unfrozen(idea.table_id)
     for earlier in db.session.execute(select(Idea).where(Idea.merged_into == idea.id)).scalars():
         earlier.merged_into = into.id  # ideas merged into this one follow it
     idea.state = Idea.MERGED

@@ -50,6 +50,17 @@ def check_scope(actor: Actor, table_id: int | None) -> None:
         raise CommandError("other_table_forbidden", status=403)
 
 
+def require_board_unfrozen(table_id: int) -> None:
+    """Grouping changes what a ballot lists and where its dots count: frozen while the table votes.
+
+    Voting opens with a ``voting`` phase (or by hand); a facilitator who must
+    fix the board closes that table's voting first (docs/morning.md).
+    """
+    table = db.session.get(RoundTable, table_id)
+    if table is not None and table.voting_open:
+        raise CommandError("board_frozen", status=409)
+
+
 def staff_table(actor: Actor, table_id: int) -> RoundTable:
     """A table of the actor's workshop that the (facilitator) actor may act on."""
     table = table_in(actor.workshop_id, table_id)

@@ -13,7 +13,8 @@ from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea, utcnow
 from ..state import group_dict, idea_dict
-from .base import FACILITATOR, Actor, check_scope, field, idea_id, idea_in, require_role, staff_table, table_in
+from .base import (FACILITATOR, Actor, check_scope, field, idea_id, idea_in, require_board_unfrozen, require_role,
+                   staff_table, table_in)
 
 LABEL_MAX = 80
 
@@ -94,6 +95,7 @@ def do_create_group(actor: Actor, payload: dict) -> dict:
         if existing.workshop_id != actor.workshop_id or existing.table_id != table.id:
             raise CommandError("id_conflict", status=409)
         return {"group": group_dict(existing)}
+    require_board_unfrozen(table.id)
     group = _new_group(actor, ident, table.id, label)
     events.publish(actor.workshop_id, "group_created", {"group": group_dict(group)})
     return {"group": group_dict(group)}
@@ -123,6 +125,7 @@ def do_move_idea(actor: Actor, payload: dict) -> dict:
         if group.table_id != idea.table_id:
             raise CommandError("other_table", status=409)
     if idea.group_id != (group.id if group else None) or idea.placement != "facilitator":
+        require_board_unfrozen(idea.table_id)  # (a retried move that already landed is still acked)
         _place(idea, group)
         events.publish(actor.workshop_id, "idea_moved", _moved(idea))
     return {"idea": idea_dict(idea)}
@@ -143,6 +146,7 @@ def do_merge_groups(actor: Actor, payload: dict) -> dict:
         raise CommandError("invalid_payload", detail="'into' must be another group")
     if group.table_id != into.table_id:
         raise CommandError("other_table", status=409)
+    require_board_unfrozen(group.table_id)
     moved = _idea_ids_of(group)
     _set_placement(moved, into.id, "facilitator")
     group.active = False
@@ -156,6 +160,7 @@ def do_split_group(actor: Actor, payload: dict) -> dict:
     """Take some ideas out of a group into a new group on the same table."""
     require_role(actor, FACILITATOR)
     group = _group(actor, _group_id(payload))
+    require_board_unfrozen(group.table_id)
     new_id = _group_id(payload, "new_id")
     label = _label(payload)
     wanted = field(payload, "idea_ids", list)
@@ -184,6 +189,7 @@ def do_remove_group(actor: Actor, payload: dict) -> dict:
     """
     require_role(actor, FACILITATOR)
     group = _group(actor, _group_id(payload))
+    require_board_unfrozen(group.table_id)
     moved = _idea_ids_of(group)
     _set_placement(moved, None, None)
     group.active = False
