@@ -162,6 +162,12 @@ function updateBoard(board, table, ctx) {
   show(q(".new-group-form"), creating);
   setBlocked(q(".new-group-save"), !connected || busy.has(`create:${table.id}`));
   show(q(".board-empty"), ideas.length === 0);
+  // While the table votes the server refuses grouping changes (board_frozen): say so, and no drag.
+  const frozen = Boolean(table.voting_open);
+  board.dataset.frozen = String(frozen);
+  const hint = q(".board-hint");
+  setText(hint, frozen ? t("console.board_frozen") : t("console.board_hint"));
+  hint.classList.toggle("is-frozen", frozen);
   updateRegroup(board, table, ctx);
 
   const sorted = store.boardOf(table.id, ui.moves);
@@ -189,7 +195,7 @@ function updateRegroup(board, table, { t, busy, ui, connected }) {
   const button = board.querySelector(".regroup");
   setText(button.querySelector(".regroup-text"), running ? t("console.regrouping") : t("console.regroup"));
   button.setAttribute("aria-busy", String(running));
-  setBlocked(button, running || !connected);
+  setBlocked(button, running || !connected || Boolean(table.voting_open));
   const status = board.querySelector(".regroup-status");
   const result = ui.regroupResults.get(table.id);
   // The button already says "Regroupement en cours…": the status only tells screen readers.

@@ -65,7 +65,7 @@ export function bindBoardActions({ root, store, t, ui, run, render, message }) {
     zoneKey: (el) => el.dataset.groupId,
     scope: ".board",
     scopeKey: (el) => el.dataset.tableId,
-    canDrag: (el) => !ui.moves.has(el.dataset.ideaId),
+    canDrag: (el) => !ui.moves.has(el.dataset.ideaId) && el.closest(".board")?.dataset.frozen !== "true",
     topInset: () => {
       const header = document.querySelector(".site-header");
       return header ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
