@@ -114,6 +114,10 @@ def test_compressed_morning(live, open_page, lang):
     for phone, (_, _, ideas) in zip(phones[1:], PEOPLE[1:]):
         vote(phone, ideas[0])
         expect(phone.locator("#voting .votes-remaining")).to_have_text(T(lang, "votes.remaining", 2))
+    # While the tables vote their boards are frozen: the console says so and "Regrouper" waits.
+    first_board = console.locator(f".board[data-table-id='{tables[0]['id']}']")
+    expect(first_board.locator(".board-hint")).to_have_text(T(lang, "console.board_frozen"))
+    expect(first_board.locator(".regroup")).to_have_attribute("aria-disabled", "true")
     # Hidden from the room until the reveal.
     results = projector.locator("#vote-results")
     expect(results).to_be_hidden()
@@ -140,6 +144,7 @@ def test_compressed_morning(live, open_page, lang):
     expect(title).to_have_text("Restitution en plénière")
     for phone in phones:
         expect(phone.locator("#phase-banner .phase-banner-do")).to_have_text(T(lang, "phase.do.plenary"))
+    expect(first_board.locator(".board-hint")).to_have_text(T(lang, "console.board_hint"))  # voting closed
     remote = open_page(with_lang(info["facilitator_url"] + "&mode=remote", lang), PHONE, locale=locale)
     panel = remote.locator("#remote")
     expect(remote.locator("#conn-status")).to_have_attribute("data-state", "connected")

@@ -222,7 +222,12 @@ def test_merged_ideas_keep_their_dots_and_hidden_ones_do_not_count(room, board):
     cast(anne, ideas[0])
     cast(bob, ideas[1])
     cast(bob, ideas[2])
+    # The board is frozen while the table votes: close the vote, merge, (re)open.
+    frozen = facilitator.emit("merge_ideas", {"id": ideas[1], "into": ideas[0]}, callback=True)
+    assert frozen["error"] == "board_frozen" and "figé pendant le vote" in frozen["message"]
+    open_voting(facilitator, room.table_ids[0], False)
     assert facilitator.emit("merge_ideas", {"id": ideas[1], "into": ideas[0]}, callback=True)["ok"]
+    open_voting(facilitator, room.table_ids[0])
     live = live_messages(facilitator)[-1]
     assert [(r["id"], r["votes"]) for r in live["tally"]] == [(ideas[0], 2), (ideas[2], 1)]
     assert bob.emit("get_votes", {}, callback=True)["voting"]["mine"] == sorted(
@@ -249,13 +254,56 @@ def test_votes_on_groups_follow_merges(room, board):
     cast(anne, groups[0], "group")
     cast(bob, groups[1], "group")
     cast(bob, groups[2], "group")
-    facilitator.emit("merge_groups", {"id": groups[1], "into": groups[0]}, callback=True)
+    frozen = facilitator.emit("merge_groups", {"id": groups[1], "into": groups[0]}, callback=True)
+    assert frozen["error"] == "board_frozen"
+    open_voting(facilitator, table, False)
+    assert facilitator.emit("merge_groups", {"id": groups[1], "into": groups[0]}, callback=True)["ok"]
     assert [(r["id"], r["votes"]) for r in live_messages(facilitator)[-1]["tally"]] == [(groups[0], 2),
                                                                                       (groups[2], 1)]
-    facilitator.emit("remove_group", {"id": groups[2]}, callback=True)
+    assert facilitator.emit("remove_group", {"id": groups[2]}, callback=True)["ok"]
     live = live_messages(facilitator)[-1]
     assert live["table_id"] == table and [(r["id"], r["votes"]) for r in live["tally"]] == [(groups[0], 2)]
+    open_voting(facilitator, table)
     assert cast(bob, groups[2], "group")["error"] == "not_found"
+
+
+def test_the_board_is_frozen_while_its_table_votes(room, board):
+    """Grouping commands that change the ballot wait for the vote to close; renaming and moderation do not."""
+    anne, _, chloe, facilitator, ideas, other = board
+    table, elsewhere = room.table_ids[0], room.table_ids[1]
+    group = facilitator.emit("sync", {"since": 0}, callback=True)["snapshot"]["groups"]
+    mine = [g["id"] for g in group if g["table_id"] == table]
+    theirs = next(g["id"] for g in group if g["table_id"] == elsewhere)
+    tried = {
+        "create_group": {"id": new_id(), "table_id": table, "label": "Nouveau"},
+        "move_idea": {"id": ideas[0], "group_id": mine[1]},
+        "merge_groups": {"id": mine[1], "into": mine[0]},
+        "split_group": {"id": mine[0], "new_id": new_id(), "label": "Moitié", "idea_ids": [ideas[0]]},
+        "remove_group": {"id": mine[2]},
+        "regroup": {"table_id": table},
+        "merge_ideas": {"id": ideas[1], "into": ideas[0]},
+    }
+    before = facilitator.emit("sync", {"since": 0}, callback=True)
+    for name, payload in tried.items():
+        ack = facilitator.emit(name, payload, callback=True)
+        assert ack["ok"] is False and ack["error"] == "board_frozen", (name, ack)
+    english = room.facilitator(lang="en")
+    assert english.emit("remove_group", {"id": mine[2]}, callback=True)["message"].startswith(
+        "This table's board is frozen while it votes")
+    after = facilitator.emit("sync", {"since": before["seq"]}, callback=True)
+    assert after["mode"] == "events" and after["events"] == []  # nothing changed, nothing logged
+    # Still open: renaming, moderation, and the other table (not voting).
+    assert facilitator.emit("rename_group", {"id": mine[0], "label": "Un meilleur nom"}, callback=True)["ok"]
+    assert facilitator.emit("hide_idea", {"id": ideas[3]}, callback=True)["ok"]
+    assert facilitator.emit("move_idea", {"id": other, "group_id": theirs}, callback=True)["ok"]
+    # A move that already happened (a retry after a lost ack) is still acked.
+    assert facilitator.emit("move_idea", {"id": other, "group_id": theirs}, callback=True)["ok"]
+    # Closing the table's vote unfreezes its board; the dots cast meanwhile stay.
+    assert cast(anne, ideas[0])["ok"]
+    open_voting(facilitator, table, False)
+    assert facilitator.emit("move_idea", {"id": ideas[0], "group_id": mine[1]}, callback=True)["ok"]
+    open_voting(facilitator, table)
+    assert anne.emit("get_votes", {}, callback=True)["voting"]["used"] == 1
 
 
 def test_ties_share_a_rank():
