@@ -18,6 +18,8 @@ import { mountConsoleTables } from "./console-tables.js";
 import { bindCorrectActions, forgetGoneCorrections } from "./console-correct.js";
 import { attachClock } from "./timer.js";
 import { mountConsolePhase } from "./phase-ui.js";
+import { currentEntry } from "./phase-state.js";
+import { arrangeConsole } from "./console-layout.js";
 import { createActionPlan } from "./console-actions.js";
 
 const config = readConfig();
@@ -109,6 +111,8 @@ function render() {
     return;
   }
   renderBar(connected);
+  const entry = currentEntry(store.agenda, store.phase);
+  arrangeConsole($("fatal"), entry ? entry.kind : null);
   if (votesPanel) votesPanel.update(connected);
   phasePanel.update();
   if (remote) remote.update();

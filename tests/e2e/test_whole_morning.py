@@ -53,6 +53,12 @@ def T(lang: str, key: str, count: int | None = None, **values) -> str:
     return text
 
 
+def sections(console) -> list[str]:
+    """The console's main sections, in page (and Tab) order."""
+    return console.evaluate(
+        "() => [...document.querySelectorAll('#remote, #votes-panel, #tables-panel, #boards')].map((e) => e.id)")
+
+
 def with_lang(url: str, lang: str) -> str:
     return url + ("&" if "?" in url else "?") + f"lang={lang}"
 
@@ -84,6 +90,9 @@ def test_compressed_morning(live, open_page, lang):
     for number, phone in enumerate(phones, start=1):
         expect(phone.locator("#phase-banner .phase-banner-do")).to_have_text(
             T(lang, "phase.do.round_tables", n=number))
+    # The console puts the boards first during the round tables: the first one starts on screen.
+    assert sections(console) == ["tables-panel", "boards", "votes-panel", "remote"]
+    assert console.locator(".board").first.bounding_box()["y"] < LAPTOP["height"] / 2
 
     # 2. Each participant posts two ideas; the projector shows them on their table's board.
     for phone, (_, _, ideas) in zip(phones, PEOPLE):
@@ -114,6 +123,8 @@ def test_compressed_morning(live, open_page, lang):
     for phone, (_, _, ideas) in zip(phones[1:], PEOPLE[1:]):
         vote(phone, ideas[0])
         expect(phone.locator("#voting .votes-remaining")).to_have_text(T(lang, "votes.remaining", 2))
+    console.wait_for_function("document.querySelector('main > section, main > div#boards').id === 'votes-panel'")
+    assert sections(console)[0] == "votes-panel"  # the votes come first while people vote
     # While the tables vote their boards are frozen: the console says so and "Regrouper" waits.
     first_board = console.locator(f".board[data-table-id='{tables[0]['id']}']")
     expect(first_board.locator(".board-hint")).to_have_text(T(lang, "console.board_frozen"))
@@ -145,6 +156,7 @@ def test_compressed_morning(live, open_page, lang):
     for phone in phones:
         expect(phone.locator("#phase-banner .phase-banner-do")).to_have_text(T(lang, "phase.do.plenary"))
     expect(first_board.locator(".board-hint")).to_have_text(T(lang, "console.board_hint"))  # voting closed
+    assert sections(console)[0] == "remote"  # the restitution remote comes first in the plenary
     remote = open_page(with_lang(info["facilitator_url"] + "&mode=remote", lang), PHONE, locale=locale)
     panel = remote.locator("#remote")
     expect(remote.locator("#conn-status")).to_have_attribute("data-state", "connected")
