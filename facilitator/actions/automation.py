@@ -26,6 +26,7 @@ def do_regroup(actor: Actor, payload: dict) -> dict:
     # Apply only to ideas still as they were when the plan was made: a
     # facilitator may have moved some meanwhile, and their decision wins.
     db.session.expire_all()
+    require_board_unfrozen(table.id)  # voting may have opened while the engine ran
     now = grouping.load_board(table.id)
     unchanged = set(before.ideas) & set(now.ideas)
     still = {ident for ident, _, _, placement in unchanged if placement != grouping.FACILITATOR_PLACED}
