@@ -168,7 +168,7 @@ function updateBoard(board, table, ctx) {
   const hint = q(".board-hint");
   setText(hint, frozen ? t("console.board_frozen") : t("console.board_hint"));
   hint.classList.toggle("is-frozen", frozen);
-  updateRegroup(board, table, ctx);
+  updateRegroup(board, table, ctx, frozen);
 
   const sorted = store.boardOf(table.id, ui.moves);
   const groups = sorted.groups.map((entry) => entry.group);
@@ -189,13 +189,13 @@ function updateBoard(board, table, ctx) {
 }
 
 /** "Regrouper": its progress state while the engine runs, then the result for a while. */
-function updateRegroup(board, table, { t, busy, ui, connected }) {
+function updateRegroup(board, table, { t, busy, ui, connected }, frozen) {
   const running = busy.has(`regroup:${table.id}`);
   board.dataset.regrouping = String(running);
   const button = board.querySelector(".regroup");
   setText(button.querySelector(".regroup-text"), running ? t("console.regrouping") : t("console.regroup"));
   button.setAttribute("aria-busy", String(running));
-  setBlocked(button, running || !connected || Boolean(table.voting_open));
+  setBlocked(button, running || !connected || frozen);
   const status = board.querySelector(".regroup-status");
   const result = ui.regroupResults.get(table.id);
   // The button already says "Regroupement en cours…": the status only tells screen readers.

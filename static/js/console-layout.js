@@ -16,17 +16,12 @@ const ORDERS = {
   other: ["tables-panel", "boards", "votes-panel", "remote"],
 };
 
-/** The order of the sections for a phase kind (null before the start). */
-export function sectionOrder(kind) {
-  return ORDERS[kind] ? ORDERS[kind] : ORDERS.other;
-}
-
-/** Move the sections of `main` (after `anchor`) into the order of the phase `kind`. */
+/** Move the sections (after `anchor`) into the order of the phase `kind` (null before the start). */
 export function arrangeConsole(anchor, kind, doc = document) {
   const name = ORDERS[kind] ? kind : "other";
   if (!anchor || anchor.dataset.arranged === name) return;
   anchor.dataset.arranged = name;
-  const nodes = sectionOrder(kind).map((id) => doc.getElementById(id)).filter(Boolean);
+  const nodes = ORDERS[name].map((id) => doc.getElementById(id)).filter(Boolean);
   const active = doc.activeElement;
   anchor.after(...nodes);
   if (active && active !== doc.activeElement && doc.contains(active) && typeof active.focus === "function") {
