@@ -87,3 +87,8 @@ def join(page, first_name: str, organisation: str = "Cosmetic Valley", table_num
 def post(page, text: str):
     page.fill("#idea-text", text)
     page.click("#post-button")
+
+
+def with_lang(url: str, lang: str) -> str:
+    """``url`` asking for the page in ``lang`` (the ``?lang=`` switch)."""
+    return url + ("&" if "?" in url else "?") + f"lang={lang}"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, PROJECTOR, join, post
+from tests.e2e.conftest import PHONE, PROJECTOR, join, post, with_lang
 from tests.live_server import LiveServer
 
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
@@ -76,10 +76,6 @@ def room(tmp_path_factory, browser):
     for ctx in contexts:
         ctx.close()
     server.stop()
-
-
-def with_lang(url: str, lang: str) -> str:
-    return url + ("&" if "?" in url else "?") + f"lang={lang}"
 
 
 def open_ready(room, name: str, lang: str):

@@ -9,9 +9,9 @@ from tests.e2e.conftest import PROJECTOR, join, post
 def drag(page, source, target):
     """A real mouse drag (pointer events), in small steps like a hand.
 
-    The console's panels (agenda, votes, tables) push the boards below the fold:
-    scroll so that both ends of the drag are on screen first (a mouse cannot
-    press outside the viewport)."""
+    A board can be taller than the screen or below other panels: scroll so that
+    both ends of the drag are on screen first (a mouse cannot press outside the
+    viewport)."""
     source.scroll_into_view_if_needed()
     box, goal = source.bounding_box(), target.bounding_box()
     middle = (box["y"] + box["height"] / 2 + goal["y"] + 30) / 2

@@ -9,17 +9,13 @@ checks that the screens really speak the language asked for.
 """
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 import pytest
 from babel import Locale
-from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, PROJECTOR, join, post
+from facilitator.i18n import entries
+from tests.e2e.conftest import PHONE, PROJECTOR, join, post, with_lang
 
-ROOT = Path(__file__).resolve().parents[2]
 LAPTOP = {"width": 1400, "height": 900}
 BROWSER_LOCALE = {"fr": "fr-FR", "en": "en-GB"}
 
@@ -34,20 +30,14 @@ PEOPLE = [
 ]
 
 
-@lru_cache
-def catalogue(lang: str) -> dict[str, str]:
-    path = ROOT / "facilitator" / "translations" / lang / "LC_MESSAGES" / "messages.po"
-    with path.open("rb") as handle:
-        return {message.id: message.string for message in read_po(handle) if message.id}
-
-
 def T(lang: str, key: str, count: int | None = None, **values) -> str:
-    """The catalogue's text for a browser key (``js.`` prefix added), with {name} placeholders filled."""
+    """The language's own catalogue text for a browser key (``js.`` prefix added; no French fallback),
+    with {name} placeholders filled."""
     key = f"js.{key}"
     if count is not None:
         key = f"{key}.{Locale.parse(lang).plural_form(count)}"
         values.setdefault("n", count)
-    text = catalogue(lang)[key]
+    text = entries(lang)[key]
     for name, value in values.items():
         text = text.replace("{" + name + "}", str(value))
     return text
@@ -57,10 +47,6 @@ def sections(console) -> list[str]:
     """The console's main sections, in page (and Tab) order."""
     return console.evaluate(
         "() => [...document.querySelectorAll('#remote, #votes-panel, #tables-panel, #boards')].map((e) => e.id)")
-
-
-def with_lang(url: str, lang: str) -> str:
-    return url + ("&" if "?" in url else "?") + f"lang={lang}"
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from facilitator.config import ROOT
 
 
 def run_info(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
