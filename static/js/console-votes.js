@@ -7,9 +7,15 @@
  */
 import { h } from "./dom.js";
 import { voteChart, rowLabel } from "./vote-chart.js";
+import { mountVoteSettings } from "./console-vote-settings.js";
 
 export function mountConsoleVotes(root, { store, live, t, run, busy, schedule, scope }) {
   const counts = new Map(); // table id -> {dots, voters, tally}
+  // built once: the title, the rules (a form for the lead, console-vote-settings.js), then one card per table
+  const settingsBox = h("div", { class: "vote-settings-box" });
+  const rowsBox = h("div", { class: "vote-console-tables" });
+  root.replaceChildren(h("h2", { text: t("votes.title") }), settingsBox, rowsBox);
+  const settings = mountVoteSettings(settingsBox, { store, t, run, busy, lead: scope == null });
 
   async function refresh() {
     const ack = await live.command("get_votes", {});
@@ -30,6 +36,9 @@ export function mountConsoleVotes(root, { store, live, t, run, busy, schedule, s
 
   function update(connected) {
     if (!store.loaded) return;
+    const dots = [...counts.values()].some((entry) => (entry.dots || 0) > 0)
+      || [...store.votes.values()].some((entry) => (entry.dots || 0) > 0);
+    settings.update(connected, dots);
     const rows = store.tables.filter((table) => scope == null || table.id === scope).map((table) => {
       const entry = counts.get(table.id) || store.votes.get(table.id) || { dots: 0, voters: 0, tally: null };
       const shown = Boolean(table.votes_revealed || (store.voteSettings && store.voteSettings.live));
@@ -53,11 +62,11 @@ export function mountConsoleVotes(root, { store, live, t, run, busy, schedule, s
           ? voteChart(entry.tally, { label: (row) => rowLabel(store, row, t), t, className: "vote-chart vote-chart-small" })
           : null);
     });
-    const focusedAction = document.activeElement && root.contains(document.activeElement)
+    const focusedAction = document.activeElement && rowsBox.contains(document.activeElement)
       ? [document.activeElement.closest("[data-table-id]")?.dataset.tableId, document.activeElement.dataset.action] : null;
-    root.replaceChildren(h("h2", { text: t("votes.title") }), ...rows);
+    rowsBox.replaceChildren(...rows);
     if (focusedAction) {
-      const again = root.querySelector(`[data-table-id="${focusedAction[0]}"] [data-action="${focusedAction[1]}"]`);
+      const again = rowsBox.querySelector(`[data-table-id="${focusedAction[0]}"] [data-action="${focusedAction[1]}"]`);
       if (again) again.focus();
     }
   }

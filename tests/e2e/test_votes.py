@@ -63,3 +63,67 @@ def test_two_phones_vote_and_the_projector_shows_the_revealed_ranking(live, open
     expect(anne.locator(".votes-ranking li")).to_have_count(2)
     for page in (projector, console, anne, bob):
         assert page.errors == [], page.errors
+
+
+def test_lead_sets_the_voting_rules_from_the_console_and_every_screen_follows(live, open_page):
+    info = live.info()
+    table = info["tables"][0]
+    console = open_page(info["facilitator_url"], LAPTOP)
+    table_console = open_page(table["facilitator_url"], LAPTOP)
+    anne = open_page(table["join_url"])
+    join(anne, "Anne")
+    post(anne, "Une adhésion découverte")
+    post(anne, "Un annuaire des adhérents")
+
+    form = console.locator("form.vote-settings")
+    rules = table_console.locator("[data-test='vote-rules']")
+    expect(rules).to_have_text("3 votes par personne · au plus 1 par élément · sur les idées · résultats au dévoilement")
+    expect(table_console.locator("form.vote-settings")).to_have_count(0)  # the lead's decision
+    expect(form.get_by_label("Votes par personne")).to_have_value("3")
+
+    # Checked in the browser before anything is sent, in the user's language.
+    form.get_by_label("Votes par personne").fill("2")
+    form.get_by_label("Au plus sur un même élément").fill("3")
+    form.get_by_role("button", name="Enregistrer les règles").click()
+    expect(form.locator(".vote-settings-status")).to_have_text(
+        "Le nombre de votes sur un même élément ne peut pas dépasser le nombre de votes par personne.")
+    expect(form.get_by_label("Au plus sur un même élément")).to_be_focused()
+    form.get_by_label("Votes par personne").fill("25")
+    form.get_by_label("Au plus sur un même élément").fill("2")
+    form.get_by_role("button", name="Enregistrer les règles").click()
+    expect(form.locator(".vote-settings-status")).to_have_text("Indiquez un nombre entier de votes entre 1 et 20.")
+    expect(rules).to_contain_text("3 votes par personne")  # nothing was sent
+
+    form.get_by_label("Votes par personne").fill("5")
+    form.get_by_label("Résultats visibles en direct (sinon au dévoilement)").check()
+    form.get_by_role("button", name="Enregistrer les règles").click()
+    expect(form.locator(".vote-settings-status")).to_have_text(
+        "Règles enregistrées : elles s'appliquent à toutes les tables.")
+    expect(rules).to_have_text("5 votes par personne · au plus 2 par élément · sur les idées · résultats en direct")
+
+    # The phone's ballot follows: 5 dots, two of them on one idea.
+    console.locator(f".vote-console[data-table-id='{table['id']}'] [data-action='voting']").click()
+    ballot = anne.locator("#voting")
+    expect(ballot.locator(".votes-remaining")).to_have_text("Il vous reste 5 votes")
+    add = anne.locator(".vote-item", has_text="Un annuaire des adhérents").get_by_role(
+        "button", name="Ajouter un vote pour « Un annuaire des adhérents »")
+    add.click()
+    expect(ballot.locator(".votes-remaining")).to_have_text("Il vous reste 4 votes")
+    add.click()
+    expect(ballot.locator(".votes-remaining")).to_have_text("Il vous reste 3 votes")
+    expect(add).to_be_disabled()
+
+    # With dots cast, the target is locked and fewer dots are refused by the server, with its message;
+    # what was cast stays.
+    expect(form.locator(".vote-settings-note")).to_be_visible()
+    expect(form.get_by_label("On vote sur")).to_be_disabled()
+    form.get_by_label("Votes par personne").fill("4")
+    form.get_by_role("button", name="Enregistrer les règles").click()
+    expect(console.locator("#message")).to_contain_text("Des votes ont déjà été exprimés")
+    expect(rules).to_contain_text("5 votes par personne")
+    expect(ballot.locator(".votes-remaining")).to_have_text("Il vous reste 3 votes")
+    # Cancel puts back the rules in force.
+    form.get_by_role("button", name="Annuler").click()
+    expect(form.get_by_label("Votes par personne")).to_have_value("5")
+    for page in (console, table_console, anne):
+        assert page.errors == [], page.errors
