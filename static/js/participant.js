@@ -327,6 +327,9 @@ function renderTable(store, queue, ui, els, live, table) {
   const open = Boolean(table.posting_open);
   show(els.closed, !open);
   els.text.disabled = !open;
+  // Closed and nothing typed: only the notice stays (a plenary or a vote is not the time to write);
+  // an unsent draft stays in view, greyed, until posting opens again.
+  els.form.classList.toggle("is-collapsed", !open && els.text.value.trim() === "");
   els.text.maxLength = store.limits.idea_max_length;
   renderComposer(store, els);
 

@@ -127,9 +127,21 @@ def test_facilitator_hides_idea_and_closes_posting(live, open_page):
     console_idea.locator(".restore-idea").click()
     expect(projector.locator(".idea").filter(has_text="Idée à masquer")).to_be_visible()
 
+    # Posting closes while Anne is typing: her draft stays in view, greyed, and goes once it reopens.
+    anne.fill("#idea-text", "Un brouillon pas encore envoyé")
     console.locator(f".posting-toggle[data-table-id='{table}']").click()
     expect(anne.locator("#posting-closed")).to_be_visible()
     expect(anne.locator("#post-button")).to_be_disabled()
+    expect(anne.locator("#idea-text")).to_be_disabled()
+    expect(anne.locator("#idea-text")).to_have_value("Un brouillon pas encore envoyé")
+    console.locator(f".posting-toggle[data-table-id='{table}']").click()
+    anne.click("#post-button")
+    expect(projector.locator(".idea").filter(has_text="Un brouillon pas encore envoyé")).to_be_visible()
+    # Closed with nothing typed: the form shrinks to its notice.
+    console.locator(f".posting-toggle[data-table-id='{table}']").click()
+    expect(anne.locator("#posting-closed")).to_be_visible()
+    expect(anne.locator("#idea-text")).to_be_hidden()
+    expect(anne.locator("#post-button")).to_be_hidden()
 
 
 def test_staff_pages_need_their_key(live, open_page):

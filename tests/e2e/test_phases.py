@@ -114,6 +114,7 @@ def test_lead_drives_the_agenda_on_every_screen(live, open_page, browser):
     expect(panel.locator(".phase-title")).to_have_text("Restitution en plénière")
     expect(banner.locator(".phase-banner-do")).to_have_text("Restitution en plénière — suivez l'écran de la salle")
     expect(phone.locator("#posting-closed")).to_be_visible()
+    expect(phone.locator("#idea-text")).to_be_hidden()  # nothing to write during the plenary
     expect(countdown).to_have_text(re.compile(r"^(30:00|29:5\d)$"))
 
     # Time is up (the projector's clock jumps 31 minutes): 00:00, "Temps écoulé", the glow and the sound.
