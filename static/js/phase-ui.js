@@ -12,6 +12,7 @@
  */
 import { h, show } from "./dom.js";
 import { setText, setBlocked } from "./staff-ui.js";
+import { createConfirmBar } from "./confirm-bar.js";
 import {
   currentEntry, formatCountdown, instruction, msToNextSecond, neighbours, phaseIndex, remainingMs, timerState,
 } from "./phase-state.js";
@@ -213,19 +214,34 @@ export function mountConsolePhase(root, { store, clock, t, run, busy, lead, code
     ? h("div", { class: "phase-buttons", role: "group", "aria-label": t("phase.agenda") },
       previous, next, pause, plus1, plus5, soundButton(sound, t, true))
     : h("p", { class: "phase-lead-only", text: t("phase.lead_only") });
+  // Moves that change every screen at once and are easy to click by mistake ask first (confirm-bar.js):
+  // jumping over steps from the agenda strip, and ending the agenda. Next / previous go at once.
+  const confirm = createConfirmBar(t, "phase-confirm");
   root.replaceChildren(
     h("div", { class: "phase-now" }, h("div", { class: "phase-info" }, step, title, status), countdown),
     controls,
+    lead ? confirm.el : null,
     agendaList,
   );
   const ended = endWatcher();
 
   const go = (key) => run("phase", "set_phase", { key });
+  const ask = (text, yesLabel, key, opener) => confirm.ask({
+    text, yesLabel, opener, token: store.phase.key ?? "", onYes: () => go(key),
+  });
   root.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-phase-action], button[data-phase-key]");
     if (!button || !lead || button.getAttribute("aria-disabled") === "true") return;
     if (button.dataset.phaseKey !== undefined) {
-      if (button.dataset.phaseKey !== store.phase.key) go(button.dataset.phaseKey);
+      const key = button.dataset.phaseKey;
+      if (key === store.phase.key) return;
+      const from = phaseIndex(store.agenda, store.phase);
+      const to = store.agenda.findIndex((entry) => entry.key === key);
+      if (to < 0 || Math.abs(to - from) <= 1) go(key);
+      else if (to > from) {
+        ask(t.plural("phase.confirm_skip", to - from - 1, { title: store.agenda[to].title }),
+          t("phase.confirm_go"), key, button);
+      } else ask(t("phase.confirm_back", { title: store.agenda[to].title }), t("phase.confirm_go"), key, button);
       return;
     }
     const around = neighbours(store.agenda, store.phase);
@@ -236,7 +252,7 @@ export function mountConsolePhase(root, { store, clock, t, run, busy, lead, code
       case "next":
         // After the last step, "next" ends the agenda (no current phase).
         if (around.next) go(around.next.key);
-        else if (store.phase.key) go(null);
+        else if (store.phase.key) ask(t("phase.confirm_finish"), t("phase.finish"), null, button);
         break;
       case "pause":
         run("timer", store.phase.paused ? "resume_timer" : "pause_timer", {});
@@ -261,6 +277,7 @@ export function mountConsolePhase(root, { store, clock, t, run, busy, lead, code
     setText(title, entry ? entry.title : t("phase.not_started"));
     setText(status, statusText(state, t));
     if (entry && ended(state, entry.key)) sound.play();
+    confirm.stale(phase.key ?? ""); // the step changed meanwhile: the question no longer holds
 
     if (lead) {
       const connected = isConnected();

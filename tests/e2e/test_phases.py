@@ -111,6 +111,9 @@ def test_lead_drives_the_agenda_on_every_screen(live, open_page, browser):
 
     # Jump to the plenary from the agenda strip: posting closes on the phone.
     controls.locator("[data-phase-key=restitution]").click()
+    expect(controls.locator(".phase-confirm .confirm-question")).to_have_text(
+        "Aller directement à « Restitution en plénière » ? 1 étape sera sautée, et tous les écrans changeront d'étape.")
+    controls.locator(".phase-confirm [data-confirm=yes]").click()
     expect(panel.locator(".phase-title")).to_have_text("Restitution en plénière")
     expect(banner.locator(".phase-banner-do")).to_have_text("Restitution en plénière — suivez l'écran de la salle")
     expect(phone.locator("#posting-closed")).to_be_visible()
@@ -128,6 +131,18 @@ def test_lead_drives_the_agenda_on_every_screen(live, open_page, browser):
     expect(panel.locator(".phase-status")).to_have_text("Temps écoulé")
     expect(panel).to_have_class(re.compile(r"is-ending-cue"))
     projector.wait_for_function("window.__notes === 3")
+
+    # Ending the agenda asks first too; then the phones' banner goes away.
+    controls.locator("[data-phase-key=cloture]").click()
+    controls.locator(".phase-confirm [data-confirm=yes]").click()
+    expect(next_button).to_have_text("Terminer le programme")
+    next_button.click()
+    expect(controls.locator(".phase-confirm .confirm-question")).to_have_text(
+        "Terminer le programme ? Les écrans quitteront l'agenda et le vote sera fermé.")
+    expect(phone.locator("#phase-banner")).to_be_visible()  # nothing happened yet
+    controls.locator(".phase-confirm [data-confirm=yes]").click()
+    expect(phone.locator("#phase-banner")).to_be_hidden()
+    expect(next_button).to_have_text("Démarrer le programme")
 
     for page in (projector, console, phone):
         assert page.errors == [], page.errors

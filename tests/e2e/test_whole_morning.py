@@ -91,8 +91,19 @@ def test_compressed_morning(live, open_page, lang):
         for text in ideas:
             expect(board.locator(".idea").filter(has_text=text)).to_be_visible()
 
-    # 3. The lead jumps to the priorities vote: posting closes, the ballots open with 3 votes each.
+    # 3. The lead jumps to the priorities vote (over the break and the plenary: the console asks first,
+    # and Escape keeps the current step); posting closes, the ballots open with 3 votes each.
     controls.locator("[data-phase-key=priorites]").click()
+    confirm = controls.locator(".phase-confirm")
+    expect(confirm.locator(".confirm-question")).to_have_text(
+        T(lang, "phase.confirm_skip", 2, title="Priorités pour les prochains mois"))
+    expect(confirm.locator("[data-confirm=yes]")).to_be_focused()
+    console.keyboard.press("Escape")
+    expect(confirm).to_be_hidden()
+    expect(controls.locator("[data-phase-key=priorites]")).to_be_focused()
+    assert title.inner_text() == "Tables rondes"
+    controls.locator("[data-phase-key=priorites]").click()
+    confirm.locator("[data-confirm=yes]").click()
     expect(title).to_have_text("Priorités pour les prochains mois")
     for phone in phones:
         expect(phone.locator("#phase-banner .phase-banner-do")).to_have_text(T(lang, "phase.do.voting"))
@@ -181,6 +192,9 @@ def test_compressed_morning(live, open_page, lang):
 
     # 6. Closing: the last step of the agenda reaches every phone.
     controls.locator("[data-phase-key=cloture]").click()
+    expect(confirm.locator(".confirm-question")).to_have_text(
+        T(lang, "phase.confirm_skip", 1, title="Conclusion et prochaines étapes"))
+    confirm.locator("[data-confirm=yes]").click()
     expect(title).to_have_text("Conclusion et prochaines étapes")
     for phone in phones:
         expect(phone.locator("#phase-banner .phase-banner-do")).to_have_text(T(lang, "phase.do.closing"))
