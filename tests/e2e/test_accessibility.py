@@ -15,11 +15,16 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, PROJECTOR, join, post, with_lang
+from tests.e2e.test_organiser import setup_link
 from tests.live_server import LiveServer
 
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
 LANGS = ("fr", "en")
-PAGES = ("home", "join", "participant", "projector", "console", "table_console", "not_found", "organiser_login")
+PAGES = ("home", "join", "participant", "projector", "console", "table_console", "not_found", "organiser_login",
+         "organiser_index", "organiser_workshop", "organiser_new", "organiser_duplicate", "organiser_review",
+         "review_link")
+ORGANISER_PAGES = ("organiser_index", "organiser_workshop", "organiser_new", "organiser_duplicate", "organiser_review")
+DESKTOP = {"width": 1440, "height": 900}
 BLOCKING = ("serious", "critical")
 IDEAS = ("Proposer une adhésion découverte gratuite la première année",
          "Une cotisation modulée selon la taille de l'entreprise",
@@ -61,7 +66,29 @@ def room(tmp_path_factory, browser):
     card = board.locator(".idea").filter(has_text=IDEAS[1])
     card.locator(".move-idea").select_option(group.get_attribute("data-group-id"))
     expect(group.locator(".idea")).to_have_count(1)
+    # An action from that group, owned by an organisation, for the review pages.
+    group.locator(".create-action[data-kind=group]").click()
+    console.fill("#action-title", "Tester un tarif solidaire")
+    console.fill("#action-owner_org", "Cosmetic Valley")
+    console.locator("#action-dialog button[type=submit]").click()
+    expect(console.locator("#actions-panel .action-item")).to_have_count(1)
     console.close()
+
+    # An organiser account (through the setup link serve printed) and an opened review.
+    base = info["join_url"].rsplit("/j/", 1)[0]
+    organiser = context(DESKTOP)
+    page = organiser.new_page()
+    page.goto(setup_link(server))
+    page.fill("#name", "Claire")
+    page.fill("#email", "claire@devup.fr")
+    page.fill("#password", "une phrase de passe")
+    page.fill("#password2", "une phrase de passe")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/organiser/")
+    page.goto(f"{base}/organiser/w/DEVUP/review")
+    page.click("#open-review")
+    review_link = page.locator("#review-links li[data-organisation='Cosmetic Valley'] input").input_value()
+    page.close()
 
     urls = {
         "home": info["join_url"].rsplit("/j/", 1)[0] + "/",
@@ -70,9 +97,16 @@ def room(tmp_path_factory, browser):
         "console": info["facilitator_url"],
         "table_console": info["tables"][0]["facilitator_url"],
         "not_found": info["join_url"].rsplit("/j/", 1)[0] + "/j/NOSUCHCODE",
-        "organiser_login": info["join_url"].rsplit("/j/", 1)[0] + "/organiser/login",
+        "organiser_login": base + "/organiser/login",
+        "organiser_index": base + "/organiser/",
+        "organiser_workshop": base + "/organiser/w/DEVUP",
+        "organiser_new": base + "/organiser/new",
+        "organiser_duplicate": base + "/organiser/w/DEVUP/duplicate",
+        "organiser_review": base + "/organiser/w/DEVUP/review",
+        "review_link": review_link,
     }
-    yield {"server": server, "info": info, "urls": urls, "phones": phones, "context": context}
+    yield {"server": server, "info": info, "urls": urls, "phones": phones, "context": context,
+           "organiser": organiser}
     for ctx in contexts:
         ctx.close()
     server.stop()
@@ -86,6 +120,11 @@ def open_ready(room, name: str, lang: str):
         page.wait_for_selector("#conn-status[data-state=connected]")
         expect(page.locator("#my-ideas .idea").first).to_be_visible()
         expect(page.locator("#table-ideas .idea").first).to_be_visible()
+        return page
+    if name in ORGANISER_PAGES:  # the logged-in organiser's browser
+        page = room["organiser"].new_page()
+        page.goto(with_lang(room["urls"][name], lang))
+        expect(page.locator("main h1")).to_be_visible()
         return page
     viewport = PROJECTOR if name in ("projector", "console", "table_console") else PHONE
     page = room["context"](viewport).new_page()
