@@ -3,7 +3,8 @@
 INPUT.tsv: columns `board` and `text` required, `group` optional (non-empty = a facilitator's
 placement), others passed through. TOPICS.tsv: columns `board` and `topic`. Output: every input
 row in order with all its columns, plus `group`, `confidence` (0-1) and `suggestions` (up to 3
-group names separated by " | ", best first). Bad files: a message on stderr and exit code 2.
+group names separated by " | ", best first). Bad files: a message on stderr and exit code 2; a
+configured remote embeddings service that fails: a message on stderr, nothing on stdout, exit code 1.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import sys
 
 from .clustering.assign import MIN_CONFIDENCE
 from .clustering.board import group_board
-from .clustering.embed import CachedEmbedder, make_embedder
+from .clustering.embed import CachedEmbedder, EmbeddingServiceError, make_embedder
 from .clustering.tsv import TsvError, read_table, write_table
 
 
@@ -69,11 +70,15 @@ def main(argv: list[str] | None = None) -> int:
     for k, r in enumerate(table.rows):
         boards.setdefault(r[bi].strip(), []).append(k)
     results = {}
-    for board, rows in boards.items():
-        texts = [table.rows[k][ti] for k in rows]
-        placements = [(table.rows[k][gi].strip() or None) if gi is not None else None for k in rows]
-        for k, a in zip(rows, group_board(texts, placements, topics_by_board.get(board, []), embedder, min_conf)):
-            results[k] = a
+    try:
+        for board, rows in boards.items():
+            texts = [table.rows[k][ti] for k in rows]
+            placements = [(table.rows[k][gi].strip() or None) if gi is not None else None for k in rows]
+            for k, a in zip(rows, group_board(texts, placements, topics_by_board.get(board, []), embedder, min_conf)):
+                results[k] = a
+    except EmbeddingServiceError as e:  # FACILITATOR_EMBEDDINGS_URL set and the service failed: nothing written
+        print(f"error: embeddings service: {e}", file=sys.stderr)
+        return 1
 
     def out_rows():
         for k, r in enumerate(table.rows):

@@ -143,6 +143,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Votes par élément ({per_item}) supérieurs aux votes par personne ({per_person}).",
         "en": "Votes per item ({per_item}) exceed votes per person ({per_person}).",
     },
+    "grouping_unavailable": {
+        "fr": "Le regroupement automatique est indisponible pour le moment (le service de calcul ne répond pas). Rien n'a bougé : réessayez dans un instant ou classez les idées à la main.",
+        "en": "Automatic grouping is unavailable right now (the computing service does not answer). Nothing moved: try again in a moment or sort the ideas by hand.",
+    },
     "votes_exist": {
         "fr": "Des votes ont déjà été exprimés : on ne peut plus changer la cible ni réduire le nombre de votes.",
         "en": "Votes have already been cast: the target can no longer change and the number of votes cannot go down.",

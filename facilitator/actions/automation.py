@@ -1,11 +1,13 @@
 """The engine's proposals, decided by the facilitator: regroup a board, merge or keep duplicates."""
 from __future__ import annotations
 
+import logging
 import uuid
 
 from sqlalchemy import select, update
 
 from .. import events, grouping, voting
+from ..clustering.embed import EmbeddingServiceError
 from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea, utcnow
@@ -15,6 +17,8 @@ from .base import (FACILITATOR, Actor, field, idea_id, idea_in, require_board_un
 from .groups import LABEL_MAX, next_position
 from .corrections import relay_to_author
 
+log = logging.getLogger(__name__)
+
 
 def do_regroup(actor: Actor, payload: dict) -> dict:
     """"Regrouper": discover groups among a board's unsorted ideas; nothing a person placed moves."""
@@ -22,7 +26,11 @@ def do_regroup(actor: Actor, payload: dict) -> dict:
     table = staff_table(actor, field(payload, "table_id", int))
     require_board_unfrozen(table.id)
     before = grouping.load_board(table.id)
-    plan = grouping.plan_regroup(before)  # seconds at most, off the loop
+    try:
+        plan = grouping.plan_regroup(before)  # seconds at most, off the loop
+    except EmbeddingServiceError as exc:  # a configured remote model is down: nothing moved, say so
+        log.warning("regroup of table %s refused: %s", table.id, exc)
+        raise CommandError("grouping_unavailable", status=503) from exc
     # Apply only to ideas still as they were when the plan was made: a
     # facilitator may have moved some meanwhile, and their decision wins.
     db.session.expire_all()

