@@ -14,7 +14,7 @@ export function mountConsoleVotes(root, { store, live, t, run, busy, schedule, s
   // built once: the title, the rules (a form for the lead, console-vote-settings.js), then one card per table
   const settingsBox = h("div", { class: "vote-settings-box" });
   const rowsBox = h("div", { class: "vote-console-tables" });
-  root.replaceChildren(h("h2", { text: t("votes.title") }), settingsBox, rowsBox);
+  root.replaceChildren(h("h2", { text: t("votes.console_title") }), settingsBox, rowsBox);
   const settings = mountVoteSettings(settingsBox, { store, t, run, busy, lead: scope == null });
 
   async function refresh() {
