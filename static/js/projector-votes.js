@@ -21,6 +21,7 @@ export function renderVoteResults(root, { store, t, view }) {
   }
   const signature = JSON.stringify(panels.map((p) => p.textContent));
   root.hidden = panels.length === 0;
+  document.body.dataset.results = panels.length ? "on" : "off"; // the results take the boards' place (votes.css)
   if (root.dataset.signature === signature) return;
   root.dataset.signature = signature;
   root.replaceChildren(...panels);

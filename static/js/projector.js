@@ -61,7 +61,8 @@ function render() {
   }
   renderJoinPanel(view);
   renderVoteResults($("vote-results"), { store, t, view });
-  if (document.body.dataset.restitution === "on") return; // the boards are hidden: nothing to fit
+  // the boards are hidden behind the restitution or the vote results: nothing to fit
+  if (document.body.dataset.restitution === "on" || document.body.dataset.results === "on") return;
   const boards = store.tables.map((table) => els.boards._keyed.get(String(table.id))).filter((b) => !b.hidden);
   fitBoards(boards, t);
 }

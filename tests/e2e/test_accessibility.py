@@ -131,7 +131,8 @@ def open_ready(room, name: str, lang: str):
     page.goto(with_lang(room["urls"][name], lang))
     if name in ("projector", "console", "table_console"):
         page.wait_for_selector("#conn-status[data-state=connected]")
-        expect(page.locator(".board .idea").first).to_be_visible()
+        # (revealed vote results take the boards' place on the projector)
+        expect(page.locator(".board .idea:visible, #vote-results .vote-row:visible").first).to_be_visible()
     return page
 
 

@@ -143,9 +143,11 @@ def test_facilitator_drives_the_restitution_from_a_phone(live, open_page):
         assert box["height"] >= 44, (button.text_content(), box)
     assert remote.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
-    # Stop: the boards come back.
+    # Stop: the room screen goes back to what it showed before: table 1's revealed results, in the
+    # boards' place.
     panel.locator(".remote-stop").click()
     expect(walk).to_be_hidden()
-    expect(projector.locator("#boards")).to_be_visible()
+    expect(projector.locator("#vote-results")).to_be_visible()
+    expect(projector.locator("#boards")).to_be_hidden()
     for page in (projector, remote, second):
         assert page.errors == [], page.errors

@@ -157,6 +157,13 @@ def test_compressed_morning(live, open_page, lang):
         expect(rows).to_have_count(1)
         expect(rows.first).to_contain_text(ideas[0])
         expect(rows.first).to_have_attribute("data-rank", "1")
+    # The results take the boards' place: the vote's countdown stays in view above them.
+    on_top = projector.evaluate("""() => {
+        const clock = document.querySelector('#phase-panel .phase-countdown');
+        const r = clock.getBoundingClientRect();
+        return clock.contains(document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2));
+    }""")
+    assert on_top, "the vote results cover the countdown"
 
     # 5. The plenary: the phones say so, and the lead walks the projector through the tables from a phone.
     controls.locator("[data-phase-key=restitution]").click()
