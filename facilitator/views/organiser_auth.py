@@ -144,11 +144,16 @@ def organiser_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if current_organiser() is None:
-            if _wants_json() or request.method != "GET":
-                return jsonify({"ok": False, "error": "unauthorized"}), 401
-            return redirect(url_for("organiser.login", next=request.full_path.rstrip("?")))
+            return _refuse_anonymous()
         return view(*args, **kwargs)
+    wrapped.organiser_only = True  # seen by the CSRF check: a logged-out POST is told so, not "bad token"
     return wrapped
+
+
+def _refuse_anonymous():
+    if _wants_json() or request.method != "GET":
+        return jsonify({"ok": False, "error": "unauthorized"}), 401
+    return redirect(url_for("organiser.login", next=request.full_path.rstrip("?")))
 
 
 def csrf_token() -> str:
@@ -157,11 +162,20 @@ def csrf_token() -> str:
 
 
 def check_csrf() -> None:
-    """Abort with 400 unless the request carries this session's CSRF token (form field or header)."""
+    """Abort with 400 unless the request carries this session's CSRF token (form field or header).
+
+    The token is valid as long as the organiser's session (``WTF_CSRF_TIME_LIMIT = None``, set in
+    ``configure``): a page left open during a whole morning still exports. A script gets
+    ``{"ok": false, "error": "csrf"}`` (the page is older than the session: reload it).
+    """
     token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken") or ""
     try:
         validate_csrf(token)
     except (CSRFError, ValidationError):  # missing, expired or forged token
+        if _wants_json():
+            response = jsonify({"ok": False, "error": "csrf"})
+            response.status_code = 400
+            abort(response)
         abort(400, description="csrf")
 
 
@@ -170,7 +184,11 @@ def protect_blueprint(bp) -> None:
     @bp.before_request
     def _csrf():
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            view = current_app.view_functions.get(request.endpoint)
+            if getattr(view, "organiser_only", False) and current_organiser() is None:
+                return _refuse_anonymous()  # logged out meanwhile: say that (401), not "bad token"
             check_csrf()
+        return None
 
     @bp.record_once
     def _setup(state):
@@ -180,6 +198,9 @@ def protect_blueprint(bp) -> None:
 def configure(app) -> None:
     """Session cookie settings for the organiser session (HttpOnly, SameSite=Lax, Secure behind https)."""
     app.config["PERMANENT_SESSION_LIFETIME"] = SESSION_LIFETIME
+    # CSRF tokens last as long as the session (Flask-WTF's default is 1 h: an organiser page opened
+    # at 9:00 could no longer export at 10:30).
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     if not app.config.get("SESSION_COOKIE_SAMESITE"):
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     public = app.config.get("PUBLIC_URL") or ""

@@ -34,7 +34,7 @@ function render(job) {
   }
   row.li.dataset.status = job.status;
   row.label.textContent = `${job.format.toUpperCase()}${job.anonymise ? ` (${t("organiser.anonymised")})` : ""}`;
-  row.bar.value = job.step;
+  row.bar.value = job.step || 0;
   row.bar.setAttribute("aria-label", t(`organiser.stage_${job.status}`));
   if (job.status === "done") {
     row.bar.hidden = true;
@@ -44,37 +44,68 @@ function render(job) {
     row.link.textContent = `${t("organiser.download")} ${job.filename}`;
   } else if (job.status === "failed") {
     row.bar.hidden = true;
-    row.state.textContent = t("organiser.failed");
+    row.state.textContent = t(job.reason || "organiser.failed");
   } else {
     row.state.textContent = t(`organiser.stage_${job.status}`);
   }
 }
 
+/** Why a request about an export could not go on, as a catalogue key (null: try again). */
+async function refusal(response) {
+  const status = response.status;
+  if (status === 401 || status === 403) return "organiser.session_expired"; // logged out meanwhile
+  if (status === 404) return "organiser.job_lost"; // the server restarted and forgot the job
+  if (status === 400) {
+    const body = await response.json().catch(() => ({}));
+    return body.error === "csrf" ? "organiser.page_expired" : "organiser.failed"; // a newer session elsewhere
+  }
+  if (status === 409 || status === 413 || status === 422) return "organiser.failed";
+  return null; // 5xx, 429: a hiccup
+}
+
 async function poll(job) {
   render(job);
+  let failures = 0;
   while (job.status !== "done" && job.status !== "failed") {
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, failures ? 1500 : 400));
     try {
       const response = await fetch(job.status_url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      if (!response.ok) break;
-      job = (await response.json()).job;
+      if (response.ok) {
+        failures = 0;
+        job = (await response.json()).job;
+      } else {
+        const reason = await refusal(response);
+        failures += 1;
+        // A refusal ends the wait with its reason; a server that keeps failing too, after ~30 s.
+        if (reason || failures >= 20) job = { ...job, status: "failed", reason: reason || "organiser.failed" };
+      }
       render(job);
     } catch (err) {
-      await new Promise((resolve) => setTimeout(resolve, 1500)); // offline for a moment: keep trying
+      failures += 1; // offline for a moment: keep trying
     }
   }
 }
 
+let attempts = 0;
 for (const form of document.querySelectorAll("form.export-form")) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = new FormData(form);
     if (event.submitter && event.submitter.name) data.set(event.submitter.name, event.submitter.value);
-    const response = await fetch(form.action, {
-      method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" },
-    });
+    const format = String(data.get("format") || "");
+    const refused = (reason) => render({ id: `refused-${(attempts += 1)}`, format, anonymise: data.get("anonymise") === "1",
+      status: "failed", reason, steps: 3 });
+    let response;
+    try {
+      response = await fetch(form.action, {
+        method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" },
+      });
+    } catch (err) {
+      refused("organiser.offline");
+      return;
+    }
     if (response.status === 202) poll((await response.json()).job);
-    else alert(t("organiser.failed"));
+    else refused((await refusal(response)) || "organiser.failed");
   });
 }
 

@@ -81,3 +81,48 @@ def test_organiser_exports_the_workbook_mid_session(live, open_page):
     expect(anne.locator("#my-ideas .idea")).to_have_count(6)
     expect(anne.locator("#my-ideas .idea.pending")).to_have_count(0)
     assert organiser.errors == [] and anne.errors == []
+
+
+def test_a_lost_or_refused_export_says_why_and_can_be_started_again(live, open_page):
+    organiser = open_page(setup_link(live), PROJECTOR)
+    organiser.fill("#name", "Claire")
+    organiser.fill("#email", "claire@devup.fr")
+    organiser.fill("#password", "une phrase de passe")
+    organiser.fill("#password2", "une phrase de passe")
+    organiser.click("button[type=submit]")
+    organiser.wait_for_url("**/organiser/")
+    organiser.goto(f"{live.url}/organiser/w/DEVUP")
+
+    # The server restarts between the click and the first progress poll: it forgot the job (jobs live
+    # in memory). The poll is held in the browser while the real server is killed and started again.
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    organiser.route("**/organiser/api/exports/*", hold)
+    organiser.click("button[data-export=csv]")
+    deadline = time.monotonic() + 10
+    while not held and time.monotonic() < deadline:
+        organiser.wait_for_timeout(50)
+    assert held, "the page never asked for the job's progress"
+    live.kill()
+    live.start()
+    held[0].continue_()  # now it reaches the restarted server
+    organiser.unroute("**/organiser/api/exports/*")
+    job = organiser.locator("#export-jobs li").first
+    expect(job).to_have_attribute("data-status", "failed")
+    expect(job).to_contain_text("Cet export a été perdu : le serveur a redémarré pendant sa préparation. Relancez-le.")
+    organiser.click("button[data-export=csv]")
+    expect(organiser.locator("#export-jobs li").first).to_have_attribute("data-status", "done", timeout=30000)
+    expect(organiser.locator("#export-jobs li")).to_have_count(2)
+
+    # Logged out meanwhile (another tab, an expired cookie): the click says so instead of failing silently.
+    organiser.context.clear_cookies()
+    organiser.click("button[data-export=xlsx]")
+    refused = organiser.locator("#export-jobs li").first
+    expect(refused).to_have_attribute("data-status", "failed")
+    expect(refused).to_contain_text("XLSX")
+    expect(refused).to_contain_text("Votre session a expiré : reconnectez-vous (rechargez la page), puis relancez l'export.")
+    # The browser logs the refused requests (404, 401) as console errors; nothing else went wrong.
+    assert all("Failed to load resource" in e for e in organiser.errors), organiser.errors

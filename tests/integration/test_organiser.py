@@ -74,6 +74,27 @@ def test_login_logout_and_wrong_password(app):
     assert client.get("/organiser/").status_code == 302
 
 
+def test_a_page_left_open_for_hours_still_posts_and_a_logged_out_one_is_told_so(app, organiser, monkeypatch):
+    """CSRF tokens last as long as the session (Flask-WTF's default would refuse them after 1 h), and a
+    POST after logging out answers 401 "unauthorized" (what the page explains), not 400 "bad token"."""
+    import itsdangerous.timed
+    later = time.time() + 3 * 3600
+    monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)  # the page was loaded 3 h ago
+    accepted = post(organiser, "/organiser/w/DEVUP/exports", {"format": "csv", "anonymise": "0"},
+                    headers={"Accept": "application/json"})
+    assert accepted.status_code == 202, accepted.get_data(as_text=True)
+    # (the clock stays 3 h ahead: the session cookie was re-signed at that time)
+    stale = organiser.post("/organiser/w/DEVUP/exports", data={"format": "csv", "csrf_token": "forged"},
+                           headers={"Accept": "application/json"})
+    assert (stale.status_code, stale.get_json()) == (400, {"ok": False, "error": "csrf"})
+    assert post(organiser, "/organiser/logout").status_code == 302
+    gone = post(organiser, "/organiser/w/DEVUP/exports", {"format": "csv"}, headers={"Accept": "application/json"})
+    assert (gone.status_code, gone.get_json()) == (401, {"ok": False, "error": "unauthorized"})
+    # A form (no script) goes to the login page, and public forms still need their token.
+    assert post(organiser, "/organiser/w/DEVUP/settings", {"retention_days": "5"}).status_code == 401
+    assert app.test_client().post("/organiser/login", data={"email": EMAIL, "password": PASSWORD}).status_code == 400
+
+
 def test_password_is_hashed_and_next_stays_inside(app):
     make_account(app)
     with app.app_context():
