@@ -371,6 +371,12 @@ def test_axe_during_voting_and_restitution(room):
         assert_no_blocking(projector, "projector_results")
         projectors[lang] = projector
     assert_no_blocking(console, "console_voting")
+    # The agenda's "are you sure?" bar (a jump over several steps), then Escape keeps the step.
+    console.locator("#phase-controls [data-phase-key=cloture]").click()
+    expect(console.locator(".phase-confirm [data-confirm=yes]")).to_be_focused()
+    assert_no_blocking(console, "console_confirm")
+    console.keyboard.press("Escape")
+    expect(console.locator(".phase-confirm")).to_be_hidden()
 
     remote = room["context"](PHONE).new_page()
     remote.goto(with_lang(room["urls"]["console"] + "&mode=remote", "en"))
