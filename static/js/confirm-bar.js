@@ -54,8 +54,5 @@ export function createConfirmBar(t, className = "") {
       if (pending && pending.token !== token) close(false);
     },
     close,
-    get open() {
-      return pending !== null;
-    },
   };
 }

@@ -18,7 +18,7 @@ const MAX = 20; // facilitator/actions/votes.py MAX_VOTES
 export function mountVoteSettings(root, { store, t, run, busy, lead }) {
   const summary = h("p", { class: "vote-settings-summary", dataset: { test: "vote-rules" } });
   root.append(summary);
-  if (!lead) return { update: (connected, dots) => setText(summary, describe(store.voteSettings, t)) };
+  if (!lead) return { update: () => setText(summary, describe(store.voteSettings, t)) };
 
   const perPerson = h("input", { type: "number", id: "vote-per-person", name: "votes_per_person",
     min: "1", max: String(MAX), step: "1", required: true, inputmode: "numeric" });
