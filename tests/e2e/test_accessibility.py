@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, PROJECTOR, join, post, with_lang
-from tests.e2e.test_organiser import setup_link
+from tests.e2e.test_organiser import setup_link, sign_up
 from tests.live_server import LiveServer
 
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
@@ -79,12 +79,7 @@ def room(tmp_path_factory, browser):
     organiser = context(DESKTOP)
     page = organiser.new_page()
     page.goto(setup_link(server))
-    page.fill("#name", "Claire")
-    page.fill("#email", "claire@devup.fr")
-    page.fill("#password", "une phrase de passe")
-    page.fill("#password2", "une phrase de passe")
-    page.click("button[type=submit]")
-    page.wait_for_url("**/organiser/")
+    sign_up(page)
     page.goto(f"{base}/organiser/w/DEVUP/review")
     page.click("#open-review")
     review_link = page.locator("#review-links li[data-organisation='Cosmetic Valley'] input").input_value()

@@ -28,24 +28,32 @@ def setup_link(live, timeout=10.0) -> str:
     raise AssertionError("serve printed no setup link:\n" + live.log.read_text()[-2000:])
 
 
+ORGANISER_EMAIL, ORGANISER_PASSWORD = "claire@devup.fr", "une phrase de passe"
+
+
+def sign_up(page) -> None:
+    """On the setup link's page: create the first organiser account; the page ends logged in on /organiser/."""
+    page.fill("#name", "Claire")
+    page.fill("#email", ORGANISER_EMAIL)
+    page.fill("#password", ORGANISER_PASSWORD)
+    page.fill("#password2", ORGANISER_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/organiser/")
+
+
 def test_organiser_exports_the_workbook_mid_session(live, open_page):
     # First account through the link printed by serve.
     organiser = open_page(setup_link(live), PROJECTOR)
-    organiser.fill("#name", "Claire")
-    organiser.fill("#email", "claire@devup.fr")
-    organiser.fill("#password", "une phrase de passe")
-    organiser.fill("#password2", "une phrase de passe")
-    organiser.click("button[type=submit]")
-    organiser.wait_for_url("**/organiser/")
+    sign_up(organiser)
     # Log out, then in again with the password.
     organiser.click("#logout")
     organiser.wait_for_url("**/organiser/login")
-    organiser.fill("#email", "claire@devup.fr")
+    organiser.fill("#email", ORGANISER_EMAIL)
     organiser.fill("#password", "mauvais mot de passe")
     organiser.click("button[type=submit]")
     expect(organiser.locator("#login-error")).to_be_visible()
     organiser.errors.clear()  # the refused login answered 401, as it should
-    organiser.fill("#password", "une phrase de passe")
+    organiser.fill("#password", ORGANISER_PASSWORD)
     organiser.click("button[type=submit]")
     organiser.wait_for_url("**/organiser/")
     expect(organiser.locator("tr[data-code=DEVUP]")).to_be_visible()
@@ -85,12 +93,7 @@ def test_organiser_exports_the_workbook_mid_session(live, open_page):
 
 def test_a_lost_or_refused_export_says_why_and_can_be_started_again(live, open_page):
     organiser = open_page(setup_link(live), PROJECTOR)
-    organiser.fill("#name", "Claire")
-    organiser.fill("#email", "claire@devup.fr")
-    organiser.fill("#password", "une phrase de passe")
-    organiser.fill("#password2", "une phrase de passe")
-    organiser.click("button[type=submit]")
-    organiser.wait_for_url("**/organiser/")
+    sign_up(organiser)
     organiser.goto(f"{live.url}/organiser/w/DEVUP")
 
     # The server restarts between the click and the first progress poll: it forgot the job (jobs live

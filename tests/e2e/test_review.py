@@ -10,7 +10,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, PROJECTOR
-from tests.e2e.test_organiser import setup_link
+from tests.e2e.test_organiser import setup_link, sign_up
 
 DESKTOP = {"width": 1440, "height": 900}
 
@@ -44,12 +44,7 @@ def test_owner_updates_an_action_through_the_review_link(live, open_page):
 
     # The organiser opens the review and takes the owner's link.
     organiser = open_page(setup_link(live), PROJECTOR)
-    organiser.fill("#name", "Claire")
-    organiser.fill("#email", "claire@devup.fr")
-    organiser.fill("#password", "une phrase de passe")
-    organiser.fill("#password2", "une phrase de passe")
-    organiser.click("button[type=submit]")
-    organiser.wait_for_url("**/organiser/")
+    sign_up(organiser)
     organiser.goto(f"{live.url}/organiser/w/DEVUP")
     organiser.click("#review-dashboard")
     organiser.wait_for_url("**/organiser/w/DEVUP/review")

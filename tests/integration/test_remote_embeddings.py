@@ -23,6 +23,7 @@ import pytest
 from facilitator.clustering import embed
 from facilitator.clustering.embed import CachedEmbedder, EmbeddingServiceError, RemoteEmbedder, normalise
 from tests.conftest import new_id
+from tests.live_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 TEXTS = ["Une cotisation modulée selon la taille de l'entreprise",
@@ -30,12 +31,6 @@ TEXTS = ["Une cotisation modulée selon la taille de l'entreprise",
          "Aider les PME à monter leurs dossiers de subventions",
          "Un annuaire en ligne des compétences",
          "Parrainer chaque nouvel adhérent"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
