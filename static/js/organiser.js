@@ -94,7 +94,7 @@ for (const form of document.querySelectorAll("form.export-form")) {
     if (event.submitter && event.submitter.name) data.set(event.submitter.name, event.submitter.value);
     const format = String(data.get("format") || "");
     const refused = (reason) => render({ id: `refused-${(attempts += 1)}`, format, anonymise: data.get("anonymise") === "1",
-      status: "failed", reason, steps: 3 });
+      status: "failed", reason });
     let response;
     try {
       response = await fetch(form.action, {
