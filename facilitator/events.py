@@ -66,7 +66,12 @@ def publish(workshop_id: int, type_: str, data: dict, audience: str = STAFF,
     ).one()
     table_prev: dict[str, int] = {}
     if audience != STAFF:
-        query = select(RoundTable).where(RoundTable.workshop_id == workshop_id)
+        # Read the rooms' heads from the database, not from the session: a table
+        # loaded before this command waited (the grouping engine runs off the
+        # loop) may hold a last_seq that a concurrent command has since moved.
+        # The workshop row locked above makes this read current.
+        query = (select(RoundTable).where(RoundTable.workshop_id == workshop_id)
+                 .execution_options(populate_existing=True))
         if audience == TABLE:
             query = query.where(RoundTable.id == table_id)
         for table in db.session.execute(query).scalars():
@@ -129,9 +134,14 @@ def emit(entry: Logged) -> None:
                       to=table_room(entry.workshop_id, int(table_id)))
 
 
-def events_since(workshop_id: int, since: int, table_id: int | None, limit: int) -> list[Event]:
-    """The logged events after ``since`` for the staff stream (table_id None) or a table's room."""
-    query = select(Event).where(Event.workshop_id == workshop_id, Event.seq > since)
+def events_since(workshop_id: int, since: int, head: int, table_id: int | None, limit: int) -> list[Event]:
+    """The logged events in ``(since, head]`` for the staff stream (table_id None) or a table's room.
+
+    ``head`` is the stream's last seq as the caller read it: an event committed
+    after that read is left to its live delivery, so a replay never goes past
+    the ``seq`` its answer reports.
+    """
+    query = select(Event).where(Event.workshop_id == workshop_id, Event.seq > since, Event.seq <= head)
     if table_id is not None:
         query = query.where(or_(Event.audience == ALL,
                                 (Event.audience == TABLE) & (Event.table_id == table_id)))

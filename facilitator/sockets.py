@@ -179,7 +179,7 @@ def do_sync(actor: Actor, payload: dict) -> dict:
         head = workshop.last_seq
     limit = current_app.config["SYNC_MAX_EVENTS"]
     if 0 < since <= head:
-        missed = events.events_since(workshop.id, since, table_id, limit + 1)
+        missed = events.events_since(workshop.id, since, head, table_id, limit + 1)
         if len(missed) <= limit:
             return {"mode": "events", "seq": head,
                     "events": [_for_projector(workshop, actor, events.envelope(e, table_id)) for e in missed]}

@@ -160,6 +160,17 @@ def comparable(state: dict) -> dict:
     return state
 
 
+STALE, APPLY, GAP = "stale", "apply", "gap"
+
+
+def classify(envelope: dict, last: int) -> str:
+    """The envelope rule (docs/protocol.md), as static/js/envelope.js applies it;
+    both are checked against tests/data/envelope_rule.json."""
+    if envelope["seq"] <= last:
+        return STALE
+    return APPLY if envelope["prev"] == last else GAP
+
+
 class StaffClient:
     """A projector or facilitator over the real Socket.IO protocol, with resync."""
 
@@ -194,15 +205,16 @@ class StaffClient:
                     if envelope["seq"] > self.last:
                         self.state = apply_staff(self.state, envelope)
                         self.last = envelope["seq"]
-                self.last = max(self.last, ack["seq"])
+                self.last = ack["seq"]  # a replay never goes past the head it reports
             self.syncs += 1
         self.synced.set()
 
     def _on_event(self, envelope):
         with self.lock:
-            if envelope["seq"] <= self.last:
+            kind = classify(envelope, self.last)
+            if kind == STALE:
                 return
-            if envelope["prev"] == self.last and self.state is not None:
+            if kind == APPLY and self.state is not None:
                 self.state = apply_staff(self.state, envelope)
                 self.last = envelope["seq"]
                 return

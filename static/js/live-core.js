@@ -11,7 +11,16 @@
  * "synced" (a sync finished: a good moment to send queued work).
  */
 
+import { APPLY, STALE, classify } from "./envelope.js";
+
 export const ACK_TIMEOUT_MS = 8000;
+/**
+ * How long an event that does not follow `last` waits for the missing one
+ * before a sync is asked for: deliveries from concurrent commands (or from
+ * several server processes) can arrive out of order, and a short wait costs
+ * less than a sync from every screen of the room.
+ */
+export const GAP_WAIT_MS = 300;
 const RESYNC_DELAY_MAX_MS = 10000;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -23,7 +32,8 @@ export class LiveClient {
    *   this client makes up itself.
    * options.onUnauthorized(data): the server refused the credentials.
    */
-  constructor(socket, { store, messages = {}, onUnauthorized = null, win = globalThis, nav = globalThis.navigator } = {}) {
+  constructor(socket, { store, messages = {}, onUnauthorized = null, win = globalThis, nav = globalThis.navigator,
+    gapWaitMs = GAP_WAIT_MS } = {}) {
     this.socket = socket;
     this.store = store;
     this.messages = messages;
@@ -43,6 +53,8 @@ export class LiveClient {
     this._again = false;
     this._forcedSince = null;
     this._buffer = [];
+    this.gapWaitMs = gapWaitMs;
+    this._gapTimer = null;
     this._listeners = new Set();
 
     socket.on("connect", () => this._onConnect());
@@ -109,6 +121,7 @@ export class LiveClient {
 
   _onDisconnect(reason) {
     this._buffer = [];
+    this._clearGapTimer();
     this.synced = false;
     if (this.stopped || this.status === "offline") return;
     this._setStatus("reconnecting");
@@ -156,29 +169,36 @@ export class LiveClient {
       this._buffer.push(envelope);
       return;
     }
-    if (envelope.seq <= this.last) return;
-    if (this._follows(envelope)) {
+    const kind = classify(envelope, this.last);
+    if (kind === STALE) return;
+    if (kind === APPLY) {
       this._apply(envelope);
+      // Events held for a gap may follow now.
+      if (this._buffer.length && !this._replayBuffer()) this._clearGapTimer();
       this._notify("state");
       return;
     }
-    // A delivery was missed: fetch what is missing, then replay this one.
+    // A gap: hold this event; if the missing one does not come in time, sync,
+    // then replay what is held.
     this._buffer.push(envelope);
-    this.resync();
+    if (this.gapWaitMs <= 0) this.resync();
+    else if (!this._gapTimer) {
+      this._gapTimer = setTimeout(() => {
+        this._gapTimer = null;
+        if (this._buffer.length && !this._syncing) this.resync();
+      }, this.gapWaitMs);
+    }
   }
 
-  /**
-   * The envelope rule: an event applies when its `prev` is the last event
-   * applied. `prev < last` (with `seq > last`) also means nothing is missing
-   * (the last sync already covered `prev`), so it applies too.
-   */
-  _follows(envelope) {
-    return typeof envelope.prev === "number" && envelope.prev <= this.last;
+  _clearGapTimer() {
+    if (this._gapTimer) clearTimeout(this._gapTimer);
+    this._gapTimer = null;
   }
 
   // -- sync ------------------------------------------------------------------
 
   async _runSync() {
+    this._clearGapTimer();
     this._syncing = true;
     this.synced = false;
     let delay = 500;
@@ -233,8 +253,9 @@ export class LiveClient {
     this._buffer = [];
     for (let i = 0; i < buffered.length; i += 1) {
       const envelope = buffered[i];
-      if (envelope.seq <= this.last) continue;
-      if (!this._follows(envelope)) {
+      const kind = classify(envelope, this.last);
+      if (kind === STALE) continue;
+      if (kind !== APPLY) {
         this._buffer = buffered.slice(i);
         return true;
       }

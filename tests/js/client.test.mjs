@@ -80,6 +80,44 @@ const win = { l: {}, addEventListener(n, f) { (this.l[n] ||= []).push(f); }, fir
   console.log("staff live ok");
 }
 
+// Out of order and dropped deliveries: held briefly, reordered without a sync;
+// a delivery that never comes is detected and fetched by a sync.
+{
+  const snapshot = { workshop: { code: "X", joining_open: true, projector_view: "all" }, tables: [{ id: 1, number: 1, posting_open: true }],
+    participants: [], ideas: [], limits: { idea_max_length: 280 } };
+  const idea = (n) => ({ id: `i${n}`, table_id: 1, text: `t${n}`, state: "visible", author: { id: 1 }, created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z" });
+  const ev = (seq, prev) => ({ seq, prev, type: "idea_posted", data: { idea: idea(seq) } });
+  // A table room: its stream skips seqs that went to other rooms (prev 10 -> 12 -> 15).
+  const log = [ev(12, 10), ev(15, 12), ev(16, 15)];
+  const server = (name, p, cb) => setTimeout(() => p.since === 0
+    ? cb(null, { ok: true, mode: "snapshot", seq: 10, snapshot })
+    : cb(null, { ok: true, mode: "events", seq: log.at(-1).seq, events: log.filter((e) => e.seq > p.since) }), 0);
+  const sock = new FakeSocket(server);
+  const store = createStaffStore("facilitator");
+  const live = new LiveClient(sock, { store, win: null, nav: { onLine: true }, gapWaitMs: 50 });
+  live.start();
+  await until(() => live.synced, "first sync");
+  const syncs = () => sock.sent.filter(([n]) => n === "sync").length;
+  // 15 arrives before 12 (two commands emitted out of order): no sync, both applied in order.
+  sock.fire("event", log[1]);
+  assert.equal(live.last, 10); assert.equal(store.ideas.size, 0);
+  sock.fire("event", log[0]);
+  assert.equal(live.last, 15); assert.equal(store.ideas.size, 2); assert.equal(syncs(), 1);
+  // 16 is lost on the way: 20 names prev 16, which never arrives.
+  const e20 = ev(20, 16); log.push(e20);
+  sock.fire("event", e20);
+  assert.equal(live.last, 15);
+  await until(() => live.last === 20 && live.synced, "lost delivery fetched");
+  assert.equal(syncs(), 2); assert.deepEqual(sock.sent.at(-1), ["sync", { since: 15 }]);
+  assert.ok(store.ideas.has("i16") && store.ideas.has("i20"));
+  // A prev behind last never applies (the chain says something is off): sync.
+  const odd = ev(22, 12); log.push(odd);
+  sock.fire("event", odd);
+  await until(() => syncs() === 3 && live.synced, "prev < last synced");
+  assert.equal(live.last, 22); assert.deepEqual(sock.sent.at(-1), ["sync", { since: 20 }]);
+  console.log("reorder and loss ok");
+}
+
 // Unauthorized
 {
   const sock = new FakeSocket(() => {});
