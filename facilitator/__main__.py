@@ -121,6 +121,11 @@ def _serve(args) -> int:
     gc.freeze()
     if config.AUTO_GROUPING:
         socketio.start_background_task(_warm_up_grouping, app)
+    if config.SLOW_CLIENT_SECONDS > 0:
+        from .guard import remember_raw_sockets, watch_slow_readers
+        remember_raw_sockets()
+        socketio.start_background_task(watch_slow_readers, socketio, config.SLOW_CLIENT_SECONDS,
+                                       config.SLOW_CLIENT_MAX_QUEUED)
     try:
         socketio.run(app, host=host, port=port, log_output=False)
     except OSError as exc:

@@ -57,6 +57,12 @@ class Config:
         self.IDEA_RATE_LIMIT = _rate(env.get("IDEA_RATE_LIMIT"), (10, 60))
         self.JOIN_RATE_LIMIT = _rate(env.get("JOIN_RATE_LIMIT"), (60, 60))
         self.COMMAND_RATE_LIMIT = _rate(env.get("COMMAND_RATE_LIMIT"), (30, 10))
+        # Whole snapshots per participant (per connection for staff screens); facilitator/guard.py.
+        self.SNAPSHOT_RATE_LIMIT = _rate(env.get("SNAPSHOT_RATE_LIMIT"), (10, 60))
+        self.MAX_SOCKETS_PER_PARTICIPANT = int(env.get("MAX_SOCKETS_PER_PARTICIPANT", "5"))
+        # Drop a client whose outgoing messages did not move for this long, or pile up past this many.
+        self.SLOW_CLIENT_SECONDS = float(env.get("SLOW_CLIENT_SECONDS", "10"))
+        self.SLOW_CLIENT_MAX_QUEUED = int(env.get("SLOW_CLIENT_MAX_QUEUED", "500"))
         # Organiser space: login attempts per client address and per e-mail address.
         self.ORGANISER_LOGIN_RATE_LIMIT = _rate(env.get("ORGANISER_LOGIN_RATE_LIMIT"), (10, 300))
         # How often serve looks for workshops whose retention period is over (seconds; 0: never).
@@ -100,6 +106,7 @@ def make_test_config(instance_path: Path, database_url: str | None = None, **ove
         "IDEA_RATE_LIMIT": "0",
         "JOIN_RATE_LIMIT": "0",
         "COMMAND_RATE_LIMIT": "0",
+        "SNAPSHOT_RATE_LIMIT": "0",
         "ASYNC_MODE": "threading",
     }
     env.update({k: str(v) for k, v in overrides.items()})

@@ -82,6 +82,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fr": "Trop de messages en peu de temps : patientez quelques secondes.",
         "en": "Too many messages in a short time: please wait a few seconds.",
     },
+    "too_many_connections": {
+        "fr": "Cette session est déjà ouverte sur trop d'écrans : fermez un onglet ou un appareil.",
+        "en": "This session is already open on too many screens: close a tab or a device.",
+    },
     "empty_name": {
         "fr": "Indiquez votre prénom.",
         "en": "Please enter your first name.",

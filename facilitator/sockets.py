@@ -22,7 +22,7 @@ from .actions.base import FACILITATOR, PARTICIPANT, PROJECTOR, Actor, field
 from .errors import CommandError, message
 from .extensions import db, socketio
 from .i18n import normalise
-from .limits import RateLimiter
+from .guard import Guard
 from .models import Participant, Workshop
 from .state import participant_snapshot, staff_snapshot
 from .tokens import read_participant_token
@@ -36,12 +36,12 @@ connections: dict[str, Actor] = {}
 COMMANDS: dict[str, Callable] = {}
 
 
-def _limiter() -> RateLimiter:
-    limiter = current_app.extensions.get("facilitator.command_limiter")
-    if limiter is None:
-        limiter = RateLimiter(*current_app.config["COMMAND_RATE_LIMIT"])
-        current_app.extensions["facilitator.command_limiter"] = limiter
-    return limiter
+def _guard() -> Guard:
+    """This process's budgets of commands, snapshots and sockets (guard.py)."""
+    guard = current_app.extensions.get("facilitator.guard")
+    if guard is None:
+        guard = current_app.extensions["facilitator.guard"] = Guard(current_app.config)
+    return guard
 
 
 def authenticate(auth: object) -> tuple[Actor, list[str]]:
@@ -99,20 +99,22 @@ def on_connect(auth=None):
     """Refuse unknown clients; put known ones in their rooms."""
     try:
         actor, rooms = authenticate(auth)
+        if not _guard().may_open(actor):
+            raise CommandError("too_many_connections", status=429)
     except CommandError as exc:
         lang = normalise(auth.get("lang")) if isinstance(auth, dict) and isinstance(auth.get("lang"), str) else "fr"
-        raise ConnectionRefusedError("unauthorized", {"error": exc.code, "message": exc.message(lang or "fr")})
+        raise ConnectionRefusedError(exc.code, {"error": exc.code, "message": exc.message(lang or "fr")})
     finally:
         db.session.remove()
     connections[request.sid] = actor
+    _guard().opened(request.sid, actor)
     for room in rooms:
         join_room(room)
 
 
 @socketio.on("disconnect")
 def on_disconnect(*_args):
-    connections.pop(request.sid, None)
-    _limiter().forget(request.sid)
+    _guard().closed(request.sid, connections.pop(request.sid, None))
 
 
 def command(name: str):
@@ -136,7 +138,7 @@ def dispatch(fn: Callable[[Actor, dict], dict], payload: object) -> dict:
             raise CommandError("unauthorized", status=401)
         if not isinstance(payload, dict):
             raise CommandError("invalid_payload", detail="not_an_object")
-        if not _limiter().allow(request.sid):
+        if not _guard().allow_command(request.sid, actor):
             raise CommandError("rate_limited", status=429)
         for attempt in (1, 2):
             try:
@@ -171,6 +173,8 @@ def do_sync(actor: Actor, payload: dict) -> dict:
         table_id = participant.table_id
         reconcile(request.sid, workshop.id, table_id)  # moved by a facilitator: follow (rooms.py)
         if table_id is None:
+            if not _guard().allow_snapshot(request.sid, actor):
+                raise CommandError("rate_limited", status=429)
             return _snapshot(participant_snapshot(workshop, participant), 0)
         head = next(t.last_seq for t in workshop.tables if t.id == table_id)
         if since and moved_since(workshop.id, participant.id, since):
@@ -183,6 +187,8 @@ def do_sync(actor: Actor, payload: dict) -> dict:
         if len(missed) <= limit:
             return {"mode": "events", "seq": head,
                     "events": [_for_projector(workshop, actor, events.envelope(e, table_id)) for e in missed]}
+    if not _guard().allow_snapshot(request.sid, actor):
+        raise CommandError("rate_limited", status=429)  # the client retries later (live-core.js backs off)
     if actor.role == PARTICIPANT:
         return _snapshot(participant_snapshot(workshop, participant), head)
     return _snapshot(_for_projector(workshop, actor, staff_snapshot(workshop, actor.role)), head)
