@@ -79,3 +79,9 @@ def spellings(ident: str) -> list[str]:
     """Other spellings of a known UUID (the server must read them as the same id or refuse them cleanly)."""
     u = uuid.UUID(ident)
     return [ident, ident.upper(), u.hex, f"{{{ident}}}", f" {ident} ", ident + "\n"]
+
+
+def weighted(*choices: tuple[int, st.SearchStrategy]) -> st.SearchStrategy:
+    """One of the strategies, drawn with these weights (shrinks towards the first)."""
+    table = [strategy for weight, strategy in choices for _ in range(weight)]
+    return st.integers(0, len(table) - 1).flatmap(lambda i: table[i])

@@ -18,7 +18,7 @@ from facilitator.extensions import db
 from facilitator.models import Participant, RoundTable, Workshop
 from facilitator.sockets import COMMANDS
 from tests.conftest import Room, new_id
-from tests.fuzz_values import hostile, some_uuid, spellings, texts
+from tests.fuzz_values import hostile, some_uuid, spellings, texts, weighted
 
 EXAMPLES = 80  # per command; about 3,300 commands per database
 
@@ -204,14 +204,6 @@ class World:
 
 
 MISSING = object()
-
-
-def weighted(*choices: tuple[int, st.SearchStrategy]) -> st.SearchStrategy:
-    """One of the strategies, drawn with these weights (shrinks towards the first)."""
-    table = [strategy for weight, strategy in choices for _ in range(weight)]
-    return st.integers(0, len(table) - 1).flatmap(lambda i: table[i])
-import collections
-STATS = collections.Counter()
 
 
 def test_commands_answer_ok_or_a_known_error(app):
