@@ -213,6 +213,7 @@ WORDS: dict[str, dict[str, str]] = {
     "groups": {"fr": "groupes", "en": "groups"},
     "action": {"fr": "action", "en": "action"},
     "review_link": {"fr": "lien de bilan", "en": "review link"},
+    "export": {"fr": "export", "en": "export"},
     "field_title": {"fr": "titre", "en": "title"},
     "field_description": {"fr": "description", "en": "description"},
     "field_owner_org": {"fr": "organisation porteuse", "en": "owner organisation"},

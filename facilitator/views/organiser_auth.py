@@ -35,7 +35,9 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import ValidationError
 
+from ..errors import CommandError
 from ..extensions import db
+from ..i18n import request_language, translate
 from ..models import Organiser
 
 SESSION_KEY = "organiser"
@@ -152,7 +154,9 @@ def organiser_required(view):
 
 def _refuse_anonymous():
     if _wants_json() or request.method != "GET":
-        return jsonify({"ok": False, "error": "unauthorized"}), 401
+        lang = request_language()
+        return jsonify({"ok": False, "error": "unauthorized",
+                        "message": translate(lang, "page.organiser.login.required")}), 401
     return redirect(url_for("organiser.login", next=request.full_path.rstrip("?")))
 
 
@@ -166,14 +170,15 @@ def check_csrf() -> None:
 
     The token is valid as long as the organiser's session (``WTF_CSRF_TIME_LIMIT = None``, set in
     ``configure``): a page left open during a whole morning still exports. A script gets
-    ``{"ok": false, "error": "csrf"}`` (the page is older than the session: reload it).
+    ``{"ok": false, "error": "bad_form_token", "message": ...}`` (the page is older than the session:
+    reload it).
     """
     token = request.form.get("csrf_token") or request.headers.get("X-CSRFToken") or ""
     try:
         validate_csrf(token)
     except (CSRFError, ValidationError):  # missing, expired or forged token
         if _wants_json():
-            response = jsonify({"ok": False, "error": "csrf"})
+            response = jsonify(CommandError("bad_form_token").as_ack(request_language()))
             response.status_code = 400
             abort(response)
         abort(400, description="csrf")

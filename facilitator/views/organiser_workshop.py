@@ -111,7 +111,7 @@ def create_export(code: str):
 def export_status(job_id: str):
     job = export_jobs.get(job_id)
     if job is None:
-        return jsonify({"ok": False, "error": "not_found"}), 404
+        return jsonify(CommandError("not_found", what="export").as_ack(request_language())), 404
     return jsonify({"ok": True, "job": job.public() | _job_urls(job)})
 
 

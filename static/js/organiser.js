@@ -57,7 +57,7 @@ async function refusal(response) {
   if (status === 404) return "organiser.job_lost"; // the server restarted and forgot the job
   if (status === 400) {
     const body = await response.json().catch(() => ({}));
-    return body.error === "csrf" ? "organiser.page_expired" : "organiser.failed"; // a newer session elsewhere
+    return body.error === "bad_form_token" ? "organiser.page_expired" : "organiser.failed"; // a newer session elsewhere
   }
   if (status === 409 || status === 413 || status === 422) return "organiser.failed";
   return null; // 5xx, 429: a hiccup

@@ -131,11 +131,22 @@ def open_ready(room, name: str, lang: str):
     return page
 
 
+# True once no finite CSS animation or transition is running (infinite ones, a spinner or the reconnecting
+# blink, never end). A fade-in caught halfway reads as low contrast to axe (color-contrast, "serious").
+SETTLED = """() => document.getAnimations().every(a => a.playState !== 'running'
+    || a.effect.getComputedTiming().endTime === Infinity)"""
+
+
+def settle(page) -> None:
+    """Wait until the page's entrance animations (restitution step, spotlight, new cards) have finished."""
+    page.wait_for_function(SETTLED)
+
+
 def run_axe(page) -> list[dict]:
     """axe-core's violations on the page as it is now (all impacts)."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    page.wait_for_timeout(300)  # let transitions and live updates settle
+    settle(page)
     result = page.evaluate("""async () => {
         const r = await axe.run(document, {resultTypes: ['violations']});
         return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
@@ -353,16 +364,19 @@ def test_axe_during_voting_and_restitution(room):
         ballot = phone.locator("#voting")
         expect(ballot).to_be_visible()
         phone.locator("#voting .vote-btn[data-key^='+']").first.click()
+        # The dot is counted (the ack redrew the ballot), not merely sent.
+        expect(ballot.locator(".vote-item[data-count='1']")).to_have_count(1)
         expect(ballot.locator(".votes-remaining")).to_be_visible()
         assert_no_blocking(phone, "participant_voting")
         small = tap_targets_under_44px(phone, 5)
         assert not small, f"{lang} ballot: targets under 44x44 px: {json.dumps(small, indent=1, ensure_ascii=False)}"
 
     panel.locator("[data-action='reveal']").click()
+    expect(panel.locator("[data-action='reveal']")).to_have_attribute("aria-pressed", "true")
     projectors = {}
     for lang in LANGS:
         projector = open_ready(room, "projector", lang)
-        expect(projector.locator("#vote-results")).to_be_visible()
+        expect(projector.locator(f"#vote-results .vote-panel[data-table-id='{table['id']}']")).to_be_visible()
         assert_no_blocking(projector, "projector_results")
         projectors[lang] = projector
     assert_no_blocking(console, "console_voting")
@@ -376,17 +390,24 @@ def test_axe_during_voting_and_restitution(room):
     remote = room["context"](PHONE).new_page()
     remote.goto(with_lang(room["urls"]["console"] + "&mode=remote", "en"))
     remote.wait_for_selector("#conn-status[data-state=connected]")
+    status = remote.locator("#remote .remote-status")
     remote.locator("#remote .remote-start").click()
-    expect(remote.locator("#remote .remote-status")).not_to_contain_text("not started")
+    # Each step waits for the remote and every projector to show it: "next" is computed from the
+    # remote's own position, and axe must see the screen of that step, not the one before.
+    expect(status).to_contain_text("(1/3)")
     for lang, projector in projectors.items():
-        expect(projector.locator("#restitution")).to_be_visible()
+        expect(projector.locator("#restitution[data-step='theme']")).to_be_visible()
         assert_no_blocking(projector, "projector_restitution")
     assert_no_blocking(remote, "remote")
-    remote.locator("#remote .remote-next").click()
-    remote.locator("#remote .remote-next").click()
-    spot = remote.locator("#remote .remote-item-spot").first
+    for step, name in ((2, "groups"), (3, "votes")):
+        remote.locator("#remote .remote-next").click()
+        expect(status).to_contain_text(f"({step}/3)")
+        for projector in projectors.values():
+            expect(projector.locator(f"#restitution[data-step='{name}']")).to_be_visible()
+    spot = remote.locator("#remote .remote-item[data-kind='idea'] .remote-item-spot").first
     expect(spot).to_be_visible()
     spot.click()
+    expect(spot).to_have_attribute("aria-pressed", "true")
     for lang, projector in projectors.items():
         expect(projector.locator("#spotlight")).to_be_visible()
         assert_no_blocking(projector, "projector_spotlight")

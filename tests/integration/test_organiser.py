@@ -86,10 +86,12 @@ def test_a_page_left_open_for_hours_still_posts_and_a_logged_out_one_is_told_so(
     # (the clock stays 3 h ahead: the session cookie was re-signed at that time)
     stale = organiser.post("/organiser/w/DEVUP/exports", data={"format": "csv", "csrf_token": "forged"},
                            headers={"Accept": "application/json"})
-    assert (stale.status_code, stale.get_json()) == (400, {"ok": False, "error": "csrf"})
+    assert stale.status_code == 400 and stale.get_json()["error"] == "bad_form_token"
+    assert "rechargez" in stale.get_json()["message"]
     assert post(organiser, "/organiser/logout").status_code == 302
     gone = post(organiser, "/organiser/w/DEVUP/exports", {"format": "csv"}, headers={"Accept": "application/json"})
-    assert (gone.status_code, gone.get_json()) == (401, {"ok": False, "error": "unauthorized"})
+    assert gone.status_code == 401 and gone.get_json()["error"] == "unauthorized"
+    assert "Connectez-vous" in gone.get_json()["message"]
     # A form (no script) goes to the login page, and public forms still need their token.
     assert post(organiser, "/organiser/w/DEVUP/settings", {"retention_days": "5"}).status_code == 401
     assert app.test_client().post("/organiser/login", data={"email": EMAIL, "password": PASSWORD}).status_code == 400
@@ -430,3 +432,20 @@ def test_retention_expiry_erases_names(app, organiser, room, monkeypatch):
     assert main(["erase", "--expired"]) == 0
     text = organiser.get("/organiser/").get_data(as_text=True)
     assert "Prénoms effacés" in text
+
+
+def test_refusals_to_scripts_carry_a_known_code_and_a_message(app, organiser):
+    """Found by the fuzz test: the space's JSON refusals said {"error": "csrf"} (no such code) or gave no
+    message at all. Every one now names an errors.py code and says why, in the request's language."""
+    from facilitator.errors import MESSAGES
+    json_accept = {"Accept": "application/json"}
+    answers = [
+        organiser.post("/organiser/w/DEVUP/exports", data={"format": "csv", "csrf_token": "forged"}, headers=json_accept),
+        organiser.get("/organiser/api/exports/no-such-job?lang=en", headers=json_accept),
+        app.test_client().get("/organiser/api/exports/no-such-job", headers=json_accept),
+    ]
+    assert [a.status_code for a in answers] == [400, 404, 401]
+    for answer in answers:
+        body = answer.get_json()
+        assert body["ok"] is False and body["error"] in MESSAGES and body["message"].strip(), body
+    assert answers[1].get_json()["message"] == "Not found: export."
