@@ -50,6 +50,11 @@ def parse_args(argv=None):
     p.add_argument("--grace", type=float, default=5.0,
                    help="seconds to wait for deliveries after the last post")
     p.add_argument("--quick", action="store_true", help="smoke run: 50 participants, 10 s")
+    p.add_argument("--hostile", type=int, default=0,
+                   help="extra participants that request snapshots and never read (bench/benchlib/hostile.py)")
+    p.add_argument("--hostile-rate", type=float, default=3.0, help="snapshot requests per second of each")
+    p.add_argument("--window", type=float, default=30.0,
+                   help="seconds per row of over_time (latency and memory through the run)")
     p.add_argument("--database-url", default=None,
                    help="DATABASE_URL for the server; None = a fresh sqlite file in a temp dir")
     p.add_argument("--port", type=int, default=0, help="server port (0 = pick a free one)")

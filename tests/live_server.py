@@ -33,7 +33,7 @@ class LiveServer:
             "DATABASE_URL": database_url or f"sqlite:///{self.workdir / 'live.db'}",
             "SECRET_KEY": "live-test-secret",
             "PUBLIC_URL": self.url,
-            "IDEA_RATE_LIMIT": "0", "JOIN_RATE_LIMIT": "0", "COMMAND_RATE_LIMIT": "0",
+            "IDEA_RATE_LIMIT": "0", "JOIN_RATE_LIMIT": "0", "COMMAND_RATE_LIMIT": "0", "SNAPSHOT_RATE_LIMIT": "0",
             "PYTHONUNBUFFERED": "1",
             **{k: str(v) for k, v in env.items()},
         }

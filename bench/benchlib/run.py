@@ -10,6 +10,8 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from . import BenchError, log
+from .drift import prev_chain, windows
+from .hostile import HostileLoad
 from .procinfo import cpu_seconds, rss_mb
 from .regroup import RegroupLoad
 from .report import build_report
@@ -84,6 +86,10 @@ class Bench:
             regroup = RegroupLoad(self.server.base_url, a.code, info, a.regroup_table, a.regroup_ideas, a.seed,
                                   every=a.regroup_every)
             regroup.prepare()
+        hostile = None
+        if a.hostile:
+            hostile = HostileLoad(self.server.base_url, a.code, tables, a.hostile, a.hostile_rate)
+            hostile.prepare()
         joined, join_errors, join_wall, join_ms = self.join_participants(tables)
         log(f"joined {len(joined)}/{a.participants} in {join_wall:.1f} s" +
             (f" (errors {join_errors})" if join_errors else ""))
@@ -146,14 +152,18 @@ class Bench:
             time.sleep(0.05)
         if regroup:
             regroup.start(until=end_at)
+        if hostile:
+            hostile.start(until=end_at)
         cpu0, w0 = cpu_seconds(pid), time.monotonic()
         rss_peak = self.rss["after_connect"] or 0.0
+        rss_series: list[tuple[float, float]] = []
         next_progress = time.time() + 10
         while time.time() < end_at:
             time.sleep(0.25)
             r = rss_mb(pid)
             if r:
                 rss_peak = max(rss_peak, r)
+                rss_series.append((time.time(), r))
             if time.time() >= next_progress:
                 log(f"  ... {int(time.time() - t_first)} s")
                 next_progress += 10
@@ -163,6 +173,7 @@ class Bench:
         cpu1, w1 = cpu_seconds(pid), time.monotonic()
         results = self.pool.recv_all("results", timeout=a.grace + a.ack_timeout + 120)
         regroup_report = regroup.finish() if regroup else None
+        hostile_report = hostile.finish() if hostile else None
         self.rss["end"] = rss_mb(pid)
         self.rss["peak_during_posting"] = rss_peak
         log("collected results; disconnecting clients")
@@ -177,6 +188,17 @@ class Bench:
                               n_conn, len(specs), server_cpu, time.monotonic() - wall_start)
         if regroup_report:
             report["regroup_load"] = regroup_report
+        if hostile_report:
+            report["hostile_load"] = {**hostile_report,
+                                      "server_dropped_slow_clients": self.server.log_path.read_text(
+                                          errors="replace").count("dropping a client that stopped reading")}
+        sends = {i: s for r in results for i, s in r["sends"].items()}
+        report["over_time"] = windows(sends, [c for r in results for c in r["clients"]], rss_series,
+                                      width=a.window)
+        report["prev_chain"] = prev_chain(a.repo, self.server.env["DATABASE_URL"], a.code)
+        report["target"]["criteria"]["prev_chain_ok"] = report["prev_chain"]["ok"]
+        report["target"]["criteria"]["seq_gaps_is_0"] = report["seq_gaps"] == 0
+        report["target_met"] = all(report["target"]["criteria"].values())
         return report
 
     def cleanup(self) -> None:

@@ -75,8 +75,9 @@ def attack(server, spam: int = SPAM) -> dict:
 
 
 def test_snapshot_spam_is_refused_and_memory_stays_bounded(tmp_path, database_url):
-    # Default snapshot budget; no watchdog, so only the budget is at work here.
-    server = LiveServer(tmp_path / "live", database_url, AUTO_GROUPING="0", SLOW_CLIENT_SECONDS="0").start()
+    # The default snapshot budget; no watchdog, so only the budget is at work here.
+    server = LiveServer(tmp_path / "live", database_url, AUTO_GROUPING="0", SLOW_CLIENT_SECONDS="0",
+                        SNAPSHOT_RATE_LIMIT="10/60").start()
     try:
         seen = attack(server)
         assert all(ack["ok"] for ack in seen["acks"]), seen["acks"][:3]
