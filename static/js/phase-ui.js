@@ -217,10 +217,11 @@ export function mountConsolePhase(root, { store, clock, t, run, busy, lead, code
   // Moves that change every screen at once and are easy to click by mistake ask first (confirm-bar.js):
   // jumping over steps from the agenda strip, and ending the agenda. Next / previous go at once.
   const confirm = createConfirmBar(t, "phase-confirm");
+  // (replaceChildren writes a null argument as the text "null": leave the bar out instead.)
   root.replaceChildren(
     h("div", { class: "phase-now" }, h("div", { class: "phase-info" }, step, title, status), countdown),
     controls,
-    lead ? confirm.el : null,
+    ...(lead ? [confirm.el] : []),
     agendaList,
   );
   const ended = endWatcher();

@@ -79,6 +79,10 @@ def test_lead_sets_the_voting_rules_from_the_console_and_every_screen_follows(li
     rules = table_console.locator("[data-test='vote-rules']")
     expect(rules).to_have_text("3 votes par personne · au plus 1 par élément · sur les idées · résultats au dévoilement")
     expect(table_console.locator("form.vote-settings")).to_have_count(0)  # the lead's decision
+    # A table's console shows the agenda read-only, with no stray text (a "null" once stood there).
+    phase = table_console.locator("#phase-controls")
+    expect(phase.locator(".phase-lead-only")).to_have_text("Seul l'animateur principal change d'étape.")
+    assert "null" not in phase.inner_text()
     expect(form.get_by_label("Votes par personne")).to_have_value("3")
 
     # Checked in the browser before anything is sent, in the user's language.
