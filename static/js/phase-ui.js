@@ -336,7 +336,10 @@ export function mountParticipantBanner(root, { store, clock, t }) {
   const title = h("p", { class: "phase-banner-title" });
   const countdown = h("span", { class: "phase-banner-countdown", role: "timer" });
   const todo = h("p", { class: "phase-banner-do", role: "status", "aria-live": "polite" });
-  root.replaceChildren(h("div", { class: "phase-banner-head" }, title, countdown), todo);
+  // "En pause" / "Temps écoulé" in words, not only as a frozen or red countdown.
+  const status = h("span", { class: "phase-banner-status" });
+  root.replaceChildren(h("div", { class: "phase-banner-head" }, title, h("span", { class: "phase-banner-clock" },
+    status, countdown)), todo);
   const update = () => {
     if (!store.loaded) return;
     const entry = currentEntry(store.agenda, store.phase);
@@ -351,6 +354,8 @@ export function mountParticipantBanner(root, { store, clock, t }) {
     setText(title, entry.title);
     const ms = remainingMs(store.phase, clock.now());
     root.dataset.state = renderCountdown(countdown, store.phase, ms, t);
+    setText(status, statusText(root.dataset.state, t));
+    status.hidden = !status.textContent;
   };
   const ticker = startTicker(clock, store, update);
   return { update: ticker.kick };

@@ -99,6 +99,7 @@ def test_lead_drives_the_agenda_on_every_screen(live, open_page, browser):
     controls.locator("[data-phase-action=pause]").click()
     expect(panel.locator(".phase-status")).to_have_text("En pause")
     expect(countdown).to_have_attribute("data-state", "paused")
+    expect(banner.locator(".phase-banner-status")).to_have_text("En pause")  # the phone says it in words
     paused = seconds(countdown.inner_text())
     time.sleep(1.5)
     assert seconds(countdown.inner_text()) == paused
@@ -108,6 +109,7 @@ def test_lead_drives_the_agenda_on_every_screen(live, open_page, browser):
     expect(phone_clock).to_have_text(countdown.inner_text())
     controls.locator("[data-phase-action=pause]").click()  # now "Reprendre"
     expect(countdown).not_to_have_attribute("data-state", "paused")
+    expect(banner.locator(".phase-banner-status")).to_be_hidden()
 
     # Jump to the plenary from the agenda strip: posting closes on the phone.
     controls.locator("[data-phase-key=restitution]").click()
