@@ -99,6 +99,8 @@ def _serve(args) -> int:
     port = args.port if args.port is not None else config.PORT
     app = create_app(config)
     app.config["SERVED_BASE_URL"] = served_base_url(host, port)
+    from .wsgi_errors import ErrorsToLog
+    app.wsgi_app = ErrorsToLog(app.wsgi_app)  # eventlet writes client-gone notices without newlines
     if config.ASYNC_MODE == "eventlet":
         from eventlet import tpool
         app.config["OFFLOAD"] = tpool.execute  # CPU-heavy grouping work: see offload.py

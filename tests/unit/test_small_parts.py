@@ -64,3 +64,26 @@ def test_qr_code_is_svg_of_the_address():
     root = ET.fromstring(svg)
     assert root.tag.endswith("svg")
     assert b"<path" in svg
+
+
+def test_wsgi_errors_become_one_log_line_each(caplog):
+    """eventlet's websocket writes 'socket shutdown error' without a newline; each must be its own line."""
+    import logging
+    import socket
+
+    from eventlet.websocket import WebSocket
+
+    from facilitator.wsgi_errors import LineLog
+
+    errors = LineLog()
+    environ = {"wsgi.errors": errors, "SERVER_NAME": "s", "PATH_INFO": "/socket.io/", "REMOTE_ADDR": "1.2.3.4",
+               "REMOTE_PORT": "5", "HTTP_HOST": "h"}
+    with caplog.at_level(logging.INFO, logger="facilitator.wsgi"):
+        for _ in range(3):
+            a, b = socket.socketpair()
+            b.close()
+            a.close()  # gone before the websocket closes: shutdown fails with EBADF
+            WebSocket(a, environ).close()
+    lines = [r.getMessage() for r in caplog.records if r.name == "facilitator.wsgi"]
+    assert len(lines) == 3, lines
+    assert all("socket shutdown error" in line and "\n" not in line for line in lines)
