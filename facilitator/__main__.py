@@ -128,13 +128,37 @@ def _serve(args) -> int:
         remember_raw_sockets()
         socketio.start_background_task(watch_slow_readers, socketio, config.SLOW_CLIENT_SECONDS,
                                        config.SLOW_CLIENT_MAX_QUEUED)
+    options = {}
+    if config.ASYNC_MODE == "eventlet":
+        # eventlet's wsgi server accepts 1,024 connections unless told otherwise: the 1,025th phone waited.
+        options["max_size"] = config.MAX_CONNECTIONS
+        _raise_file_limit(config.MAX_CONNECTIONS)
     try:
-        socketio.run(app, host=host, port=port, log_output=False)
+        socketio.run(app, host=host, port=port, log_output=False, **options)
     except OSError as exc:
         print(f"Cannot listen on {host}:{port}: {exc.strerror}. "
               f"Is another server running? Choose another port with PORT=8000 make run.", file=sys.stderr)
         return 1
     return 0
+
+
+def _raise_file_limit(connections: int) -> None:
+    """Each connection is a file descriptor: lift the soft limit toward what MAX_CONNECTIONS needs."""
+    import resource
+
+    want = connections + 256  # the database, logs, the engine's files
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < want:
+        new = want if hard == resource.RLIM_INFINITY else min(hard, want)
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (new, hard))
+            soft = new
+        except (ValueError, OSError):
+            pass
+    if soft != resource.RLIM_INFINITY and soft < want:
+        print(f"Warning: this process may open {soft} files, so it can serve about {max(soft - 256, 0)} "
+              f"connections, not MAX_CONNECTIONS={connections}. Raise the limit (ulimit -n {want}).",
+              file=sys.stderr)
 
 
 def _warm_up_grouping(app) -> None:

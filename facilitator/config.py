@@ -69,6 +69,8 @@ class Config:
         self.RETENTION_CHECK_INTERVAL = int(env.get("RETENTION_CHECK_INTERVAL", "3600"))
         # Above this many missed events, sync answers with a snapshot.
         self.SYNC_MAX_EVENTS = int(env.get("SYNC_MAX_EVENTS", "200"))
+        # Connections one serve process accepts at once (eventlet's own default is 1,024).
+        self.MAX_CONNECTIONS = int(env.get("MAX_CONNECTIONS", "10000"))
         self.SOCKETIO_MESSAGE_QUEUE = env.get("SOCKETIO_MESSAGE_QUEUE") or None
         # Place each new idea in its most likely group (facilitator/grouping.py).
         self.AUTO_GROUPING = env.get("AUTO_GROUPING", "1") not in ("0", "false", "no")

@@ -1,0 +1,54 @@
+"""The number of connections a serve process accepts is a setting (MAX_CONNECTIONS), not eventlet's 1,024.
+
+With eventlet's default, the 1,025th phone of a forum could not connect
+(issue 14). Here the cap is set low so the test stays small: once the server
+holds MAX_CONNECTIONS sockets, the next one is not accepted until one closes.
+"""
+from __future__ import annotations
+
+import socket
+import time
+
+from facilitator.config import Config
+from tests.live_server import LiveServer
+
+CAP = 40
+
+
+def handshake(sock: socket.socket, port: int) -> None:
+    sock.sendall(f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+
+
+def answered(sock: socket.socket) -> bool:
+    try:
+        return sock.recv(64).startswith(b"HTTP/1.1 200")
+    except socket.timeout:
+        return False
+
+
+def test_default_is_fit_for_a_forum(tmp_path):
+    assert Config({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"}).MAX_CONNECTIONS >= 10000
+
+
+def test_the_server_holds_exactly_max_connections(tmp_path):
+    server = LiveServer(tmp_path / "live", MAX_CONNECTIONS=str(CAP), AUTO_GROUPING="0").start()
+    held = []
+    try:
+        # Keep-alive HTTP connections, each answered once and then held open by the server.
+        for _ in range(CAP):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+            handshake(sock, server.port)
+            assert answered(sock)
+            held.append(sock)
+        extra = socket.create_connection(("127.0.0.1", server.port), timeout=10)  # queued by the kernel
+        handshake(extra, server.port)
+        extra.settimeout(2)
+        assert not answered(extra), "a connection beyond MAX_CONNECTIONS was served"
+        held.pop().close()  # one phone leaves: the waiting one gets in
+        extra.settimeout(30)
+        assert answered(extra)
+        extra.close()
+    finally:
+        for sock in held:
+            sock.close()
+        server.stop()
