@@ -87,6 +87,9 @@ def _serve(args) -> int:
             warnings.simplefilter("ignore")
             import eventlet
         eventlet.monkey_patch()
+        # psycopg waits for PostgreSQL in C (wait_c) unless it sees gevent's patching, which froze
+        # every socket during a slow query: make it wait through the (green) select instead.
+        os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
     from . import create_app
     from .config import Config
     from .database import prepare
