@@ -166,6 +166,9 @@ def dispatch(fn: Callable[[Actor, dict], dict], payload: object) -> dict:
 def do_sync(actor: Actor, payload: dict) -> dict:
     """Replay what this client missed since ``since``, or send a snapshot."""
     since = field(payload, "since", int, required=False) or 0
+    spent = since == 0  # a snapshot for sure: refused before any database work, so spam costs nothing
+    if spent:
+        _spend_snapshot(actor)
     workshop = db.session.get(Workshop, actor.workshop_id)
     table_id = None
     if actor.role == PARTICIPANT:
@@ -173,8 +176,8 @@ def do_sync(actor: Actor, payload: dict) -> dict:
         table_id = participant.table_id
         reconcile(request.sid, workshop.id, table_id)  # moved by a facilitator: follow (rooms.py)
         if table_id is None:
-            if not _guard().allow_snapshot(request.sid, actor):
-                raise CommandError("rate_limited", status=429)
+            if not spent:
+                _spend_snapshot(actor)
             return _snapshot(participant_snapshot(workshop, participant), 0)
         head = next(t.last_seq for t in workshop.tables if t.id == table_id)
         if since and moved_since(workshop.id, participant.id, since):
@@ -187,11 +190,17 @@ def do_sync(actor: Actor, payload: dict) -> dict:
         if len(missed) <= limit:
             return {"mode": "events", "seq": head,
                     "events": [_for_projector(workshop, actor, events.envelope(e, table_id)) for e in missed]}
-    if not _guard().allow_snapshot(request.sid, actor):
-        raise CommandError("rate_limited", status=429)  # the client retries later (live-core.js backs off)
+    if not spent:
+        _spend_snapshot(actor)
     if actor.role == PARTICIPANT:
         return _snapshot(participant_snapshot(workshop, participant), head)
     return _snapshot(_for_projector(workshop, actor, staff_snapshot(workshop, actor.role)), head)
+
+
+def _spend_snapshot(actor: Actor) -> None:
+    """Take one snapshot from the sender's budget (guard.py); the client retries a refusal later."""
+    if not _guard().allow_snapshot(request.sid, actor):
+        raise CommandError("rate_limited", status=429)
 
 
 def _for_projector(workshop: Workshop, actor: Actor, value):
