@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from cluster_eval import HELD_OUT, load  # noqa: E402
 
 from facilitator import grouping  # noqa: E402
-from facilitator.clustering.embed import CachedEmbedder, make_embedder, normalise  # noqa: E402
+from facilitator.clustering.embed import CachedEmbedder, E5Embedder, make_embedder, normalise  # noqa: E402
 
 CACHE = ROOT / "bench" / "results" / "e5_dev_vectors.npz"
 
@@ -49,7 +49,7 @@ class DiskCachedEmbedder:
     def __init__(self, path: Path = CACHE):
         self.path = path
         self.inner = None
-        self.name = "e5 (disk cache)"
+        self.name = E5Embedder.name  # the same vectors as the bundled model (cached)
         self.store: dict[tuple[str, str], np.ndarray] = {}
         if path.exists():
             z = np.load(path, allow_pickle=False)
@@ -150,13 +150,40 @@ def summarise(recs, boards):
     return out
 
 
+def fit_calibration(recs) -> dict:
+    """Isotonic fit of P(best group right | raw confidence) on the tuning boards (placements on and
+    off), its reliability on tuning and held-out boards, and the unsorted share per threshold."""
+    def xy(held_out):
+        rs = [r for r in recs if r[1] in ("on", "off") and (r[0] in HELD_OUT) == held_out]
+        return np.array([r[6] for r in rs]), np.array([r[8] == r[4] for r in rs], float)
+
+    (xt, yt), (xh, yh) = xy(False), xy(True)
+    knots = isotonic_knots(xt, yt)
+    kx, ky = zip(*knots)
+    ct, ch = np.interp(xt, kx, ky), np.interp(xh, kx, ky)
+    return {
+        "knots": knots,
+        "reliability_raw": {"tuning": reliability(xt, yt), "held_out": reliability(xh, yh)},
+        "reliability_calibrated": {"tuning": reliability(ct, yt), "held_out": reliability(ch, yh)},
+        "unsorted_share_by_threshold": {
+            f"{t:.2f}": {"tuning": round(float((ct < t).mean()), 3), "held_out": round(float((ch < t).mean()), 3),
+                         "right_below_tuning": round(float(yt[ct < t].mean()), 3) if (ct < t).any() else None}
+            for t in (0.35, 0.4, 0.42, 0.45, 0.5)},
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default=str(ROOT / "bench" / "data"))
     ap.add_argument("--orders", type=int, default=5, help="arrival orders per board (seeds 0..n-1)")
     ap.add_argument("--mark", choices=("realistic", "facilitator"), default="realistic")
-    ap.add_argument("--records", help="write every decision as JSON lines here (for calibration)")
+    ap.add_argument("--records", help="write every decision as JSON lines here")
+    ap.add_argument("--fit", action="store_true",
+                    help="run on raw (uncalibrated) confidences and print a calibration fitted on the tuning boards")
     args = ap.parse_args()
+    if args.fit:
+        grouping.calibrate = lambda c: c
+        grouping.LIVE_MIN_CONFIDENCE = 0.0
     boards, topics = load(Path(args.data))
     disk = DiskCachedEmbedder()
     emb = CachedEmbedder(disk)
@@ -166,6 +193,8 @@ def main() -> None:
     disk.save()
     res = {"orders": args.orders, "mark": args.mark, "held_out_boards": list(HELD_OUT)}
     res.update(summarise(recs, boards))
+    if args.fit:
+        res["calibration"] = fit_calibration(recs)
     res["seconds"] = round(time.perf_counter() - t0, 1)
     if args.records:
         with open(args.records, "w") as f:
@@ -173,9 +202,6 @@ def main() -> None:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
     print(json.dumps(res, ensure_ascii=False, indent=2))
 
-
-if __name__ == "__main__":
-    main()
 
 
 def isotonic_knots(conf, right, min_block: int = 100) -> list[tuple[float, float]]:
@@ -207,3 +233,7 @@ def reliability(pred, right, edges=(0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)) ->
             rows.append({"bin": f"{lo:.1f}-{min(hi, 1.0):.1f}", "n": int(m.sum()),
                          "predicted": round(float(pred[m].mean()), 3), "observed": round(float(right[m].mean()), 3)})
     return rows
+
+
+if __name__ == "__main__":
+    main()
