@@ -86,6 +86,11 @@ def do_merge_ideas(actor: Actor, payload: dict) -> dict:
     require_board_unfrozen(idea.table_id)
     for earlier in db.session.execute(select(Idea).where(Idea.merged_into == idea.id)).scalars():
         earlier.merged_into = into.id  # ideas merged into this one follow it
+    if into.group_id is None and idea.group_id is not None:
+        # The merge lands in the kept idea's group; when that one is still unsorted, in the
+        # duplicate's (an engine placement of the repeat must not be lost with it).
+        into.group_id, into.placement = idea.group_id, idea.placement
+        into.confidence, into.suggestions = idea.confidence, list(idea.suggestions or [])
     idea.state = Idea.MERGED
     idea.merged_into = into.id
     idea.duplicate_of = None

@@ -26,6 +26,15 @@ ALPHA = 0.3  # weight of the direct score; 0.5 before (0.3: topics top-1 +0.02 o
 TEMPERATURE = 0.05
 REFINE_STEPS = 3
 CENTRE_SHRINK = 8
+LIVE_PLACEMENT_WEIGHT = 0.2  # live board: hold of a placed idea on its topic (1 = fixed; see score_groups)
+# Live confidence calibration: (softmax confidence, share of ideas whose best group is right),
+# an isotonic fit (pool-adjacent-violators, blocks of >= 100 ideas) on the live simulation's
+# tuning boards (bench/cluster_online.py, placements on and off, 3290 decisions); `calibrate`
+# interpolates between the points. Reliability on tuning and held-out boards: docs/clustering.md.
+CALIBRATION = (
+    (0.265, 0.419), (0.334, 0.474), (0.365, 0.527), (0.437, 0.541), (0.512, 0.600), (0.545, 0.629),
+    (0.593, 0.693), (0.672, 0.796), (0.745, 0.810), (0.790, 0.824), (0.829, 0.862), (0.904, 0.961),
+)
 MIN_CONFIDENCE = 0.30  # below: "À classer" (unsorted), with the suggestions kept
 
 
@@ -55,12 +64,18 @@ def score_groups(
     labels: list[np.ndarray | None],
     examples: list[list[int]],
     refine_steps: int = REFINE_STEPS,
+    placement_weight: list[float] | None = None,
 ) -> np.ndarray:
     """Scores (n_ideas, n_groups) of every idea for every group.
 
     `ideas`: (n, d) normalised vectors of ALL ideas of the board (placed ones included);
     `labels[g]`: the label vector of group g or None; `examples[g]`: row indices of ideas
     placed in g. Every group needs a label or at least one example.
+    `placement_weight[g]` (default 1 for every group): how much an idea placed in g is held to g
+    during the refinement, the rest of it following its own soft assignment. 1 fixes it there.
+    A group that has a label (an organiser sub-topic) learns better from a light hold
+    (`LIVE_PLACEMENT_WEIGHT`): its paraphrased members are often closer to other groups' ideas
+    than to each other, and fixing them all makes the centroid a worse guide than the label.
     """
     n, m = len(ideas), len(labels)
     if m == 0:
@@ -69,14 +84,17 @@ def score_groups(
     mu = ideas.mean(axis=0) * (n / (n + CENTRE_SHRINK)) if n else np.zeros(ideas.shape[1], np.float32)
     x = centre(ideas, mu)
     sim = x @ x.T
+    hold = np.ones(m, np.float32) if placement_weight is None else np.asarray(placement_weight, np.float32)
     base = np.zeros((n, m), np.float32)
     for g in range(m):
-        parts = []
+        parts, weights = [], []
         if labels[g] is not None:
             parts.append(x @ centre(labels[g][None, :], mu)[0])
+            weights.append(1.0)
         if examples[g]:
             parts.append(sim[:, examples[g]].mean(axis=1))
-        base[:, g] = np.mean(parts, axis=0) if parts else -1.0
+            weights.append(0.0 if labels[g] is not None and hold[g] < 1 else 1.0)
+        base[:, g] = np.average(parts, axis=0, weights=weights) if parts else -1.0
     placed = np.full(n, -1)
     for g, rows in enumerate(examples):
         placed[rows] = g
@@ -84,8 +102,10 @@ def score_groups(
     for _ in range(refine_steps):
         p = softmax(scores)
         fixed = placed >= 0
-        p[fixed] = 0.0
-        p[fixed, placed[fixed]] = 1.0
+        lam = hold[placed[fixed]][:, None]
+        onehot = np.zeros((int(fixed.sum()), m), np.float32)
+        onehot[np.arange(len(onehot)), placed[fixed]] = 1.0
+        p[fixed] = (1 - lam) * p[fixed] + lam * onehot
         w = p / np.maximum(p.sum(axis=0, keepdims=True), 1e-9)
         scores = ALPHA * base + (1 - ALPHA) * (sim @ w)
     return scores
@@ -112,6 +132,12 @@ def names_are_informative(ideas: np.ndarray, names: dict[int, np.ndarray], examp
     cents = normalise(np.stack([x[examples[g]].mean(axis=0) for g in with_ex]))
     hits = sum(with_ex[int(np.argmax(cents @ centre(names[g][None, :], mu)[0]))] == g for g in named)
     return hits / len(named) >= 2 / len(with_ex)
+
+
+def calibrate(confidence: float) -> float:
+    """Softmax confidence of the live path -> probability that the best group is right."""
+    xs, ys = zip(*CALIBRATION)
+    return float(np.interp(confidence, xs, ys))
 
 
 def decide(scores: np.ndarray, names: list[str], min_confidence: float = MIN_CONFIDENCE) -> list[Assignment]:

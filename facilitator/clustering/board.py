@@ -16,13 +16,16 @@ def group_board(
     topics: list[str],
     embedder: Embedder,
     min_confidence: float = MIN_CONFIDENCE,
+    topic_placement_weight: float = 1.0,
 ) -> list[Assignment]:
     """Assign every idea of one board.
 
     Groups are the board's topics, then the groups named in `placements` (in order of first
     appearance). Placed ideas keep their group (confidence 1) and serve as examples; a placement
     group's name also counts as its label when the board's names prove meaningful
-    (`names_are_informative`). With no group at all, groups are discovered and given keyword labels.
+    (`names_are_informative`). `topic_placement_weight` is how firmly an idea placed in a topic
+    holds to it while the board is refined (see `score_groups`; the live app uses
+    `LIVE_PLACEMENT_WEIGHT`, the CLI 1). With no group at all, groups are discovered and given keyword labels.
     """
     n = len(texts)
     if n == 0:
@@ -49,7 +52,9 @@ def group_board(
         if names_are_informative(vecs, {g: v for g, v in named.items() if examples[g]}, examples):
             for g, v in named.items():
                 label_vecs[g] = v
-    scores = score_groups(vecs, label_vecs, examples)
+    topic_set = set(topics)
+    weights = [topic_placement_weight if names[g] in topic_set else 1.0 for g in range(len(names))]
+    scores = score_groups(vecs, label_vecs, examples, placement_weight=weights)
     out = decide(scores, names, min_confidence)
     for r in range(n):
         if placements[r]:

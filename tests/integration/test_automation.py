@@ -119,6 +119,29 @@ def test_duplicate_is_flagged_then_merged_with_authors_kept(room):
     assert bob.emit("edit_idea", {"id": second["id"], "text": "x"}, callback=True)["error"] == "not_found"
 
 
+def test_merge_lands_in_the_originals_group_or_the_duplicates(room):
+    anne, facilitator = room.participant(table=0), room.facilitator()
+    table = room.table_ids[0]
+    groups = [g["id"] for g in facilitator.snapshot["groups"] if g["table_id"] == table]
+    first, second = post_all(anne, ["Un annuaire des adhérents en ligne", "Un annuaire en ligne des adhérents"])
+    third, fourth = post_all(anne, ["Une fête pour les 5 ans des membres", "Une fête pour les 5 ans des membres !"])
+    # original placed, duplicate elsewhere: the merge stays in the original's group
+    facilitator.emit("move_idea", {"id": first["id"], "group_id": groups[0]}, callback=True)
+    facilitator.emit("move_idea", {"id": second["id"], "group_id": groups[1]}, callback=True)
+    ack = facilitator.emit("merge_ideas", {"id": second["id"], "into": first["id"]}, callback=True)
+    assert (ack["idea"]["group_id"], ack["idea"]["placement"]) == (groups[0], "facilitator")
+    # original unsorted, duplicate placed: the merge lands in the duplicate's group
+    facilitator.emit("move_idea", {"id": third["id"], "group_id": None}, callback=True)
+    facilitator.emit("move_idea", {"id": fourth["id"], "group_id": groups[2]}, callback=True)
+    facilitator.get_received()
+    ack = facilitator.emit("merge_ideas", {"id": fourth["id"], "into": third["id"]}, callback=True)
+    assert (ack["idea"]["group_id"], ack["idea"]["placement"]) == (groups[2], "facilitator")
+    assert events_of(facilitator)[-1]["data"]["into"]["group_id"] == groups[2]
+    snapshot = facilitator.emit("sync", {"since": 0}, callback=True)["snapshot"]
+    where = {i["id"]: i["group_id"] for i in snapshot["ideas"]}
+    assert where == {first["id"]: groups[0], third["id"]: groups[2]}
+
+
 def test_duplicate_dismissed_and_refusals(room):
     anne, facilitator = room.participant(table=0), room.facilitator()
     first = post_all(anne, ["Une cotisation moins chère pour les TPE"])[0]

@@ -136,6 +136,26 @@ def test_duplicates(embedder):
     assert find_duplicates(["Même idée", "même idée"]) == [(0, 1, 1.0)]
 
 
+def test_paraphrases_are_duplicates_without_false_alarms(embedder, dev):
+    texts = ["rencontres acheteurs avec les grands groupes donneurs d'ordre",
+             "rendez-vous d'affaires avec les donneurs d'ordre", "des ambassadeurs locaux qui font visiter"]
+    assert [(i, j) for i, j, _ in find_duplicates(texts, embedder.encode(texts))] == [(0, 1)]
+    # the development set holds no duplicate: no pair of its distinct ideas may be flagged
+    boards, _ = dev
+    for items in boards.values():
+        board = [t for t, _ in items]
+        assert find_duplicates(board, embedder.encode(board)) == []
+
+
+def test_live_confidence_is_calibrated_and_monotone():
+    from facilitator.clustering.assign import CALIBRATION, calibrate
+
+    xs = np.linspace(0, 1, 101)
+    ys = [calibrate(float(x)) for x in xs]
+    assert all(b >= a for a, b in zip(ys, ys[1:]))
+    assert ys[0] == CALIBRATION[0][1] and ys[-1] == CALIBRATION[-1][1]
+
+
 def test_regroup_keeps_placements_and_facilitator_names(embedder, dev):
     boards, _ = dev
     items = boards["mobilite"]
