@@ -17,6 +17,10 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or Config()
     app = Flask(__name__, instance_path=str(config.INSTANCE_PATH),
                 static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"))
+    # Forms, query strings, JSON bodies and URL parts arrive without control characters (text.py).
+    from .text import CleanRequest, clean_view_args
+    app.request_class = CleanRequest
+    app.before_request(clean_view_args)
     app.config.from_object(config)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.SQLALCHEMY_ENGINE_OPTIONS
     config.INSTANCE_PATH.mkdir(parents=True, exist_ok=True)

@@ -20,11 +20,17 @@ log = logging.getLogger(__name__)
 
 
 def expiry_date(workshop: Workshop) -> dt.date | None:
-    """The first day on which the names are erased, or None when they are kept until erased by hand."""
+    """The first day on which the names are erased, or None when they are kept until erased by hand.
+
+    A period past the calendar (stored before imports were bounded) counts as "never".
+    """
     if workshop.retention_days is None:
         return None
     start = workshop.starts_on or workshop.created_at.date()
-    return start + dt.timedelta(days=workshop.retention_days)
+    try:
+        return start + dt.timedelta(days=workshop.retention_days)
+    except OverflowError:
+        return None
 
 
 def is_expired(workshop: Workshop, today: dt.date | None = None) -> bool:
@@ -39,10 +45,15 @@ def erase_expired(today: dt.date | None = None) -> list[tuple[str, int]]:
     candidates = db.session.execute(db.select(Workshop).where(
         Workshop.retention_days.is_not(None), Workshop.names_erased_at.is_(None))).scalars().all()
     for workshop in candidates:
-        if is_expired(workshop, today):
-            count = erase_workshop_names(workshop)
-            events.commit()
-            done.append((workshop.code, count))
+        code = workshop.code
+        try:
+            if is_expired(workshop, today):
+                count = erase_workshop_names(workshop)
+                events.commit()
+                done.append((code, count))
+        except Exception:  # noqa: BLE001 - one workshop's fault must not keep the others' names
+            db.session.rollback()
+            log.exception("%s: could not erase the names after the retention period", code)
     return done
 
 

@@ -23,6 +23,7 @@ from .errors import CommandError, message
 from .extensions import db, socketio
 from .i18n import normalise
 from .guard import Guard
+from .text import deep_clean
 from .models import Participant, Workshop
 from .state import participant_snapshot, staff_snapshot
 from .tokens import read_participant_token
@@ -98,7 +99,7 @@ def staff_scope(workshop: Workshop, key: object) -> int | None | bool:
 def on_connect(auth=None):
     """Refuse unknown clients; put known ones in their rooms."""
     try:
-        actor, rooms = authenticate(auth)
+        actor, rooms = authenticate(deep_clean(auth))
         if not _guard().may_open(actor):
             raise CommandError("too_many_connections", status=429)
     except CommandError as exc:
@@ -138,6 +139,7 @@ def dispatch(fn: Callable[[Actor, dict], dict], payload: object) -> dict:
             raise CommandError("unauthorized", status=401)
         if not isinstance(payload, dict):
             raise CommandError("invalid_payload", detail="not_an_object")
+        payload = deep_clean(payload)  # no control characters, lone surrogates or bidi overrides (text.py)
         if not _guard().allow_command(request.sid, actor):
             raise CommandError("rate_limited", status=429)
         for attempt in (1, 2):

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .extensions import db
 from .models import Group, RoundTable, Vote, Workshop
+from .text import deep_clean
 
 
 TOPIC_NAMESPACE = uuid.UUID("6f1c6a52-3c4e-4b8e-9d7e-0b9f5a3c2d10")
@@ -132,10 +133,25 @@ def _location(loc: tuple) -> str:
     return text or "(top level)"
 
 
+class TooDeep(yaml.YAMLError):
+    """A document nested deeper than any definition (a hostile upload): refused, not a crash."""
+
+    def __str__(self) -> str:
+        return "nested too deeply"
+
+
+def load_yaml(text: str):
+    """``yaml.safe_load`` for definitions: text cleaned (facilitator/text.py), depth bounded."""
+    try:
+        return deep_clean(yaml.safe_load(text))
+    except RecursionError:
+        raise TooDeep() from None
+
+
 def parse_definition(path: Path) -> WorkshopDef:
     """Read and validate one definition file; raise DefinitionError naming file and fields."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise DefinitionError([f"{path}: cannot read the file: {exc}"]) from exc
     except yaml.YAMLError as exc:

@@ -54,6 +54,10 @@ def render(workshop, fmt: str, anonymise: bool = False, lang: str | None = None)
         from .snapshot import export_snapshot, workshop_id_of
         ident = workshop_id_of(workshop) if isinstance(workshop, str) else int(workshop)
         snapshot = export_snapshot(ident)
+    # Whatever is stored (text from before facilitator/text.py, or a hostile import),
+    # every writer gets text it can write: XML-illegal characters broke XLSX and DOCX.
+    from ..text import deep_clean
+    snapshot = deep_clean(snapshot)
     if anonymise and not snapshot.get("anonymised"):
         from .anonymise import anonymise as anonymised
         snapshot = anonymised(snapshot)

@@ -31,8 +31,10 @@ def to_csv(snapshot: dict, lang: str | None = None) -> str:
     writer.writerow([words["table"], words["theme"], words["group"], words["idea"], words["first_name"],
                      words["organisation"], words["state"], words["votes"], words["created_at"]])
     for row in idea_rows(snapshot, lang):
-        writer.writerow([row.table_number, row.theme, safe(row.group), safe(row.text), safe(row.first_name),
-                         safe(row.organisation), row.state, row.votes, row.created_iso])
+        # Every text column is defused: the theme (set by an organiser, or imported) ran as a formula.
+        writer.writerow([safe(v) if isinstance(v, str) else v for v in (
+            row.table_number, row.theme, row.group, row.text, row.first_name, row.organisation, row.state,
+            row.votes, row.created_iso)])
     return out.getvalue()
 
 

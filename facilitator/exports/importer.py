@@ -19,7 +19,11 @@ from typing import Any, Literal, Optional, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
 
+from ..actions.base import MAX_ID
+from ..actions.gdpr import RETENTION_MAX_DAYS
+from ..actions.votes import MAX_VOTES
 from ..extensions import db
+from ..text import deep_clean
 from ..models import Action, Event, Group, Idea, Participant, ReviewLink, RoundTable, Vote, Workshop
 from ..workshops import WorkshopDef, _location
 from . import FORMAT
@@ -57,16 +61,16 @@ class WorkshopIn(_Model):
     phase_ends_at: Optional[dt.datetime] = None
     phase_remaining_s: Optional[int] = None
     show_authors: bool = True
-    votes_per_person: int = Field(3, ge=0)
-    votes_per_item: int = Field(1, ge=0)
+    votes_per_person: int = Field(3, ge=0, le=MAX_VOTES)
+    votes_per_item: int = Field(1, ge=0, le=MAX_VOTES)
     vote_target: Literal["ideas", "groups"] = "ideas"
     votes_live: bool = False
-    rotation_round: int = Field(0, ge=0)
+    rotation_round: int = Field(0, ge=0, le=MAX_ID)
     restitution: Optional[dict[str, Any]] = None
     spotlight: Optional[dict[str, Any]] = None
     review_on: Optional[dt.date] = None
     review_open: bool = False
-    retention_days: Optional[int] = Field(None, ge=0)
+    retention_days: Optional[int] = Field(None, ge=0, le=RETENTION_MAX_DAYS)
     names_erased_at: Optional[dt.datetime] = None
     archived: bool = False
 
@@ -181,6 +185,7 @@ class SnapshotIn(_Model):
 
 def check(data: object) -> SnapshotIn:
     """The validated snapshot; ImportProblem naming the field otherwise."""
+    data = deep_clean(data)  # the same text rule as every other entry point (facilitator/text.py)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportProblem(f"not a facilitator export (expected \"format\": \"{FORMAT}\")")
     if data.get("version") not in SUPPORTED_VERSIONS:

@@ -24,6 +24,11 @@ GREY = (85, 85, 85)
 SHADE = (232, 237, 246)
 
 
+# Table rows: the line height and padding (mm), and the most wrapped lines one row may hold so that it
+# fits on an A4 page with its repeated heading row.
+LINE_HEIGHT, PADDING, MAX_ROW_LINES = 4.6, 1.2, 45
+
+
 def _document(context: dict):
     from fpdf import FPDF
 
@@ -97,17 +102,36 @@ class Writer:
         pdf.set_draw_color(200, 205, 214)
         pdf.set_line_width(0.2)
         from fpdf.fonts import FontFace
-        with pdf.table(col_widths=widths, line_height=4.6, text_align=align or "LEFT", padding=1.2,
+        with pdf.table(col_widths=widths, line_height=LINE_HEIGHT, text_align=align or "LEFT", padding=PADDING,
                        headings_style=FontFace(emphasis="BOLD", fill_color=SHADE),
                        first_row_as_headings=True, repeat_headings=1) as table:
             row = table.row()
             for heading in headings:
                 row.cell(heading)
             for values in rows:
-                row = table.row()
-                for value in values:
-                    row.cell(str(value))
+                for part in self._fitting_rows([str(value) for value in values], widths):
+                    row = table.row()
+                    for value in part:
+                        row.cell(value)
         pdf.ln(2)
+
+    def _fitting_rows(self, values: list[str], widths: tuple) -> list[list[str]]:
+        """One table row as rows that each fit on a page (fpdf2 cannot break a row across pages).
+
+        A 2,000-character progress note in a narrow column, or the names of 400
+        people of one organisation, made one row taller than a page and the
+        whole PDF export fail. Such a row continues on the next rows, cell by
+        cell, MAX_ROW_LINES wrapped lines at a time.
+        """
+        pdf = self.pdf
+        scale = pdf.epw / sum(widths)
+        lines = [pdf.multi_cell(w * scale - 2 * PADDING, LINE_HEIGHT, value, dry_run=True, output="LINES")
+                 for w, value in zip(widths, values)]
+        tallest = max((len(cell) for cell in lines), default=0)
+        if tallest <= MAX_ROW_LINES:
+            return [values]
+        return [["\n".join(cell[start:start + MAX_ROW_LINES]) for cell in lines]
+                for start in range(0, tallest, MAX_ROW_LINES)]
 
 
 def build_pdf(snapshot: dict, lang: str | None = None):

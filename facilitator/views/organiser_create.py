@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from ..extensions import db
 from ..i18n import request_language, translate
 from ..models import Workshop
-from ..workshops import WorkshopDef, _location, upsert_workshop
+from ..workshops import WorkshopDef, _location, load_yaml, upsert_workshop
 from .common import render_page, workshop_or_404
 from .organiser_auth import current_organiser
 
@@ -85,7 +85,7 @@ def new_workshop():
                 problems = [_t("create.too_big")]
             else:
                 try:
-                    raw = yaml.safe_load(content.decode("utf-8"))
+                    raw = load_yaml(content.decode("utf-8"))
                 except (UnicodeDecodeError, yaml.YAMLError) as exc:
                     problems = [_t("create.bad_yaml", detail=str(exc).splitlines()[0][:200])]
                 else:

@@ -69,7 +69,7 @@ def save_settings(code: str):
     raw = (request.form.get("retention_days") or "").strip()
     actor = organiser_actor(workshop)
     try:
-        if raw and not raw.isdigit():
+        if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 6):  # "²" passes isdigit()
             raise CommandError("invalid_payload", detail="'retention_days' must be a whole number of days")
         do_set_retention(actor, {"retention_days": int(raw) if raw else None})
         do_set_archived(actor, {"archived": request.form.get("archived") == "1"})
