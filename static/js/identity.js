@@ -42,3 +42,6 @@ export function forgetIdentity(code) {
     // nothing stored
   }
 }
+
+/** sessionStorage key: the participant page focuses the idea field once, on arrival from the join page. */
+export const FOCUS_IDEA_KEY = "facilitator:focus-idea";

@@ -1,10 +1,12 @@
 /**
  * The join page: first name, organisation (list or "other"), table, then
  * POST /api/w/<code>/join; the returned token is kept in localStorage and the
- * phone goes to the participant page.
+ * phone goes to the participant page, where the idea field has the focus.
+ * A phone that already joined is offered to resume, with "someone else" as
+ * the explicit way to a second identity. Errors stand next to their field.
  */
 import { readConfig, makeT, show } from "./dom.js";
-import { readToken, readName, saveIdentity } from "./identity.js";
+import { FOCUS_IDEA_KEY, readToken, readName, saveIdentity } from "./identity.js";
 
 const OTHER = "__other__";
 const config = readConfig();
@@ -18,6 +20,10 @@ const other = $("organisation-other");
 const otherField = $("organisation-other-field");
 const button = $("join-button");
 const error = $("join-error");
+const limit = $("first-name-limit");
+// Server error codes that belong to one field (the others are shown above the button).
+const FIELD_OF = { empty_name: "first-name", name_too_long: "first-name", empty_organisation: "organisation",
+  organisation_too_long: "organisation" };
 
 offerResume();
 formatDate();
@@ -37,10 +43,19 @@ function offerResume() {
   const resume = $("resume-session");
   if (!resume || !readToken(config.code)) return;
   const name = readName(config.code);
-  const link = resume.querySelector("a");
+  const link = $("resume-link");
   link.href = config.participant_url;
   link.textContent = name ? t("join.resume_as", { name }) : t("join.resume");
   show(resume, true);
+  // One tap resumes; making a second participant is a deliberate choice.
+  if (form) show(form, false);
+  $("someone-else").addEventListener("click", () => {
+    show(resume, false);
+    if (form) {
+      show(form, true);
+      firstName.focus();
+    }
+  });
 }
 
 function setUpForm() {
@@ -54,6 +69,14 @@ function setUpForm() {
     if (organisation.value === OTHER) other.focus();
   });
   syncOther();
+  // The limit is said before the field stops taking letters.
+  const sayLimit = () => {
+    const n = firstName.value.length;
+    const near = n >= config.max_name_len - 10;
+    show(limit, near);
+    if (near) limit.textContent = t("join.name_limit", { n, max: config.max_name_len });
+  };
+  firstName.addEventListener("input", sayLimit);
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -69,10 +92,18 @@ function setUpForm() {
           setError(t("join.storage_blocked"));
           return;
         }
+        try {
+          sessionStorage.setItem(FOCUS_IDEA_KEY, config.code);
+        } catch {
+          // no session storage: the phone just does not focus the idea field
+        }
         location.assign(result.participant_url || config.participant_url);
         return;
       }
-      setError(result.message || t("errors.generic"));
+      const field = FIELD_OF[result.error];
+      if (field) invalid(field === "organisation" && organisation.value === OTHER ? other : $(field),
+        result.message || t("errors.generic"));
+      else setError(result.message || t("errors.generic"));
     } finally {
       button.disabled = false;
       button.removeAttribute("aria-busy");
@@ -95,17 +126,25 @@ function readForm() {
   return payload;
 }
 
+/** Show ``text`` under ``field`` (its error line, named by aria-describedby), and focus it. */
 function invalid(field, text) {
-  setError(text);
+  const line = $(`${field.id}-error`);
+  line.textContent = text;
   field.setAttribute("aria-invalid", "true");
-  field.addEventListener("input", () => field.removeAttribute("aria-invalid"), { once: true });
-  field.addEventListener("change", () => field.removeAttribute("aria-invalid"), { once: true });
+  const clear = () => {
+    field.removeAttribute("aria-invalid");
+    line.textContent = "";
+  };
+  field.addEventListener("input", clear, { once: true });
+  field.addEventListener("change", clear, { once: true });
   field.focus();
   return null;
 }
 
+/** A problem of the whole form (network, closed joining...), above the button. */
 function setError(text) {
   error.textContent = text;
+  if (!text) for (const line of form.querySelectorAll(".field-error")) line.textContent = "";
 }
 
 /** POST the join; resolves with the JSON answer or a made-up error. */

@@ -7,7 +7,7 @@ import { connectLive, bindConnStatus } from "./live.js";
 import { createParticipantStore } from "./participant-state.js";
 import { PendingQueue } from "./pending.js";
 import { buildMyIdea, buildTableIdea, counterText, coAuthorsOf } from "./participant-ideas.js";
-import { readToken, forgetIdentity } from "./identity.js";
+import { FOCUS_IDEA_KEY, readToken, forgetIdentity } from "./identity.js";
 import { attachClock } from "./timer.js";
 import { mountParticipantBanner } from "./phase-ui.js";
 import { mountVoting } from "./participant-votes.js";
@@ -46,6 +46,7 @@ function start() {
     number: $("table-number"),
     theme: $("table-theme"),
     question: $("table-question"),
+    me: $("me-line"),
     form: $("idea-form"),
     text: $("idea-text"),
     counter: $("idea-counter"),
@@ -318,6 +319,11 @@ function renderChooser(store, ui, els, current) {
 }
 
 function renderTable(store, queue, ui, els, live, table) {
+  // Whose phone this is, at all times ("Vous : Anne · Cosmetic Valley").
+  const me = store.me || {};
+  els.me.textContent = me.first_name
+    ? t("participant.me", { who: [me.first_name, me.organisation].filter(Boolean).join(" · ") }) : "";
+  show(els.me, Boolean(me.first_name));
   els.number.textContent = t("common.table_number", { n: table.number });
   els.theme.textContent = table.theme;
   els.question.textContent = table.question || "";
@@ -332,6 +338,7 @@ function renderTable(store, queue, ui, els, live, table) {
   els.form.classList.toggle("is-collapsed", !open && els.text.value.trim() === "");
   els.text.maxLength = store.limits.idea_max_length;
   renderComposer(store, els);
+  focusIdeaOnArrival(els, open);
 
   // My ideas: queued ones first, then the stored ones, newest first.
   const max = store.limits.idea_max_length;
@@ -397,6 +404,18 @@ function renderTable(store, queue, ui, els, live, table) {
     build: (idea) => buildTableIdea(idea, t),
   });
   show(els.tableEmpty, others.length === 0);
+}
+
+/** Straight from the join page, the idea field has the focus: the next tap types the idea. */
+function focusIdeaOnArrival(els, open) {
+  let arriving = false;
+  try {
+    arriving = sessionStorage.getItem(FOCUS_IDEA_KEY) === config.code;
+    if (arriving) sessionStorage.removeItem(FOCUS_IDEA_KEY);
+  } catch {
+    return;
+  }
+  if (arriving && open) els.text.focus();
 }
 
 function renderComposer(store, els) {

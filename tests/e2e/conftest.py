@@ -77,6 +77,9 @@ def join(page, first_name: str, organisation: str = "Cosmetic Valley", table_num
     else:
         page.select_option("#organisation", organisation)
     if table_number is not None and page.locator("input[name=table]").count():
+        change = page.locator("details.change-table")  # a table's QR code folds the other tables
+        if change.count() and change.get_attribute("open") is None:
+            change.locator("summary").click()
         page.locator("input[name=table]").nth(table_number - 1).check()
     page.click("#join-button")
     page.wait_for_url("**/w/DEVUP")

@@ -176,7 +176,7 @@ def test_english_interface(live, open_page):
     page.fill("#first-name", "")
     page.select_option("#organisation", "Area")
     page.click("#join-button")
-    expect(page.locator("#join-error")).to_contain_text("first name")
+    expect(page.locator("#first-name-error")).to_contain_text("first name")  # next to its field
 
 
 def test_participant_edits_and_withdraws_an_idea(live, open_page):
