@@ -99,6 +99,9 @@ def _serve(args) -> int:
     port = args.port if args.port is not None else config.PORT
     app = create_app(config)
     app.config["SERVED_BASE_URL"] = served_base_url(host, port)
+    # Never a debugger or a traceback in a browser: unhandled errors go to the 500 page (app.py).
+    app.debug = False
+    app.config["PROPAGATE_EXCEPTIONS"] = False
     if config.ASYNC_MODE == "eventlet":
         from eventlet import tpool
         app.config["OFFLOAD"] = tpool.execute  # CPU-heavy grouping work: see offload.py
@@ -122,7 +125,7 @@ def _serve(args) -> int:
     if config.AUTO_GROUPING:
         socketio.start_background_task(_warm_up_grouping, app)
     try:
-        socketio.run(app, host=host, port=port, log_output=False)
+        socketio.run(app, host=host, port=port, log_output=False, debug=False)
     except OSError as exc:
         print(f"Cannot listen on {host}:{port}: {exc.strerror}. "
               f"Is another server running? Choose another port with PORT=8000 make run.", file=sys.stderr)

@@ -1,7 +1,7 @@
 """The application factory: settings, database, Socket.IO, blueprints, security headers."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from sqlalchemy import event as sa_event
 
 from .config import ROOT, Config
@@ -48,7 +48,33 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(review.link_bp)
     app.after_request(_headers)
     _error_pages(app)
+    app.wsgi_app = _LastResort(app.wsgi_app)
     return app
+
+
+SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+                    ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "DENY"))
+
+
+class _LastResort:
+    """Outermost WSGI layer: an exception that escaped Flask (a failing error page, propagated
+    exceptions) becomes a bare 500 with the security headers, never a traceback in the browser
+    (eventlet's WSGI server writes the traceback into the response body otherwise)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        try:
+            return self.wsgi_app(environ, start_response)
+        except Exception:  # noqa: BLE001 - logged, then a plain 500
+            import logging
+            logging.getLogger("facilitator").exception("unhandled error on %s", environ.get("PATH_INFO"))
+            body = b"500 Internal Server Error"
+            start_response("500 INTERNAL SERVER ERROR",
+                           [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+                            *SECURITY_HEADERS])
+            return [body]
 
 
 def _sqlite_pragmas(connection, _record) -> None:
@@ -62,10 +88,8 @@ def _sqlite_pragmas(connection, _record) -> None:
 
 def _headers(response):
     """Security headers on every response; remember an explicit ?lang= choice."""
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    for name, value in SECURITY_HEADERS:
+        response.headers.setdefault(name, value)
     lang = request.args.get("lang")
     if lang in ("fr", "en"):
         response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax")
@@ -85,7 +109,11 @@ def _error_pages(app: Flask) -> None:
                 code = "not_found" if status == 404 else "internal"
                 what = {"what": "workshop"} if status == 404 else {}
                 return jsonify({"ok": False, "error": code, "message": message(code, lang, **what)}), status
-            return render_page("error.html", status=status, message=translate(lang, key))
+            try:
+                return render_page("error.html", status=status, message=translate(lang, key))
+            except Exception:  # noqa: BLE001 - the error page itself failed: a plain one, never a traceback
+                current_app.logger.exception("error page %s failed", status)
+                return translate(lang, key), status, {"Content-Type": "text/plain; charset=utf-8"}
         return handle
 
     app.register_error_handler(404, handler(404, "page.error.not_found"))

@@ -1,0 +1,65 @@
+"""Hostile or unusual input (issue 10): never a 500 or a traceback, the headers on every error page."""
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.test_organiser import login, make_account
+
+HOSTILE_QUERIES = ("endpoint=x", "code=x", "_method=POST", "_external=1&_anchor=x&_scheme=javascript",
+                   "key=x&lang=en&values=x", "next=%0d%0aSet-Cookie:x")
+
+
+def _urls(app) -> list[str]:
+    """One address per GET route of the url_map, its arguments filled with plausible values."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        values = {name: "1" if type(conv).__name__ in ("IntegerConverter", "NumberConverter") else "DEVUP"
+                  for name, conv in rule._converters.items()}
+        urls.append(rule.build(values, append_unknown=False)[1])
+    return urls
+
+
+def _assert_safe(response, url):
+    body = response.get_data(as_text=True)
+    assert response.status_code != 500, (url, body[:300])
+    assert "Traceback" not in body, url
+    assert "object-src 'none'" in response.headers["Content-Security-Policy"], url
+    assert response.headers["X-Frame-Options"] == "DENY", url
+
+
+@pytest.mark.parametrize("query", HOSTILE_QUERIES)
+def test_no_route_breaks_on_hostile_query_parameters(app, query):
+    """``?endpoint=x`` and friends used to collide with url_for's arguments in the language switch."""
+    make_account(app)
+    anonymous, organiser = app.test_client(), app.test_client()
+    assert login(organiser).status_code == 302
+    urls = _urls(app)
+    assert len(urls) > 20
+    for url in urls:
+        for client in (anonymous, organiser):
+            _assert_safe(client.get(f"{url}?{query}"), url)
+
+
+def test_language_switch_keeps_the_other_parameters(client):
+    page = client.get("/j/DEVUP?code=x&endpoint=y").get_data(as_text=True)
+    assert 'href="/j/DEVUP?code=x&amp;endpoint=y&amp;lang=en"' in page
+
+
+@pytest.mark.parametrize("propagate", [False, True])
+def test_an_unhandled_error_shows_no_traceback_and_keeps_the_headers(make_app, propagate):
+    """Whatever PROPAGATE_EXCEPTIONS says, a failing view gives a 500 page with the security headers."""
+    app = make_app()
+    app.config["PROPAGATE_EXCEPTIONS"] = propagate
+
+    @app.get("/boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    response = app.test_client().get("/boom")
+    assert response.status_code == 500
+    body = response.get_data(as_text=True)
+    assert "secret internals" not in body and "Traceback" not in body
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
