@@ -28,6 +28,7 @@ import hashlib
 import re
 from datetime import timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
@@ -230,7 +231,15 @@ def setup_token_ok(token: str) -> bool:
 
 
 def safe_next(target: str | None) -> str:
-    """A redirect target inside the organiser space only (no open redirect)."""
-    if target and target.startswith("/organiser") and not target.startswith("//") and "\\" not in target:
-        return target
+    """A redirect target inside the organiser space only: a same-site relative path, no open redirect.
+
+    Anything else (another site, ``//host``, a backslash, a line break or any control or non-ASCII
+    character, which would also break the Location header) falls back to the workshop list.
+    """
+    if (target and len(target) <= 500 and target.isascii() and target.isprintable()
+            and "\\" not in target and not target.startswith("//")
+            and (target == "/organiser" or target.startswith(("/organiser/", "/organiser?")))):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("organiser.index")

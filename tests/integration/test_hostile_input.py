@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.test_organiser import login, make_account
+from tests.integration.test_organiser import csrf, login, make_account
 
 HOSTILE_QUERIES = ("endpoint=x", "code=x", "_method=POST", "_external=1&_anchor=x&_scheme=javascript",
                    "key=x&lang=en&values=x", "next=%0d%0aSet-Cookie:x")
@@ -63,3 +63,25 @@ def test_an_unhandled_error_shows_no_traceback_and_keeps_the_headers(make_app, p
     assert "secret internals" not in body and "Traceback" not in body
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("target", ["/organiser/%0d%0aSet-Cookie:x=1", "/organiser/%0aX", "/organiser/%09",
+                                    "/organiser/%C3%A9", "//evil.example/organiser", "/organiser/\\\\evil.example",
+                                    "/organiserevil", "https://evil.example/organiser/", "/%2F%2Fevil.example"])
+def test_login_next_is_only_a_same_site_path(app, target):
+    """A line break in ``next`` gave a 500 (a header cannot hold it); off-site targets go to the list."""
+    make_account(app)
+    client = app.test_client()
+    response = client.post(f"/organiser/login?next={target}", data={
+        "email": "orga@devup.fr", "password": "correct horse battery",
+        "csrf_token": csrf(client)})
+    assert response.status_code == 302
+    assert response.headers["Location"] in ("/organiser/", "http://localhost/organiser/")
+
+
+def test_login_next_inside_the_space_is_kept(app):
+    make_account(app)
+    client = app.test_client()
+    response = client.post("/organiser/login?next=/organiser/w/DEVUP", data={
+        "email": "orga@devup.fr", "password": "correct horse battery", "csrf_token": csrf(client)})
+    assert response.headers["Location"].endswith("/organiser/w/DEVUP")
