@@ -6,8 +6,10 @@ live screens, never this space (``organiser_required`` looks at the session
 and at nothing else).
 
 * Passwords are hashed with werkzeug (scrypt by default); the login session
-  is Flask's signed cookie holding the organiser id and a fingerprint of the
-  password hash, so changing a password ends the other sessions.
+  is Flask's signed cookie holding the organiser id, a fingerprint of the
+  password hash and the organiser's ``session_epoch`` (stored in the database).
+  Logging out or changing the password bumps the epoch, so a copy of the cookie
+  taken before stops working at once (not only when it expires).
 * Every POST of the space carries a CSRF token (Flask-WTF's signed token,
   checked in ``check_csrf``; forms use ``{{ csrf_token() }}``, scripts send
   the ``X-CSRFToken`` header).
@@ -92,6 +94,7 @@ def set_password(organiser: Organiser, password: str) -> None:
     if len(password or "") < PASSWORD_MIN:
         raise AccountProblem("short_password")
     organiser.password_hash = generate_password_hash(password)
+    organiser.session_epoch = (organiser.session_epoch or 0) + 1
 
 
 def authenticate(email: str, password: str) -> Organiser | None:
@@ -113,12 +116,17 @@ def log_in(organiser: Organiser) -> None:
     """Start a fresh session for this organiser (nothing of the previous session is kept)."""
     session.clear()
     session.permanent = True
-    session[SESSION_KEY] = {"id": organiser.id, "fp": _fingerprint(organiser)}
+    session[SESSION_KEY] = {"id": organiser.id, "fp": _fingerprint(organiser), "epoch": organiser.session_epoch or 0}
 
 
 def log_out() -> None:
-    session.pop(SESSION_KEY, None)
-    session.pop("csrf_token", None)
+    """End the session on the server too: bumping the epoch kills every copy of the cookie
+    (the organiser's sessions on other devices end as well)."""
+    organiser = current_organiser()
+    if organiser is not None:
+        organiser.session_epoch = (organiser.session_epoch or 0) + 1
+        db.session.commit()
+    session.clear()
 
 
 def current_organiser() -> Organiser | None:
@@ -129,7 +137,8 @@ def current_organiser() -> Organiser | None:
     data = session.get(SESSION_KEY)
     if isinstance(data, dict) and isinstance(data.get("id"), int):
         candidate = db.session.get(Organiser, data["id"])
-        if candidate is not None and data.get("fp") == _fingerprint(candidate):
+        if (candidate is not None and data.get("fp") == _fingerprint(candidate)
+                and data.get("epoch") == (candidate.session_epoch or 0)):
             organiser = candidate
     g.organiser = organiser
     return organiser

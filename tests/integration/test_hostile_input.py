@@ -85,3 +85,36 @@ def test_login_next_inside_the_space_is_kept(app):
     response = client.post("/organiser/login?next=/organiser/w/DEVUP", data={
         "email": "orga@devup.fr", "password": "correct horse battery", "csrf_token": csrf(client)})
     assert response.headers["Location"].endswith("/organiser/w/DEVUP")
+
+
+def _session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def test_logout_ends_the_session_on_the_server(app):
+    """A copy of the session cookie taken before logging out used to keep working for 12 hours."""
+    make_account(app)
+    client = app.test_client()
+    assert login(client).status_code == 302
+    copy = app.test_client()
+    copy.set_cookie("session", _session_cookie(client))
+    assert copy.get("/organiser/").status_code == 200
+    assert client.post("/organiser/logout", data={"csrf_token": csrf(client, "/organiser/")}).status_code == 302
+    assert copy.get("/organiser/").status_code == 302
+    assert client.get("/organiser/").status_code == 302
+    # Logging in again works, and the new session is a fresh one.
+    assert login(client).status_code == 302
+    assert client.get("/organiser/").status_code == 200
+    assert copy.get("/organiser/").status_code == 302
+
+
+def test_a_password_change_ends_the_sessions(app):
+    from facilitator.extensions import db
+    from facilitator.views.organiser_auth import find_organiser, set_password
+    make_account(app)
+    client = app.test_client()
+    assert login(client).status_code == 302
+    with app.app_context():
+        set_password(find_organiser("orga@devup.fr"), "another long passphrase 42")
+        db.session.commit()
+    assert client.get("/organiser/").status_code == 302
