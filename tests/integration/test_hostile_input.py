@@ -118,3 +118,34 @@ def test_a_password_change_ends_the_sessions(app):
         set_password(find_organiser("orga@devup.fr"), "another long passphrase 42")
         db.session.commit()
     assert client.get("/organiser/").status_code == 302
+
+
+def _login_from(client, address, password, email="orga@devup.fr"):
+    return client.post("/organiser/login", data={"email": email, "password": password, "csrf_token": csrf(client)},
+                       environ_overrides={"REMOTE_ADDR": address}).status_code
+
+
+def test_a_stranger_cannot_lock_an_organiser_out(make_app):
+    """10 wrong passwords for an organiser's e-mail from anywhere used to block the right one for 5 minutes."""
+    app = make_app(ORGANISER_LOGIN_RATE_LIMIT="10/300")
+    make_account(app)
+    attacker, organiser = app.test_client(), app.test_client()
+    codes = [_login_from(attacker, "203.0.113.9", f"guess {n}") for n in range(12)]
+    assert codes == [401] * 10 + [429] * 2
+    assert _login_from(attacker, "203.0.113.9", "correct horse battery") == 429  # the attacking pair is held
+    assert _login_from(organiser, "198.51.100.4", "correct horse battery") == 302  # the organiser is not
+
+
+def test_successful_logins_do_not_count(make_app):
+    app = make_app(ORGANISER_LOGIN_RATE_LIMIT="3/300")
+    make_account(app)
+    assert [_login_from(app.test_client(), "198.51.100.4", "correct horse battery") for _ in range(6)] == [302] * 6
+
+
+def test_one_address_trying_many_accounts_is_held_back(make_app):
+    app = make_app(ORGANISER_LOGIN_RATE_LIMIT="2/300")
+    make_account(app)
+    client = app.test_client()
+    codes = [_login_from(client, "203.0.113.9", "guess", email=f"user{n}@x.fr") for n in range(7)]
+    assert codes == [401] * 6 + [429]
+    assert _login_from(app.test_client(), "198.51.100.4", "correct horse battery") == 302
