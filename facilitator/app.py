@@ -48,6 +48,11 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(review.link_bp)
     app.after_request(_headers)
     _error_pages(app)
+    if config.TRUSTED_PROXIES > 0:
+        # Only then is X-Forwarded-For believed (the client address of the rate limits): without a
+        # proxy, anybody could send the header and pick a fresh address for every request.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUSTED_PROXIES, x_proto=config.TRUSTED_PROXIES)
     app.wsgi_app = _LastResort(app.wsgi_app)
     return app
 

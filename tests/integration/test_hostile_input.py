@@ -149,3 +149,20 @@ def test_one_address_trying_many_accounts_is_held_back(make_app):
     codes = [_login_from(client, "203.0.113.9", "guess", email=f"user{n}@x.fr") for n in range(7)]
     assert codes == [401] * 6 + [429]
     assert _login_from(app.test_client(), "198.51.100.4", "correct horse battery") == 302
+
+
+@pytest.mark.parametrize("trusted", [0, 1])
+def test_phones_behind_a_trusted_proxy_each_get_their_own_join_budget(make_app, trusted):
+    """Behind a reverse proxy every phone had the proxy's address: 8 phones shared one join budget.
+    X-Forwarded-For is believed only with TRUSTED_PROXIES set; otherwise it is ignored (a client could
+    pick a fresh address for each request)."""
+    from tests.conftest import Room
+    app = make_app(JOIN_RATE_LIMIT="2/60", TRUSTED_PROXIES=trusted)
+    room = Room(app)
+    codes = []
+    for phone in range(8):
+        response = room.http.post("/api/w/DEVUP/join", json={
+            "first_name": f"Phone {phone}", "organisation": "Aérocentre", "table_id": room.table_ids[0]},
+            headers={"X-Forwarded-For": f"192.0.2.{phone + 10}"}, environ_overrides={"REMOTE_ADDR": "10.0.0.2"})
+        codes.append(response.status_code)
+    assert codes == ([201] * 8 if trusted else [201, 201] + [429] * 6)
