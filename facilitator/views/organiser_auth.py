@@ -40,12 +40,13 @@ from wtforms import ValidationError
 
 from ..extensions import db
 from ..models import Organiser
+from ..passwords import MIN_LENGTH, password_problem
 
 SESSION_KEY = "organiser"
 SETUP_SALT = "facilitator.organiser-setup"
 SETUP_LINK_MAX_AGE = 24 * 3600
 SESSION_LIFETIME = timedelta(hours=12)
-PASSWORD_MIN = 10
+PASSWORD_MIN = MIN_LENGTH
 EMAIL_RE = re.compile(r"^[^@\s]{1,100}@[^@\s]{1,100}\.[^@\s]{1,40}$")
 # A hash computed once, checked when the e-mail is unknown: a wrong e-mail costs as long as a wrong password.
 _DUMMY_HASH: list[str] = []
@@ -77,10 +78,9 @@ def create_organiser(email: str, password: str, name: str = "") -> Organiser:
     email = normalise_email(email)
     if not EMAIL_RE.match(email):
         raise AccountProblem("bad_email")
-    if len(password or "") < PASSWORD_MIN:
-        raise AccountProblem("short_password")
-    if len(password) > 1000:
-        raise AccountProblem("long_password")
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountProblem(problem)
     if find_organiser(email) is not None:
         raise AccountProblem("email_taken")
     organiser = Organiser(email=email, name=" ".join((name or "").split())[:120],
@@ -91,8 +91,9 @@ def create_organiser(email: str, password: str, name: str = "") -> Organiser:
 
 
 def set_password(organiser: Organiser, password: str) -> None:
-    if len(password or "") < PASSWORD_MIN:
-        raise AccountProblem("short_password")
+    problem = password_problem(password, organiser.email)
+    if problem:
+        raise AccountProblem(problem)
     organiser.password_hash = generate_password_hash(password)
     organiser.session_epoch = (organiser.session_epoch or 0) + 1
 

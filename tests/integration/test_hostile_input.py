@@ -166,3 +166,31 @@ def test_phones_behind_a_trusted_proxy_each_get_their_own_join_budget(make_app, 
             headers={"X-Forwarded-For": f"192.0.2.{phone + 10}"}, environ_overrides={"REMOTE_ADDR": "10.0.0.2"})
         codes.append(response.status_code)
     assert codes == ([201] * 8 if trusted else [201, 201] + [429] * 6)
+
+
+@pytest.mark.parametrize("password, problem", [
+    ("1234567890", "fait partie des plus courants"), ("Password123", "fait partie des plus courants"),
+    ("aaaaaaaaaaaa", "fait partie des plus courants"), ("first@x.fr-2026", "ne doit pas contenir"),
+    ("my first password", "ne doit pas contenir"), ("short", "au moins 10")])
+def test_setup_refuses_weak_passwords(app, password, problem):
+    """``1234567890`` was accepted: only the length was checked."""
+    from facilitator.views.organiser_auth import setup_token
+    with app.test_request_context():
+        token = setup_token()
+    client = app.test_client()
+    page = client.get(f"/organiser/setup?token={token}")
+    data = {"token": token, "csrf_token": csrf(client, f"/organiser/setup?token={token}"),
+            "email": "first@x.fr", "name": "First", "password": password, "password2": password}
+    refused = client.post("/organiser/setup", data=data)
+    assert page.status_code == 200 and refused.status_code == 400
+    assert problem in refused.get_data(as_text=True)
+    good = {**data, "password": "tulipes sous la pluie 7", "password2": "tulipes sous la pluie 7"}
+    assert client.post("/organiser/setup", data=good).status_code == 302
+
+
+def test_the_common_password_list_is_shipped_with_its_source():
+    from facilitator.passwords import COMMON_FILE, common_passwords, password_problem
+    assert "licence" in COMMON_FILE.read_text(encoding="utf-8").split("\n", 3)[1].lower()
+    assert len(common_passwords()) > 1000 and "1234567890" in common_passwords()
+    assert password_problem("QWERTYUIOP") == "common_password"
+    assert password_problem("tulipes sous la pluie 7", "anne@x.fr") is None
