@@ -11,6 +11,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
        "form-action 'self'")
 
+SOCKET_MAX_BUFFER = 64 * 1024  # bytes of one Socket.IO message or polling POST
+
 
 def create_app(config: Config | None = None) -> Flask:
     """Build the app: settings, database, Socket.IO, blueprints, security headers."""
@@ -32,7 +34,9 @@ def create_app(config: Config | None = None) -> Flask:
     socketio.init_app(app, async_mode=config.ASYNC_MODE,
                       message_queue=config.SOCKETIO_MESSAGE_QUEUE,
                       ping_interval=10, ping_timeout=10, cors_allowed_origins=config.CORS_ORIGINS,
-                      max_http_buffer_size=64 * 1024)
+                      max_http_buffer_size=SOCKET_MAX_BUFFER)
+    from .logfilter import install as throttle_socket_errors
+    throttle_socket_errors()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa_event.listen(db.engine, "connect", _sqlite_pragmas)
@@ -53,8 +57,31 @@ def create_app(config: Config | None = None) -> Flask:
         # proxy, anybody could send the header and pick a fresh address for every request.
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUSTED_PROXIES, x_proto=config.TRUSTED_PROXIES)
-    app.wsgi_app = _LastResort(app.wsgi_app)
+    app.wsgi_app = _LastResort(_PayloadLimit(app.wsgi_app, SOCKET_MAX_BUFFER))
     return app
+
+
+class _PayloadLimit:
+    """A Socket.IO polling POST over the buffer size is answered 413 (and the connection closed) before
+    engine.io sees it: engine.io answered 400 without reading the body, and under eventlet the
+    client, still sending, never got that answer."""
+
+    def __init__(self, wsgi_app, limit: int):
+        self.wsgi_app, self.limit = wsgi_app, limit
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "").startswith("/socket.io"):
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = -1
+            if length < 0 or length > self.limit:
+                body = b"413 Payload Too Large"
+                start_response("413 REQUEST ENTITY TOO LARGE",
+                               [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+                                ("Connection", "close"), *SECURITY_HEADERS])
+                return [body]
+        return self.wsgi_app(environ, start_response)
 
 
 SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
@@ -74,7 +101,10 @@ class _LastResort:
             return self.wsgi_app(environ, start_response)
         except Exception:  # noqa: BLE001 - logged, then a plain 500
             import logging
-            logging.getLogger("facilitator").exception("unhandled error on %s", environ.get("PATH_INFO"))
+            path = environ.get("PATH_INFO") or ""
+            # Socket.IO transport errors come from hostile traffic: the throttled one-line logger.
+            name = "facilitator.socketio" if path.startswith("/socket.io") else "facilitator"
+            logging.getLogger(name).exception("unhandled error on %s", path)
             body = b"500 Internal Server Error"
             start_response("500 INTERNAL SERVER ERROR",
                            [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
