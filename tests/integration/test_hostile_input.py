@@ -194,3 +194,13 @@ def test_the_common_password_list_is_shipped_with_its_source():
     assert len(common_passwords()) > 1000 and "1234567890" in common_passwords()
     assert password_problem("QWERTYUIOP") == "common_password"
     assert password_problem("tulipes sous la pluie 7", "anne@x.fr") is None
+
+
+@pytest.mark.parametrize("lang, word", [("fr", "Solidité du mot de passe"), ("en", "Password strength")])
+def test_setup_form_has_a_strength_meter(app, lang, word):
+    from facilitator.views.organiser_auth import setup_token
+    with app.test_request_context():
+        token = setup_token()
+    page = app.test_client().get(f"/organiser/setup?token={token}&lang={lang}").get_data(as_text=True)
+    assert 'id="password-meter"' in page and "js/password-meter.js" in page
+    assert word in page
