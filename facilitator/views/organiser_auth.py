@@ -13,8 +13,9 @@ and at nothing else).
 * Every POST of the space carries a CSRF token (Flask-WTF's signed token,
   checked in ``check_csrf``; forms use ``{{ csrf_token() }}``, scripts send
   the ``X-CSRFToken`` header).
-* Logins are rate-limited per client address and per e-mail address
-  (``ORGANISER_LOGIN_RATE_LIMIT``).
+* Failed logins are throttled per client address+e-mail and per client address
+  (``ORGANISER_LOGIN_RATE_LIMIT``, organiser.py); successful ones do not count.
+* Passwords follow ``passwords.password_problem`` (length, common passwords, not the e-mail).
 * While no organiser exists, ``serve`` prints a one-time setup link (signed,
   expires after ``SETUP_LINK_MAX_AGE``) that lets the first organiser create
   their account; once one exists, the link is dead. Other accounts are made
