@@ -104,6 +104,9 @@ def _serve(args) -> int:
     app.config["SERVED_BASE_URL"] = served_base_url(host, port)
     from .wsgi_errors import ErrorsToLog
     app.wsgi_app = ErrorsToLog(app.wsgi_app)  # eventlet writes client-gone notices without newlines
+    # Never a debugger or a traceback in a browser: unhandled errors go to the 500 page (app.py).
+    app.debug = False
+    app.config["PROPAGATE_EXCEPTIONS"] = False
     if config.ASYNC_MODE == "eventlet":
         from eventlet import tpool
         app.config["OFFLOAD"] = tpool.execute  # CPU-heavy grouping work: see offload.py
@@ -137,7 +140,7 @@ def _serve(args) -> int:
         options["max_size"] = config.MAX_CONNECTIONS
         _raise_file_limit(config.MAX_CONNECTIONS)
     try:
-        socketio.run(app, host=host, port=port, log_output=False, **options)
+        socketio.run(app, host=host, port=port, log_output=False, debug=False, **options)
     except OSError as exc:
         print(f"Cannot listen on {host}:{port}: {exc.strerror}. "
               f"Is another server running? Choose another port with PORT=8000 make run.", file=sys.stderr)

@@ -1,15 +1,17 @@
 """The application factory: settings, database, Socket.IO, blueprints, security headers."""
 from __future__ import annotations
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from sqlalchemy import event as sa_event
 
 from .config import ROOT, Config
 from .extensions import db, migrate, socketio
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
        "form-action 'self'")
+
+SOCKET_MAX_BUFFER = 64 * 1024  # bytes of one Socket.IO message or polling POST
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -36,7 +38,9 @@ def create_app(config: Config | None = None) -> Flask:
     socketio.init_app(app, async_mode=config.ASYNC_MODE,
                       message_queue=config.SOCKETIO_MESSAGE_QUEUE,
                       ping_interval=10, ping_timeout=10, cors_allowed_origins=config.CORS_ORIGINS,
-                      max_http_buffer_size=64 * 1024)
+                      max_http_buffer_size=SOCKET_MAX_BUFFER)
+    from .logfilter import install as throttle_socket_errors
+    throttle_socket_errors()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa_event.listen(db.engine, "connect", _sqlite_pragmas)
@@ -52,7 +56,64 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(review.link_bp)
     app.after_request(_headers)
     _error_pages(app)
+    if config.TRUSTED_PROXIES > 0:
+        # Only then is X-Forwarded-For believed (the client address of the rate limits): without a
+        # proxy, anybody could send the header and pick a fresh address for every request.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUSTED_PROXIES, x_proto=config.TRUSTED_PROXIES)
+    app.wsgi_app = _LastResort(_PayloadLimit(app.wsgi_app, SOCKET_MAX_BUFFER))
     return app
+
+
+class _PayloadLimit:
+    """A Socket.IO polling POST over the buffer size is answered 413 (and the connection closed) before
+    engine.io sees it: engine.io answered 400 without reading the body, and under eventlet the
+    client, still sending, never got that answer."""
+
+    def __init__(self, wsgi_app, limit: int):
+        self.wsgi_app, self.limit = wsgi_app, limit
+
+    def __call__(self, environ, start_response):
+        if environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO", "").startswith("/socket.io"):
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = -1
+            if length < 0 or length > self.limit:
+                body = b"413 Payload Too Large"
+                start_response("413 REQUEST ENTITY TOO LARGE",
+                               [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+                                ("Connection", "close"), *SECURITY_HEADERS])
+                return [body]
+        return self.wsgi_app(environ, start_response)
+
+
+SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
+                    ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "DENY"))
+
+
+class _LastResort:
+    """Outermost WSGI layer: an exception that escaped Flask (a failing error page, propagated
+    exceptions) becomes a bare 500 with the security headers, never a traceback in the browser
+    (eventlet's WSGI server writes the traceback into the response body otherwise)."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+
+    def __call__(self, environ, start_response):
+        try:
+            return self.wsgi_app(environ, start_response)
+        except Exception:  # noqa: BLE001 - logged, then a plain 500
+            import logging
+            path = environ.get("PATH_INFO") or ""
+            # Socket.IO transport errors come from hostile traffic: the throttled one-line logger.
+            name = "facilitator.socketio" if path.startswith("/socket.io") else "facilitator"
+            logging.getLogger(name).exception("unhandled error on %s", path)
+            body = b"500 Internal Server Error"
+            start_response("500 INTERNAL SERVER ERROR",
+                           [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+                            *SECURITY_HEADERS])
+            return [body]
 
 
 def _sqlite_pragmas(connection, _record) -> None:
@@ -66,10 +127,8 @@ def _sqlite_pragmas(connection, _record) -> None:
 
 def _headers(response):
     """Security headers on every response; remember an explicit ?lang= choice."""
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "no-referrer")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    for name, value in SECURITY_HEADERS:
+        response.headers.setdefault(name, value)
     lang = request.args.get("lang")
     if lang in ("fr", "en"):
         response.set_cookie("lang", lang, max_age=365 * 24 * 3600, samesite="Lax")
@@ -89,7 +148,11 @@ def _error_pages(app: Flask) -> None:
                 code = "not_found" if status == 404 else "internal"
                 what = {"what": "workshop"} if status == 404 else {}
                 return jsonify({"ok": False, "error": code, "message": message(code, lang, **what)}), status
-            return render_page("error.html", status=status, message=translate(lang, key))
+            try:
+                return render_page("error.html", status=status, message=translate(lang, key))
+            except Exception:  # noqa: BLE001 - the error page itself failed: a plain one, never a traceback
+                current_app.logger.exception("error page %s failed", status)
+                return translate(lang, key), status, {"Content-Type": "text/plain; charset=utf-8"}
         return handle
 
     app.register_error_handler(404, handler(404, "page.error.not_found"))

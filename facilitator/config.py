@@ -78,6 +78,8 @@ class Config:
         self.ASYNC_MODE = env.get("ASYNC_MODE", "eventlet")
         # Browsers may connect only from the app's own origin unless listed here.
         self.CORS_ORIGINS = [o for o in env.get("CORS_ORIGINS", "").split(",") if o] or None
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (0: trust no header).
+        self.TRUSTED_PROXIES = int(env.get("TRUSTED_PROXIES", "0") or 0)
         self.SQLALCHEMY_ENGINE_OPTIONS = _engine_options(self.SQLALCHEMY_DATABASE_URI)
         self.TESTING = False
 

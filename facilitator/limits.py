@@ -29,6 +29,21 @@ class RateLimiter:
         hits.append(now)
         return True
 
+    def blocked(self, key: str) -> bool:
+        """True when ``key`` is at its limit now (nothing is recorded): check first, ``record`` failures only."""
+        if self.count <= 0:
+            return False
+        now = self.clock()
+        hits = self._hits.get(key)
+        while hits and hits[0] <= now - self.seconds:
+            hits.popleft()
+        return bool(hits) and len(hits) >= self.count
+
+    def record(self, key: str) -> None:
+        """Count a hit for ``key`` (e.g. a failed login) without checking."""
+        if self.count > 0:
+            self._hits[key].append(self.clock())
+
     def forget(self, key: str) -> None:
         """Drop a key's history (a closed connection)."""
         self._hits.pop(key, None)

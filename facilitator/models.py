@@ -267,4 +267,6 @@ class Organiser(db.Model):
     email: Mapped[str] = mapped_column(String(200), unique=True)
     name: Mapped[str] = mapped_column(String(120), default="")
     password_hash: Mapped[str] = mapped_column(String(256))
+    # Bumped by logging out (and a password change): every session cookie signed before it stops working.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,7 +1,9 @@
 """Helpers shared by the page blueprints: rendering with language and page config."""
 from __future__ import annotations
 
-from flask import abort, current_app, render_template, request, url_for
+from urllib.parse import urlencode
+
+from flask import abort, current_app, render_template, request
 
 from ..extensions import db
 from ..limits import RateLimiter
@@ -35,9 +37,19 @@ def render_page(template: str, page: dict | None = None, status: int = 200, **co
     """Render a page with its language, ``t()``, the language switch and the JSON page config."""
     lang = current_language()
     other = "en" if lang == "fr" else "fr"
-    args = {**request.args.to_dict(), "lang": other}
-    switch = url_for(request.endpoint, **(request.view_args or {}), **args) if request.endpoint else "?lang=" + other
+    switch = switch_language_url(other)
     page = {**(page or {}), "lang": lang, "strings": js_strings(lang)}
     html = render_template(template, lang=lang, t=lambda key, **kw: translate(lang, key, **kw),
                            switch_lang_url=switch, page=page, **context)
     return html, status
+
+
+def switch_language_url(lang: str) -> str:
+    """This page's address with ``lang`` replaced: the same path, every other query parameter kept.
+
+    Built from the request's own path and query string, never with ``url_for(endpoint, **request.args)``:
+    a query parameter named like a ``url_for`` argument or a route argument (``?endpoint=``,
+    ``?_method=``, ``?code=``) made that call raise (a 500 on any page).
+    """
+    args = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return request.script_root + request.path + "?" + urlencode([*args, ("lang", lang)])

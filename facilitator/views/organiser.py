@@ -6,10 +6,11 @@ page, exports and personal-data controls are in organiser_workshop.py.
 """
 from __future__ import annotations
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 
 from ..extensions import db
 from ..i18n import request_language, translate
+from ..limits import RateLimiter
 from ..models import Workshop
 from .common import render_page, shared_limiter
 from .organiser_auth import (AccountProblem, authenticate, create_organiser, current_organiser, log_in, log_out,
@@ -30,22 +31,37 @@ def _private(response):
     return response
 
 
+def _login_limiters():
+    """Failed logins per address+account (the setting) and per address (three times the setting:
+    several organisers may share an office's address)."""
+    pair = shared_limiter("organiser_login", "ORGANISER_LOGIN_RATE_LIMIT")
+    key = "facilitator.limiter.organiser_login_address"
+    if key not in current_app.extensions:
+        current_app.extensions[key] = RateLimiter(pair.count * 3, pair.seconds, pair.clock)
+    return pair, current_app.extensions[key]
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    """E-mail and password; rate-limited per client address and per e-mail address."""
+    """E-mail and password; failed attempts are throttled per client address and per address+account.
+
+    Only failures count, and only the address that fails is held back: a stranger failing on an
+    organiser's e-mail from elsewhere cannot lock that organiser out (ORGANISER_LOGIN_RATE_LIMIT).
+    """
     error, email = None, ""
     if request.method == "POST":
         email = (request.form.get("email") or "").strip()[:200]
-        limiter = shared_limiter("organiser_login", "ORGANISER_LOGIN_RATE_LIMIT")
-        # Both keys count each attempt: one address cannot try many accounts, nor many addresses one account.
-        by_address = limiter.allow("ip:" + (request.remote_addr or "?"))
-        by_email = limiter.allow("email:" + email.lower())
-        if not (by_address and by_email):
+        by_pair, by_address = _login_limiters()
+        address = request.remote_addr or "?"
+        checks = ((by_pair, address + "|" + email.lower()), (by_address, address))
+        if any(limiter.blocked(key) for limiter, key in checks):
             return render_page("organiser/login.html", status=429, error=_t("login.rate_limited"), email=email)
         organiser = authenticate(email, request.form.get("password") or "")
         if organiser is not None:
             log_in(organiser)
             return redirect(safe_next(request.args.get("next")))
+        for limiter, key in checks:
+            limiter.record(key)
         error = _t("login.wrong")
         return render_page("organiser/login.html", status=401, error=error, email=email)
     if current_organiser() is not None:

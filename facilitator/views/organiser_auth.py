@@ -6,13 +6,16 @@ live screens, never this space (``organiser_required`` looks at the session
 and at nothing else).
 
 * Passwords are hashed with werkzeug (scrypt by default); the login session
-  is Flask's signed cookie holding the organiser id and a fingerprint of the
-  password hash, so changing a password ends the other sessions.
+  is Flask's signed cookie holding the organiser id, a fingerprint of the
+  password hash and the organiser's ``session_epoch`` (stored in the database).
+  Logging out or changing the password bumps the epoch, so a copy of the cookie
+  taken before stops working at once (not only when it expires).
 * Every POST of the space carries a CSRF token (Flask-WTF's signed token,
   checked in ``check_csrf``; forms use ``{{ csrf_token() }}``, scripts send
   the ``X-CSRFToken`` header).
-* Logins are rate-limited per client address and per e-mail address
-  (``ORGANISER_LOGIN_RATE_LIMIT``).
+* Failed logins are throttled per client address+e-mail and per client address
+  (``ORGANISER_LOGIN_RATE_LIMIT``, organiser.py); successful ones do not count.
+* Passwords follow ``passwords.password_problem`` (length, common passwords, not the e-mail).
 * While no organiser exists, ``serve`` prints a one-time setup link (signed,
   expires after ``SETUP_LINK_MAX_AGE``) that lets the first organiser create
   their account; once one exists, the link is dead. Other accounts are made
@@ -28,6 +31,7 @@ import hashlib
 import re
 from datetime import timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, g, jsonify, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
@@ -39,12 +43,13 @@ from ..errors import CommandError
 from ..extensions import db
 from ..i18n import request_language, translate
 from ..models import Organiser
+from ..passwords import MIN_LENGTH, password_problem
 
 SESSION_KEY = "organiser"
 SETUP_SALT = "facilitator.organiser-setup"
 SETUP_LINK_MAX_AGE = 24 * 3600
 SESSION_LIFETIME = timedelta(hours=12)
-PASSWORD_MIN = 10
+PASSWORD_MIN = MIN_LENGTH
 EMAIL_RE = re.compile(r"^[^@\s]{1,100}@[^@\s]{1,100}\.[^@\s]{1,40}$")
 # A hash computed once, checked when the e-mail is unknown: a wrong e-mail costs as long as a wrong password.
 _DUMMY_HASH: list[str] = []
@@ -76,10 +81,9 @@ def create_organiser(email: str, password: str, name: str = "") -> Organiser:
     email = normalise_email(email)
     if not EMAIL_RE.match(email):
         raise AccountProblem("bad_email")
-    if len(password or "") < PASSWORD_MIN:
-        raise AccountProblem("short_password")
-    if len(password) > 1000:
-        raise AccountProblem("long_password")
+    problem = password_problem(password, email)
+    if problem:
+        raise AccountProblem(problem)
     if find_organiser(email) is not None:
         raise AccountProblem("email_taken")
     organiser = Organiser(email=email, name=" ".join((name or "").split())[:120],
@@ -90,9 +94,11 @@ def create_organiser(email: str, password: str, name: str = "") -> Organiser:
 
 
 def set_password(organiser: Organiser, password: str) -> None:
-    if len(password or "") < PASSWORD_MIN:
-        raise AccountProblem("short_password")
+    problem = password_problem(password, organiser.email)
+    if problem:
+        raise AccountProblem(problem)
     organiser.password_hash = generate_password_hash(password)
+    organiser.session_epoch = (organiser.session_epoch or 0) + 1
 
 
 def authenticate(email: str, password: str) -> Organiser | None:
@@ -114,12 +120,17 @@ def log_in(organiser: Organiser) -> None:
     """Start a fresh session for this organiser (nothing of the previous session is kept)."""
     session.clear()
     session.permanent = True
-    session[SESSION_KEY] = {"id": organiser.id, "fp": _fingerprint(organiser)}
+    session[SESSION_KEY] = {"id": organiser.id, "fp": _fingerprint(organiser), "epoch": organiser.session_epoch or 0}
 
 
 def log_out() -> None:
-    session.pop(SESSION_KEY, None)
-    session.pop("csrf_token", None)
+    """End the session on the server too: bumping the epoch kills every copy of the cookie
+    (the organiser's sessions on other devices end as well)."""
+    organiser = current_organiser()
+    if organiser is not None:
+        organiser.session_epoch = (organiser.session_epoch or 0) + 1
+        db.session.commit()
+    session.clear()
 
 
 def current_organiser() -> Organiser | None:
@@ -130,7 +141,8 @@ def current_organiser() -> Organiser | None:
     data = session.get(SESSION_KEY)
     if isinstance(data, dict) and isinstance(data.get("id"), int):
         candidate = db.session.get(Organiser, data["id"])
-        if candidate is not None and data.get("fp") == _fingerprint(candidate):
+        if (candidate is not None and data.get("fp") == _fingerprint(candidate)
+                and data.get("epoch") == (candidate.session_epoch or 0)):
             organiser = candidate
     g.organiser = organiser
     return organiser
@@ -235,7 +247,15 @@ def setup_token_ok(token: str) -> bool:
 
 
 def safe_next(target: str | None) -> str:
-    """A redirect target inside the organiser space only (no open redirect)."""
-    if target and target.startswith("/organiser") and not target.startswith("//") and "\\" not in target:
-        return target
+    """A redirect target inside the organiser space only: a same-site relative path, no open redirect.
+
+    Anything else (another site, ``//host``, a backslash, a line break or any control or non-ASCII
+    character, which would also break the Location header) falls back to the workshop list.
+    """
+    if (target and len(target) <= 500 and target.isascii() and target.isprintable()
+            and "\\" not in target and not target.startswith("//")
+            and (target == "/organiser" or target.startswith(("/organiser/", "/organiser?")))):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
     return url_for("organiser.index")

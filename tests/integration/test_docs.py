@@ -40,3 +40,19 @@ def test_every_setting_is_documented(tmp_path):
             continue
         assert f"`{name}`" in deployment, name
     assert "`DATABASE_URL`" in deployment
+
+
+def test_rate_limits_in_the_docs_match_the_defaults(tmp_path):
+    """The protocol and deployment docs quote each default rate limit as the code has it."""
+    import re
+    config = Config({"SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path)})
+    deployment = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
+    for name in ("IDEA_RATE_LIMIT", "JOIN_RATE_LIMIT", "COMMAND_RATE_LIMIT", "ORGANISER_LOGIN_RATE_LIMIT"):
+        count, seconds = getattr(config, name)
+        assert f"| `{name}` | `{count}/{seconds}` |" in deployment, name
+    join_count, join_seconds = config.JOIN_RATE_LIMIT
+    quoted = re.findall(r"(\d+) joins per (\d+ seconds|minute)", PROTOCOL)
+    assert quoted, "the protocol no longer quotes the join limit"
+    for count, window in quoted:
+        seconds = 60 if window == "minute" else int(window.split()[0])
+        assert (int(count), seconds) == (join_count, join_seconds), (count, window)

@@ -78,3 +78,11 @@ def test_join_address_uses_public_url(room):
     snapshot = room.facilitator().snapshot
     assert snapshot["workshop"]["join_url"] == "http://testserver.local/j/DEVUP"
     assert snapshot["tables"][0]["join_url"] == "http://testserver.local/j/DEVUP/1"
+
+
+def test_csp_lets_pages_connect_to_their_own_origin_only(client):
+    """``connect-src 'self' ws: wss:`` let a page open a WebSocket to any host; 'self' covers the same-origin
+    ws:/wss: address (CSP Level 3, every current browser: tests/e2e/test_morning.py connects under it)."""
+    csp = client.get("/").headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in csp.split(";") if part.strip())
+    assert directives["connect-src"] == "'self'"
