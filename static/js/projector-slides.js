@@ -1,8 +1,9 @@
 /**
  * The projector's full-screen slides, one per moment of the morning that
  * has no board to show (docs/morning.md, "The room screen"):
- * - join: while joining is open and the round tables have not started
- *   (QR code, address, code, how many people joined);
+ * - join: while joining is open and the round tables have not started: a
+ *   welcome or talks phase, or no phase and no idea yet (QR code, address,
+ *   code, how many people joined);
  * - voting: while a table's voting is open and no result is on screen
  *   (what to do, voters so far, time left);
  * - break: the break phase (resume time from the agenda's timer);
@@ -28,7 +29,8 @@ export function mountSlides(root, { store, clock, t, config }) {
     if (kind === "closing") return "closing";
     if (body.results === "on") return "none";
     if (store.tables.some((table) => table.voting_open)) return "voting";
-    if (store.workshop.joining_open && (!kind || ["welcome", "talks"].includes(kind))) return "join";
+    // Before the round tables: the welcome and talks, or no phase yet while no idea is posted.
+    if (store.workshop.joining_open && (["welcome", "talks"].includes(kind) || (!kind && store.ideas.size === 0))) return "join";
     return "none";
   }
 
