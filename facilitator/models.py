@@ -61,7 +61,8 @@ class Workshop(db.Model):
     phase_ends_at: Mapped[Optional[datetime]]
     phase_remaining_s: Mapped[Optional[int]]
     # Show authors (first name, organisation) on the projector.
-    show_authors: Mapped[bool] = mapped_column(default=True, server_default="1")
+    # Anonymous on the room screen unless the lead shows names (docs/morning.md, "Names on the projector").
+    show_authors: Mapped[bool] = mapped_column(default=False, server_default="1")
     # Dot voting: dots per participant and per theme, at most per item, on "ideas" or "groups".
     votes_per_person: Mapped[int] = mapped_column(default=3, server_default="3")
     votes_per_item: Mapped[int] = mapped_column(default=1, server_default="1")

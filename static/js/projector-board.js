@@ -3,10 +3,10 @@
  * with their idea cards, newest first. "À classer" comes first, as on the
  * console: new ideas land there, so the room sees them arrive; it is left
  * out when empty. A table with no group shows its ideas as one list.
- * Sized to fit the screen: first the type gets smaller (one size shared by
- * the boards side by side), then a board tightens (empty groups and long
- * labels fold away), then each group shows only its newest cards with
- * "+ n autres idées".
+ * Type sizes are fixed for reading at 10 m (idea text 30 px, group labels
+ * 34 px at 1920x1080); a board that does not fit is cut into pages shown in
+ * turn with "2 / 3" in its header (paginateBoards), so every idea reaches
+ * the screen and nothing is cut.
  *
  * Selectors: .board[data-table-id], .group[data-group-id] (""
  * for "À classer"), .group-label, .idea[data-idea-id][data-group-id],
@@ -22,7 +22,10 @@ export function buildBoard(table) {
     h(
       "header",
       { class: "board-head" },
-      h("div", { class: "board-head-top" }, h("p", { class: "board-number" }), h("p", { class: "board-count" })),
+      h("div", { class: "board-head-top" },
+        h("p", { class: "board-number" }),
+        h("p", { class: "board-page", hidden: true }),
+        h("p", { class: "board-count" })),
       h("h2", { class: "board-theme", id: `board-theme-${table.id}` }),
       h("p", { class: "board-question" }),
       h("p", { class: "board-facilitator" }),
@@ -88,7 +91,6 @@ function buildGroup(area) {
     { class: `group${unsorted ? " unsorted" : ""}`, dataset: { groupId: area.key } },
     h("h3", { class: "group-head" }, h("span", { class: "group-label" }), h("span", { class: "group-count" })),
     h("ol", { class: "group-ideas" }),
-    h("p", { class: "group-more", hidden: true }),
   );
 }
 
@@ -101,7 +103,8 @@ function buildCard(idea, groupKey, t) {
     h("p", { class: "idea-text", text: idea.text }),
     h(
       "p",
-      { class: "idea-author" },
+      // no line at all while the room screen gets no names (anonymous by default)
+      { class: "idea-author", hidden: !author.first_name && !author.organisation },
       h("span", { class: "idea-name", text: author.first_name || "" }),
       author.organisation ? h("span", { class: "idea-org", text: author.organisation }) : null,
     ),
@@ -114,93 +117,115 @@ function authorLine(idea) {
   return `${author.first_name || ""}\u0000${author.organisation || ""}`;
 }
 
-// -- fitting the screen -----------------------------------------------------------
-
-const DENSITIES = ["low", "medium", "high", "dense"];
-const CAPS = [Infinity, 12, 8, 5, 3, 2, 1]; // newest cards shown per group
+// -- pages: every idea reaches the screen ------------------------------------------
 
 function overflows(board) {
   const box = board.querySelector(".board-groups");
   return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1;
 }
 
-/** Show only the newest `cap` cards of a group, and "+ n autres idées" for the rest. */
-function setGroupCap(group, cap, t) {
-  const cards = group.querySelector(".group-ideas").children;
-  for (let i = 0; i < cards.length; i += 1) cards[i].hidden = i >= cap;
-  // Heading only: its count says it all.
-  const rest = cap === 0 ? 0 : Math.max(0, cards.length - cap);
-  const more = group.querySelector(".group-more");
-  setText(more, rest ? t.plural("projector.more", rest) : "");
-  show(more, rest > 0);
-  group.dataset.folded = String(cap === 0 && cards.length > 0);
+/** The board's items in reading order: one per card, one per empty group (its heading alone). */
+function itemsOf(board) {
+  const items = [];
+  for (const group of board.querySelectorAll(".board-groups > .group")) {
+    const cards = [...group.querySelector(".group-ideas").children];
+    if (!cards.length) items.push({ group, card: null });
+    for (const card of cards) items.push({ group, card });
+  }
+  return items;
 }
 
-function groupsOf(board) {
-  return [...board.querySelectorAll(".board-groups > .group")];
+function hideAll(items) {
+  for (const { group, card } of items) {
+    group.hidden = true;
+    if (card) card.hidden = true;
+  }
 }
 
-/** The largest type (index in DENSITIES) at which the board fits, starting from its current one. */
-function fitDensity(board) {
-  let level = Math.max(0, DENSITIES.indexOf(board.dataset.density));
-  board.dataset.density = DENSITIES[level];
-  if (overflows(board)) {
-    while (level < DENSITIES.length - 1) {
-      level += 1;
-      board.dataset.density = DENSITIES[level];
-      if (!overflows(board)) break;
-    }
-  } else {
-    while (level > 0) {
-      board.dataset.density = DENSITIES[level - 1];
+function showItem({ group, card }) {
+  group.hidden = false;
+  if (card) card.hidden = false;
+}
+
+/**
+ * Cut the board into pages that fit, at one type size: items are added in
+ * order until the next one would overflow, which starts a new page. Nothing
+ * is ever dropped or cut; the board shows one page at a time
+ * (showBoardPage) and the pages rotate (projector.js).
+ */
+function paginate(board) {
+  const items = itemsOf(board);
+  const pages = [];
+  hideAll(items);
+  let start = 0;
+  while (start < items.length) {
+    hideAll(items.slice(pages.length ? pages[pages.length - 1][0] : 0, start));
+    showItem(items[start]);
+    let end = start + 1;
+    while (end < items.length) {
+      const item = items[end];
+      const groupWasHidden = item.group.hidden;
+      showItem(item);
       if (overflows(board)) {
-        board.dataset.density = DENSITIES[level];
+        if (item.card) item.card.hidden = true;
+        if (groupWasHidden) item.group.hidden = true;
         break;
       }
-      level -= 1;
+      end += 1;
     }
+    pages.push([start, end]);
+    start = end;
   }
-  return level;
+  board._items = items;
+  board._pages = pages.length ? pages : [[0, 0]];
+}
+
+function signature(board) {
+  const box = board.querySelector(".board-groups");
+  const parts = [box.clientWidth, box.clientHeight, board.querySelector(".board-head").offsetHeight];
+  for (const group of board.querySelectorAll(".board-groups > .group")) {
+    parts.push(group.dataset.groupId, group.querySelector(".group-label").textContent);
+    for (const card of group.querySelector(".group-ideas").children) parts.push(card.dataset.ideaId, card.textContent);
+  }
+  return JSON.stringify(parts);
+}
+
+/** Show page `index` (modulo the board's page count) and its indicator "2 / 3". */
+export function showBoardPage(board, index, t) {
+  const pages = board._pages || [[0, 0]];
+  const n = pages.length;
+  const page = ((index % n) + n) % n;
+  const items = board._items || [];
+  hideAll(items);
+  const [start, end] = pages[page];
+  for (let i = start; i < end; i += 1) showItem(items[i]);
+  board.dataset.page = String(page + 1);
+  board.dataset.pages = String(n);
+  const indicator = board.querySelector(".board-page");
+  setText(indicator, n > 1 ? t("projector.page", { n: page + 1, total: n }) : "");
+  show(indicator, n > 1);
+  board.dataset.overflow = String(overflows(board));
+  return n;
 }
 
 /**
- * Fit the visible boards: side by side they share one type size (the
- * smallest any of them needs); then a board that still overflows tightens
- * (data-tight: empty groups hidden, labels on one line), then drops its
- * oldest cards per group until it fits.
+ * Cut each board into pages for the current layout (`layout`: "all" side by
+ * side, "single" full width). The cut is kept per layout and made again
+ * only when what the board holds or the screen size changed.
+ * Returns each board's page count.
  */
-export function fitBoards(boards, t) {
-  for (const board of boards) {
-    board.dataset.tight = "false";
-    for (const group of groupsOf(board)) setGroupCap(group, Infinity, t);
-  }
-  const level = Math.max(0, ...boards.map(fitDensity));
-  for (const board of boards) {
-    board.dataset.density = DENSITIES[level];
-    if (overflows(board)) {
-      board.dataset.tight = "true";
-      fitCaps(board, t);
+export function paginateBoards(boards, layout) {
+  return boards.map((board) => {
+    board._cuts = board._cuts || {};
+    const sig = signature(board);
+    let cut = board._cuts[layout];
+    if (!cut || cut.sig !== sig) {
+      paginate(board);
+      cut = { sig: signature(board), items: board._items, pages: board._pages };
+      board._cuts[layout] = cut;
     }
-    board.dataset.overflow = String(overflows(board));
-  }
-}
-
-/**
- * The same number of newest cards in every group, as many as fit; when not
- * even one each fits, every group keeps its heading and the groups get one
- * card each in order ("À classer" first) while there is room.
- */
-function fitCaps(board, t) {
-  const groups = groupsOf(board);
-  for (const cap of CAPS.slice(1)) {
-    if (!overflows(board)) return;
-    for (const group of groups) setGroupCap(group, cap, t);
-  }
-  if (!overflows(board)) return;
-  for (const group of groups) setGroupCap(group, 0, t);
-  for (const group of groups) {
-    if (!group.querySelector(".group-ideas").children.length) continue;
-    setGroupCap(group, 1, t);
-    if (overflows(board)) setGroupCap(group, 0, t);
-  }
+    board._items = cut.items;
+    board._pages = cut.pages;
+    return cut.pages.length;
+  });
 }

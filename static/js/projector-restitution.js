@@ -20,7 +20,60 @@ export function mountProjectorRestitution(els, { store, t }) {
     renderWalk(els.section, position, { store, t });
     renderSpotlight(els.spotlight, { store, t });
   }
-  return { update };
+  /** Show page `index` of the current step's list (the pages turn with the boards' rotation). */
+  function turn(index) {
+    showListPage(els.section, index, t);
+  }
+  return { update, turn };
+}
+
+// -- pages: a step's list (groups, ranked rows) never cut -------------------------
+
+function overflows(box) {
+  return box.scrollHeight > box.clientHeight + 1 || box.scrollWidth > box.clientWidth + 1;
+}
+
+/** Cut the step's list into pages that fit the body (greedy, in order). */
+function paginateList(root, t) {
+  const body = root.querySelector(".restitution-body");
+  const list = body && body.querySelector(".restitution-groups, .restitution-chart");
+  root._pages = [];
+  root._rows = list ? [...list.children] : [];
+  const rows = root._rows;
+  if (!rows.length) return showListPage(root, 0, t);
+  for (const row of rows) row.hidden = true;
+  let start = 0;
+  while (start < rows.length) {
+    for (let i = 0; i < start; i += 1) rows[i].hidden = true;
+    rows[start].hidden = false;
+    let end = start + 1;
+    while (end < rows.length) {
+      rows[end].hidden = false;
+      if (overflows(body)) {
+        rows[end].hidden = true;
+        break;
+      }
+      end += 1;
+    }
+    root._pages.push([start, end]);
+    start = end;
+  }
+  return showListPage(root, 0, t);
+}
+
+function showListPage(root, index, t) {
+  const pages = root._pages && root._pages.length ? root._pages : [[0, (root._rows || []).length]];
+  const n = pages.length;
+  const page = ((index % n) + n) % n;
+  const [start, end] = pages[page];
+  (root._rows || []).forEach((row, i) => { row.hidden = i < start || i >= end; });
+  const indicator = root.querySelector(".restitution-page");
+  if (indicator) {
+    indicator.textContent = n > 1 ? t("projector.page", { n: page + 1, total: n }) : "";
+    indicator.hidden = n <= 1;
+  }
+  root.dataset.page = String(page + 1);
+  root.dataset.pages = String(n);
 }
 
 function renderWalk(root, position, ctx) {
@@ -36,7 +89,9 @@ function renderWalk(root, position, ctx) {
   const step = STEPS[position.step];
   const content = stepContent(step, table, ctx);
   const sig = JSON.stringify([table.id, table.number, table.theme, step, content.sig]);
-  if (root.dataset.sig === sig) return;
+  const size = `${root.clientWidth}x${root.clientHeight}`;
+  if (root.dataset.sig === sig && root.dataset.size === size) return;
+  root.dataset.size = size;
   const sameStep = root.dataset.at === `${table.id}:${step}`;
   root.dataset.sig = sig;
   root.dataset.at = `${table.id}:${step}`;
@@ -46,6 +101,7 @@ function renderWalk(root, position, ctx) {
     h("header", { class: "restitution-head" },
       h("span", { class: "restitution-chip", text: t("common.table_number", { n: table.number }) }),
       h("span", { class: "restitution-where", text: t("restitution.progress", { n: index + 1, total: store.tables.length }) }),
+      h("span", { class: "restitution-page", hidden: true }),
       h("ol", { class: "restitution-steps", "aria-label": t("restitution.steps_label") },
         STEPS.map((name, i) => h("li", {
           class: "restitution-step",
@@ -55,6 +111,7 @@ function renderWalk(root, position, ctx) {
         })))),
     h("div", { class: `restitution-body${sameStep ? "" : " is-entering"}`, dataset: { step } }, content.nodes),
   );
+  paginateList(root, t);
 }
 
 function stepContent(step, table, { store, t }) {

@@ -7,11 +7,12 @@
 import { readConfig, h, makeT, reconcile, show } from "./dom.js";
 import { startStaffPage } from "./staff-page.js";
 import { setText, accent } from "./staff-ui.js";
-import { buildBoard, updateBoard, fitBoards } from "./projector-board.js";
+import { buildBoard, updateBoard, paginateBoards, showBoardPage } from "./projector-board.js";
 import { mountProjectorRestitution } from "./projector-restitution.js";
 import { attachClock } from "./timer.js";
 import { renderVoteResults } from "./projector-votes.js";
 import { mountProjectorPhase } from "./phase-ui.js";
+import { mountSlides } from "./projector-slides.js";
 
 const config = readConfig();
 const t = makeT(config.strings || {}, config.lang);
@@ -32,11 +33,15 @@ const els = {
 
 const { store, live, schedule } = startStaffPage({ role: "projector", config, t, render });
 // The current step and its countdown, on the server's clock (phase-ui.js).
-const phasePanel = mountProjectorPhase($("phase-panel"), { store, clock: attachClock(live), t, code: config.code });
+const clock = attachClock(live);
+const phasePanel = mountProjectorPhase($("phase-panel"), { store, clock, t, code: config.code });
+// Full-screen slides by phase: join, voting, break, closing (projector-slides.js).
+const slides = mountSlides($("slide"), { store, clock, t, config });
 // Plenary restitution: one table at a time, and the spotlit item full-screen (projector-restitution.js).
 const restitution = mountProjectorRestitution({ section: $("restitution"), spotlight: $("spotlight") }, { store, t });
 hideIdleCursor();
 window.addEventListener("resize", schedule);
+const rotation = startRotation();
 render();
 
 function render() {
@@ -48,6 +53,8 @@ function render() {
   document.body.dataset.joining = store.workshop.joining_open ? "open" : "closed";
   renderCounts();
   phasePanel.update();
+  renderVoteResults($("vote-results"), { store, t, view });
+  slides.update(); // before the restitution measures its pages: the slide must be gone
   restitution.update();
   reconcile(els.boards, store.tables, {
     keyOf: (table) => String(table.id),
@@ -59,12 +66,82 @@ function render() {
     board.hidden = view !== "all" && view !== table.id;
     updateBoard(board, table, { store, t });
   }
+  const shown = store.tables.filter((table) => view === "all" || view === table.id)
+    .map((table) => els.boards._keyed.get(String(table.id)));
   renderJoinPanel(view);
-  renderVoteResults($("vote-results"), { store, t, view });
-  // the boards are hidden behind the restitution or the vote results: nothing to fit
-  if (document.body.dataset.restitution === "on" || document.body.dataset.results === "on") return;
-  const boards = store.tables.map((table) => els.boards._keyed.get(String(table.id))).filter((b) => !b.hidden);
-  fitBoards(boards, t);
+  // the boards are hidden behind the restitution, the vote results or a slide: nothing to fit
+  if (!boardsShown()) {
+    for (const pill of els.perTable.children) pill.dataset.current = "true";
+    return;
+  }
+  layoutBoards(shown, view);
+}
+
+/**
+ * Choose the layout and the slides the boards rotate through. Side by side
+ * while every table fits on one page; as soon as one does not, one table at
+ * a time, full width, each with all its pages in turn ("Page 2 / 5"), then
+ * the next table. One table chosen on the console: its pages in turn.
+ */
+function layoutBoards(shown, view) {
+  let slides;
+  els.boards.dataset.rotating = "false";
+  for (const board of shown) board.hidden = false;
+  if (view === "all" && shown.length > 1) {
+    els.boards.dataset.view = "all";
+    const counts = paginateBoards(shown, "all");
+    if (Math.max(...counts) <= 1) slides = [{ board: null, page: 0 }];
+  }
+  if (!slides) {
+    els.boards.dataset.view = "single";
+    els.boards.dataset.rotating = String(shown.length > 1);
+    slides = [];
+    for (const board of shown) {
+      for (const other of shown) other.hidden = other !== board;
+      const [pages] = paginateBoards([board], "single");
+      for (let page = 0; page < pages; page += 1) slides.push({ board, page });
+    }
+  }
+  rotation.slides = slides;
+  rotation.shown = shown;
+  els.boards.dataset.cycle = String(slides.length);
+  showSlide();
+}
+
+/** Show the rotation's current slide: every board's only page, or one board's page. */
+function showSlide() {
+  const { slides, shown } = rotation;
+  if (!slides || !slides.length) return;
+  const slide = slides[rotation.index % slides.length];
+  for (const board of shown) {
+    board.hidden = Boolean(slide.board) && board !== slide.board;
+    if (!board.hidden) showBoardPage(board, slide.board ? slide.page : 0, t);
+  }
+  const current = slide.board ? slide.board.dataset.tableId : "";
+  for (const pill of els.perTable.children) pill.dataset.current = String(!current || pill.dataset.tableId === current);
+}
+
+function boardsShown() {
+  const body = document.body.dataset;
+  return body.restitution !== "on" && body.results !== "on" && (body.slide || "none") === "none";
+}
+
+/**
+ * The boards' slides (layoutBoards) turn on their own, every `page_seconds`
+ * (10 s; the `?page_seconds=` URL parameter changes it, e.g. for tests).
+ */
+function startRotation() {
+  const param = Number(new URLSearchParams(window.location.search).get("page_seconds"));
+  const seconds = Number.isFinite(param) && param >= 0.2 ? param : 10;
+  const state = { index: 0, slides: null, shown: [] };
+  setInterval(() => {
+    if (!store.loaded) return;
+    state.index += 1;
+    if (document.body.dataset.restitution === "on") restitution.turn(state.index);
+    if (boardsShown()) showSlide();
+  }, seconds * 1000);
+  els.boards.dataset.pageSeconds = String(seconds);
+  return state;
 }
 
 /**

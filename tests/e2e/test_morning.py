@@ -80,6 +80,10 @@ def test_script_payload_is_shown_as_text(live, open_page):
     console = open_page(info["facilitator_url"], PROJECTOR)
     anne = open_page(info["tables"][0]["join_url"])
     payload = '<script>window.__xss=1</script><img src=x onerror="window.__xss=2"><b>gras</b>'
+    # names are hidden on the projector by default: the lead shows them, so that they are checked there too
+    console.locator(".tables-summary").click()
+    console.locator("#show-authors").check()
+    expect(console.locator("#show-authors")).to_be_checked()
     join(anne, "<i>Anne</i>", other_organisation="<b>Org</b>")
     post(anne, payload)
     for page in (anne, projector, console):

@@ -47,6 +47,7 @@ def seed_room(live, info):
         call(lead, "set_voting", {"table_id": t1, "open": True})
         call(anne, "cast_vote", {"target_kind": "idea", "target_id": top})
         call(lead, "reveal_votes", {"table_id": t1, "revealed": True})
+        call(lead, "set_show_authors", {"show": True})  # hidden by default: the spotlight below shows the author
     finally:
         anne.disconnect()
         lead.disconnect()

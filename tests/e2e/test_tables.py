@@ -93,14 +93,18 @@ def test_names_on_the_room_screen_follow_the_lead(live, open_page):
     phone.fill("#idea-text", "Un guichet unique pour les adhérents")
     phone.click("#post-button")
     idea = projector.locator(".idea").filter(has_text="Un guichet unique")
-    expect(idea).to_contain_text("Anne")
+    expect(idea).to_be_visible()
+    # Anonymous by default: nowhere on the screen (counts, boards, groups) is she named.
+    expect(idea).not_to_contain_text("Anne")
+    expect(idea).not_to_contain_text("Cosmetic Valley")
+    assert "Anne" not in projector.evaluate("document.body.innerText")
     console.locator(".tables-summary").click()
+    expect(console.locator("#show-authors")).not_to_be_checked()
+    console.locator("#show-authors").check()
+    expect(idea).to_contain_text("Anne")  # fetched again with a fresh snapshot
     console.locator("#show-authors").uncheck()
     expect(idea).not_to_contain_text("Anne")
     expect(idea).not_to_contain_text("Cosmetic Valley")
-    # Nowhere on the screen (counts, boards, groups) is she named.
     assert "Anne" not in projector.evaluate("document.body.innerText")
-    console.locator("#show-authors").check()
-    expect(idea).to_contain_text("Anne")  # fetched again with a fresh snapshot
     for page in (projector, console, phone):
         assert page.errors == [], page.errors

@@ -54,7 +54,8 @@ def test_compressed_morning(live, open_page, lang):
     info = live.info()
     tables = info["tables"]
     locale = BROWSER_LOCALE[lang]
-    projector = open_page(with_lang(info["projector_url"], lang), PROJECTOR, locale=locale)
+    # Pages of 1 s: when the boards do not fit side by side the projector shows one table at a time.
+    projector = open_page(with_lang(info["projector_url"], lang) + "&page_seconds=1", PROJECTOR, locale=locale)
     console = open_page(with_lang(info["facilitator_url"], lang), LAPTOP, locale=locale)
     phones = []
     for table, (name, organisation, _) in zip(tables, PEOPLE):
@@ -88,8 +89,8 @@ def test_compressed_morning(live, open_page, lang):
         expect(phone.locator("#my-ideas .idea.pending")).to_have_count(0)
     for table, (_, _, ideas) in zip(tables, PEOPLE):
         board = projector.locator(f".board[data-table-id='{table['id']}']")
-        for text in ideas:
-            expect(board.locator(".idea").filter(has_text=text)).to_be_visible()
+        for text in ideas:  # on screen now, or within one turn of the tables (one page each, 1 s)
+            expect(board.locator(".idea").filter(has_text=text)).to_be_visible(timeout=15000)
     # On the laptop console every control of every idea card is inside its card, even in the narrow
     # columns of a board with four topics (the row used to be cut off: "Corriger" out of reach).
     expect(console.locator(".board .idea .idea-actions")).to_have_count(6)

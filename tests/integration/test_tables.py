@@ -386,6 +386,11 @@ def test_rotation_is_off_unless_the_workshop_enables_it(room):
 def test_projector_gets_no_names_while_authors_are_hidden(room):
     lead, projector = room.facilitator(), room.projector()
     anne = room.participant("Anne", table=0, organisation="Cosmetic Valley")
+    # A new workshop hides names on the room screen: the projector never receives them.
+    first = snapshot(projector)
+    assert first["workshop"]["show_authors"] is False
+    assert "Anne" not in json.dumps(first) and "Cosmetic Valley" not in json.dumps(first)
+    assert lead.emit("set_show_authors", {"show": True}, callback=True)["ok"]
     named = post(anne, "Avant le masquage")
     proj_state, proj_last = snapshot(projector), projector.emit("sync", {"since": 0}, callback=True)["seq"]
     projector.get_received()
