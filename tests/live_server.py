@@ -84,3 +84,13 @@ class LiveServer:
                                          headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
+
+
+def wait_for(condition, timeout: float = 15.0) -> bool:
+    """Poll ``condition()`` until it is true (True) or ``timeout`` seconds pass (False): no fixed sleeps."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False

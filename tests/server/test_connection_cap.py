@@ -7,7 +7,6 @@ holds MAX_CONNECTIONS sockets, the next one is not accepted until one closes.
 from __future__ import annotations
 
 import socket
-import time
 
 from facilitator.config import Config
 from tests.live_server import LiveServer

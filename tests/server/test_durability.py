@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 
 import pytest
 import socketio
 
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, wait_for
 from tests.reference_client import StaffClient, comparable
 
 
@@ -17,15 +16,6 @@ def server(tmp_path, database_url):
     live = LiveServer(tmp_path / "live", database_url).start()
     yield live
     live.stop()
-
-
-def wait_for(condition, timeout=15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_kill_9_loses_no_acknowledged_idea_and_clients_converge(server):

@@ -11,7 +11,6 @@ docs/protocol.md: a client that follows it never sees a gap.
 from __future__ import annotations
 
 import asyncio
-import time
 import uuid
 
 import socketio
@@ -19,7 +18,7 @@ from sqlalchemy import create_engine, text
 
 from facilitator.config import _database_url
 from facilitator.event_chain import chain_faults, chain_ok
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, wait_for
 from tests.reference_client import StaffClient, comparable
 
 PHONES, POSTS_EACH = 24, 5  # 120 posts on one table
@@ -53,7 +52,7 @@ async def connect(url: str, auth: dict) -> tuple[socketio.AsyncClient, Follower]
     return client, follower
 
 
-async def wait_for(condition, timeout: float = 60) -> None:
+async def until_async(condition, timeout: float = 60) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
@@ -91,7 +90,7 @@ async def _run(url: str, info: dict, tokens: list[str], neighbour: str) -> None:
     assert all(ack["ok"] for ack in acks), [a for a in acks if not a["ok"]][:3]
     ids = {ident for _, ident, _ in posts}
     followers = [f for _, f in phones] + [projector[1]]
-    await wait_for(lambda: all(ids <= f.ideas for f in followers))
+    await until_async(lambda: all(ids <= f.ideas for f in followers))
     # Following the rule, no phone and no projector saw a gap: the live stream needed no sync.
     assert [f.gaps for f in followers] == [0] * len(followers)
     assert other[1].gaps == 0 and not (other[1].ideas & ids)
@@ -134,7 +133,7 @@ def test_a_client_that_drops_one_event_detects_it_and_catches_up(tmp_path, datab
         for n, ident in enumerate(posted):
             assert phone.call("post_idea", {"id": ident, "text": f"idée {n}"}, timeout=10)["ok"]
         fresh = StaffClient(server.url, auth).connect()
-        assert wait_until(lambda: projector.dropped is not None and projector.last == fresh.last)
+        assert wait_for(lambda: projector.dropped is not None and projector.last == fresh.last, timeout=30)
         # The dropped idea is there: the gap made the client sync, and it holds the database's state.
         assert projector.syncs > syncs_before
         with projector.lock:
@@ -145,12 +144,3 @@ def test_a_client_that_drops_one_event_detects_it_and_catches_up(tmp_path, datab
         phone.disconnect()
     finally:
         server.stop()
-
-
-def wait_until(condition, timeout: float = 30) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False

@@ -8,17 +8,8 @@ import uuid
 
 import socketio
 
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, wait_for
 from tests.server.test_message_queue import redis_url  # noqa: F401 - the fixture
-
-
-def wait_for(predicate, seconds=10.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_move_on_one_process_switches_a_phone_on_the_other(tmp_path, redis_url):  # noqa: F811

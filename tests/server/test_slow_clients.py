@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import socket
-import time
 import uuid
 from pathlib import Path
 
 import socketio
 import websocket
 
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, wait_for
 
 HOSTILE, SPAM = 5, 300
 DROPPED = "dropping a client that stopped reading"
@@ -29,15 +28,6 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise AssertionError("no VmRSS")
-
-
-def wait_until(condition, timeout: float = 60) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def raw_participant(url: str, token: str) -> websocket.WebSocket:
@@ -97,7 +87,7 @@ def test_non_reading_clients_are_dropped_and_the_room_goes_on(tmp_path, database
     try:
         seen = attack(server, spam=60)
         assert all(ack["ok"] for ack in seen["acks"]), seen["acks"][:3]
-        assert wait_until(lambda: server.log.read_text().count(DROPPED) >= HOSTILE), \
+        assert wait_for(lambda: server.log.read_text().count(DROPPED) >= HOSTILE, timeout=60), \
             server.log.read_text()[-2000:]
         # The normal phone was never taken for a slow one: still connected and answered.
         phone = seen["phone"]
