@@ -44,6 +44,8 @@ def seed_room(live, info):
         snapshot = call(lead, "sync", {"since": 0})["snapshot"]
         group = next(g for g in snapshot["groups"] if g["table_id"] == t1)
         call(lead, "move_idea", {"id": top, "group_id": group["id"]})
+        # The other stays "À classer" whatever the engine suggested (the walk below shows an unsorted idea).
+        call(lead, "move_idea", {"id": other, "group_id": None})
         call(lead, "set_voting", {"table_id": t1, "open": True})
         call(anne, "cast_vote", {"target_kind": "idea", "target_id": top})
         call(lead, "reveal_votes", {"table_id": t1, "revealed": True})
