@@ -11,6 +11,7 @@ docs/protocol.md: a client that follows it never sees a gap.
 from __future__ import annotations
 
 import asyncio
+import threading
 import uuid
 
 import socketio
@@ -66,7 +67,7 @@ def test_prev_chain_holds_under_concurrent_posts(tmp_path, database_url):
         table, other = info["tables"][0]["id"], info["tables"][1]["id"]
         tokens = [server.join(f"P{n}", table)["token"] for n in range(PHONES)]
         neighbour = server.join("Voisin", other)["token"]
-        asyncio.run(_run(server.url, info, tokens, neighbour))
+        in_own_thread(_run(server.url, info, tokens, neighbour))
         engine = create_engine(_database_url(database_url))
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT seq, table_prev FROM event WHERE workshop_id = "
@@ -96,6 +97,23 @@ async def _run(url: str, info: dict, tokens: list[str], neighbour: str) -> None:
     assert other[1].gaps == 0 and not (other[1].ideas & ids)
     for client, _ in phones + [projector, other]:
         await client.disconnect()
+
+
+def in_own_thread(coroutine) -> None:
+    """asyncio.run in a thread of its own: the browser tests' Playwright keeps a loop running in this one."""
+    failure: list[BaseException] = []
+
+    def target():
+        try:
+            asyncio.run(coroutine)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
 
 
 def _json(value):
