@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from facilitator.config import _database_url
 from facilitator.event_chain import chain_faults, chain_ok
 from tests.live_server import LiveServer, wait_for
-from tests.reference_client import StaffClient, comparable
+from tests.reference_client import GAP, STALE, StaffClient, classify, comparable
 
 PHONES, POSTS_EACH = 24, 5  # 120 posts on one table
 WORDS = ["stand commun sur les salons", "rendez-vous d'affaires", "veille marché partagée",
@@ -28,15 +28,16 @@ WORDS = ["stand commun sur les salons", "rendez-vous d'affaires", "veille march�
 
 
 class Follower:
-    """A client applying envelopes by the rule: stale (seq <= last), apply (prev == last), else a gap."""
+    """A client applying envelopes by the shared rule (reference_client.classify), counting gaps."""
 
     def __init__(self, last: int):
         self.last, self.gaps, self.ideas = last, 0, set()
 
     def on_event(self, envelope):
-        if envelope["seq"] <= self.last:
+        kind = classify(envelope, self.last)
+        if kind == STALE:
             return
-        if envelope["prev"] != self.last:
+        if kind == GAP:
             self.gaps += 1
         self.last = envelope["seq"]
         if envelope["type"] == "idea_posted":
