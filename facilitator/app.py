@@ -80,16 +80,20 @@ class _PayloadLimit:
             except ValueError:
                 length = -1
             if length < 0 or length > self.limit:
-                body = b"413 Payload Too Large"
-                start_response("413 REQUEST ENTITY TOO LARGE",
-                               [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
-                                ("Connection", "close"), *SECURITY_HEADERS])
-                return [body]
+                return _plain(start_response, "413 REQUEST ENTITY TOO LARGE", b"413 Payload Too Large",
+                              ("Connection", "close"))
         return self.wsgi_app(environ, start_response)
 
 
 SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
                     ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "DENY"))
+
+
+def _plain(start_response, status: str, body: bytes, *extra_headers) -> list[bytes]:
+    """A plain-text answer below Flask (its error pages are out of reach there), with the security headers."""
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+                            *extra_headers, *SECURITY_HEADERS])
+    return [body]
 
 
 class _LastResort:
@@ -109,11 +113,7 @@ class _LastResort:
             # Socket.IO transport errors come from hostile traffic: the throttled one-line logger.
             name = "facilitator.socketio" if path.startswith("/socket.io") else "facilitator"
             logging.getLogger(name).exception("unhandled error on %s", path)
-            body = b"500 Internal Server Error"
-            start_response("500 INTERNAL SERVER ERROR",
-                           [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
-                            *SECURITY_HEADERS])
-            return [body]
+            return _plain(start_response, "500 INTERNAL SERVER ERROR", b"500 Internal Server Error")
 
 
 def _sqlite_pragmas(connection, _record) -> None:
