@@ -107,9 +107,9 @@ def _serve(args) -> int:
     # Never a debugger or a traceback in a browser: unhandled errors go to the 500 page (app.py).
     app.debug = False
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    if config.ASYNC_MODE == "eventlet":
+    if config.ASYNC_MODE == "eventlet" and config.ENGINE_WORKERS <= 0:
         from eventlet import tpool
-        app.config["OFFLOAD"] = tpool.execute  # CPU-heavy grouping work: see offload.py
+        app.config["OFFLOAD"] = tpool.execute  # CPU-heavy grouping work in this process: see offload.py
     try:
         prepare(app)
     except DefinitionError as exc:
@@ -127,6 +127,11 @@ def _serve(args) -> int:
     # collector's full passes, which otherwise paused the event loop 100-180 ms
     # under load (bench/realtime.py p99).
     gc.freeze()
+    from .offload import start_pools
+    pools = start_pools(app, config.ENGINE_WORKERS)  # engine and exports in worker processes
+    if pools:
+        print(f"Grouping engine: {config.ENGINE_WORKERS} worker process(es) "
+              f"(pids {', '.join(map(str, pools['engine'].pids()))}); exports: 1.", flush=True)
     if config.AUTO_GROUPING:
         socketio.start_background_task(_warm_up_grouping, app)
     if config.SLOW_CLIENT_SECONDS > 0:
@@ -145,6 +150,9 @@ def _serve(args) -> int:
         print(f"Cannot listen on {host}:{port}: {exc.strerror}. "
               f"Is another server running? Choose another port with PORT=8000 make run.", file=sys.stderr)
         return 1
+    finally:
+        for pool in pools.values():
+            pool.close()
     return 0
 
 

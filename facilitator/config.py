@@ -74,6 +74,11 @@ class Config:
         self.SOCKETIO_MESSAGE_QUEUE = env.get("SOCKETIO_MESSAGE_QUEUE") or None
         # Place each new idea in its most likely group (facilitator/grouping.py).
         self.AUTO_GROUPING = env.get("AUTO_GROUPING", "1") not in ("0", "false", "no")
+        # Worker processes of the grouping engine started by serve (0: the engine runs inside the
+        # web process, in eventlet's thread pool, and posts wait for it). Exports get one more.
+        self.ENGINE_WORKERS = int(env.get("ENGINE_WORKERS", "1"))
+        # A worker job (placement, regroup, export) taking longer than this is stuck: its worker restarts.
+        self.ENGINE_TIMEOUT = float(env.get("ENGINE_TIMEOUT", "120"))
         # eventlet in production (see __main__.py); "threading" for the test clients.
         self.ASYNC_MODE = env.get("ASYNC_MODE", "eventlet")
         # Browsers may connect only from the app's own origin unless listed here.

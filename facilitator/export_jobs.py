@@ -2,8 +2,9 @@
 
 ``start`` records a job and runs it in a background task (a green thread
 under eventlet, a thread otherwise). The job reads the workshop's snapshot
-(database, in the task), then renders the file through ``offload`` (eventlet's
-thread pool in ``serve``: the CPU work never holds the loop). The page polls
+(database, in the task), then renders the file through ``offload`` (the
+``exports`` worker process in ``serve``: the CPU work never holds the loop, and
+never holds the grouping engine's worker either). The page polls
 ``status`` and downloads the bytes once done. Jobs live in the server's
 memory for ``KEEP_SECONDS`` (files of a few MB at most); a restart forgets
 them, and the organiser asks again.
@@ -115,7 +116,8 @@ def _run(app, job: Job) -> None:
             job.counts = {"participants": len(snapshot["participants"]), "ideas": len(snapshot["ideas"]),
                           "events": len(snapshot["events"])}
             job.status = "rendering"
-            content, mimetype, filename = offload(render, snapshot, job.fmt, job.anonymise, job.lang)
+            content, mimetype, filename = offload(render, snapshot, job.fmt, job.anonymise, job.lang,
+                                                  pool="exports")
         job.content, job.mimetype, job.filename = content, mimetype, filename
         job.status = "done"
     except Exception as exc:  # the page shows the failure; the server goes on

@@ -2,10 +2,17 @@
 
 The engine is pure and works on names and texts; this module turns a board
 (its active groups and ideas) into the engine's input, runs it off the
-real-time loop (``offload``), and maps the answer back to group ids. The
-facilitator always wins: ideas they placed are examples and never move,
-groups they named are never renamed, and regrouping only touches ideas that
-are unsorted (or were placed by the engine and are still where it put them).
+real-time loop (``offload``: in an engine worker process under ``serve``),
+and maps the answer back to group ids. The facilitator always wins: ideas
+they placed are examples and never move, groups they named are never
+renamed, and regrouping only touches ideas that are unsorted (or were placed
+by the engine and are still where it put them).
+
+A posted idea does not wait for the engine: ``place_after_commit`` asks for
+its place once the post is committed (and shown, unsorted), and a follow-up
+transaction applies the answer and publishes ``idea_grouped``, unless someone
+touched the idea meanwhile. The engine modules (numpy, the model) are
+imported only where the engine runs, never by the web process of ``serve``.
 """
 from __future__ import annotations
 
@@ -14,12 +21,12 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from .clustering import IdeaState, default_embedder, find_duplicates, group_board, regroup
-from .clustering.assign import LIVE_PLACEMENT_WEIGHT, calibrate
-from .extensions import db
-from .models import Group, Idea
-from .offload import Busy, offload
+from . import events
+from .extensions import db, socketio
+from .models import Group, Idea, RoundTable
+from .offload import Busy, offload, pools
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +65,17 @@ class Board:
     @property
     def id_of(self) -> dict[str, str]:
         return {name: ident for ident, name, _ in self.groups}
+
+
+def _engine(name: str):
+    """A name of the engine (clustering/), imported on first use: the web process of ``serve``
+    never imports the engine (it runs in the worker processes). A benchmark may set the name on
+    this module to replace it."""
+    if name not in globals():
+        from . import clustering
+        from .clustering import assign
+        globals()[name] = getattr(clustering, name) if hasattr(clustering, name) else getattr(assign, name)
+    return globals()[name]
 
 
 def enabled() -> bool:
@@ -102,7 +120,7 @@ def suggest(board: Board, text: str) -> Suggestion | None:
 
 
 def _suggest(board: Board, text: str) -> Suggestion:
-    embedder = default_embedder()
+    embedder = _engine("default_embedder")()
     texts = [t for _, t, _, _ in board.ideas] + [text]
     vectors = embedder.encode(texts)
     duplicate_of = _duplicate(board, texts, vectors)
@@ -113,10 +131,10 @@ def _suggest(board: Board, text: str) -> Suggestion:
     # by the engine and left in place (still there when this idea arrives, so not corrected).
     placements = [name_of.get(g) if g else None for _, _, g, _ in board.ideas]
     topics = [name for _, name, _ in board.groups]
-    result = group_board(texts, placements + [None], topics, embedder, min_confidence=0.0,
-                         topic_placement_weight=LIVE_PLACEMENT_WEIGHT)[-1]
+    result = _engine("group_board")(texts, placements + [None], topics, embedder, min_confidence=0.0,
+                         topic_placement_weight=_engine("LIVE_PLACEMENT_WEIGHT"))[-1]
     id_of = board.id_of
-    confidence = calibrate(result.confidence)
+    confidence = _engine("calibrate")(result.confidence)
     group = result.group if confidence >= LIVE_MIN_CONFIDENCE else None
     return Suggestion(id_of.get(group) if group else None, round(confidence, 3),
                       [id_of[s] for s in result.suggestions if s in id_of][:3], duplicate_of)
@@ -134,7 +152,7 @@ def _duplicate(board: Board, texts: list[str], vectors) -> str | None:
     if len(texts) < 2:
         return None
     nearest = list((vectors[:-1] @ vectors[-1]).argsort()[::-1][:DUPLICATE_CANDIDATES])
-    pairs = find_duplicates([texts[k] for k in nearest] + [texts[-1]],
+    pairs = _engine("find_duplicates")([texts[k] for k in nearest] + [texts[-1]],
                             vectors[nearest + [len(texts) - 1]])
     for i, j, _score in pairs:
         if j == len(nearest):
@@ -156,12 +174,13 @@ def plan_regroup(board: Board) -> Regrouping:
 
 
 def _plan_regroup(board: Board) -> Regrouping:
+    IdeaState, regroup = _engine("IdeaState"), _engine("regroup")
     name_of = board.name_of
     states = [IdeaState(text, name_of.get(group) if group else None, placement == FACILITATOR_PLACED)
               for _, text, group, placement in board.ideas]
     if not states:
         return Regrouping([], {})
-    vectors = default_embedder().encode([s.text for s in states])
+    vectors = _engine("default_embedder")().encode([s.text for s in states])
     named = {name for _, name, source in board.groups if source != "auto"}
     names = regroup(states, vectors, named)
     existing = set(name_of.values())
@@ -178,6 +197,89 @@ def _plan_regroup(board: Board) -> Regrouping:
 def warm_up(texts: list[str]) -> None:
     """Embed existing ideas once (at start-up, in a worker thread) so the first regroup is fast."""
     try:
-        default_embedder().encode(texts)
+        _engine("default_embedder")().encode(texts)
     except Exception:  # noqa: BLE001
         log.exception("could not pre-compute idea embeddings")
+
+
+# Placements waiting for the engine, over which new posts go unsorted without asking it.
+MAX_WAITING_PLACEMENTS = 500
+
+
+def place_after_commit(workshop_id: int, table_id: int, idea_id: str, text: str) -> None:
+    """Once the current transaction (a post) is committed, find the idea's group and publish it.
+
+    With engine workers the placement runs in a background task and the post's
+    ack does not wait for it; without (tests) it runs right after the commit,
+    in the same thread, so the ``idea_grouped`` event is sent before the ack.
+    """
+    if not enabled():
+        return
+    app = current_app._get_current_object()
+    engine = pools(app).get("engine")
+    if engine is None:
+        events.after_commit(lambda: place(app, workshop_id, table_id, idea_id, text))
+        return
+    if engine.pending >= MAX_WAITING_PLACEMENTS:
+        log.warning("grouping engine has %d jobs waiting: a new idea stays unsorted", engine.pending)
+        return
+    events.after_commit(lambda: socketio.start_background_task(
+        place, app, workshop_id, table_id, idea_id, text))
+
+
+def place(app, workshop_id: int, table_id: int, idea_id: str, text: str) -> None:
+    """Ask the engine where a posted idea goes, then apply the answer if the idea is as it was posted."""
+    with app.app_context():
+        try:
+            board = load_board(table_id)
+            board = Board(board.groups, [i for i in board.ideas if i[0] != idea_id])
+            db.session.remove()  # no transaction held while the engine works
+            suggestion = suggest(board, text)
+            if suggestion is None:
+                return
+            for attempt in (1, 2):
+                try:
+                    _apply(workshop_id, table_id, idea_id, text, suggestion)
+                    return
+                except (IntegrityError, OperationalError):  # a concurrent writer: read again
+                    db.session.rollback()
+                    if attempt == 2:
+                        raise
+        except Exception:  # noqa: BLE001 - the idea is stored; it just stays unsorted
+            log.exception("placing idea %s failed; it stays unsorted", idea_id)
+            db.session.rollback()
+        finally:
+            db.session.remove()
+
+
+def _apply(workshop_id: int, table_id: int, idea_id: str, text: str, suggestion: Suggestion) -> None:
+    """One transaction: place the idea and publish ``idea_grouped``, or do nothing if it was touched."""
+    from .state import idea_dict
+    # Lock the idea's row (PostgreSQL; SQLite has one writer), then read its current state: a
+    # facilitator's concurrent move either commits first (and is seen) or waits for this one.
+    db.session.execute(select(Idea.id).where(Idea.id == idea_id).with_for_update())
+    idea = db.session.get(Idea, idea_id, populate_existing=True)
+    if (idea is None or idea.state != Idea.VISIBLE or idea.text != text or idea.group_id is not None
+            or idea.placement is not None or idea.duplicate_of is not None):
+        db.session.rollback()
+        return  # moved, edited, hidden, withdrawn or merged meanwhile: the person's decision stands
+    table = db.session.get(RoundTable, table_id)
+    if table is None or table.voting_open:
+        db.session.rollback()
+        return  # the board froze for voting while the engine ran
+    live_groups = set(db.session.execute(select(Group.id).where(
+        Group.table_id == table_id, Group.active.is_(True))).scalars())
+    group_id = suggestion.group_id if suggestion.group_id in live_groups else None
+    duplicate_of = suggestion.duplicate_of
+    if duplicate_of is not None:
+        other = db.session.get(Idea, duplicate_of)
+        if other is None or other.state != Idea.VISIBLE or other.table_id != table_id:
+            duplicate_of = None
+    idea.group_id = group_id
+    idea.placement = AUTO_PLACED if group_id else None
+    idea.confidence = suggestion.confidence
+    idea.suggestions = [g for g in suggestion.suggestions if g in live_groups]
+    idea.duplicate_of = duplicate_of
+    db.session.flush()
+    events.publish(workshop_id, "idea_grouped", {"idea": idea_dict(idea)}, events.TABLE, table_id)
+    events.commit()

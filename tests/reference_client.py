@@ -36,7 +36,7 @@ def apply_staff(state: dict, envelope: dict) -> dict:
     kind, data = envelope["type"], envelope["data"]
     ideas = {i["id"]: i for i in state["ideas"]}
     tables = {t["id"]: t for t in state["tables"]}
-    if kind in ("idea_posted", "idea_edited", "idea_restored"):
+    if kind in ("idea_posted", "idea_edited", "idea_restored", "idea_grouped"):
         ideas[data["idea"]["id"]] = data["idea"]
     elif kind == "idea_withdrawn":
         ideas.pop(data["id"], None)

@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 
 from .. import events, grouping, voting
 from ..clustering.embed import EmbeddingServiceError
+from ..engine_pool import WorkerGone
 from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea, utcnow
@@ -28,7 +29,8 @@ def do_regroup(actor: Actor, payload: dict) -> dict:
     before = grouping.load_board(table.id)
     try:
         plan = grouping.plan_regroup(before)  # seconds at most, off the loop
-    except EmbeddingServiceError as exc:  # a configured remote model is down: nothing moved, say so
+    except (EmbeddingServiceError, WorkerGone, TimeoutError) as exc:
+        # A configured remote model is down, or the engine worker died or hung: nothing moved, say so.
         log.warning("regroup of table %s refused: %s", table.id, exc)
         raise CommandError("grouping_unavailable", status=503) from exc
     # Apply only to ideas still as they were when the plan was made: a

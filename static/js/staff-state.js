@@ -227,6 +227,8 @@ const handlers = {
   idea_posted: (store, data, keepHidden) => putIdea(store, data.idea, keepHidden),
   idea_edited: (store, data, keepHidden) => putIdea(store, data.idea, keepHidden),
   idea_restored: (store, data, keepHidden) => putIdea(store, data.idea, keepHidden),
+  // The engine placed an idea posted earlier (its group, confidence, suggestions, duplicate_of).
+  idea_grouped: (store, data, keepHidden) => putIdea(store, data.idea, keepHidden),
   idea_withdrawn: (store, data) => {
     store.ideas.delete(data.id);
   },
