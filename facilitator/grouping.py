@@ -206,19 +206,20 @@ def warm_up(texts: list[str]) -> None:
 MAX_WAITING_PLACEMENTS = 500
 
 
-def place_after_commit(workshop_id: int, table_id: int, idea_id: str, text: str) -> None:
-    """Once the current transaction (a post) is committed, find the idea's group and publish it.
+def suggest_inline(table_id: int, text: str) -> Suggestion | None:
+    """The engine's answer for a post, computed before it is stored, when there are no engine
+    workers (``ENGINE_WORKERS=0``, the test apps); None with workers: ``place_after_commit``."""
+    if not enabled() or pools().get("engine") is not None:
+        return None
+    return suggest(load_board(table_id), text)
 
-    With engine workers the placement runs in a background task and the post's
-    ack does not wait for it; without (tests) it runs right after the commit,
-    in the same thread, so the ``idea_grouped`` event is sent before the ack.
-    """
-    if not enabled():
-        return
+
+def place_after_commit(workshop_id: int, table_id: int, idea_id: str, text: str) -> None:
+    """With engine workers: once the post is committed (and shown), find its group in a background
+    task and publish it as ``idea_grouped``; the post's ack never waits for the engine."""
     app = current_app._get_current_object()
     engine = pools(app).get("engine")
-    if engine is None:
-        events.after_commit(lambda: place(app, workshop_id, table_id, idea_id, text))
+    if engine is None or not enabled():
         return
     if engine.pending >= MAX_WAITING_PLACEMENTS:
         log.warning("grouping engine has %d jobs waiting: a new idea stays unsorted", engine.pending)

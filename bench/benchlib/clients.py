@@ -26,7 +26,7 @@ class ClientState:
 
     __slots__ = ("key", "kind", "table_id", "sio", "last_seq", "recv", "dups",
                  "gaps", "stale", "wrong_table", "unknown_ideas", "types",
-                 "disconnected_at", "disconnect_reason", "idea_index")
+                 "disconnected_at", "disconnect_reason", "idea_index", "grouped")
 
     def __init__(self, key, kind, table_id, idea_index):
         self.key = key
@@ -44,6 +44,7 @@ class ClientState:
         self.disconnected_at = None
         self.disconnect_reason = None
         self.idea_index = idea_index       # shared dict: idea uuid -> index
+        self.grouped: dict[int, float] = {}  # idea index -> when its idea_grouped arrived
 
     def on_event(self, data=None, *_):
         now = time.time()
@@ -60,6 +61,14 @@ class ClientState:
                 if prev != self.last_seq:
                     self.gaps += 1
                 self.last_seq = seq
+        if etype == "idea_grouped":  # the engine's placement, after the idea was shown (projectors only)
+            try:
+                idx = self.idea_index.get(data["data"]["idea"]["id"])
+            except (KeyError, TypeError):
+                return
+            if idx is not None and self.kind == "projector":
+                self.grouped.setdefault(idx, now)
+            return
         if etype == "idea_posted":
             try:
                 idea = data["data"]["idea"]
@@ -239,7 +248,7 @@ async def _worker_main(conn, wid: int) -> None:
     conn.send(("results", {
         "sends": sends,
         "clients": [{
-            "key": st.key, "kind": st.kind, "table_id": st.table_id, "recv": st.recv,
+            "key": st.key, "kind": st.kind, "table_id": st.table_id, "recv": st.recv, "grouped": st.grouped,
             "dups": st.dups, "gaps": st.gaps, "stale": st.stale, "wrong_table": st.wrong_table,
             "unknown_ideas": st.unknown_ideas, "types": st.types,
             "disconnected_at": st.disconnected_at, "disconnect_reason": st.disconnect_reason,

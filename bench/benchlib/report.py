@@ -40,6 +40,8 @@ def build_report(args, rss, info, ideas, idea_ids, spec_by_key, results, connect
             ack_errors[s["error"]] = ack_errors.get(s["error"], 0) + 1
     ack_duplicate_true = sum(1 for s in sends.values() if s["ok"] and s["dup"])
 
+    grouped_ms = [(t - sends[i]["sent"]) * 1000 for c in clients if c["kind"] == "projector"
+                  for i, t in c.get("grouped", {}).items() if i in sends]
     proj_ms, part_ms, proj_sched_ms = [], [], []
     lost_ideas: set[int] = set()
     proj_missing = 0
@@ -140,6 +142,9 @@ def build_report(args, rss, info, ideas, idea_ids, spec_by_key, results, connect
             "receiving client's event handler runs, all with time.time() on the same machine, so they "
             "include client-side queueing (see client_cpu_pct and client_loop_lag_ms)."),
         "post_to_projector_ms": proj,
+        # The engine's placement (idea_grouped) at a projector, from the post: the idea was shown before.
+        "post_to_grouped_ms": {**summarise(grouped_ms), "ideas_grouped": len(
+            {i for c in clients if c["kind"] == "projector" for i in c.get("grouped", {})})},
         "post_to_table_participant_ms": part,
         "ack_ms": summarise(ack_ms),
         "post_to_projector_from_schedule_ms": summarise(proj_sched_ms),

@@ -40,13 +40,21 @@ def do_post_idea(actor: Actor, payload: dict) -> dict:
     if not table.posting_open:
         raise CommandError("posting_closed", status=409)
     _check_idea_rate(participant.id)
+    # Without engine workers the engine runs here, before anything is written; with them (serve)
+    # the idea is shown at once, unsorted, and its group follows as `idea_grouped` (grouping.py).
+    suggestion = grouping.suggest_inline(table.id, text)
 
     now = utcnow()
     idea = Idea(id=ident, workshop_id=actor.workshop_id, table_id=table.id,
                 participant_id=participant.id, text=text, state=Idea.VISIBLE,
                 created_at=now, updated_at=now, author=participant, suggestions=[])
+    if suggestion is not None:
+        idea.group_id = suggestion.group_id
+        idea.placement = grouping.AUTO_PLACED if suggestion.group_id else None
+        idea.confidence = suggestion.confidence
+        idea.suggestions = suggestion.suggestions
+        idea.duplicate_of = suggestion.duplicate_of
     db.session.add(idea)
-    # Shown at once, unsorted: its group follows as `idea_grouped` when the engine answers.
     grouping.place_after_commit(actor.workshop_id, table.id, ident, text)
     data = idea_dict(idea, merged=[])
     events.publish(actor.workshop_id, "idea_posted", {"idea": data}, events.TABLE, table.id)

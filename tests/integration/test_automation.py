@@ -15,23 +15,13 @@ IDEAS_T3 = [
 
 
 def post_all(sock, texts):
-    """Post each text; the ideas as the poster's table sees them once the engine placed them.
-
-    The ack carries the idea unsorted (posting never waits for the engine); its
-    place follows as ``idea_grouped`` (sent before the ack here: the test app
-    has no engine worker, so the placement runs right after the commit).
-    """
-    ideas = []
+    ids = []
     for text in texts:
         ident = new_id()
-        sock.get_received()
         ack = sock.emit("post_idea", {"id": ident, "text": text}, callback=True)
         assert ack["ok"], ack
-        assert (ack["idea"]["group_id"], ack["idea"]["suggestions"]) == (None, [])
-        grouped = [e["data"]["idea"] for e in events_of(sock)
-                   if e["type"] == "idea_grouped" and e["data"]["idea"]["id"] == ident]
-        ideas.append(grouped[-1] if grouped else ack["idea"])
-    return ideas
+        ids.append(ack["idea"])
+    return ids
 
 
 def group_ids(snapshot, table_id):
