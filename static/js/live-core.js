@@ -23,17 +23,34 @@ export const ACK_TIMEOUT_MS = 8000;
 export const GAP_WAIT_MS = 300;
 const RESYNC_DELAY_MAX_MS = 10000;
 
+/**
+ * Reconnection after a lost connection: exponential backoff with full jitter.
+ * The first retry comes 0.5 to 3 s after the loss, at random, so the 2,000
+ * phones of a room that lost its server do not all come back in the same
+ * second; each failed attempt doubles the ceiling, up to 30 s.
+ */
+export const RECONNECT_MIN_MS = 500;
+export const RECONNECT_FIRST_MAX_MS = 3000;
+export const RECONNECT_MAX_MS = 30000;
+
+/** The wait before reconnection attempt `attempt` (0 for the first), in ms. */
+export function reconnectDelay(attempt, random = Math.random) {
+  const ceiling = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MAX_MS * 2 ** Math.max(0, attempt));
+  return RECONNECT_MIN_MS + random() * (ceiling - RECONNECT_MIN_MS);
+}
+
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export class LiveClient {
   /**
-   * socket: a socket.io client Socket created with autoConnect: false.
+   * socket: a socket.io client Socket created with autoConnect: false and
+   *   reconnection: false (this client reconnects, with jitter: reconnectDelay).
    * options.messages: {timeout, not_connected, internal} texts for the acks
    *   this client makes up itself.
    * options.onUnauthorized(data): the server refused the credentials.
    */
   constructor(socket, { store, messages = {}, onUnauthorized = null, win = globalThis, nav = globalThis.navigator,
-    gapWaitMs = GAP_WAIT_MS } = {}) {
+    gapWaitMs = GAP_WAIT_MS, random = Math.random } = {}) {
     this.socket = socket;
     this.store = store;
     this.messages = messages;
@@ -56,6 +73,10 @@ export class LiveClient {
     this.gapWaitMs = gapWaitMs;
     this._gapTimer = null;
     this._listeners = new Set();
+    /** Failed reconnection attempts since the last connection (the backoff's exponent). */
+    this._attempts = 0;
+    this._retryTimer = null;
+    this._random = random;
 
     socket.on("connect", () => this._onConnect());
     socket.on("disconnect", (reason) => this._onDisconnect(reason));
@@ -114,6 +135,7 @@ export class LiveClient {
   // -- socket and window events -------------------------------------------
 
   _onConnect() {
+    this._attempts = 0;
     this.everConnected = true;
     this._setStatus("connected");
     this.resync();
@@ -125,10 +147,19 @@ export class LiveClient {
     this.synced = false;
     if (this.stopped || this.status === "offline") return;
     this._setStatus("reconnecting");
-    if (reason === "io server disconnect") {
-      // The server closed this socket: socket.io does not retry by itself.
-      setTimeout(() => this._reconnect(), 1000 + Math.random() * 2000);
-    }
+    // Lost (server restarted, network, ping timeout) or closed by the server:
+    // come back after a random wait. "io client disconnect" is this page's own doing.
+    if (reason !== "io client disconnect") this._scheduleReconnect();
+  }
+
+  _scheduleReconnect() {
+    if (this._retryTimer) return;
+    const delay = reconnectDelay(this._attempts, this._random);
+    this._attempts += 1;
+    this._retryTimer = setTimeout(() => {
+      this._retryTimer = null;
+      this._reconnect();
+    }, delay);
   }
 
   _onConnectError(err) {
@@ -141,9 +172,9 @@ export class LiveClient {
       return;
     }
     if (this.status !== "offline") this._setStatus("reconnecting");
-    // A refusal by the server (not a network error) is not retried by
-    // socket.io itself: retry later.
-    if (!this.socket.active) setTimeout(() => this._reconnect(), 2000 + Math.random() * 3000);
+    // The server is unreachable or refused (a full server): try again after a
+    // longer random wait each time (socket.io's own retries are off).
+    this._scheduleReconnect();
   }
 
   _onOnline() {
@@ -160,6 +191,8 @@ export class LiveClient {
 
   _reconnect() {
     if (this.stopped || this.status === "offline" || this.socket.connected) return;
+    // A socket still "active" after a failed attempt keeps its old manager state: start clean.
+    if (this.socket.active) this.socket.disconnect();
     this.socket.connect();
   }
 

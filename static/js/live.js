@@ -17,8 +17,9 @@ export function connectLive({ auth, store, t, onUnauthorized }) {
   const socket = io({
     autoConnect: false,
     auth: typeof auth === "function" ? (cb) => cb(auth()) : auth,
-    reconnectionDelay: 1000,
-    reconnectionDelayMax: 5000,
+    // LiveClient reconnects itself, with full jitter (live-core.js, reconnectDelay): socket.io's
+    // own retries would bring a whole room back in the same second after a server restart.
+    reconnection: false,
   });
   const live = new LiveClient(socket, {
     store,
