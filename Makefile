@@ -4,13 +4,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 
-.PHONY: run test test-fast bench check clean help
+.PHONY: run test test-fast bench check cluster clean help
 
 help:
 	@echo "make run    set up (virtualenv, dependencies, database) and serve the workshops of sessions/"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make bench  run the real-time benchmark (prints JSON)"
 	@echo "make check  validate the workshop definitions in sessions/"
+	@echo "make cluster  PROCESSES serve processes behind HAProxy, with Redis and PostgreSQL (docs/deployment.md)"
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,9 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 
 run: $(VENV)/.runtime
 	$(PY) -m facilitator serve
+
+cluster: $(VENV)/.runtime
+	$(PY) deploy/cluster.py
 
 check: $(VENV)/.runtime
 	$(PY) -m facilitator check

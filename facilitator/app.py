@@ -36,7 +36,7 @@ def create_app(config: Config | None = None) -> Flask:
     init_i18n(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     socketio.init_app(app, async_mode=config.ASYNC_MODE,
-                      message_queue=config.SOCKETIO_MESSAGE_QUEUE,
+                      message_queue=config.SOCKETIO_MESSAGE_QUEUE, channel=config.SOCKETIO_CHANNEL,
                       ping_interval=10, ping_timeout=10, cors_allowed_origins=config.CORS_ORIGINS,
                       max_http_buffer_size=SOCKET_MAX_BUFFER)
     from .logfilter import install as throttle_socket_errors

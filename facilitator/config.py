@@ -72,6 +72,8 @@ class Config:
         # Connections one serve process accepts at once (eventlet's own default is 1,024).
         self.MAX_CONNECTIONS = int(env.get("MAX_CONNECTIONS", "10000"))
         self.SOCKETIO_MESSAGE_QUEUE = env.get("SOCKETIO_MESSAGE_QUEUE") or None
+        # The Redis channel of this deployment's processes (two deployments may share one Redis).
+        self.SOCKETIO_CHANNEL = env.get("SOCKETIO_CHANNEL") or "flask-socketio"
         # Place each new idea in its most likely group (facilitator/grouping.py).
         self.AUTO_GROUPING = env.get("AUTO_GROUPING", "1") not in ("0", "false", "no")
         # Worker processes of the grouping engine started by serve (0: the engine runs inside the

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import os
 import pickle
+import signal
 import struct
 import sys
 
@@ -82,6 +83,9 @@ def serve(inbox, outbox) -> None:
 
 
 def main() -> int:
+    # Ctrl-C reaches the whole process group: the web process stops this worker (by closing
+    # its stdin), so a half-written answer never becomes a traceback in the log.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # The frames own stdout: anything printed by a library goes to stderr (the server's log).
     outbox = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
