@@ -140,6 +140,39 @@ def _suggest(board: Board, text: str) -> Suggestion:
                       [id_of[s] for s in result.suggestions if s in id_of][:3], duplicate_of)
 
 
+def _suggest_many(board: Board, texts: list[str]) -> list[Suggestion]:
+    """``_suggest`` for several new ideas of one board in one engine pass (the placer's batches).
+
+    The board is embedded and assigned once; each new idea is compared, for
+    duplicates, with the board and the new ideas before it.
+    """
+    embedder = _engine("default_embedder")()
+    old = [t for _, t, _, _ in board.ideas]
+    every = old + list(texts)
+    vectors = embedder.encode(every)
+    ids = [ident for ident, _, _, _ in board.ideas]
+    duplicates = []
+    for k in range(len(texts)):
+        upto = len(old) + k + 1
+        view = Board(board.groups, board.ideas + [(None, t, None, None) for t in texts[:k]])
+        found = _duplicate(view, every[:upto], vectors[:upto])
+        duplicates.append(found if found in ids else None)  # a repeat of an idea of this batch: not yet known
+    if not board.groups:
+        return [Suggestion(None, 0.0, [], d) for d in duplicates]
+    name_of, id_of = board.name_of, board.id_of
+    placements = [name_of.get(g) if g else None for _, _, g, _ in board.ideas] + [None] * len(texts)
+    topics = [name for _, name, _ in board.groups]
+    results = _engine("group_board")(every, placements, topics, embedder, min_confidence=0.0,
+                                     topic_placement_weight=_engine("LIVE_PLACEMENT_WEIGHT"))[len(old):]
+    answers = []
+    for result, duplicate_of in zip(results, duplicates):
+        confidence = _engine("calibrate")(result.confidence)
+        group = result.group if confidence >= LIVE_MIN_CONFIDENCE else None
+        answers.append(Suggestion(id_of.get(group) if group else None, round(confidence, 3),
+                                  [id_of[s] for s in result.suggestions if s in id_of][:3], duplicate_of))
+    return answers
+
+
 DUPLICATE_CANDIDATES = 20
 
 
@@ -204,6 +237,46 @@ def warm_up(texts: list[str]) -> None:
 
 # Placements waiting for the engine, over which new posts go unsorted without asking it.
 MAX_WAITING_PLACEMENTS = 500
+# Ideas of one table placed in one engine pass and one transaction, at most.
+PLACE_BATCH = 50
+PLACER = "facilitator.placer"
+
+
+class Placer:
+    """The process's queue of posted ideas waiting for their group, and the task that empties it.
+
+    While the engine works on one batch, new posts queue up; the next pass takes
+    them all, one engine job and one transaction per table. Under a burst of
+    posts the engine and the database then do a few large jobs instead of one
+    small job per idea.
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.waiting: list[tuple[int, int, str, str]] = []  # (workshop, table, idea, text)
+        self.running = False
+
+    def add(self, item: tuple[int, int, str, str]) -> None:
+        if len(self.waiting) >= MAX_WAITING_PLACEMENTS:
+            log.warning("grouping engine has %d ideas waiting: a new idea stays unsorted", len(self.waiting))
+            return
+        self.waiting.append(item)
+        if not self.running:
+            self.running = True
+            socketio.start_background_task(self._run)
+
+    def _run(self) -> None:
+        try:
+            while self.waiting:
+                batch, self.waiting = self.waiting, []
+                by_table: dict[tuple[int, int], list[tuple[str, str]]] = {}
+                for workshop_id, table_id, idea_id, text in batch:
+                    by_table.setdefault((workshop_id, table_id), []).append((idea_id, text))
+                for (workshop_id, table_id), ideas in by_table.items():
+                    for start in range(0, len(ideas), PLACE_BATCH):
+                        place(self.app, workshop_id, table_id, ideas[start:start + PLACE_BATCH])
+        finally:
+            self.running = False
 
 
 def suggest_inline(table_id: int, text: str) -> Suggestion | None:
@@ -215,72 +288,83 @@ def suggest_inline(table_id: int, text: str) -> Suggestion | None:
 
 
 def place_after_commit(workshop_id: int, table_id: int, idea_id: str, text: str) -> None:
-    """With engine workers: once the post is committed (and shown), find its group in a background
-    task and publish it as ``idea_grouped``; the post's ack never waits for the engine."""
+    """With engine workers: once the post is committed (and shown), queue the idea for the placer,
+    which publishes its group as ``idea_grouped``; the post's ack never waits for the engine."""
     app = current_app._get_current_object()
-    engine = pools(app).get("engine")
-    if engine is None or not enabled():
+    if pools(app).get("engine") is None or not enabled():
         return
-    if engine.pending >= MAX_WAITING_PLACEMENTS:
-        log.warning("grouping engine has %d jobs waiting: a new idea stays unsorted", engine.pending)
-        return
-    events.after_commit(lambda: socketio.start_background_task(
-        place, app, workshop_id, table_id, idea_id, text))
+    placer = app.extensions.get(PLACER)
+    if placer is None:
+        placer = app.extensions[PLACER] = Placer(app)
+    events.after_commit(lambda: placer.add((workshop_id, table_id, idea_id, text)))
 
 
-def place(app, workshop_id: int, table_id: int, idea_id: str, text: str) -> None:
-    """Ask the engine where a posted idea goes, then apply the answer if the idea is as it was posted."""
+def place(app, workshop_id: int, table_id: int, ideas: list[tuple[str, str]]) -> None:
+    """Ask the engine where posted ideas ``(id, text)`` of one table go; apply the answers to the
+    ideas still as they were posted, in one transaction."""
     with app.app_context():
         try:
             board = load_board(table_id)
-            board = Board(board.groups, [i for i in board.ideas if i[0] != idea_id])
+            new = {ident for ident, _ in ideas}
+            board = Board(board.groups, [i for i in board.ideas if i[0] not in new])
             db.session.remove()  # no transaction held while the engine works
-            suggestion = suggest(board, text)
-            if suggestion is None:
+            try:
+                answers = offload(_suggest_many, board, [text for _, text in ideas])
+            except Exception:  # noqa: BLE001 - the ideas are stored; they just stay unsorted
+                log.exception("grouping engine failed on %d idea(s); they stay unsorted", len(ideas))
                 return
             for attempt in (1, 2):
                 try:
-                    _apply(workshop_id, table_id, idea_id, text, suggestion)
+                    _apply(workshop_id, table_id, list(zip(ideas, answers)))
                     return
                 except (IntegrityError, OperationalError):  # a concurrent writer: read again
                     db.session.rollback()
                     if attempt == 2:
                         raise
-        except Exception:  # noqa: BLE001 - the idea is stored; it just stays unsorted
-            log.exception("placing idea %s failed; it stays unsorted", idea_id)
+        except Exception:  # noqa: BLE001
+            log.exception("placing %d idea(s) failed; they stay unsorted", len(ideas))
             db.session.rollback()
         finally:
             db.session.remove()
 
 
-def _apply(workshop_id: int, table_id: int, idea_id: str, text: str, suggestion: Suggestion) -> None:
-    """One transaction: place the idea and publish ``idea_grouped``, or do nothing if it was touched."""
+def _apply(workshop_id: int, table_id: int, answers: list[tuple[tuple[str, str], Suggestion]]) -> None:
+    """One transaction: place each idea and publish ``idea_grouped``, skipping ideas touched meanwhile."""
     from .state import idea_dict
-    # Lock the idea's row (PostgreSQL; SQLite has one writer), then read its current state: a
+    ids = [ident for (ident, _), _ in answers]
+    # Lock the ideas' rows (PostgreSQL; SQLite has one writer), then read their current state: a
     # facilitator's concurrent move either commits first (and is seen) or waits for this one.
-    db.session.execute(select(Idea.id).where(Idea.id == idea_id).with_for_update())
-    idea = db.session.get(Idea, idea_id, populate_existing=True)
-    if (idea is None or idea.state != Idea.VISIBLE or idea.text != text or idea.group_id is not None
-            or idea.placement is not None or idea.duplicate_of is not None):
-        db.session.rollback()
-        return  # moved, edited, hidden, withdrawn or merged meanwhile: the person's decision stands
+    db.session.execute(select(Idea.id).where(Idea.id.in_(ids)).with_for_update())
     table = db.session.get(RoundTable, table_id)
     if table is None or table.voting_open:
         db.session.rollback()
         return  # the board froze for voting while the engine ran
     live_groups = set(db.session.execute(select(Group.id).where(
         Group.table_id == table_id, Group.active.is_(True))).scalars())
-    group_id = suggestion.group_id if suggestion.group_id in live_groups else None
-    duplicate_of = suggestion.duplicate_of
-    if duplicate_of is not None:
-        other = db.session.get(Idea, duplicate_of)
-        if other is None or other.state != Idea.VISIBLE or other.table_id != table_id:
-            duplicate_of = None
-    idea.group_id = group_id
-    idea.placement = AUTO_PLACED if group_id else None
-    idea.confidence = suggestion.confidence
-    idea.suggestions = [g for g in suggestion.suggestions if g in live_groups]
-    idea.duplicate_of = duplicate_of
+    placed = []
+    for (idea_id, text), suggestion in answers:
+        idea = db.session.get(Idea, idea_id, populate_existing=True)
+        if (idea is None or idea.state != Idea.VISIBLE or idea.text != text or idea.group_id is not None
+                or idea.placement is not None or idea.duplicate_of is not None):
+            continue  # moved, edited, hidden, withdrawn or merged meanwhile: the person's decision stands
+        group_id = suggestion.group_id if suggestion.group_id in live_groups else None
+        duplicate_of = suggestion.duplicate_of
+        if duplicate_of is not None:
+            other = db.session.get(Idea, duplicate_of)
+            if other is None or other.state != Idea.VISIBLE or other.table_id != table_id:
+                duplicate_of = None
+        idea.group_id = group_id
+        idea.placement = AUTO_PLACED if group_id else None
+        idea.confidence = suggestion.confidence
+        idea.suggestions = [g for g in suggestion.suggestions if g in live_groups]
+        idea.duplicate_of = duplicate_of
+        placed.append(idea)
+    if not placed:
+        db.session.rollback()
+        return
     db.session.flush()
-    events.publish(workshop_id, "idea_grouped", {"idea": idea_dict(idea)}, events.TABLE, table_id)
+    for idea in placed:
+        # Staff screens only, like idea_moved: phones do not show groups, and the table's
+        # hundreds of phones would double the fan-out of every post.
+        events.publish(workshop_id, "idea_grouped", {"idea": idea_dict(idea)})
     events.commit()

@@ -96,8 +96,6 @@ const handlers = {
   idea_posted: (store, data) => upsertIdea(store, data.idea),
   idea_edited: (store, data) => upsertIdea(store, data.idea),
   idea_restored: (store, data) => upsertIdea(store, data.idea),
-  // The engine placed an idea posted earlier (its group, confidence, suggestions, duplicate_of).
-  idea_grouped: (store, data) => upsertIdea(store, data.idea),
   idea_withdrawn: (store, data) => {
     store.myIdeas.delete(data.id);
     store.tableIdeas.delete(data.id);
