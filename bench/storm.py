@@ -9,7 +9,7 @@ connects N participants and one projector from --clients-procs processes, posts
 the server (SIGKILL, as a crash) --steady seconds in and starts it again on the
 same port and database. Every client then behaves as the browser does
 (static/js/live-core.js): it waits a random reconnectDelay (0.5-3 s for the
-first attempt, the ceiling doubling after each failure, up to 30 s), connects,
+first attempt, the ceiling doubling after each failure, up to 10 s), connects,
 and calls ``sync`` with the last seq it applied.
 
 Prints one JSON object: resync times counted from the moment the new server
@@ -40,7 +40,7 @@ from benchlib.server import Server, free_port, http_json  # noqa: E402
 from benchlib.stats import summarise  # noqa: E402
 
 # The browser's rule (static/js/live-core.js).
-RECONNECT_MIN_S, RECONNECT_FIRST_MAX_S, RECONNECT_MAX_S = 0.5, 3.0, 30.0
+RECONNECT_MIN_S, RECONNECT_FIRST_MAX_S, RECONNECT_MAX_S = 0.5, 3.0, 10.0
 
 
 def reconnect_delay(attempt: int, rng: random.Random) -> float:

@@ -27,11 +27,12 @@ const RESYNC_DELAY_MAX_MS = 10000;
  * Reconnection after a lost connection: exponential backoff with full jitter.
  * The first retry comes 0.5 to 3 s after the loss, at random, so the 2,000
  * phones of a room that lost its server do not all come back in the same
- * second; each failed attempt doubles the ceiling, up to 30 s.
+ * second; each failed attempt doubles the ceiling, up to 10 s (so a phone is
+ * back at most 10 s after the server is, however long it was away).
  */
 export const RECONNECT_MIN_MS = 500;
 export const RECONNECT_FIRST_MAX_MS = 3000;
-export const RECONNECT_MAX_MS = 30000;
+export const RECONNECT_MAX_MS = 10000;
 
 /** The wait before reconnection attempt `attempt` (0 for the first), in ms. */
 export function reconnectDelay(attempt, random = Math.random) {
