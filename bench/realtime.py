@@ -58,6 +58,10 @@ def parse_args(argv=None):
     p.add_argument("--database-url", default=None,
                    help="DATABASE_URL for the server; None = a fresh sqlite file in a temp dir")
     p.add_argument("--port", type=int, default=0, help="server port (0 = pick a free one)")
+    p.add_argument("--cluster", type=int, default=0,
+                   help="N serve processes behind HAProxy with Redis (deploy/; needs --database-url "
+                        "postgresql://...); memory and CPU figures are the first process's")
+    p.add_argument("--redis-url", default="redis://localhost:6379/0", help="message queue for --cluster")
     p.add_argument("--clients-procs", type=int, default=1,
                    help="client worker processes the sockets are split over")
     p.add_argument("--code", default="DEVUP", help="join code of the workshop to use")

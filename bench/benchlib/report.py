@@ -128,6 +128,7 @@ def build_report(args, rss, info, ideas, idea_ids, spec_by_key, results, connect
             "participants": a.participants, "projectors": a.projectors, "rate_per_s": a.rate,
             "duration_s": a.duration, "grace_s": a.grace, "clients_procs": a.clients_procs,
             "tables": len(info["tables"]), "seed": a.seed, "quick": a.quick,
+            "cluster_processes": getattr(a, "cluster", 0) or 1,
             "database": (a.database_url.split(":", 1)[0] if a.database_url
                          else "sqlite (fresh temp file)"),
             "transport": "websocket",

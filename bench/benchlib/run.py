@@ -28,9 +28,14 @@ class Bench:
 
     def __init__(self, args):
         self.args = args
-        self.server = Server(args.repo, args.server_python or sys.executable,
-                             database_url=args.database_url, port=args.port,
-                             startup_timeout=args.startup_timeout)
+        if getattr(args, "cluster", 0):
+            from .cluster import ClusterServer
+            self.server = ClusterServer(args.repo, args.server_python or sys.executable, args.database_url,
+                                        args.cluster, args.redis_url, startup_timeout=args.startup_timeout)
+        else:
+            self.server = Server(args.repo, args.server_python or sys.executable,
+                                 database_url=args.database_url, port=args.port,
+                                 startup_timeout=args.startup_timeout)
         self.pool = WorkerPool()
         self.rss: dict[str, float | None] = {}
 
