@@ -127,8 +127,9 @@ def _serve(args) -> int:
     # collector's full passes, which otherwise paused the event loop 100-180 ms
     # under load (bench/realtime.py p99).
     gc.freeze()
-    from .offload import start_pools
-    pools = start_pools(app, config.ENGINE_WORKERS)  # engine and exports in worker processes
+    from .engine_pool import start_pools
+    from .grouping import warm_up
+    pools = start_pools(app, config.ENGINE_WORKERS, warm=(warm_up, (["warm-up"],)))  # engine, exports
     if pools:
         print(f"Grouping engine: {config.ENGINE_WORKERS} worker process(es) "
               f"(pids {', '.join(map(str, pools['engine'].pids()))}); exports: 1.", flush=True)

@@ -29,6 +29,7 @@ from .engine_worker import read_frame, write_frame
 log = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parent.parent
+POOLS = "facilitator.pools"  # app.extensions key: {"engine": WorkerPool, "exports": WorkerPool}
 RESTART_PAUSE_S = 1.0  # a worker that keeps dying at start-up is restarted at most once a second
 
 
@@ -156,3 +157,13 @@ class WorkerPool:
                 except OSError:
                     pass
                 worker.kill()
+
+
+def start_pools(app, engine_workers: int, warm: tuple | None = None) -> dict:
+    """Start the ``engine`` and ``exports`` pools of a serving process (none when 0); ``warm`` is
+    the job each engine worker runs first (loading the model)."""
+    if engine_workers <= 0:
+        return {}
+    started = {"engine": WorkerPool("engine", engine_workers, warm=warm), "exports": WorkerPool("exports", 1)}
+    app.extensions[POOLS] = started
+    return started

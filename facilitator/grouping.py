@@ -8,8 +8,9 @@ they placed are examples and never move, groups they named are never
 renamed, and regrouping only touches ideas that are unsorted (or were placed
 by the engine and are still where it put them).
 
-A posted idea does not wait for the engine: ``place_after_commit`` asks for
-its place once the post is committed (and shown, unsorted), and a follow-up
+A posted idea does not wait for the engine: ``queue_placement`` (an
+after-commit subscriber of ``idea_posted``) asks for its place once the post
+is committed (and shown, unsorted), and a follow-up
 transaction applies the answer and publishes ``idea_grouped``, unless someone
 touched the idea meanwhile. The engine modules (numpy, the model) are
 imported only where the engine runs, never by the web process of ``serve``.
@@ -281,22 +282,25 @@ class Placer:
 
 def suggest_inline(table_id: int, text: str) -> Suggestion | None:
     """The engine's answer for a post, computed before it is stored, when there are no engine
-    workers (``ENGINE_WORKERS=0``, the test apps); None with workers: ``place_after_commit``."""
+    workers (``ENGINE_WORKERS=0``, the test apps); None with workers: ``queue_placement``."""
     if not enabled() or pools().get("engine") is not None:
         return None
     return suggest(load_board(table_id), text)
 
 
-def place_after_commit(workshop_id: int, table_id: int, idea_id: str, text: str) -> None:
-    """With engine workers: once the post is committed (and shown), queue the idea for the placer,
-    which publishes its group as ``idea_grouped``; the post's ack never waits for the engine."""
+def queue_placement(entry: events.Logged) -> None:
+    """After an ``idea_posted`` commit (reactions.py): with engine workers, queue the idea for the
+    placer, which publishes its group as ``idea_grouped``; the post's ack never waits for it."""
+    idea = entry.data["idea"]
+    if idea.get("group_id") is not None or idea.get("placement") is not None:
+        return  # placed already (the engine ran in-process), or placed by a person
     app = current_app._get_current_object()
     if pools(app).get("engine") is None or not enabled():
         return
     placer = app.extensions.get(PLACER)
     if placer is None:
         placer = app.extensions[PLACER] = Placer(app)
-    events.after_commit(lambda: placer.add((workshop_id, table_id, idea_id, text)))
+    placer.add((entry.workshop_id, idea["table_id"], idea["id"], idea["text"]))
 
 
 def place(app, workshop_id: int, table_id: int, ideas: list[tuple[str, str]]) -> None:
@@ -315,7 +319,8 @@ def place(app, workshop_id: int, table_id: int, ideas: list[tuple[str, str]]) ->
                 return
             for attempt in (1, 2):
                 try:
-                    _apply(workshop_id, table_id, list(zip(ideas, answers)))
+                    with events.transaction():
+                        _apply(workshop_id, table_id, list(zip(ideas, answers)))
                     return
                 except (IntegrityError, OperationalError):  # a concurrent writer: read again
                     db.session.rollback()
@@ -329,7 +334,8 @@ def place(app, workshop_id: int, table_id: int, ideas: list[tuple[str, str]]) ->
 
 
 def _apply(workshop_id: int, table_id: int, answers: list[tuple[tuple[str, str], Suggestion]]) -> None:
-    """One transaction: place each idea and publish ``idea_grouped``, skipping ideas touched meanwhile."""
+    """Place each idea and publish ``idea_grouped`` (inside the caller's transaction), skipping ideas
+    touched meanwhile."""
     from .state import idea_dict
     ids = [ident for (ident, _), _ in answers]
     # Lock the ideas' rows (PostgreSQL; SQLite has one writer), then read their current state: a
@@ -337,7 +343,6 @@ def _apply(workshop_id: int, table_id: int, answers: list[tuple[tuple[str, str],
     db.session.execute(select(Idea.id).where(Idea.id.in_(ids)).with_for_update())
     table = db.session.get(RoundTable, table_id)
     if table is None or table.voting_open:
-        db.session.rollback()
         return  # the board froze for voting while the engine ran
     live_groups = set(db.session.execute(select(Group.id).where(
         Group.table_id == table_id, Group.active.is_(True))).scalars())
@@ -360,11 +365,9 @@ def _apply(workshop_id: int, table_id: int, answers: list[tuple[tuple[str, str],
         idea.duplicate_of = duplicate_of
         placed.append(idea)
     if not placed:
-        db.session.rollback()
         return
     db.session.flush()
     for idea in placed:
         # Staff screens only, like idea_moved: phones do not show groups, and the table's
         # hundreds of phones would double the fan-out of every post.
         events.publish(workshop_id, "idea_grouped", {"idea": idea_dict(idea)})
-    events.commit()

@@ -25,8 +25,9 @@ from flask import current_app
 
 T = TypeVar("T")
 
+from .engine_pool import POOLS
+
 _ONE_AT_A_TIME = threading.Semaphore(1)  # green under eventlet: taken on the loop, never in the pool
-POOLS = "facilitator.pools"
 
 
 class Busy(Exception):
@@ -52,15 +53,3 @@ def offload(fn: Callable[..., T], *args, wait: float | None = None, pool: str = 
         return fn(*args, **kwargs) if runner is None else runner(fn, *args, **kwargs)
     finally:
         _ONE_AT_A_TIME.release()
-
-
-def start_pools(app, engine_workers: int) -> dict:
-    """Start the ``engine`` and ``exports`` worker pools of a serving process (none when 0)."""
-    if engine_workers <= 0:
-        return {}
-    from .engine_pool import WorkerPool
-    from .grouping import warm_up
-    started = {"engine": WorkerPool("engine", engine_workers, warm=(warm_up, (["warm-up"],))),
-               "exports": WorkerPool("exports", 1)}
-    app.extensions[POOLS] = started
-    return started

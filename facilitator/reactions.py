@@ -7,14 +7,15 @@ hand. Each line below says which events a follow-up listens to:
   when they now sit at another table, and the recount of a table's dots when
   an item that may hold dots changes state or is merged;
 - after commit (``events.after_commit``): live connections follow the people
-  moved between tables, and facilitators get the live vote counts.
+  moved between tables, facilitators get the live vote counts, and a posted
+  idea waits for its group from the engine workers.
 
 Reactions run in the order of this file for an event listed twice (the
 author's note, then the dots).
 """
 from __future__ import annotations
 
-from . import events, rooms, voting
+from . import events, grouping, rooms, voting
 from .extensions import db
 from .models import Idea, Participant, iso
 
@@ -74,3 +75,5 @@ def dots_follow_merge(entry: events.Logged) -> None:
 
 events.after_commit(*rooms.MOVE_EVENTS)(rooms.move_connections)
 events.after_commit("votes_changed")(voting.send_live_counts)
+# With engine workers, a posted idea's group follows as idea_grouped (grouping.py's placer).
+events.after_commit("idea_posted")(grouping.queue_placement)

@@ -55,7 +55,6 @@ def do_post_idea(actor: Actor, payload: dict) -> dict:
         idea.suggestions = suggestion.suggestions
         idea.duplicate_of = suggestion.duplicate_of
     db.session.add(idea)
-    grouping.place_after_commit(actor.workshop_id, table.id, ident, text)
     data = idea_dict(idea, merged=[])
     events.publish(actor.workshop_id, "idea_posted", {"idea": data}, events.TABLE, table.id)
     return {"idea": data, "duplicate": False}
