@@ -92,9 +92,10 @@ class _Worker:
             if waiter is not None:
                 waiter.ok, waiter.value = ok, value
                 waiter.done.set()
-        process.kill() if process.poll() is None else None
+        if process.poll() is None:
+            process.kill()
         process.wait()
-        for ident in [i for i, w in self.pending.items()]:
+        for ident in list(self.pending):
             waiter = self.pending.pop(ident, None)
             if waiter is not None:
                 waiter.ok, waiter.value = False, WorkerGone(f"{self.pool.name} worker {self.index} died")
