@@ -1,0 +1,167 @@
+// Replays a recorded morning through the browser's own stores and prints a JSON verdict.
+//
+//   node tests/js/replay.mjs <recording.json>
+//
+// The recording comes from tests/morning_recorder.py (made afresh by
+// tests/server/test_shipped_reducers.py): for each screen, the messages it
+// received in order and the fresh snapshots taken at each checkpoint. For
+// every screen and every pair of checkpoints k < m this script starts the
+// screen's store (static/js/staff-state.js or participant-state.js) from
+// snapshot k, applies the envelopes received between k and m by the shared
+// envelope rule (static/js/envelope.js), and compares the store with a store
+// reset from snapshot m. A new event type needs nothing here: the store
+// applies it, and the comparison shows whether it did so rightly.
+import { readFileSync } from "node:fs";
+import { APPLY, GAP, classify } from "../../static/js/envelope.js";
+import { createStaffStore } from "../../static/js/staff-state.js";
+import { createParticipantStore } from "../../static/js/participant-state.js";
+
+const recording = JSON.parse(readFileSync(process.argv[2], "utf8"));
+
+// -- what is compared -------------------------------------------------------------------
+// Each normalisation removes a difference that is legitimate, with the reason; both sides
+// (the replayed store and the store reset from the fresh snapshot) go through it alike.
+const GROUPING_FIELDS = ["group_id", "placement", "confidence", "suggestions", "duplicate_of"];
+const ROOM_FLAGS = ["posting_open", "voting_open", "votes_revealed"];
+export const NORMALISATIONS = [
+  { screens: "all", why: "Maps become arrays sorted by key; tables, participants, groups and actions are sorted by id: their order carries no meaning (what the screens draw in order is compared through the store's own ordering: boards, actionOrder, tableOrder).",
+    apply: () => {} },
+  { screens: "all", why: "updated_at of a hidden idea: hiding moves it on the server, but idea_hidden carries only the idea's id (reported: moderation should not date the text, or the event should carry it).",
+    apply: (view) => {
+      for (const idea of view.ideas || []) if (idea.state === "hidden") delete idea.updated_at;
+      for (const [, idea] of view.myIdeas || []) if (idea.state === "hidden") delete idea.updated_at;
+    } },
+  { screens: "participant", why: "A phone's ballot (its own dots) and vote items come from acks (cast_vote, retract_vote, move_vote) and get_votes, never from events (docs/protocol.md, 'Dot voting').",
+    apply: () => {} },
+  { screens: "participant", why: "Grouping fields of a phone's ideas (group_id, placement, confidence, suggestions, duplicate_of): grouping and duplicate events go to staff rooms only, and the phone shows neither groups nor duplicates.",
+    apply: (view) => {
+      for (const list of [view.myIdeas, view.tableIdeas]) for (const [, idea] of list) for (const f of GROUPING_FIELDS) delete idea[f];
+    } },
+  { screens: "participant", why: "Another table's posting_open, voting_open and votes_revealed on a phone: those events go to that table's room only (reported: participant.js reads posting_open of the table of one's own idea after a move).",
+    apply: (view) => {
+      for (const table of view.tables) if (!view.me || table.id !== view.me.table_id) for (const f of ROOM_FLAGS) delete table[f];
+    } },
+];
+
+const byKey = (map) => [...map.entries()].sort(([a], [b]) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0))
+  .map(([key, value]) => [key, value]);
+const byId = (list) => [...list].sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0));
+
+function staffView(store) {
+  return {
+    workshop: store.workshop,
+    agenda: store.agenda,
+    phase: store.phase,
+    tables: byId(store.tables),
+    participants: byId(store.participants.values()),
+    ideas: byId(store.ideas.values()),
+    groups: byId(store.groups.values()),
+    limits: store.limits,
+    actions: byId(store.actions.values()),
+    review: store.review,
+    votes: byKey(store.votes),
+    voteSettings: store.voteSettings,
+    // What the console and the projector draw, in their order: each board's columns.
+    boards: store.tables.map((table) => {
+      const board = store.boardOf(table.id);
+      return { table: table.id, unsorted: board.unsorted.map((i) => i.id),
+        groups: board.groups.map((entry) => ({ id: entry.group.id, ideas: entry.ideas.map((i) => i.id) })) };
+    }),
+    actionOrder: store.tables.map((table) => table.id).concat([null])
+      .map((id) => store.actionsOf(id).map((action) => action.id)),
+  };
+}
+
+function participantView(store) {
+  return {
+    workshop: store.workshop,
+    agenda: store.agenda,
+    phase: store.phase,
+    me: store.me,
+    tables: byId(store.tables),
+    myIdeas: byKey(store.myIdeas),
+    tableIdeas: byKey(store.tableIdeas),
+    limits: store.limits,
+    votes: byKey(store.votes),
+    voteSettings: store.voteSettings,
+    // The phone lists its table's ideas newest first.
+    tableOrder: [...store.tableIdeas.values()].sort(store.order.newestFirst).map((i) => i.id),
+  };
+}
+
+function makeStore(client, snapshot) {
+  const store = client.kind === "staff" ? createStaffStore(snapshot.role) : createParticipantStore();
+  store.reset(structuredClone(snapshot));
+  return store;
+}
+
+function view(client, store) {
+  const plain = JSON.parse(JSON.stringify(client.kind === "staff" ? staffView(store) : participantView(store)));
+  for (const rule of NORMALISATIONS) if (rule.screens === "all" || rule.screens === client.kind) rule.apply(plain);
+  return plain;
+}
+
+/** Paths where two JSON values differ, with both values. */
+function differences(a, b, path = "", out = []) {
+  if (Object.is(a, b)) return out;
+  const bothObjects = a && b && typeof a === "object" && typeof b === "object" && Array.isArray(a) === Array.isArray(b);
+  if (!bothObjects) {
+    out.push({ path: path || "/", replayed: a, fresh: b });
+    return out;
+  }
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of keys) differences(a[key], b[key], `${path}/${key}`, out);
+  return out;
+}
+
+/**
+ * Why a pair (k, m) cannot be replayed, as the browser would not replay it
+ * either (it takes a fresh snapshot instead), or null.
+ */
+function skipReason(client, messages, from, to) {
+  if (client.kind === "participant") {
+    if (messages.some((m) => m.type === "moved")) return "phone moved by a facilitator (the phone syncs with since=0 on 'moved')";
+    if (from.snapshot.me.table_id !== to.snapshot.me.table_id) return "phone changed table itself (join_table, then sync since=0)";
+  }
+  if (client.role === "projector" && messages.some((m) => m.type === "event" && m.envelope.type === "show_authors_changed" && m.envelope.data.show)) {
+    return "projector shown names again (it syncs with since=0 to get them: projector.js)";
+  }
+  return null;
+}
+
+const verdict = { ok: true, pairs_checked: 0, pairs_skipped: {}, checked_by_screen: {}, events_applied: {}, gaps: [], failures: [],
+  normalisations: NORMALISATIONS.map((rule) => `${rule.screens}: ${rule.why}`) };
+for (const [name, client] of Object.entries(recording.clients)) {
+  const points = client.checkpoints;
+  for (let k = 0; k < points.length; k += 1) {
+    for (let m = k + 1; m < points.length; m += 1) {
+      const from = points[k];
+      const to = points[m];
+      const messages = client.messages.slice(from.count, to.count);
+      const reason = skipReason(client, messages, from, to);
+      if (reason) {
+        verdict.pairs_skipped[reason] = (verdict.pairs_skipped[reason] || 0) + 1;
+        continue;
+      }
+      const store = makeStore(client, from.snapshot);
+      let last = from.seq;
+      for (const message of messages) {
+        if (message.type !== "event") continue;
+        const envelope = structuredClone(message.envelope);
+        const kind = classify(envelope, last);
+        if (kind === GAP) verdict.gaps.push({ client: name, from: from.label, to: to.label, seq: envelope.seq, prev: envelope.prev, last });
+        if (kind !== APPLY) continue;
+        store.apply(envelope);
+        last = envelope.seq;
+        if (m === k + 1) verdict.events_applied[envelope.type] = (verdict.events_applied[envelope.type] || 0) + 1;
+      }
+      verdict.pairs_checked += 1;
+      verdict.checked_by_screen[name] = (verdict.checked_by_screen[name] || 0) + 1;
+      const diffs = differences(view(client, store), view(client, makeStore(client, to.snapshot)));
+      if (last !== to.seq) diffs.push({ path: "(last seq)", replayed: last, fresh: to.seq });
+      if (diffs.length) verdict.failures.push({ client: name, from: from.label, to: to.label, diffs: diffs.slice(0, 8) });
+    }
+  }
+}
+verdict.ok = verdict.failures.length === 0 && verdict.gaps.length === 0 && verdict.pairs_checked > 0;
+process.stdout.write(`${JSON.stringify(verdict, null, 1)}\n`);
