@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tests.conftest import events_of, new_id
-from tests.reference_client import apply_staff, comparable
+from tests.reference_client import GAP, apply_staff, classify, comparable
 
 
 def test_replayed_events_equal_a_fresh_snapshot(room):
@@ -97,7 +97,7 @@ def test_gap_detected_by_prev_then_resync(room):
     lost = events_of(facilitator)  # pretend this delivery never arrived
     anne.emit("post_idea", {"id": new_id(), "text": "deux"}, callback=True)
     second = events_of(facilitator)[0]
-    assert second["prev"] != last  # the client notices the gap...
+    assert classify(second, last) == GAP  # the client notices the gap...
     ack = facilitator.emit("sync", {"since": last}, callback=True)  # ...and asks again
     assert [e["seq"] for e in ack["events"]] == [lost[0]["seq"], second["seq"]]
 

@@ -18,6 +18,7 @@ from facilitator.config import ROOT
 from tests.conftest import need
 from tests.live_server import LiveServer
 from tests.morning_recorder import record_morning
+from tests.reference_client import APPLY, apply_staff, classify, comparable
 
 # Every event type a morning on the sockets publishes (docs/protocol.md, "Events"). The
 # organiser space's own events (participant_erased, archived_changed, retention_changed,
@@ -77,3 +78,22 @@ def test_browser_stores_replay_a_whole_morning(tmp_path, database_url):
     for name in ("lead", "table1"):
         assert verdict["checked_by_screen"][name] == pairs_of(recording["clients"][name]), name
     assert verdict["ok"]
+    _reference_client_agrees(recording)
+
+
+def _reference_client_agrees(recording: dict) -> None:
+    """tests/reference_client.py (the Python client other tests use) replays the staff screens alike."""
+    for name in ("lead", "table1", "projector"):
+        client = recording["clients"][name]
+        points = client["checkpoints"]
+        for k, start in enumerate(points[:-1]):
+            end = points[k + 1]
+            state, last = start["snapshot"], start["seq"]
+            for message in client["messages"][start["count"]:end["count"]]:
+                if message["type"] == "event" and classify(message["envelope"], last) == APPLY:
+                    state, last = apply_staff(state, message["envelope"]), message["envelope"]["seq"]
+            if name == "projector" and any(m["type"] == "event" and m["envelope"]["type"] == "show_authors_changed"
+                                           and m["envelope"]["data"]["show"]
+                                           for m in client["messages"][start["count"]:end["count"]]):
+                continue  # a projector takes a fresh snapshot to get names back
+            assert comparable(state) == comparable(end["snapshot"]), (name, start["label"], end["label"])
