@@ -2,11 +2,14 @@
 
 ``record_morning(server)`` drives a real ``python -m facilitator serve``
 (tests/live_server.py) through a morning with real Socket.IO clients: the
-lead console, one table's console, the projector and five phones. Each client
+lead console, one table's console, the projector and six phones. Each client
 keeps every message it receives (``event`` envelopes and ``moved`` notices),
-in order. At each checkpoint every client asks for a fresh snapshot
-(``sync`` with ``since = 0``), and the recording notes how many messages it
-had received by then.
+in order, and does what the browser page does besides applying events: a
+fresh snapshot after ``moved``, after its own ``join_table``, and on the
+projector when names are shown again (those snapshots join the stream as
+``resync`` / ``snapshot`` messages). At each checkpoint every client asks for
+a fresh snapshot (``sync`` with ``since = 0``), and the recording notes how
+many messages it had received by then.
 
 The recording is what tests/js/replay.mjs replays through the browser's own
 stores (static/js/staff-state.js, participant-state.js): snapshot at
@@ -42,14 +45,53 @@ class Recorder:
         self.messages: list[dict] = []
         self.checkpoints: list[dict] = []
         self.lock = threading.Lock()
+        self.resyncs = 0  # fresh snapshots asked for and not answered yet
         self.sio = socketio.Client(reconnection=False)
-        self.sio.on("event", lambda envelope: self._keep({"type": "event", "envelope": envelope}))
-        self.sio.on("moved", lambda data: self._keep({"type": "moved", "data": data}))
+        self.sio.on("event", self._on_event)
+        self.sio.on("moved", self._on_moved)
         self.sio.connect(server.url, auth=auth, transports=["websocket"], wait_timeout=10)
 
     def _keep(self, message: dict) -> None:
         with self.lock:
             self.messages.append(message)
+
+    # -- what the browser does besides applying events: a fresh snapshot when told to --------
+
+    def _on_event(self, envelope: dict) -> None:
+        self._keep({"type": "event", "envelope": envelope})
+        if self.auth["role"] == "projector" and envelope["type"] == "show_authors_changed" \
+                and envelope["data"].get("show"):
+            self._resync_soon("names shown again: projector.js syncs with since=0 to get them")
+
+    def _on_moved(self, data: dict) -> None:
+        self._keep({"type": "moved", "data": data})
+        self._resync_soon("moved by a facilitator: participant.js syncs with since=0")
+
+    def _resync_soon(self, why: str) -> None:
+        """Ask for a fresh snapshot off the socket's reader thread (a call there would wait on itself)."""
+        with self.lock:
+            self.resyncs += 1
+        self.sio.start_background_task(self._resync, why)
+
+    def _resync(self, why: str) -> None:
+        try:
+            self.resync(why)
+        except Exception as exc:  # noqa: BLE001 - written into the recording, which then fails
+            self._keep({"type": "error", "why": f"{why}: {exc!r}"})
+        finally:
+            with self.lock:
+                self.resyncs -= 1
+
+    def resync(self, why: str) -> None:
+        """``sync`` with ``since = 0`` as the browser's LiveClient.resync(0): the snapshot joins the stream."""
+        self._keep({"type": "resync", "why": why})
+        ack = self.call("sync", {"since": 0})
+        self._keep({"type": "snapshot", "seq": ack["seq"], "snapshot": ack["snapshot"]})
+
+    def join_table(self, table_id: int) -> None:
+        """participant.js: join_table, then a fresh snapshot of the new table."""
+        self.call("join_table", {"table_id": table_id})
+        self.resync("join_table: participant.js syncs with since=0")
 
     def call(self, command: str, payload: dict) -> dict:
         """Send a command; the test fails on a refusal (the morning only does what is allowed)."""
@@ -71,6 +113,7 @@ class Recorder:
         """
         ack = self.call("sync", {"since": 0})
         assert ack["mode"] == "snapshot", ack
+        assert wait_for(lambda: self.resyncs == 0), self.name
         if self.kind == "staff":
             assert wait_for(lambda: self.max_seq() >= ack["seq"]), (self.name, ack["seq"], self.max_seq())
         with self.lock:
@@ -192,8 +235,8 @@ def _play(room: Morning) -> None:  # noqa: PLR0915 - one morning, read top to bo
     lead.call("restore_idea", {"id": posts["c1"]})
     table1.call("hide_idea", {"id": posts["c3"]})
     table1.call("correct_idea", {"id": posts["a2"], "text": "Un annuaire des adhérents, en ligne"})
-    eve.call("join_table", {"table_id": t1})
-    eve.call("join_table", {"table_id": t0})
+    eve.join_table(t1)
+    eve.join_table(t0)
     posts["e1"] = new_id()
     eve.call("post_idea", {"id": posts["e1"], "text": "Des offres groupées pour les adhérents"})
     frank = room.phone("Frank", None, "Area")

@@ -8,8 +8,9 @@
 // every screen and every pair of checkpoints k < m this script starts the
 // screen's store (static/js/staff-state.js or participant-state.js) from
 // snapshot k, applies the envelopes received between k and m by the shared
-// envelope rule (static/js/envelope.js), and compares the store with a store
-// reset from snapshot m. A new event type needs nothing here: the store
+// envelope rule (static/js/envelope.js), resets it on the fresh snapshots the
+// page itself asked for meanwhile (as live-core.js does), and compares the
+// store with a store reset from snapshot m. A new event type needs nothing here: the store
 // applies it, and the comparison shows whether it did so rightly.
 import { readFileSync } from "node:fs";
 import { APPLY, GAP, classify } from "../../static/js/envelope.js";
@@ -115,21 +116,44 @@ function differences(a, b, path = "", out = []) {
 }
 
 /**
- * Why a pair (k, m) cannot be replayed, as the browser would not replay it
- * either (it takes a fresh snapshot instead), or null.
+ * Follow one screen's messages from checkpoint `from` as live-core.js does:
+ * an event is applied, ignored or found missing by the envelope rule; after
+ * "resync" (the page asked for a fresh snapshot: moved, join_table, names
+ * back on the projector) events are held until the "snapshot" arrives, which
+ * replaces the store, then the held ones are applied by the rule.
  */
-function skipReason(client, messages, from, to) {
-  if (client.kind === "participant") {
-    if (messages.some((m) => m.type === "moved")) return "phone moved by a facilitator (the phone syncs with since=0 on 'moved')";
-    if (from.snapshot.me.table_id !== to.snapshot.me.table_id) return "phone changed table itself (join_table, then sync since=0)";
+function follow(name, client, from, to, store, count) {
+  let last = from.seq;
+  let held = null; // events held while a sync is pending (live-core.js `_buffer`)
+  const gaps = [];
+  const applyByRule = (envelope) => {
+    const kind = classify(envelope, last);
+    if (kind === GAP) gaps.push({ client: name, from: from.label, to: to.label, seq: envelope.seq, prev: envelope.prev, last });
+    if (kind !== APPLY) return;
+    store.apply(structuredClone(envelope));
+    last = envelope.seq;
+    if (count) verdict.events_applied[envelope.type] = (verdict.events_applied[envelope.type] || 0) + 1;
+  };
+  for (const message of client.messages.slice(from.count, to.count)) {
+    if (message.type === "error") gaps.push({ client: name, error: message.why });
+    else if (message.type === "resync") held = held || [];
+    else if (message.type === "snapshot") {
+      store.reset(structuredClone(message.snapshot));
+      last = message.seq;
+      const waiting = (held || []).sort((a, b) => a.seq - b.seq);
+      held = null;
+      waiting.forEach(applyByRule);
+      if (count) verdict.snapshots_taken += 1;
+    } else if (message.type === "event") {
+      if (held) held.push(message.envelope);
+      else applyByRule(message.envelope);
+    }
   }
-  if (client.role === "projector" && messages.some((m) => m.type === "event" && m.envelope.type === "show_authors_changed" && m.envelope.data.show)) {
-    return "projector shown names again (it syncs with since=0 to get them: projector.js)";
-  }
-  return null;
+  if (held && held.length) gaps.push({ client: name, from: from.label, to: to.label, error: "a sync never answered" });
+  return { last, gaps };
 }
 
-const verdict = { ok: true, pairs_checked: 0, pairs_skipped: {}, checked_by_screen: {}, events_applied: {}, gaps: [], failures: [],
+const verdict = { ok: true, pairs_checked: 0, checked_by_screen: {}, snapshots_taken: 0, events_applied: {}, gaps: [], failures: [],
   normalisations: NORMALISATIONS.map((rule) => `${rule.screens}: ${rule.why}`) };
 for (const [name, client] of Object.entries(recording.clients)) {
   const points = client.checkpoints;
@@ -137,24 +161,10 @@ for (const [name, client] of Object.entries(recording.clients)) {
     for (let m = k + 1; m < points.length; m += 1) {
       const from = points[k];
       const to = points[m];
-      const messages = client.messages.slice(from.count, to.count);
-      const reason = skipReason(client, messages, from, to);
-      if (reason) {
-        verdict.pairs_skipped[reason] = (verdict.pairs_skipped[reason] || 0) + 1;
-        continue;
-      }
       const store = makeStore(client, from.snapshot);
-      let last = from.seq;
-      for (const message of messages) {
-        if (message.type !== "event") continue;
-        const envelope = structuredClone(message.envelope);
-        const kind = classify(envelope, last);
-        if (kind === GAP) verdict.gaps.push({ client: name, from: from.label, to: to.label, seq: envelope.seq, prev: envelope.prev, last });
-        if (kind !== APPLY) continue;
-        store.apply(envelope);
-        last = envelope.seq;
-        if (m === k + 1) verdict.events_applied[envelope.type] = (verdict.events_applied[envelope.type] || 0) + 1;
-      }
+      // Count each event (and snapshot) once: on the pairs of consecutive checkpoints.
+      const { last, gaps } = follow(name, client, from, to, store, m === k + 1);
+      verdict.gaps.push(...gaps);
       verdict.pairs_checked += 1;
       verdict.checked_by_screen[name] = (verdict.checked_by_screen[name] || 0) + 1;
       const diffs = differences(view(client, store), view(client, makeStore(client, to.snapshot)));
