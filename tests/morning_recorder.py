@@ -111,13 +111,17 @@ class Recorder:
         event committed before it is in ``messages``. A staff screen receives
         every event: its last one must be the snapshot's head.
         """
+        # What a page that slept since the previous checkpoint gets when it comes back
+        # (``sync`` from its last seq): a replay of its room's events, or a snapshot.
+        replay = self.call("sync", {"since": self.checkpoints[-1]["seq"]}) if self.checkpoints else None
         ack = self.call("sync", {"since": 0})
         assert ack["mode"] == "snapshot", ack
         assert wait_for(lambda: self.resyncs == 0), self.name
         if self.kind == "staff":
             assert wait_for(lambda: self.max_seq() >= ack["seq"]), (self.name, ack["seq"], self.max_seq())
         with self.lock:
-            point = {"label": label, "seq": ack["seq"], "snapshot": ack["snapshot"], "count": len(self.messages)}
+            point = {"label": label, "seq": ack["seq"], "snapshot": ack["snapshot"], "count": len(self.messages),
+                     "replay": replay}
         self.checkpoints.append(point)
         return point
 

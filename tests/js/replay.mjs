@@ -153,7 +153,7 @@ function follow(name, client, from, to, store, count) {
   return { last, gaps };
 }
 
-const verdict = { ok: true, pairs_checked: 0, checked_by_screen: {}, snapshots_taken: 0, events_applied: {}, gaps: [], failures: [],
+const verdict = { ok: true, pairs_checked: 0, checked_by_screen: {}, snapshots_taken: 0, sync_replays: {}, events_applied: {}, gaps: [], failures: [],
   normalisations: NORMALISATIONS.map((rule) => `${rule.screens}: ${rule.why}`) };
 for (const [name, client] of Object.entries(recording.clients)) {
   const points = client.checkpoints;
@@ -173,5 +173,28 @@ for (const [name, client] of Object.entries(recording.clients)) {
     }
   }
 }
+// A page that slept from checkpoint k-1 to k and syncs from its last seq: the
+// server's replay (or snapshot) applied as live-core.js `_applySync` does.
+for (const [name, client] of Object.entries(recording.clients)) {
+  const points = client.checkpoints;
+  for (let k = 1; k < points.length; k += 1) {
+    const ack = points[k].replay;
+    if (client.role === "projector" && ack.mode === "events"
+      && ack.events.some((e) => e.type === "show_authors_changed" && e.data.show)) {
+      verdict.sync_replays["events, then a snapshot (names back: projector.js)"] = (verdict.sync_replays["events, then a snapshot (names back: projector.js)"] || 0) + 1;
+      continue;
+    }
+    const store = makeStore(client, points[k - 1].snapshot);
+    let last = points[k - 1].seq;
+    if (ack.mode === "snapshot") store.reset(structuredClone(ack.snapshot));
+    else for (const envelope of ack.events) if (envelope.seq > last) { store.apply(structuredClone(envelope)); last = envelope.seq; }
+    const key = `${client.kind} ${ack.mode}`;
+    verdict.sync_replays[key] = (verdict.sync_replays[key] || 0) + 1;
+    const diffs = differences(view(client, store), view(client, makeStore(client, points[k].snapshot)));
+    if (ack.seq !== points[k].seq) diffs.push({ path: "(sync head)", replayed: ack.seq, fresh: points[k].seq });
+    if (diffs.length) verdict.failures.push({ client: name, from: points[k - 1].label, to: points[k].label, sync: ack.mode, diffs: diffs.slice(0, 8) });
+  }
+}
+
 verdict.ok = verdict.failures.length === 0 && verdict.gaps.length === 0 && verdict.pairs_checked > 0;
 process.stdout.write(`${JSON.stringify(verdict, null, 1)}\n`);

@@ -74,6 +74,9 @@ def test_browser_stores_replay_a_whole_morning(tmp_path, database_url):
     # Every screen replayed every stretch of the morning (a phone across its moves too).
     for name, client in recording["clients"].items():
         assert verdict["checked_by_screen"].get(name) == pairs_of(client), name
+    # Replays, not only snapshots: a staff screen never misses more than SYNC_MAX_EVENTS here.
+    assert verdict["sync_replays"].get("staff events", 0) >= 20, verdict["sync_replays"]
+    assert verdict["sync_replays"].get("participant events", 0) >= 20, verdict["sync_replays"]
     assert verdict["snapshots_taken"] >= 5  # moves, join_table, names back: the stream went through resyncs
     assert verdict["ok"]
     _reference_client_agrees(recording)
