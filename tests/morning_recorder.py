@@ -19,14 +19,19 @@ kept as a file, so it always follows the server of the day.
 """
 from __future__ import annotations
 
+import http.cookiejar
 import json
+import re
+import subprocess
+import sys
 import threading
 import urllib.request
 import uuid
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import socketio
 
+from facilitator.config import ROOT
 from tests.live_server import LiveServer, wait_for
 
 TIMEOUT = 60  # regroup may take a few seconds on a loaded machine
@@ -171,6 +176,33 @@ class Morning:
             client.close()
 
 
+class OrganiserSpace:
+    """An organiser in a browser: an account made with the CLI, then the organiser pages over HTTP."""
+
+    EMAIL, PASSWORD = "orga@devup.fr", "correct horse battery staple"
+    TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+    def __init__(self, server: LiveServer):
+        self.url = server.url
+        subprocess.run([sys.executable, "-m", "facilitator", "organiser", "add", self.EMAIL, "--password-stdin"],
+                       input=self.PASSWORD + "\n", text=True, cwd=ROOT, env=server.env, check=True,
+                       capture_output=True, timeout=60)
+        self.browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.token = self._token("/organiser/login")
+        self.post("/organiser/login", {"email": self.EMAIL, "password": self.PASSWORD})
+        self.token = self._token("/organiser/")
+
+    def _token(self, path: str) -> str:
+        with self.browser.open(self.url + path, timeout=30) as response:
+            return self.TOKEN.search(response.read().decode()).group(1)
+
+    def post(self, path: str, form: dict) -> None:
+        """A form sent with its CSRF token; redirects are followed, a refusal raises HTTPError."""
+        body = urlencode({**form, "csrf_token": self.token}).encode()
+        with self.browser.open(urllib.request.Request(self.url + path, data=body), timeout=30) as response:
+            assert response.status == 200, (path, response.status)
+
+
 def _join(url: str, first_name: str, table_id: int | None, organisation: str) -> dict:
     """Join over HTTP (a late comer sends no table: it picks one on the phone)."""
     body = {"first_name": first_name, "organisation": organisation}
@@ -278,13 +310,18 @@ def _play(room: Morning) -> None:  # noqa: PLR0915 - one morning, read top to bo
     lead.call("resume_timer", {})
     lead.call("extend_timer", {"minutes": 5})
     lead.call("rotate_tables", {"round": 1})
+    # Anne and Chloé now sit at the next table: changes to their ideas reach them as my_idea_changed.
+    table1.call("correct_idea", {"id": posts["a1"], "text": "Une grille de cotisations en trois niveaux"})
+    table1.call("hide_idea", {"id": posts["a1"]})
+    lead.call("restore_idea", {"id": posts["a1"]})
+    table1.call("merge_ideas", {"id": posts["c1"], "into": posts["a1"]})
     posts["b2"] = new_id()
     bob.call("post_idea", {"id": posts["b2"], "text": "Former les dirigeants au pilotage financier"})
-    lead.call("move_participant", {"participant_id": bob.participant["id"], "table_id": t1})
-    lead.call("assign_tables", {"mode": "balanced_by_organisation"})
     room.checkpoint("rotation")
 
-    # -- plenary restitution ----------------------------------------------------------
+    # -- plenary restitution, everyone seated again ---------------------------------------
+    lead.call("move_participant", {"participant_id": bob.participant["id"], "table_id": t1})
+    lead.call("assign_tables", {"mode": "balanced_by_organisation"})
     lead.call("set_phase", {"key": "pause"})
     lead.call("set_phase", {"key": "restitution"})
     lead.call("set_restitution", {"table_id": t0, "step": 0})
@@ -334,6 +371,17 @@ def _play(room: Morning) -> None:  # noqa: PLR0915 - one morning, read top to bo
     lead.call("set_joining", {"open": False})
     lead.call("set_phase", {"key": None})
     room.checkpoint("closing")
+
+    # -- afterwards, in the organiser space: retention, archive, an erasure, the review --------
+    organiser = OrganiserSpace(room.server)
+    organiser.post("/organiser/w/DEVUP/settings", {"retention_days": "30"})
+    organiser.post("/organiser/w/DEVUP/settings", {"retention_days": "30", "archived": "1"})
+    organiser.post("/organiser/w/DEVUP/settings", {"retention_days": ""})
+    organiser.post(f"/organiser/w/DEVUP/participants/{room.clients['Dan'].participant['id']}/erase", {})
+    organiser.post("/organiser/w/DEVUP/review/date", {"on": "2027-09-16"})
+    organiser.post("/organiser/w/DEVUP/review/open", {})
+    organiser.post("/organiser/w/DEVUP/review/close", {})
+    room.checkpoint("organiser")
 
 
 def _seated(room: Morning) -> list[tuple[Recorder, int]]:

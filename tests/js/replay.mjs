@@ -22,12 +22,14 @@ const recording = JSON.parse(readFileSync(process.argv[2], "utf8"));
 // -- what is compared -------------------------------------------------------------------
 // Each normalisation removes a difference that is legitimate, with the reason; both sides
 // (the replayed store and the store reset from the fresh snapshot) go through it alike.
+// Those marked REPORTED are server-side gaps no store can close (the event lacks the data):
+// remove them here once the server sends what is missing.
 const GROUPING_FIELDS = ["group_id", "placement", "confidence", "suggestions", "duplicate_of"];
 const ROOM_FLAGS = ["posting_open", "voting_open", "votes_revealed"];
 export const NORMALISATIONS = [
   { screens: "all", why: "Maps become arrays sorted by key; tables, participants, groups and actions are sorted by id: their order carries no meaning (what the screens draw in order is compared through the store's own ordering: boards, actionOrder, tableOrder).",
     apply: () => {} },
-  { screens: "all", why: "updated_at of a hidden idea: hiding moves it on the server, but idea_hidden carries only the idea's id (reported: moderation should not date the text, or the event should carry it).",
+  { screens: "all", why: "REPORTED (server): updated_at of a hidden idea: hiding moves it on the server, but idea_hidden carries only the idea's id (moderation should not date the text, or the event should carry it).",
     apply: (view) => {
       for (const idea of view.ideas || []) if (idea.state === "hidden") delete idea.updated_at;
       for (const [, idea] of view.myIdeas || []) if (idea.state === "hidden") delete idea.updated_at;
@@ -37,6 +39,10 @@ export const NORMALISATIONS = [
   { screens: "participant", why: "Grouping fields of a phone's ideas (group_id, placement, confidence, suggestions, duplicate_of): grouping and duplicate events go to staff rooms only, and the phone shows neither groups nor duplicates.",
     apply: (view) => {
       for (const list of [view.myIdeas, view.tableIdeas]) for (const [, idea] of list) for (const f of GROUPING_FIELDS) delete idea[f];
+    } },
+  { screens: "participant", why: "REPORTED (server): the `merged` credits of a phone's own idea on another table: merge_ideas tells the merged idea's author (my_idea_changed) but not the kept idea's author when they sit elsewhere, so their 'my ideas' lacks the co-author until the next snapshot.",
+    apply: (view) => {
+      for (const [, idea] of view.myIdeas) if (!view.me || idea.table_id !== view.me.table_id) delete idea.merged;
     } },
   { screens: "participant", why: "Another table's posting_open, voting_open and votes_revealed on a phone: those events go to that table's room only (reported: participant.js reads posting_open of the table of one's own idea after a move).",
     apply: (view) => {
