@@ -260,7 +260,7 @@ def _play(room: Morning) -> None:  # noqa: PLR0915 - one morning, read top to bo
         (chloe, "c2", "Parrainage des nouveaux adhérents par les anciens"),
         (chloe, "c3", "Un annuaire des adhérents en ligne ?"),
         (bob, "b1", "Des rendez-vous d'affaires avec les acheteurs"),
-        (bob, "b3", "Des rendez-vous d'affaires avec les acheteurs !"),  # the engine marks it a duplicate
+        (bob, "b3", "Des rendez-vous d'affaires avec les acheteurs"),  # the same words: a duplicate for any engine
         (dan, "d1", "Un diagnostic de croissance pour chaque PME"),
     ]:
         posts[key] = new_id()
