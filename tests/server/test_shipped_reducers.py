@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 from facilitator.config import ROOT
 from tests.conftest import need
 from tests.live_server import LiveServer
 from tests.morning_recorder import record_morning
 from tests.reference_client import APPLY, apply_staff, classify, comparable
+from tests.store_replay import replay_in_node
 
 # Every event type of docs/protocol.md's "Events": the morning publishes them all.
 MORNING_EVENTS = {
@@ -50,21 +50,14 @@ def pairs_of(client: dict) -> int:
 
 
 def test_browser_stores_replay_a_whole_morning(tmp_path, database_url):
-    node = shutil.which("node")
-    if node is None:
+    if shutil.which("node") is None:
         need("browser", "Node.js is not installed: the browser's stores run in Node")
     server = LiveServer(tmp_path / "live", database_url, SESSIONS_DIR=_sessions_with_rotation(tmp_path)).start()
     try:
         recording = record_morning(server)
     finally:
         server.stop()
-    path = tmp_path / "morning.json"
-    path.write_text(json.dumps(recording, ensure_ascii=False))
-    result = subprocess.run([node, str(ROOT / "tests" / "js" / "replay.mjs"), str(path)],
-                            capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    verdict = json.loads(result.stdout)
-    (tmp_path / "verdict.json").write_text(result.stdout)
+    verdict = replay_in_node(recording, tmp_path)
     published = {m["envelope"]["type"] for client in recording["clients"].values()
                  for m in client["messages"] if m["type"] == "event"}
     assert MORNING_EVENTS <= published, MORNING_EVENTS - published  # the morning is whole
