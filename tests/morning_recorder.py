@@ -19,6 +19,7 @@ kept as a file, so it always follows the server of the day.
 """
 from __future__ import annotations
 
+import asyncio
 import http.cookiejar
 import json
 import re
@@ -41,26 +42,49 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
+class Loop:
+    """One asyncio loop in a thread of its own for every client of the room.
+
+    python-socketio's threaded client runs each received message's handler in a
+    thread of its own, so two events could be kept out of order; the asyncio
+    client handles them one after the other, in the order they arrived.
+    """
+
+    def __init__(self):
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+
+    def run(self, coroutine, timeout: float = TIMEOUT):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout)
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+
+
 class Recorder:
     """One screen: a real Socket.IO client keeping every message it receives, in order."""
 
-    def __init__(self, server: LiveServer, name: str, auth: dict):
-        self.name, self.auth = name, auth
+    def __init__(self, loop: Loop, server: LiveServer, name: str, auth: dict):
+        self.loop, self.name, self.auth = loop, name, auth
         self.kind = "participant" if auth["role"] == "participant" else "staff"
         self.messages: list[dict] = []
         self.checkpoints: list[dict] = []
         self.lock = threading.Lock()
         self.resyncs = 0  # fresh snapshots asked for and not answered yet
-        self.sio = socketio.Client(reconnection=False)
+        self.syncing = False  # a resync is running (one at a time, as in live-core.js)
+        self.sio = socketio.AsyncClient(reconnection=False)
         self.sio.on("event", self._on_event)
         self.sio.on("moved", self._on_moved)
-        self.sio.connect(server.url, auth=auth, transports=["websocket"], wait_timeout=10)
+        loop.run(self.sio.connect(server.url, auth=auth, transports=["websocket"], wait_timeout=10))
 
     def _keep(self, message: dict) -> None:
         with self.lock:
             self.messages.append(message)
 
     # -- what the browser does besides applying events: a fresh snapshot when told to --------
+    # (these handlers run on the loop's thread)
 
     def _on_event(self, envelope: dict) -> None:
         self._keep({"type": "event", "envelope": envelope})
@@ -73,34 +97,47 @@ class Recorder:
         self._resync_soon("moved by a facilitator: participant.js syncs with since=0")
 
     def _resync_soon(self, why: str) -> None:
-        """Ask for a fresh snapshot off the socket's reader thread (a call there would wait on itself)."""
+        """LiveClient.resync(0): one sync at a time; a request made while one runs gets another after it."""
         with self.lock:
             self.resyncs += 1
-        self.sio.start_background_task(self._resync, why)
+            self.messages.append({"type": "resync", "why": why})
+            if self.syncing:
+                return
+            self.syncing = True
+        asyncio.get_running_loop().create_task(self._sync_loop())
 
-    def _resync(self, why: str) -> None:
-        try:
-            self.resync(why)
-        except Exception as exc:  # noqa: BLE001 - written into the recording, which then fails
-            self._keep({"type": "error", "why": f"{why}: {exc!r}"})
-        finally:
+    async def _sync_loop(self) -> None:
+        while True:
             with self.lock:
-                self.resyncs -= 1
+                asked = self.resyncs  # the requests this sync answers (made before it is sent)
+                if asked == 0:
+                    self.syncing = False
+                    return
+            try:
+                ack = await self.sio.call("sync", {"since": 0}, timeout=TIMEOUT)
+                message = {"type": "snapshot", "seq": ack["seq"], "snapshot": ack["snapshot"]}
+            except Exception as exc:  # noqa: BLE001 - written into the recording, which then fails
+                message = {"type": "error", "why": repr(exc)}
+            with self.lock:
+                self.resyncs -= asked
+                # Still asked for: live-core.js applies what it held, then syncs again.
+                message["pending"] = self.resyncs
+                self.messages.append(message)
 
-    def resync(self, why: str) -> None:
-        """``sync`` with ``since = 0`` as the browser's LiveClient.resync(0): the snapshot joins the stream."""
-        self._keep({"type": "resync", "why": why})
-        ack = self.call("sync", {"since": 0})
-        self._keep({"type": "snapshot", "seq": ack["seq"], "snapshot": ack["snapshot"]})
+    async def _ask_resync(self, why: str) -> None:
+        self._resync_soon(why)
 
     def join_table(self, table_id: int) -> None:
         """participant.js: join_table, then a fresh snapshot of the new table."""
         self.call("join_table", {"table_id": table_id})
-        self.resync("join_table: participant.js syncs with since=0")
+        self.loop.run(self._ask_resync("join_table: participant.js syncs with since=0"))
+        assert wait_for(lambda: not self.syncing), self.name
+
+    # -- from the test's thread --------------------------------------------------------------
 
     def call(self, command: str, payload: dict) -> dict:
         """Send a command; the test fails on a refusal (the morning only does what is allowed)."""
-        ack = self.sio.call(command, payload, timeout=TIMEOUT)
+        ack = self.loop.run(self.sio.call(command, payload, timeout=TIMEOUT), TIMEOUT + 5)
         assert ack and ack.get("ok"), (self.name, command, payload, ack)
         return ack
 
@@ -111,17 +148,18 @@ class Recorder:
     def checkpoint(self, label: str) -> dict:
         """A fresh snapshot, and how many messages were received before it.
 
-        The server emits a command's events before it answers the command, and
-        a connection delivers in order, so once this sync's ack is back every
-        event committed before it is in ``messages``. A staff screen receives
-        every event: its last one must be the snapshot's head.
+        The server emits a command's events before it answers the command, a
+        connection delivers in order and the loop handles messages in order, so
+        once this sync's ack is back every event committed before it is in
+        ``messages``. A staff screen receives every event: its last one must be
+        the snapshot's head.
         """
         # What a page that slept since the previous checkpoint gets when it comes back
         # (``sync`` from its last seq): a replay of its room's events, or a snapshot.
         replay = self.call("sync", {"since": self.checkpoints[-1]["seq"]}) if self.checkpoints else None
         ack = self.call("sync", {"since": 0})
         assert ack["mode"] == "snapshot", ack
-        assert wait_for(lambda: self.resyncs == 0), self.name
+        assert wait_for(lambda: not self.syncing), self.name
         if self.kind == "staff":
             assert wait_for(lambda: self.max_seq() >= ack["seq"]), (self.name, ack["seq"], self.max_seq())
         with self.lock:
@@ -135,7 +173,7 @@ class Recorder:
         return self.checkpoints[-1]["snapshot"]
 
     def close(self) -> None:
-        self.sio.disconnect()
+        self.loop.run(self.sio.disconnect())
 
     def recording(self) -> dict:
         return {"kind": self.kind, "role": self.auth["role"], "messages": self.messages,
@@ -151,14 +189,15 @@ class Morning:
         self.tables = [t["id"] for t in self.info["tables"]]
         self.labels: list[str] = []
         self.clients: dict[str, Recorder] = {}
+        self.loop = Loop()
 
     def staff(self, name: str, key: str, role: str = "facilitator") -> Recorder:
-        self.clients[name] = Recorder(self.server, name, {"role": role, "workshop": "DEVUP", "key": key})
+        self.clients[name] = Recorder(self.loop, self.server, name, {"role": role, "workshop": "DEVUP", "key": key})
         return self.clients[name]
 
     def phone(self, name: str, table: int | None, organisation: str) -> Recorder:
         joined = _join(self.server.url, name, None if table is None else self.tables[table], organisation)
-        self.clients[name] = Recorder(self.server, name, {"role": "participant", "token": joined["token"]})
+        self.clients[name] = Recorder(self.loop, self.server, name, {"role": "participant", "token": joined["token"]})
         self.clients[name].participant = joined["participant"]
         return self.clients[name]
 
@@ -174,6 +213,7 @@ class Morning:
     def close(self) -> None:
         for client in self.clients.values():
             client.close()
+        self.loop.close()
 
 
 class OrganiserSpace:
@@ -229,11 +269,11 @@ def record_morning(server: LiveServer) -> dict:
         room.close()
 
 
-def _play(room: Morning) -> None:  # noqa: PLR0915 - one morning, read top to bottom
+def _play(room: Morning) -> None:
     t0, t1, t2 = room.tables
     lead = room.staff("lead", room.info["facilitator_key"])
     table1 = room.staff("table1", table_key(room.info, 0))
-    projector = room.staff("projector", room.info["projector_key"], role="projector")
+    room.staff("projector", room.info["projector_key"], role="projector")
     anne = room.phone("Anne", 0, "Cosmetic Valley")
     bob = room.phone("Bob", 1, "Néopolia")
     chloe = room.phone("Chloé", 0, "S2E2")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from itertools import pairwise
 
 from facilitator.config import ROOT
 from tests.conftest import need
@@ -80,17 +81,17 @@ def _reference_client_agrees(recording: dict) -> None:
     for name in ("lead", "table1", "projector"):
         points = recording["clients"][name]["checkpoints"]
         messages = recording["clients"][name]["messages"]
-        for start, end in zip(points, points[1:]):
+        for start, end in pairwise(points):
             state, last, held = start["snapshot"], start["seq"], None
             for message in messages[start["count"]:end["count"]]:
                 if message["type"] == "resync":
                     held = held or []
                 elif message["type"] == "snapshot":
                     state, last = message["snapshot"], message["seq"]
-                    for envelope in sorted(held or [], key=lambda e: e["seq"]):
+                    waiting, held = sorted(held or [], key=lambda e: e["seq"]), [] if message["pending"] else None
+                    for envelope in waiting:
                         if classify(envelope, last) == APPLY:
                             state, last = apply_staff(state, envelope), envelope["seq"]
-                    held = None
                 elif message["type"] == "event" and held is not None:
                     held.append(message["envelope"])
                 elif message["type"] == "event" and classify(message["envelope"], last) == APPLY:
