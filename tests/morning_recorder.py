@@ -333,6 +333,9 @@ def _play(room: Morning) -> None:
     table1.call("merge_groups", {"id": split, "into": mine})
     table1.call("move_idea", {"id": posts["a1"], "group_id": None})
     table1.call("remove_group", {"id": topics[1]})
+    table1.call("pin_idea", {"id": posts["a2"], "pinned": True})
+    lead.call("pin_idea", {"id": posts["e1"], "pinned": True})
+    table1.call("pin_idea", {"id": posts["e1"], "pinned": False})
     room.checkpoint("groups")
     table1.call("merge_ideas", {"id": posts["a3"], "into": posts["a2"]})
     duplicates = [i["id"] for i in lead.snapshot["ideas"]
@@ -388,6 +391,7 @@ def _play(room: Morning) -> None:
         client.call("retract_vote", {"target_kind": "idea", "target_id": visible[0]})
         client.call("move_vote", {"target_kind": "idea", "from": visible[0], "to": visible[1]})
         client.call("cast_vote", {"target_kind": "idea", "target_id": visible[1]})
+    table1.call("pin_idea", {"id": posts["a1"], "pinned": True})  # presentation only: allowed while voting
     table1.call("reveal_votes", {"table_id": t0, "revealed": True})
     lead.call("set_voting_settings", {"live": True})
     lead.call("set_voting_settings", {"votes_per_person": 4})

@@ -57,11 +57,17 @@ const NORMALISATIONS = [
   },
   {
     screens: "participant",
-    why: "REPORTED (server): the `merged` credits of a phone's own idea on another table: merge_ideas tells the "
-      + "merged idea's author (my_idea_changed) but not the kept idea's author when they sit elsewhere, so their "
-      + "'my ideas' lacks the co-author until the next snapshot.",
+    why: "A phone's own idea on another table follows only what my_idea_changed carries (state, text, updated_at, "
+      + "corrected_at), not its `merged` credits nor its `pinned_at`. pinned_at is not shown on phones; the credits "
+      + "are: REPORTED (server): merge_ideas tells the merged idea's author but not the kept idea's author when "
+      + "they sit elsewhere, so their 'my ideas' lacks the co-author until the next snapshot.",
     apply: (view) => {
-      for (const [, idea] of view.myIdeas) if (!view.me || idea.table_id !== view.me.table_id) delete idea.merged;
+      for (const [, idea] of view.myIdeas) {
+        if (!view.me || idea.table_id !== view.me.table_id) {
+          delete idea.merged;
+          delete idea.pinned_at;
+        }
+      }
     },
   },
   {

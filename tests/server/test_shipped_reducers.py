@@ -29,7 +29,7 @@ MORNING_EVENTS = {
     "participant_joined", "participant_moved", "tables_assigned", "tables_rotated",
     "phase_changed", "timer_changed",
     "group_created", "group_renamed", "idea_moved", "groups_merged", "group_split", "group_removed",
-    "board_regrouped", "idea_merged", "duplicate_dismissed",
+    "board_regrouped", "idea_merged", "duplicate_dismissed", "idea_pinned",
     "restitution_changed", "spotlight_changed",
     "voting_settings_changed", "voting_changed", "votes_changed", "votes_revealed",
     "action_created", "action_updated", "action_deleted",
