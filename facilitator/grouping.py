@@ -141,23 +141,23 @@ def _suggest(board: Board, text: str) -> Suggestion:
                       [id_of[s] for s in result.suggestions if s in id_of][:3], duplicate_of)
 
 
-def _suggest_many(board: Board, texts: list[str]) -> list[Suggestion]:
-    """``_suggest`` for several new ideas of one board in one engine pass (the placer's batches).
+def _suggest_many(board: Board, ideas: list[tuple[str, str]]) -> list[Suggestion]:
+    """``_suggest`` for several new ideas ``(id, text)`` of one board in one engine pass (the
+    placer's batches).
 
     The board is embedded and assigned once; each new idea is compared, for
     duplicates, with the board and the new ideas before it.
     """
     embedder = _engine("default_embedder")()
+    texts = [text for _, text in ideas]
     old = [t for _, t, _, _ in board.ideas]
-    every = old + list(texts)
+    every = old + texts
     vectors = embedder.encode(every)
-    ids = [ident for ident, _, _, _ in board.ideas]
     duplicates = []
     for k in range(len(texts)):
         upto = len(old) + k + 1
-        view = Board(board.groups, board.ideas + [(None, t, None, None) for t in texts[:k]])
-        found = _duplicate(view, every[:upto], vectors[:upto])
-        duplicates.append(found if found in ids else None)  # a repeat of an idea of this batch: not yet known
+        view = Board(board.groups, board.ideas + [(ident, t, None, None) for ident, t in ideas[:k]])
+        duplicates.append(_duplicate(view, every[:upto], vectors[:upto]))
     if not board.groups:
         return [Suggestion(None, 0.0, [], d) for d in duplicates]
     name_of, id_of = board.name_of, board.id_of
@@ -313,7 +313,7 @@ def place(app, workshop_id: int, table_id: int, ideas: list[tuple[str, str]]) ->
             board = Board(board.groups, [i for i in board.ideas if i[0] not in new])
             db.session.remove()  # no transaction held while the engine works
             try:
-                answers = offload(_suggest_many, board, [text for _, text in ideas])
+                answers = offload(_suggest_many, board, ideas)
             except Exception:  # noqa: BLE001 - the ideas are stored; they just stay unsorted
                 log.exception("grouping engine failed on %d idea(s); they stay unsorted", len(ideas))
                 return

@@ -35,6 +35,9 @@ class LiveServer:
             "PUBLIC_URL": self.url,
             "IDEA_RATE_LIMIT": "0", "JOIN_RATE_LIMIT": "0", "COMMAND_RATE_LIMIT": "0", "SNAPSHOT_RATE_LIMIT": "0",
             "PYTHONUNBUFFERED": "1",
+            # The engine inside the web process, as the test apps run it: a post carries its
+            # placement, so tests can read it at once. Tests of the worker set ENGINE_WORKERS=1.
+            "ENGINE_WORKERS": "0",
             **{k: str(v) for k, v in env.items()},
         }
         self.process: subprocess.Popen | None = None

@@ -167,3 +167,26 @@ def test_a_killed_engine_worker_is_restarted_and_posting_goes_on(tmp_path, datab
         phone.disconnect()
         staff.client.disconnect()
         server.stop()
+
+
+def test_ideas_posted_while_the_engine_is_frozen_are_all_placed_and_a_repeat_is_flagged(tmp_path, database_url):
+    server, info, staff, phone = _start(tmp_path, database_url)
+    try:
+        assert wait_for(lambda: len(workers_of(server)) == 1, 30)
+        (worker,) = workers_of(server)
+        _post(phone, "Un annuaire en ligne des adhérents")  # the placer is now busy with this one...
+        os.kill(worker, signal.SIGSTOP)
+        try:  # ...so these wait, and are placed together (one pass when the placer takes them at once)
+            first = _post(phone, "Créer une plateforme de mentorat entre dirigeants")
+            other = _post(phone, "Des formations courtes pour les managers")
+            repeat = _post(phone, "Créer une plateforme de mentorat entre dirigeants")
+        finally:
+            os.kill(worker, signal.SIGCONT)
+        ideas = (first, other, repeat)
+        assert wait_for(lambda: all(staff.grouped(i["id"]) for i in ideas), 60), "not all placed"
+        assert staff.grouped(repeat["id"])["duplicate_of"] == first["id"]
+        assert staff.grouped(other["id"])["duplicate_of"] is None
+    finally:
+        phone.disconnect()
+        staff.client.disconnect()
+        server.stop()
