@@ -95,6 +95,10 @@ class RegroupLoad:
             except Exception as exc:  # noqa: BLE001 - counted and reported
                 self.errors[type(exc).__name__] = self.errors.get(type(exc).__name__, 0) + 1
                 continue
+            if ack.get("ok") and ack["proposal"]["groups"]:  # a proposal: accept it all, as a facilitator would
+                accepted = [{"id": str(uuid.uuid4()), "label": g["label"], "idea_ids": g["idea_ids"]}
+                            if g["group_id"] is None else g for g in ack["proposal"]["groups"]]
+                ack = self.sio.call("accept_proposal", {"table_id": self.table_id, "groups": accepted}, timeout=120)
             if ack.get("ok"):
                 self.durations_ms.append((time.perf_counter() - t0) * 1000)
                 self.moved.append(ack.get("moved", 0))

@@ -8,7 +8,7 @@ They raise ``CommandError`` to refuse; a refused command changes nothing.
 """
 from .action_plan import (do_close_review, do_create_action, do_delete_action, do_open_review,
                           do_set_review_date, do_update_action, do_update_review_action)
-from .automation import do_dismiss_duplicate, do_merge_ideas, do_regroup
+from .automation import do_accept_proposal, do_dismiss_duplicate, do_merge_ideas, do_regroup
 from .gdpr import do_erase_participant, do_set_retention
 from .groups import (do_create_group, do_merge_groups, do_move_idea, do_remove_group, do_rename_group,
                      do_split_group)
@@ -25,7 +25,7 @@ from .tables import do_assign_tables, do_move_participant, do_rotate_tables, do_
 __all__ = [
     "do_close_review", "do_create_action", "do_delete_action", "do_open_review",
     "do_set_review_date", "do_update_action", "do_update_review_action",
-    "do_dismiss_duplicate", "do_merge_ideas", "do_regroup",
+    "do_accept_proposal", "do_dismiss_duplicate", "do_merge_ideas", "do_regroup",
     "do_erase_participant", "do_set_retention",
     "do_create_group", "do_merge_groups", "do_move_idea", "do_remove_group", "do_rename_group",
     "do_split_group",
