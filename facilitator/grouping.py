@@ -218,7 +218,10 @@ def _plan_regroup(board: Board) -> Regrouping:
 # An unsorted idea joins an existing group only when that group's closest idea is about as close
 # to it as its closest fellow unsorted idea (centred cosine, this margin): a confident softmax over
 # few groups is not enough, the idea may belong with other unsorted ones in a new group.
-FIT_MARGIN = 0.05
+# bench/cluster_proposal.py, tuning boards (half the ideas placed, the rest unsorted, every idea
+# with a fitting sub-topic): margin 0.05 / 0.10 / 0.15 / 0.25 / none sends 52 / 68 / 78 / 91 / 95 %
+# of them to an existing group, right 69 / 68 / 67 / 66 / 67 % of the time.
+FIT_MARGIN = 0.15
 
 
 def _fits(x, k: int, members: list[int] | None, free: list[int]) -> bool:

@@ -149,18 +149,23 @@ def _render(span: list[str]) -> str:
     return out[:1].upper() + out[1:]
 
 
+def _key(name: str) -> tuple:
+    """What two names share when they differ only by case, accents or plurals ("Membre", "membres")."""
+    return tuple(sorted(_stems_of(name))) or (name.casefold(),)
+
+
 def name_group(texts: list[str], board_texts: list[str] | None = None, taken: set[str] | None = None) -> str:
     """A short noun phrase naming the group made of `texts` (French first; English works too).
 
     `board_texts` (all the board's ideas) makes words shared by every group weigh less;
-    `taken` holds names already in use on the board (compared case-insensitively): a phrase
-    equal to one of them is skipped when another is almost as good.
+    `taken` holds names already in use on the board: a phrase with the same content words (case,
+    accents and plurals aside) is skipped.
     """
     texts = [t for t in texts if t and t.strip()]
     if not texts:
         return "Idées diverses"
     weights = stem_weights(texts, board_texts)
-    taken_cf = {t.casefold() for t in (taken or set())}
+    taken_keys = {_key(t) for t in (taken or set())}
     best: tuple[float, str] | None = None
     for idea in texts:
         for span in _phrases(idea):
@@ -173,7 +178,7 @@ def name_group(texts: list[str], board_texts: list[str] | None = None, taken: se
             score = (gain - SECOND_WORD * min(1, len(distinct) - 1) - EXTRA_WORD * max(0, len(distinct) - 2)
                      - 0.01 * (len(span) - len(distinct)) - (LONE_WORD if len(distinct) == 1 else 0.0))
             name = _render(span)
-            if len(name) > NAME_MAX or name.casefold() in taken_cf:
+            if len(name) > NAME_MAX or _key(name) in taken_keys:
                 continue
             key = (round(score, 6), -len(name), name)
             if best is None or key > (best[0], -len(best[1]), best[1]):
