@@ -2,7 +2,8 @@
 
 Before the run, one table's topic groups are removed and a dedicated
 participant posts N ideas there, so they are all unsorted. During the run a
-facilitator socket (in the parent process) sends ``regroup`` for that table,
+facilitator socket (in the parent process) sends ``regroup`` for that table and
+accepts the whole proposal (``accept_proposal``, as a facilitator would),
 then removes the groups it created (their ideas return to the pool) and
 starts again, until posting ends: the server keeps re-clustering N ideas
 while phones post and projectors receive.
