@@ -5,16 +5,15 @@ import logging
 
 from sqlalchemy import select, update
 
-from .. import events, grouping, voting
+from .. import events, grouping
 from ..clustering.embed import EmbeddingServiceError
 from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea, utcnow
 from ..state import group_dict, idea_dict
-from .base import (FACILITATOR, Actor, field, idea_id, idea_in, require_board_unfrozen, require_role, staff_table,
-                   table_in)
+from .registry import command
+from .base import (FACILITATOR, Actor, field, idea_id, idea_in, require_board_unfrozen, staff_table)
 from .groups import LABEL_MAX, _label, next_position
-from .corrections import relay_to_author
 
 log = logging.getLogger(__name__)
 
@@ -23,13 +22,13 @@ MAX_PROPOSAL_GROUPS = 50
 MAX_PROPOSAL_IDEAS = 1000
 
 
+@command(roles=(FACILITATOR,), payload={"table_id": "table"})
 def do_regroup(actor: Actor, payload: dict) -> dict:
     """"Regrouper": the engine's proposal for a board's unsorted ideas, for this console only.
 
     Nothing is written and no event is published: the facilitator reviews the proposal, then
     accepts all or part of it (``accept_proposal``) or discards it.
     """
-    require_role(actor, FACILITATOR)
     table = staff_table(actor, field(payload, "table_id", int))
     require_board_unfrozen(table.id)
     board = grouping.load_board(table.id)
@@ -83,6 +82,7 @@ def _proposed_groups(payload: dict) -> list[dict]:
     return out
 
 
+@command(roles=(FACILITATOR,), payload={"table_id": "table", "groups": "list"}, emits=("board_regrouped",))
 def do_accept_proposal(actor: Actor, payload: dict) -> dict:
     """Apply all or part of a "Regrouper" proposal: the room sees the groups from now on.
 
@@ -91,7 +91,6 @@ def do_accept_proposal(actor: Actor, payload: dict) -> dict:
     facilitator's later decision wins. A new group carries a client-made id, so a retry after
     a lost ack creates nothing twice; it is created only when it receives an idea.
     """
-    require_role(actor, FACILITATOR)
     table = staff_table(actor, field(payload, "table_id", int))
     proposed = _proposed_groups(payload)
     require_board_unfrozen(table.id)
@@ -148,9 +147,9 @@ def _visible(actor: Actor, ident: str) -> Idea:
     return idea
 
 
+@command(roles=(FACILITATOR,), payload={"id": "idea", "into": "idea"}, emits=("idea_merged",))
 def do_merge_ideas(actor: Actor, payload: dict) -> dict:
     """Fold a duplicate into another idea of the same table; its author stays credited there."""
-    require_role(actor, FACILITATOR)
     idea = _visible(actor, idea_id(payload))
     into = _visible(actor, idea_id({"id": field(payload, "into", str)}))
     if idea.id == into.id:
@@ -180,14 +179,12 @@ def do_merge_ideas(actor: Actor, payload: dict) -> dict:
     events.publish(actor.workshop_id, "idea_merged",
                    {"id": idea.id, "table_id": idea.table_id, "into": data, "repointed": repointed},
                    events.TABLE, idea.table_id)
-    relay_to_author(idea)  # its author may sit at another table now
-    voting.follow_merge(actor.workshop_id, idea.table_id, "idea", idea.id, into.id)  # its dots count for `into`
     return {"idea": data}
 
 
+@command(roles=(FACILITATOR,), payload={"id": "idea"}, emits=("duplicate_dismissed",))
 def do_dismiss_duplicate(actor: Actor, payload: dict) -> dict:
     """Keep both ideas: forget the engine's "same idea" proposal."""
-    require_role(actor, FACILITATOR)
     idea = _visible(actor, idea_id(payload))
     if idea.duplicate_of is not None:
         idea.duplicate_of = None
