@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from .. import events, grouping
 from ..clustering.embed import EmbeddingServiceError
@@ -128,12 +128,18 @@ def do_accept_proposal(actor: Actor, payload: dict) -> dict:
             raise CommandError("not_found", status=404, what="group")
         by_group[group.id] = fresh
     db.session.flush()  # the new groups exist before ideas point at them
+    moved: dict[str, set[str]] = {}
     for group_id, members in by_group.items():  # one UPDATE per group, not one per idea
-        db.session.execute(update(Idea).where(Idea.id.in_(members)).values(
-            group_id=group_id, placement=grouping.AUTO_PLACED, confidence=None, suggestions=[]),
-            execution_options={"synchronize_session": False})
+        # Still unsorted and not the facilitator's at write time too (another console may accept at once).
+        moved[group_id] = set(db.session.execute(
+            update(Idea).where(Idea.id.in_(members), Idea.group_id.is_(None), Idea.state == Idea.VISIBLE,
+                               or_(Idea.placement.is_(None), Idea.placement != grouping.FACILITATOR_PLACED))
+            .values(group_id=group_id, placement=grouping.AUTO_PLACED, confidence=None, suggestions=[])
+            .returning(Idea.id), execution_options={"synchronize_session": False}).scalars())
     moves = [{"id": ident, "group_id": group_id, "placement": grouping.AUTO_PLACED, "confidence": None,
-              "suggestions": []} for group_id, members in by_group.items() for ident in members]
+              "suggestions": []} for group_id, members in by_group.items() for ident in members
+             if ident in moved[group_id]]
+    skipped += [ident for group_id, members in by_group.items() for ident in members if ident not in moved[group_id]]
     if moves:
         events.publish(actor.workshop_id, "board_regrouped",
                        {"table_id": table.id, "groups": [group_dict(g) for g in created], "moves": moves})
