@@ -1,4 +1,4 @@
-"""The organiser space (/organiser/...): login, the list of workshops, creating and duplicating one.
+"""The organiser space (/organiser/...): login, the list of workshops, creating, editing and duplicating one.
 
 Every page needs an organiser session (``organiser_required``, see
 organiser_auth.py); every POST needs the session's CSRF token. The workshop
@@ -127,6 +127,14 @@ def workshop(code: str):
     """One workshop: links to its screens, figures, exports, personal data (organiser_workshop.py)."""
     from .organiser_workshop import workshop_page
     return workshop_page(code)
+
+
+@bp.route("/w/<code>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit(code: str):
+    """Edit a workshop's definition, before or during the morning: the live screens follow."""
+    from .organiser_edit import edit_workshop
+    return edit_workshop(code)
 
 
 @bp.route("/w/<code>/duplicate", methods=["GET", "POST"])

@@ -282,6 +282,21 @@ const handlers = {
   joining_changed: (store, data) => {
     store.workshop.joining_open = Boolean(data.open);
   },
+  // -- organiser edits (docs/protocol.md, "Organiser edits") -------------------------
+  workshop_updated: (store, data) => {
+    if (data.workshop) store.workshop = { ...store.workshop, ...data.workshop };
+    if (Array.isArray(data.agenda)) store.agenda = data.agenda.map((phase) => ({ ...phase }));
+  },
+  table_updated: (store, data) => {
+    if (!data.table || data.table.id === undefined) return;
+    store.tables = [...store.tables.filter((table) => table.id !== data.table.id), { ...data.table }]
+      .sort((a, b) => a.number - b.number);
+  },
+  table_removed: (store, data) => {
+    store.tables = store.tables.filter((table) => table.id !== data.id);
+    seat(store, data.moves);
+    for (const [id, group] of store.groups) if (group.table_id === data.id) store.groups.delete(id);
+  },
   // -- agenda and timer (phase-state.js) ------------------------------------------
   phase_changed: (store, data) => {
     store.phase = normalisePhase(data.phase);
