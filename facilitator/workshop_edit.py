@@ -26,7 +26,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
-from . import events
+from . import events, voting
 from .actions.base import FACILITATOR, ORGANISER, Actor
 from .errors import CommandError
 from .extensions import db
@@ -114,7 +114,8 @@ def apply_edit(workshop: Workshop, definition: WorkshopDef, table_ids: list[int 
     for table in tables:
         shape = table_staff(table, workshop.code)
         if old_tables.get(table.id) != shape:
-            events.publish(workshop.id, "table_updated", {"table": shape}, events.ALL)
+            events.publish(workshop.id, "table_updated",
+                           {"table": shape, "votes": voting.results(workshop, table)}, events.ALL)
         for group in _new_topic_groups(workshop, table):
             events.publish(workshop.id, "group_created", {"group": group_dict(group)})
     _adjust_timer(workshop, old_minutes)

@@ -95,8 +95,10 @@ def apply_staff(state: dict, envelope: dict) -> dict:
     elif kind == "table_updated":
         tables[data["table"]["id"]] = data["table"]
         state["tables"] = sorted(tables.values(), key=lambda t: t["number"])
+        state["votes"][str(data["table"]["id"])] = data["votes"]
     elif kind == "table_removed":
         tables.pop(data["id"], None)
+        state["votes"].pop(str(data["id"]), None)
         state["tables"] = sorted(tables.values(), key=lambda t: t["number"])
         seats = {m["participant_id"]: m["table_id"] for m in data["moves"]}
         for p in state["participants"]:

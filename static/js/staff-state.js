@@ -291,9 +291,15 @@ const handlers = {
     if (!data.table || data.table.id === undefined) return;
     store.tables = [...store.tables.filter((table) => table.id !== data.table.id), { ...data.table }]
       .sort((a, b) => a.number - b.number);
+    if (data.votes && store.votes) {
+      const { dots, voters, tally } = data.votes;
+      store.votes.set(data.table.id, { dots: Number(dots) || 0, voters: Number(voters) || 0,
+        tally: Array.isArray(tally) ? tally : null });
+    }
   },
   table_removed: (store, data) => {
     store.tables = store.tables.filter((table) => table.id !== data.id);
+    if (store.votes) store.votes.delete(data.id);
     seat(store, data.moves);
     for (const [id, group] of store.groups) if (group.table_id === data.id) store.groups.delete(id);
   },

@@ -71,3 +71,253 @@ def test_saving_unchanged_logs_nothing_and_bumps_the_version(app, organiser):
     assert response.status_code == 302 and "edited=1" in response.headers["Location"]
     with app.app_context():
         assert workshop().last_seq == before and workshop().version == 2
+
+
+def staff_converges(sock, fresh_role="facilitator"):
+    """Applying what ``sock`` received to its snapshot gives a fresh snapshot (the reference reducer)."""
+    state = sock.snapshot
+    for envelope in events_of(sock):
+        assert envelope["prev"] == sock.last, envelope
+        state, sock.last = apply_staff(state, envelope), envelope["seq"]
+    ack = sock.emit("sync", {"since": 0}, callback=True)
+    assert comparable(state) == comparable(ack["snapshot"])
+    return state
+
+
+def test_live_edit_reaches_projector_phones_and_consoles(app, organiser, room):
+    lead, projector = room.facilitator(), room.projector()
+    anne = room.participant("Anne", table=0)
+    bruno = room.participant("Bruno", table=1)
+    data = form_of(edit_page(organiser))
+    old_theme_2 = data["tables-1-theme"]
+    data.update({"title": "Dev'Up 2026 (salle B)", "place": "Salle B", "date": "2026-12-11", "start_time": "09:15",
+                 "organiser": "Les clusters", "purpose": "Agir ensemble",
+                 "tables-0-theme": "Recruter et garder les talents", "tables-0-question": "Quelle première action ?",
+                 "tables-0-facilitator": "Nadia", "tables-0-facilitator_org": "Polepharma",
+                 "tables-0-subtopics": data["tables-0-subtopics"] + "\nAlternance",
+                 "agenda-1-title": "Témoignages", "agenda-1-description": "Trois entreprises racontent",
+                 "organisations": data["organisations"] + "\nNouvelle Asso"})
+    n = len([k for k in data if k.endswith("-theme") and data[k]])
+    data[f"tables-{n}-theme"] = "Énergie"  # the blank row: a new table
+    data[f"tables-{n}-subtopics"] = "Solaire"
+    response = post(organiser, "/organiser/w/DEVUP/edit", data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+    seen = {e["type"] for e in events_of(projector)}
+    assert {"workshop_updated", "table_updated", "group_created"} <= seen
+    staff = staff_converges(lead)
+    table_1 = staff["tables"][0]
+    assert table_1["theme"] == "Recruter et garder les talents" and table_1["facilitator"]["name"] == "Nadia"
+    assert staff["workshop"]["title"] == "Dev'Up 2026 (salle B)" and staff["workshop"]["date"] == "2026-12-11"
+    assert staff["tables"][-1]["theme"] == "Énergie"
+    assert {"Alternance", "Solaire"} <= {g["label"] for g in staff["groups"]}
+    assert staff["agenda"][1]["title"] == "Témoignages"
+
+    anne_events = events_of(anne)
+    updated = [e["data"]["table"] for e in anne_events if e["type"] == "table_updated"]
+    assert any(t["theme"] == "Recruter et garder les talents" for t in updated)
+    assert "group_created" not in {e["type"] for e in anne_events}  # groups are for staff screens
+    assert any(e["type"] == "workshop_updated" for e in events_of(bruno))
+    with app.app_context():
+        w = workshop()
+        assert w.tables[1].theme == old_theme_2 and w.place == "Salle B" and w.starts_on == dt.date(2026, 12, 11)
+        assert w.definition["start_time"] == "09:15:00" and w.organiser == "Les clusters"
+        assert "Nouvelle Asso" in [o["name"] for o in w.definition["organisations"]]
+        new_table = w.tables[-1]
+    # The new table can be joined at once.
+    join = room.http.post("/api/w/DEVUP/join", json={"first_name": "Chloé", "organisation": "X",
+                                                      "table_id": new_table.id})
+    assert join.status_code == 201
+    join_page = room.http.get("/j/DEVUP").get_data(as_text=True)
+    assert "Nouvelle Asso" in join_page and "Énergie" in join_page
+
+
+def test_current_step_duration_moves_its_timer(app, organiser, room):
+    lead = room.facilitator()
+    assert lead.emit("set_phase", {"key": "tables"}, callback=True)["ok"]
+    before = lead.emit("sync", {"since": 0}, callback=True)["snapshot"]["phase"]
+    lead.get_received()
+    lead.last = lead.emit("sync", {"since": 0}, callback=True)["seq"]
+    lead.snapshot = lead.emit("sync", {"since": 0}, callback=True)["snapshot"]
+    data = form_of(edit_page(organiser))
+    row = next(k for k, v in data.items() if k.endswith("-key") and v == "tables").split("-")[1]
+    data[f"agenda-{row}-minutes"] = str(int(data[f"agenda-{row}-minutes"]) + 10)
+    assert post(organiser, "/organiser/w/DEVUP/edit", data).status_code == 302
+    timer = [e for e in events_of(lead) if e["type"] == "timer_changed"]
+    assert len(timer) == 1
+    after = timer[0]["data"]["phase"]
+    moved = dt.datetime.fromisoformat(after["ends_at"][:-1]) - dt.datetime.fromisoformat(before["ends_at"][:-1])
+    assert moved == dt.timedelta(minutes=10)
+    # The current step cannot be removed.
+    data = form_of(edit_page(organiser))
+    data[f"agenda-{row}-remove"] = "1"
+    refused = post(organiser, "/organiser/w/DEVUP/edit", data)
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 409 and "étape en cours" in body
+    assert 'value="tables"' in body  # the step is back in the form
+
+
+def test_a_table_with_ideas_cannot_be_removed_an_empty_one_can(app, organiser, room):
+    lead = room.facilitator()
+    anne = room.participant("Anne", table=0)
+    assert anne.emit("post_idea", {"id": new_id(), "text": "Une idée"}, callback=True)["ok"]
+    bruno = room.participant("Bruno", table=1)
+    lead.get_received()
+    data = form_of(edit_page(organiser))
+    data["tables-0-remove"] = "1"
+    data["title"] = "Titre changé"
+    refused = post(organiser, "/organiser/w/DEVUP/edit", data)
+    body = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 409 and "La table 1 ne peut pas être retirée" in body and "1 idée" in body
+    assert 'value="Titre changé"' in body  # the organiser's input is kept
+    assert form_of(body)["tables-0-theme"]  # the refused table is back in the form
+    assert events_of(lead) == []
+    with app.app_context():
+        assert workshop().title != "Titre changé"
+    data = form_of(edit_page(organiser))
+    data["tables-1-remove"] = "1"
+    assert post(organiser, "/organiser/w/DEVUP/edit", data).status_code == 302
+    removed = [e for e in events_of(bruno) if e["type"] == "table_removed"]
+    assert removed and removed[0]["data"]["moves"][0]["participant_id"] == bruno.participant["id"]
+    lead.snapshot, lead.last = lead.snapshot, lead.last
+    with app.app_context():
+        w = workshop()
+        assert [t.number for t in w.tables] == list(range(1, len(w.tables) + 1))
+    again = bruno.emit("sync", {"since": 0}, callback=True)
+    assert again["ok"] and again["snapshot"]["me"]["table_id"] is None
+
+
+def test_reordering_tables_keeps_their_ideas(app, organiser, room):
+    lead = room.facilitator()
+    anne = room.participant("Anne", table=0)
+    assert anne.emit("post_idea", {"id": new_id(), "text": "Une idée"}, callback=True)["ok"]
+    lead.get_received()
+    lead.snapshot = lead.emit("sync", {"since": 0}, callback=True)["snapshot"]
+    lead.last = lead.emit("sync", {"since": 0}, callback=True)["seq"]
+    data = form_of(edit_page(organiser))
+    first = {k.split("-", 2)[2]: v for k, v in data.items() if k.startswith("tables-0-")}
+    second = {k.split("-", 2)[2]: v for k, v in data.items() if k.startswith("tables-1-")}
+    data.update({f"tables-0-{k}": v for k, v in second.items()})
+    data.update({f"tables-1-{k}": v for k, v in first.items()})
+    assert post(organiser, "/organiser/w/DEVUP/edit", data).status_code == 302
+    staff = staff_converges(lead)
+    assert staff["tables"][1]["id"] == room.table_ids[0] and staff["tables"][1]["number"] == 2
+    assert staff["ideas"][0]["table_id"] == room.table_ids[0]
+
+
+def test_a_stale_form_is_refused_and_keeps_the_input(app, organiser):
+    first, second = form_of(edit_page(organiser)), form_of(edit_page(organiser))
+    first["title"] = "Version de Claire"
+    assert post(organiser, "/organiser/w/DEVUP/edit", first).status_code == 302
+    second["place"] = "Salle de Marc"
+    stale = post(organiser, "/organiser/w/DEVUP/edit", second)
+    body = html.unescape(stale.get_data(as_text=True))
+    assert stale.status_code == 409 and "Quelqu'un d'autre a enregistré" in body
+    assert 'value="Salle de Marc"' in body
+    with app.app_context():
+        assert workshop().title == "Version de Claire" and workshop().place != "Salle de Marc"
+    # Saving the kept input again applies it, knowingly (the form now carries the current version).
+    assert post(organiser, "/organiser/w/DEVUP/edit", form_of(body)).status_code == 302
+    with app.app_context():
+        assert workshop().place == "Salle de Marc" and workshop().version == 3
+
+
+def test_voting_rules_follow_the_consoles_rule_once_dots_are_cast(app, organiser, room):
+    lead = room.facilitator()
+    data = form_of(edit_page(organiser))
+    data.update({"voting-votes_per_person": "5", "voting-votes_per_item": "2", "voting-target": "ideas"})
+    assert post(organiser, "/organiser/w/DEVUP/edit", data).status_code == 302
+    changed = [e for e in events_of(lead) if e["type"] == "voting_settings_changed"]
+    assert changed[0]["data"]["settings"]["votes_per_person"] == 5
+    anne = room.participant("Anne", table=0)
+    idea = new_id()
+    assert anne.emit("post_idea", {"id": idea, "text": "Une idée"}, callback=True)["ok"]
+    assert lead.emit("set_voting", {"table_id": room.table_ids[0], "open": True}, callback=True)["ok"]
+    assert anne.emit("cast_vote", {"target_kind": "idea", "target_id": idea}, callback=True)["ok"]
+    data = form_of(edit_page(organiser))
+    data["voting-votes_per_person"] = "3"
+    refused = post(organiser, "/organiser/w/DEVUP/edit", data)
+    body = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 409 and 'id="err-voting-votes_per_person"' in body
+    assert "Des gommettes ont déjà été posées" in body
+
+
+INVALID = [  # (field, value, French message, English message): each shown next to its field
+    ("title", "", "À remplir.", "Required."),
+    ("date", "2026-13-45", "Une date", "A date"),
+    ("start_time", "25:99", "Une heure", "A time"),
+    ("place", "x" * 201, "Trop long : 200", "Too long: 200"),
+    ("organiser", "x" * 201, "Trop long : 200", "Too long: 200"),
+    ("purpose", "x" * 4001, "Trop long : 4000", "Too long: 4000"),
+    ("retention_days", "trois", "Un nombre entier", "A whole number"),
+    ("tables-0-theme", "", "À remplir.", "Required."),
+    ("tables-0-question", "x" * 1001, "Trop long : 1000", "Too long: 1000"),
+    ("tables-0-facilitator", "x" * 121, "Trop long : 120", "Too long: 120"),
+    ("tables-0-facilitator_org", "x" * 201, "Trop long : 200", "Too long: 200"),
+    ("tables-0-subtopics", "y" * 81, "Trop long : 80", "Too long: 80"),
+    ("agenda-0-title", "", "À remplir.", "Required."),
+    ("agenda-0-minutes", "0", "Au moins 1.", "At least 1."),
+    ("agenda-0-minutes", "vingt", "Un nombre entier", "A whole number"),
+    ("agenda-0-kind", "party", "Choisissez une valeur", "Choose a value"),
+    ("agenda-0-description", "x" * 1001, "Trop long : 1000", "Too long: 1000"),
+    ("voting-votes_per_person", "21", "Au plus 20.", "At most 20."),
+    ("voting-votes_per_item", "4", "Pas plus que le nombre de gommettes", "No more than the dots per person"),
+    ("voting-target", "people", "Choisissez une valeur", "Choose a value"),
+    ("organisations", "x" * 81, "Trop long : 80", "Too long: 80"),
+]
+
+
+@pytest.mark.parametrize("field, value, french, english", INVALID, ids=[f"{c[0]}={c[1][:6]}" for c in INVALID])
+def test_an_invalid_field_is_refused_with_its_message_next_to_it(app, organiser, field, value, french, english):
+    data = form_of(edit_page(organiser))
+    data.update({"voting-votes_per_person": "3", field: value})
+    for lang, message in (("fr", french), ("en", english)):
+        response = post(organiser, f"/organiser/w/DEVUP/edit?lang={lang}", data)
+        body = html.unescape(response.get_data(as_text=True))
+        assert response.status_code == 400, body[:500]
+        error = re.search(rf'<p class="field-error" id="err-{re.escape(field)}">([^<]*)</p>', body)
+        assert error and message in error.group(1), (lang, error and error.group(1))
+        control = re.search(rf'<(?:input|textarea|select)[^>]*name="{re.escape(field)}"[^>]*>', body).group(0)
+        assert f'aria-describedby="err-{field}"' in control and 'aria-invalid="true"' in control
+        if len(value) < 50 and field not in ("voting-votes_per_item", "agenda-0-kind", "voting-target"):
+            assert value in body  # the organiser's input is shown again
+    with app.app_context():
+        assert workshop().version == 1
+
+
+def test_the_creation_form_takes_every_field(app, organiser):
+    data = {"mode": "form", "title": "Matinée mobilité", "code": "mobil27", "date": "2027-05-20",
+            "start_time": "08:45", "place": "Tours", "organiser": "Région", "language": "en",
+            "purpose": "Partager", "retention_days": "90", "organisations": "Région\nCCI\nrégion",
+            "tables-0-theme": "Covoiturage", "tables-0-question": "Comment ?", "tables-0-facilitator": "Karim",
+            "tables-0-facilitator_org": "CCI", "tables-0-subtopics": "Zones\n\nHoraires",
+            "tables-1-theme": "", "tables-2-theme": "Vélo",
+            "agenda-0-title": "Welcome", "agenda-0-kind": "welcome", "agenda-0-minutes": "10",
+            "agenda-1-title": "Tables", "agenda-1-kind": "round_tables", "agenda-1-minutes": "60",
+            "agenda-1-description": "Deux tours", "agenda-2-title": "", "agenda-2-minutes": "",
+            "voting-votes_per_person": "4", "voting-votes_per_item": "2", "voting-target": "groups",
+            "voting-live": "1"}
+    response = post(organiser, "/organiser/new", data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    with app.app_context():
+        w = workshop("MOBIL27")
+        assert (w.title, w.starts_on, w.place, w.organiser, w.purpose, w.retention_days) == (
+            "Matinée mobilité", dt.date(2027, 5, 20), "Tours", "Région", "Partager", 90)
+        assert w.definition["start_time"] == "08:45:00" and w.definition["language"] == "en"
+        assert [(t.number, t.theme, t.subtopics) for t in w.tables] == [
+            (1, "Covoiturage", ["Zones", "Horaires"]), (2, "Vélo", [])]
+        assert (w.tables[0].question, w.tables[0].facilitator_name, w.tables[0].facilitator_org) == (
+            "Comment ?", "Karim", "CCI")
+        assert [(p["key"], p["kind"], p["minutes"]) for p in w.definition["agenda"]] == [
+            ("welcome", "welcome", 10), ("tables", "round_tables", 60)]
+        assert w.definition["agenda"][1]["description"] == "Deux tours"
+        assert (w.votes_per_person, w.votes_per_item, w.vote_target, w.votes_live) == (4, 2, "groups", True)
+        assert [o["name"] for o in w.definition["organisations"]] == ["Région", "CCI"]
+        assert {g.label for g in db.session.execute(db.select(Group).where(
+            Group.table_id == w.tables[0].id)).scalars()} == {"Zones", "Horaires"}
+    taken = post(organiser, "/organiser/new", {**data, "code": "DEVUP"})
+    assert taken.status_code == 400 and 'id="err-code"' in taken.get_data(as_text=True)
+    bad = post(organiser, "/organiser/new", {**data, "code": "a b"})
+    assert bad.status_code == 400 and "3 à 12 lettres" in html.unescape(bad.get_data(as_text=True))
+    empty = post(organiser, "/organiser/new", {"mode": "form", "title": "Sans table"})
+    assert empty.status_code == 400 and "au moins une table" in html.unescape(empty.get_data(as_text=True))
