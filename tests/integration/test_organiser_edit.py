@@ -321,3 +321,47 @@ def test_the_creation_form_takes_every_field(app, organiser):
     assert bad.status_code == 400 and "3 à 12 lettres" in html.unescape(bad.get_data(as_text=True))
     empty = post(organiser, "/organiser/new", {"mode": "form", "title": "Sans table"})
     assert empty.status_code == 400 and "au moins une table" in html.unescape(empty.get_data(as_text=True))
+
+
+def test_export_check_load_round_trip(app, organiser, tmp_path, monkeypatch, capsys, database_url):
+    """An edited workshop exported as YAML passes `check`, and loading the file gives the same workshop."""
+    from facilitator import create_app
+    from facilitator.__main__ import main
+    from facilitator.config import make_test_config
+    from facilitator.database import prepare
+    from facilitator.workshops import current_definition
+    data = form_of(edit_page(organiser))
+    data.update({"title": "Dev'Up (édité)", "start_time": "08:30", "tables-0-subtopics": "Alternance\nMentorat",
+                 "agenda-0-minutes": "20", "voting-votes_per_person": "4", "tables-1-theme": "Thème « deux »"})
+    assert post(organiser, "/organiser/w/DEVUP/edit", data).status_code == 302
+    with app.app_context():
+        expected = current_definition(workshop())
+        db.session.remove()
+        db.engine.dispose()
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "instance"))
+    monkeypatch.setenv("SECRET_KEY", "test-secret")
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    assert main(["export", "devup", "--format", "yaml", "--output", str(folder / "devup.yaml")]) == 0
+    assert main(["export", "NOPE", "--format", "yaml"]) == 2
+    capsys.readouterr()
+    assert main(["check", str(folder)]) == 0
+    assert "[DEVUP] Dev'Up (édité)" in capsys.readouterr().out
+    assert main(["export", "DEVUP", "--format", "yaml"]) == 0  # to standard output
+    assert "title: Dev'Up (édité)" in capsys.readouterr().out
+    # Loaded into another database, the file gives the same workshop.
+    other = create_app(make_test_config(tmp_path / "other", f"sqlite:///{tmp_path / 'other.db'}",
+                                        SESSIONS_DIR=folder))
+    prepare(other)
+    with other.app_context():
+        loaded = workshop()
+        assert current_definition(loaded) == expected
+        assert [t.subtopics for t in loaded.tables][0] == ["Alternance", "Mentorat"]
+        assert loaded.votes_per_person == 4 and loaded.definition["start_time"] == "08:30:00"
+        db.session.remove()
+        db.engine.dispose()
+    # A restart with the old sessions/ file does not undo the organiser's edit.
+    with app.app_context():
+        prepare(app)
+        assert workshop().title == "Dev'Up (édité)"
