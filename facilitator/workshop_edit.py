@@ -69,8 +69,11 @@ def bump_version(workshop: Workshop, expected: int) -> int:
 
 
 def apply_edit(workshop: Workshop, definition: WorkshopDef, table_ids: list[int | None],
-               expected_version: int, retention_days: int | None, lang: str = "fr") -> int:
-    """Apply an organiser's edit (see the module docstring); returns the new version."""
+               expected_version: int, retention_days: int | None, lang: str = "fr", settings: bool = True) -> int:
+    """Apply an organiser's edit (see the module docstring); returns the new version.
+
+    ``settings`` False leaves the voting rules and the retention period as they are (the organiser did not
+    touch them in the form: the lead may have changed the rules from the console meanwhile)."""
     version = bump_version(workshop, expected_version)
     db.session.refresh(workshop)
     existing = {t.id: t for t in workshop.tables}
@@ -119,6 +122,8 @@ def apply_edit(workshop: Workshop, definition: WorkshopDef, table_ids: list[int 
         for group in _new_topic_groups(workshop, table):
             events.publish(workshop.id, "group_created", {"group": group_dict(group)})
     _adjust_timer(workshop, old_minutes)
+    if not settings:
+        return version
     _apply_voting(workshop, definition)
     if retention_days != workshop.retention_days:
         from .actions.gdpr import do_set_retention

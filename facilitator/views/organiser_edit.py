@@ -20,8 +20,8 @@ from ..workshop_edit import EditRefused, StaleVersion, apply_edit
 from ..workshops import WorkshopDef
 from .common import render_page, workshop_or_404
 from .organiser_auth import current_organiser
-from .organiser_form import (KINDS, field_errors, to_definition, values_from_definition, values_from_form,
-                             with_blank_rows)
+from .organiser_form import (KINDS, field_errors, settings_signature, to_definition, values_from_definition,
+                             values_from_form, with_blank_rows)
 
 
 def _t(key: str, **params) -> str:
@@ -65,8 +65,10 @@ def _save(workshop, values: dict) -> tuple[dict, list[str], int]:
         return errors, [_t("edit.no_version")], 400
     if errors:
         return errors, [], 400
+    settings_changed = values.get("loaded") != settings_signature(values)
     try:
-        apply_edit(workshop, definition, table_ids, int(version), int(retention) if retention else None, lang)
+        apply_edit(workshop, definition, table_ids, int(version), int(retention) if retention else None, lang,
+                   settings=settings_changed)
         events.commit()
     except StaleVersion as exc:
         db.session.rollback()

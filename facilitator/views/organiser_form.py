@@ -8,7 +8,8 @@ the form field they belong to, with a message in the page's language.
 Field names: ``title``, ``date``, ``start_time``, ``place``, ``organiser``,
 ``language``, ``purpose``, ``organisations`` (one per line),
 ``retention_days``, ``voting-votes_per_person``, ``voting-votes_per_item``,
-``voting-target``, ``voting-live``, ``version``; rows ``tables-<i>-<field>``
+``voting-target``, ``voting-live``, ``version``, ``loaded`` (the voting rules and retention the form was
+read with: ``settings_signature``); rows ``tables-<i>-<field>``
 (``id``, ``theme``, ``question``, ``facilitator``, ``facilitator_org``,
 ``subtopics`` one per line, ``remove``) and ``agenda-<i>-<field>`` (``key``,
 ``kind``, ``minutes``, ``title``, ``description``, ``remove``). Rows are read
@@ -77,13 +78,22 @@ def values_from_definition(definition: dict, workshop: Workshop | None = None) -
                        "voting-target": workshop.vote_target, "voting-live": bool(workshop.votes_live),
                        "retention_days": "" if workshop.retention_days is None else str(workshop.retention_days),
                        "version": str(workshop.version)})
+        values["loaded"] = settings_signature(values)
     return values
+
+
+def settings_signature(values: dict) -> str:
+    """The voting rules and retention as a form shows them: saved only when the organiser changed them,
+    so a form left open never reverts what the lead changed from the console (or the workshop page) meanwhile."""
+    return "|".join(str(values.get(name, "")).strip() for name in (
+        "voting-votes_per_person", "voting-votes_per_item", "voting-target", "retention_days")) + (
+        "|1" if values.get("voting-live") else "|0")
 
 
 def values_from_form(form) -> dict:
     """What was posted, as form values (rows in the order of their index, removed rows dropped)."""
     values = {name: (form.get(name) or "") for name in TOP_FIELDS + (
-        "voting-votes_per_person", "voting-votes_per_item", "voting-target", "version")}
+        "voting-votes_per_person", "voting-votes_per_item", "voting-target", "version", "loaded")}
     values["voting-live"] = form.get("voting-live") == "1"
     rows: dict[str, dict[int, dict]] = {"tables": {}, "agenda": {}}
     for name in form.keys():

@@ -365,3 +365,22 @@ def test_export_check_load_round_trip(app, organiser, tmp_path, monkeypatch, cap
     with app.app_context():
         prepare(app)
         assert workshop().title == "Dev'Up (édité)"
+
+
+def test_a_form_left_open_does_not_revert_the_consoles_voting_rules(app, organiser, room):
+    lead = room.facilitator()
+    data = form_of(edit_page(organiser))  # read with 3 dots per person
+    ack = lead.emit("set_voting_settings", {"votes_per_person": 6}, callback=True)
+    assert ack["ok"], ack
+    data["title"] = "Nouveau titre"
+    assert post(organiser, "/organiser/w/DEVUP/edit", data).status_code == 302
+    with app.app_context():
+        w = workshop()
+        assert (w.title, w.votes_per_person) == ("Nouveau titre", 6)
+    # Changing the rules in the form does apply them.
+    data = form_of(edit_page(organiser))
+    assert data["voting-votes_per_person"] == "6"
+    data["voting-votes_per_person"] = "4"
+    assert post(organiser, "/organiser/w/DEVUP/edit", data).status_code == 302
+    with app.app_context():
+        assert workshop().votes_per_person == 4
