@@ -20,6 +20,19 @@ bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 protect_blueprint(bp)
 
 
+@bp.app_template_filter("local_date")
+def local_date(value, fmt: str = "long") -> str:
+    """A date (or an ISO date string, as in action dicts) in the page's language: "10 décembre 2026"."""
+    import datetime as dt
+    from flask_babel import format_date
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return format_date(value, fmt) if value else ""
+
+
 def _t(key: str, **params) -> str:
     return translate(request_language(), f"page.organiser.{key}", **params)
 

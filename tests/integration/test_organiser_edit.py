@@ -384,3 +384,17 @@ def test_a_form_left_open_does_not_revert_the_consoles_voting_rules(app, organis
     assert post(organiser, "/organiser/w/DEVUP/edit", data).status_code == 302
     with app.app_context():
         assert workshop().votes_per_person == 4
+
+
+def test_dates_are_written_in_the_pages_language_never_iso(app, organiser):
+    """docs/organisers.md, "Dates": Babel's formats, kept on one line (class "date": white-space nowrap)."""
+    with app.app_context():
+        day = workshop().starts_on
+    assert day is not None
+    for lang, index_text, page_text in (("fr", "10 déc. 2026", "jeudi 10 décembre 2026"),
+                                        ("en", "Dec 10, 2026", "Thursday, December 10, 2026")):
+        index = html.unescape(organiser.get(f"/organiser/?lang={lang}").get_data(as_text=True))
+        page = html.unescape(organiser.get(f"/organiser/w/DEVUP?lang={lang}").get_data(as_text=True))
+        assert f'<td class="date">{index_text}</td>' in index
+        assert f'<span class="date" id="workshop-date">{page_text}</span>' in page
+        assert day.isoformat() not in index and day.isoformat() not in page
