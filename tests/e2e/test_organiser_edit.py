@@ -111,4 +111,8 @@ def test_organiser_renames_a_theme_and_adds_a_subtopic_mid_session(live, open_pa
     assert small.evaluate(SMALLEST_INPUT_FONT) >= 16  # no zoom-on-focus on phones, readable
     small.locator("#err-tables-0-theme").scroll_into_view_if_needed()
     shoot(small, "organiser-edit-errors-390x844", tmp_path)
+    for path in ("/organiser/", "/organiser/w/DEVUP"):  # wide tables scroll in their own box on a phone
+        small.goto(live.url + path)
+        assert small.evaluate(NO_OVERFLOW), path
+        expect(small.locator(".date").first).to_have_css("white-space", "nowrap")
     assert organiser.errors == [] and phone.errors == [] and projector.errors == [] and console.errors == []
