@@ -16,8 +16,8 @@ screens show (docs/protocol.md, "Organiser edits"):
 
 What cannot change safely is refused with a ``EditRefused`` naming the form
 field: a table that holds ideas cannot be removed, the current step cannot
-be removed, dots cast forbid fewer dots. The caller commits with
-``events.commit()`` (events are emitted after the commit) or rolls back.
+be removed, dots cast forbid fewer dots. The caller runs it in
+``events.transaction()`` (events are emitted after the commit; a refusal rolls back).
 """
 from __future__ import annotations
 
@@ -126,9 +126,9 @@ def apply_edit(workshop: Workshop, definition: WorkshopDef, table_ids: list[int 
         return version
     _apply_voting(workshop, definition)
     if retention_days != workshop.retention_days:
-        from .actions.gdpr import do_set_retention
-        do_set_retention(Actor(role=ORGANISER, workshop_id=workshop.id, lang=lang),
-                         {"retention_days": retention_days})
+        from .actions import run
+        run("set_retention", Actor(role=ORGANISER, workshop_id=workshop.id, lang=lang),
+            {"retention_days": retention_days})
     return version
 
 
@@ -228,10 +228,11 @@ def _apply_voting(workshop: Workshop, definition: WorkshopDef) -> None:
     """Voting rules through the lead's own action, so the same rule holds once dots are cast."""
     if definition.voting is None:
         return
-    from .actions.votes import do_set_voting_settings
+    from .actions import run
+    # The organiser sets the room's rules as the lead facilitator would, under the same rule.
     lead = Actor(role=FACILITATOR, workshop_id=workshop.id)
     try:
-        do_set_voting_settings(lead, {"votes_per_person": definition.voting.votes_per_person,
+        run("set_voting_settings", lead, {"votes_per_person": definition.voting.votes_per_person,
                                       "votes_per_item": definition.voting.votes_per_item,
                                       "target": definition.voting.target, "live": definition.voting.live})
     except CommandError as exc:

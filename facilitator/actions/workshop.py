@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from .. import events
-from .base import FACILITATOR, Actor, field, require_lead, require_role, staff_table, table_in, workshop_of
+from .registry import command
+from .base import FACILITATOR, Actor, field, staff_table, table_in, workshop_of
 
 
+@command(roles=(FACILITATOR,), payload={"table_id": "table", "open": "bool"}, emits=("posting_changed",))
 def do_set_posting(actor: Actor, payload: dict) -> dict:
     """Open or close posting on one table."""
-    require_role(actor, FACILITATOR)
     table = staff_table(actor, field(payload, "table_id", int))
     is_open = field(payload, "open", bool)
     if table.posting_open != is_open:
@@ -17,9 +18,9 @@ def do_set_posting(actor: Actor, payload: dict) -> dict:
     return {}
 
 
+@command(roles=(FACILITATOR,), payload={"open": "bool"}, emits=("joining_changed",), lead=True)
 def do_set_joining(actor: Actor, payload: dict) -> dict:
     """Open or close joining for the whole workshop."""
-    require_lead(actor)
     is_open = field(payload, "open", bool)
     workshop = workshop_of(actor)
     if workshop.joining_open != is_open:
@@ -28,9 +29,9 @@ def do_set_joining(actor: Actor, payload: dict) -> dict:
     return {}
 
 
+@command(roles=(FACILITATOR,), payload={"view": "view"}, emits=("projector_view_changed",), lead=True)
 def do_set_projector_view(actor: Actor, payload: dict) -> dict:
     """Show every table side by side ("all") or one table on the projector."""
-    require_lead(actor)
     view = payload.get("view") if isinstance(payload, dict) else None
     if view != "all":
         view = table_in(actor.workshop_id, field(payload, "view", int)).id

@@ -65,9 +65,10 @@ def validate(raw: object) -> tuple[WorkshopDef | None, list[str]]:
     return definition, []
 
 
-def create(definition: WorkshopDef, source: str) -> Workshop:
-    """Insert and commit a validated definition as a new workshop."""
+def create(definition: WorkshopDef, source: str, retention_days: int | None = None) -> Workshop:
+    """Insert and commit a validated definition as a new workshop (no one is connected yet: no events)."""
     workshop = upsert_workshop(Path(source), definition)
+    workshop.retention_days = retention_days
     db.session.commit()
     return workshop
 
@@ -87,19 +88,19 @@ def new_workshop():
             values = values_from_form(form)
             code = values["code"].strip().upper() or new_code()
             raw, _, rows = to_definition(values, code)
+            retention = values["retention_days"].strip()
+            bad_retention = bool(retention) and not (retention.isascii() and retention.isdigit() and len(retention) <= 5)
             try:
                 definition = WorkshopDef.model_validate(raw)
             except ValidationError as exc:
                 errors = field_errors(exc, rows, request_language())
-            else:
+            if bad_retention:
+                errors["retention_days"] = _t("form.err.not_number")
+            if not errors:
                 if db.session.execute(db.select(Workshop.id).where(Workshop.code == definition.code)).first():
                     errors = {"code": _t("create.code_taken", code=definition.code)}
                 else:
-                    workshop = create(definition, "organiser-form")
-                    retention = values["retention_days"].strip()
-                    if retention.isascii() and retention.isdigit() and len(retention) <= 5:
-                        workshop.retention_days = int(retention)
-                        db.session.commit()
+                    workshop = create(definition, "organiser-form", int(retention) if retention else None)
                     return redirect(url_for("organiser.workshop", code=workshop.code, created=1))
             values = with_blank_rows(values, tables=0 if values["tables"] else 1, steps=0)
     return render_page("organiser/new.html", status=400 if problems or errors else 200, problems=problems,

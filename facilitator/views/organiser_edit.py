@@ -3,8 +3,7 @@
 GET shows the workshop's definition in the shared form (organiser_form.py)
 with its version; POST validates it like a new workshop, then
 ``workshop_edit.apply_edit`` changes the database and publishes the events
-that update the live screens, all in one transaction committed with
-``events.commit()``. A refused save (invalid field, a table that holds
+that update the live screens, all in one ``events.transaction()``. A refused save (invalid field, a table that holds
 ideas, a stale version) shows the form again with the organiser's input and
 each message next to its field.
 """
@@ -67,15 +66,13 @@ def _save(workshop, values: dict) -> tuple[dict, list[str], int]:
         return errors, [], 400
     settings_changed = values.get("loaded") != settings_signature(values)
     try:
-        apply_edit(workshop, definition, table_ids, int(version), int(retention) if retention else None, lang,
-                   settings=settings_changed)
-        events.commit()
+        with events.transaction():
+            apply_edit(workshop, definition, table_ids, int(version), int(retention) if retention else None, lang,
+                       settings=settings_changed)
     except StaleVersion as exc:
-        db.session.rollback()
         values["version"] = str(exc.current)  # saving again now overwrites, knowingly
         return {}, [_t("edit.stale")], 409
     except EditRefused as exc:
-        db.session.rollback()
         db.session.refresh(workshop)
         _restore_refused_rows(workshop, values, exc)
         errors, problems = {}, []

@@ -1,7 +1,7 @@
 """workshop.version: organisers' edits refuse a stale form (issue 15)
 
 Revision ID: d4a8f0c3e217
-Revises: b7e2c4a91d05
+Revises: e3c8a2f51b7d
 Create Date: 2026-12-04 22:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd4a8f0c3e217'
-down_revision = 'b7e2c4a91d05'
+down_revision = 'e3c8a2f51b7d'
 branch_labels = None
 depends_on = None
 
