@@ -80,8 +80,8 @@ def apply_edit(workshop: Workshop, definition: WorkshopDef, table_ids: list[int 
     kept = {ident for ident in table_ids if ident is not None}
     problems: list[tuple[str, str, dict]] = []
     for row, ident in enumerate(table_ids):
-        if ident is not None and ident not in existing:
-            problems.append((f"tables-{row}-theme", "edit.unknown_table", {}))
+        if ident is not None and (ident not in existing or table_ids.index(ident) != row):
+            problems.append((f"tables-{row}-theme", "edit.unknown_table", {}))  # not this workshop's, or twice
     removed = [existing[i] for i in existing if i not in kept]
     for table in removed:
         problems.extend(_removal_problems(table))

@@ -398,3 +398,43 @@ def test_dates_are_written_in_the_pages_language_never_iso(app, organiser):
         assert f'<td class="date">{index_text}</td>' in index
         assert f'<span class="date" id="workshop-date">{page_text}</span>' in page
         assert day.isoformat() not in index and day.isoformat() not in page
+
+
+def test_a_forged_form_cannot_name_another_workshops_table_or_one_table_twice(app, organiser, room):
+    with app.app_context():
+        other = workshop("TERRITOIRE").tables[0].id
+    data = form_of(edit_page(organiser))
+    for forged in (str(other), data["tables-0-id"]):
+        data["tables-1-id"] = forged
+        refused = post(organiser, "/organiser/w/DEVUP/edit", data)
+        assert refused.status_code == 409 and 'id="err-tables-1-theme"' in refused.get_data(as_text=True)
+    with app.app_context():
+        assert workshop().version == 1 and workshop("TERRITOIRE").tables[0].workshop_id != workshop().id
+
+
+def test_two_organisers_saving_at_once_one_wins_the_other_is_told(app, organiser):
+    """Two saves of the same version at the same moment: the version row decides, never both."""
+    import threading
+    from tests.integration.test_organiser import csrf, login, make_account
+    make_account(app, "marc@devup.fr")
+    other = app.test_client()
+    assert login(other, "marc@devup.fr").status_code == 302
+    other.token = csrf(other, "/organiser/")
+    forms = [form_of(edit_page(organiser)), form_of(edit_page(other))]
+    forms[0]["place"], forms[1]["place"] = "Salle de Claire", "Salle de Marc"
+    barrier, answers = threading.Barrier(2), {}
+
+    def save(index, client):
+        with app.app_context():
+            barrier.wait()
+            answers[index] = post(client, "/organiser/w/DEVUP/edit", forms[index]).status_code
+
+    threads = [threading.Thread(target=save, args=(i, c)) for i, c in enumerate((organiser, other))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(answers.values()) == [302, 409], answers
+    winner = forms[[i for i, code in answers.items() if code == 302][0]]["place"]
+    with app.app_context():
+        assert workshop().place == winner and workshop().version == 2
