@@ -33,14 +33,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-FIELD_RE = re.compile(r'<(input|textarea|select)[^>]*\bname="([^"]+)"[^>]*>(?:([^<]*)</textarea>)?', re.S)
+FIELD_RE = re.compile(r'<(input|textarea|select)[^>]*\bname="([^"]+)"[^>]*>(?:([^<]*)</textarea>)?', re.DOTALL)
 
 
 def percentiles(values: list[float]) -> dict:
     if not values:
         return {"n": 0}
     values = sorted(values)
-    pick = lambda q: round(values[min(len(values) - 1, int(q * (len(values) - 1) + 0.5))], 1)  # noqa: E731
+    pick = lambda q: round(values[min(len(values) - 1, int(q * (len(values) - 1) + 0.5))], 1)
     return {"n": len(values), "median": round(statistics.median(values), 1), "p95": pick(0.95),
             "p99": pick(0.99), "max": round(values[-1], 1)}
 
@@ -146,7 +146,7 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=20)
     args = parser.parse_args()
     from tests.live_server import LiveServer
-    load_before = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    load_before = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
     with tempfile.TemporaryDirectory() as tmp:
         server = LiveServer(Path(tmp) / "live", AUTO_GROUPING="0").start()
         try:
@@ -207,7 +207,7 @@ def run(server, args) -> dict:
             "save_http_ms": percentiles(save_ms),
             "edit_to_screen_ms": percentiles(deliver_ms), "edit_deliveries_missing": missing,
             "command_to_screen_ms": percentiles(command_ms), "command_deliveries_missing": command_missing,
-            "uptime_after": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
+            "uptime_after": subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()}
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -96,7 +96,7 @@ def values_from_form(form) -> dict:
         "voting-votes_per_person", "voting-votes_per_item", "voting-target", "version", "loaded")}
     values["voting-live"] = form.get("voting-live") == "1"
     rows: dict[str, dict[int, dict]] = {"tables": {}, "agenda": {}}
-    for name in form.keys():
+    for name in form:
         match = ROW.match(name)
         if match and int(match.group(2)) < MAX_ROWS:
             rows[match.group(1)].setdefault(int(match.group(2)), {})[match.group(3)] = form.get(name) or ""

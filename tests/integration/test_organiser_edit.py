@@ -13,10 +13,13 @@ import pytest
 from facilitator.extensions import db
 from facilitator.models import Group, Workshop
 from tests.conftest import events_of, new_id
-from tests.integration.test_organiser import organiser, post  # noqa: F401 (fixture)
+from tests.integration import test_organiser
+from tests.integration.test_organiser import post
 from tests.reference_client import apply_staff, comparable
 
-FIELD_RE = re.compile(r'<(input|textarea|select)[^>]*\bname="([^"]+)"[^>]*>(?:([^<]*)</textarea>)?', re.S)
+organiser = test_organiser.organiser  # the logged-in organiser's client (a fixture)
+
+FIELD_RE = re.compile(r'<(input|textarea|select)[^>]*\bname="([^"]+)"[^>]*>(?:([^<]*)</textarea>)?', re.DOTALL)
 
 
 def form_of(page: str) -> dict:
@@ -357,7 +360,7 @@ def test_export_check_load_round_trip(app, organiser, tmp_path, monkeypatch, cap
     with other.app_context():
         loaded = workshop()
         assert current_definition(loaded) == expected
-        assert [t.subtopics for t in loaded.tables][0] == ["Alternance", "Mentorat"]
+        assert loaded.tables[0].subtopics == ["Alternance", "Mentorat"]
         assert loaded.votes_per_person == 4 and loaded.definition["start_time"] == "08:30:00"
         db.session.remove()
         db.engine.dispose()
@@ -415,6 +418,7 @@ def test_a_forged_form_cannot_name_another_workshops_table_or_one_table_twice(ap
 def test_two_organisers_saving_at_once_one_wins_the_other_is_told(app, organiser):
     """Two saves of the same version at the same moment: the version row decides, never both."""
     import threading
+
     from tests.integration.test_organiser import csrf, login, make_account
     make_account(app, "marc@devup.fr")
     other = app.test_client()
@@ -435,6 +439,6 @@ def test_two_organisers_saving_at_once_one_wins_the_other_is_told(app, organiser
     for thread in threads:
         thread.join(30)
     assert sorted(answers.values()) == [302, 409], answers
-    winner = forms[[i for i, code in answers.items() if code == 302][0]]["place"]
+    winner = forms[next(i for i, code in answers.items() if code == 302)]["place"]
     with app.app_context():
         assert workshop().place == winner and workshop().version == 2
