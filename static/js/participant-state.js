@@ -126,7 +126,8 @@ const handlers = {
     if (!data.id || (data.into && data.into.id === data.id)) return;
     store.tableIdeas.delete(data.id);
     const mine = store.myIdeas.get(data.id);
-    if (mine) store.myIdeas.set(data.id, { ...mine, state: "merged", merged_into: data.into ? data.into.id : null });
+    // As a fresh snapshot lists it: state "merged" (the snapshot's idea has no merged_into).
+    if (mine) store.myIdeas.set(data.id, { ...mine, state: "merged" });
     upsertIdea(store, data.into); // its `merged` list now credits the other author
   },
   // Erased names (docs/organisers.md): the phone's own name and the authors it shows.
@@ -159,7 +160,7 @@ const handlers = {
     const mine = store.myIdeas.get(data.id);
     if (!mine) return;
     const next = { ...mine, state: data.state, updated_at: data.updated_at ?? mine.updated_at,
-      corrected_at: data.corrected_at ?? null, merged_into: data.merged_into ?? null };
+      corrected_at: data.corrected_at ?? null };
     if (typeof data.text === "string") next.text = data.text;
     store.myIdeas.set(data.id, next);
   },
