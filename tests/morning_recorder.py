@@ -242,6 +242,14 @@ class OrganiserSpace:
         with self.browser.open(urllib.request.Request(self.url + path, data=body), timeout=30) as response:
             assert response.status == 200, (path, response.status)
 
+    def edit(self, change) -> None:
+        """Open the workshop's edit form, let ``change(form)`` modify it, save it (docs/organisers.md, "Edit")."""
+        from tests.form_reader import form_of
+        with self.browser.open(self.url + "/organiser/w/DEVUP/edit", timeout=30) as response:
+            form = form_of(response.read().decode())
+        change(form)
+        self.post("/organiser/w/DEVUP/edit", form)
+
 
 def _join(url: str, first_name: str, table_id: int | None, organisation: str) -> dict:
     """Join over HTTP (a late comer sends no table: it picks one on the phone)."""
@@ -344,8 +352,12 @@ def _play(room: Morning) -> None:
     lead.call("dismiss_duplicate", {"id": duplicates[0]})
     for group in [g for g in lead.snapshot["groups"] if g["table_id"] == t0 and g["id"] != mine]:
         table1.call("remove_group", {"id": group["id"]})
-    lead.call("regroup", {"table_id": t0})
-    lead.call("regroup", {"table_id": t1})
+    for table in (t0, t1):  # "Regrouper" proposes; the lead accepts the whole proposal
+        proposal = lead.call("regroup", {"table_id": table})["proposal"]
+        accepted = [{"id": new_id(), "label": g["label"], "idea_ids": g["idea_ids"]} if g["group_id"] is None
+                    else {"group_id": g["group_id"], "idea_ids": g["idea_ids"]} for g in proposal["groups"]]
+        if accepted:
+            lead.call("accept_proposal", {"table_id": table, "groups": accepted})
     room.checkpoint("regroup")
 
     # -- the world café moves everyone on, the timer is paused and extended ----------------
@@ -360,6 +372,22 @@ def _play(room: Morning) -> None:
     table1.call("merge_ideas", {"id": posts["c1"], "into": posts["a1"]})
     posts["b2"] = new_id()
     bob.call("post_idea", {"id": posts["b2"], "text": "Former les dirigeants au pilotage financier"})
+    # An organiser edits the running workshop: a theme, a sub-topic, the current step's duration, a new
+    # table (workshop_updated, table_updated, group_created, timer_changed), then takes that table away.
+    organiser = OrganiserSpace(room.server)
+
+    def rename_and_add(form):
+        form["title"] += " (salle B)"
+        form["tables-0-theme"] = "Recruter et garder les adhérents"
+        form["tables-0-subtopics"] += "\nMentorat"
+        step = next(k.split("-")[1] for k, v in form.items() if k.endswith("-key") and v == "tables")
+        form[f"agenda-{step}-minutes"] = str(int(form[f"agenda-{step}-minutes"]) + 5)
+        blank = next(k for k, v in form.items() if k.endswith("-theme") and not v)
+        form[blank] = "Énergie"
+
+    organiser.edit(rename_and_add)
+    organiser.edit(lambda form: form.update({next(k for k, v in form.items() if v == "Énergie")
+                                             .replace("-theme", "-remove"): "1"}))
     room.checkpoint("rotation")
 
     # -- plenary restitution, everyone seated again ---------------------------------------
@@ -417,7 +445,6 @@ def _play(room: Morning) -> None:
     room.checkpoint("closing")
 
     # -- afterwards, in the organiser space: retention, archive, an erasure, the review --------
-    organiser = OrganiserSpace(room.server)
     organiser.post("/organiser/w/DEVUP/settings", {"retention_days": "30"})
     organiser.post("/organiser/w/DEVUP/settings", {"retention_days": "30", "archived": "1"})
     organiser.post("/organiser/w/DEVUP/settings", {"retention_days": ""})

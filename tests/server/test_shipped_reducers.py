@@ -34,6 +34,7 @@ MORNING_EVENTS = {
     "voting_settings_changed", "voting_changed", "votes_changed", "votes_revealed",
     "action_created", "action_updated", "action_deleted",
     "retention_changed", "archived_changed", "participant_erased", "review_changed",
+    "workshop_updated", "table_updated", "table_removed",
 }
 
 
