@@ -94,7 +94,7 @@ def apply_staff(state: dict, envelope: dict) -> dict:
     elif kind in ("restitution_changed", "spotlight_changed"):
         key = kind.removesuffix("_changed")
         state["workshop"][key] = data[key]
-    elif kind in ("group_created", "group_renamed", "group_split"):
+    elif kind in ("group_created", "group_renamed", "group_split", "group_restored"):
         groups = {g["id"]: g for g in state["groups"]}
         groups[data["group"]["id"]] = data["group"]
         state["groups"] = list(groups.values())

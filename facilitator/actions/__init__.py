@@ -11,7 +11,7 @@ from .action_plan import (do_close_review, do_create_action, do_delete_action, d
 from .automation import do_dismiss_duplicate, do_merge_ideas, do_regroup
 from .gdpr import do_erase_participant, do_set_retention
 from .groups import (do_create_group, do_merge_groups, do_move_idea, do_remove_group, do_rename_group,
-                     do_split_group)
+                     do_restore_group, do_split_group)
 from .ideas import do_edit_idea, do_hide_idea, do_post_idea, do_restore_idea, do_withdraw_idea
 from .participants import do_join_table, do_join_workshop
 from .phases import do_extend_timer, do_pause_timer, do_resume_timer, do_set_phase
@@ -28,7 +28,7 @@ __all__ = [
     "do_dismiss_duplicate", "do_merge_ideas", "do_regroup",
     "do_erase_participant", "do_set_retention",
     "do_create_group", "do_merge_groups", "do_move_idea", "do_remove_group", "do_rename_group",
-    "do_split_group",
+    "do_restore_group", "do_split_group",
     "do_edit_idea", "do_hide_idea", "do_post_idea", "do_restore_idea", "do_withdraw_idea",
     "do_join_table", "do_join_workshop",
     "do_extend_timer", "do_pause_timer", "do_resume_timer", "do_set_phase",

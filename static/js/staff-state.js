@@ -328,6 +328,12 @@ const handlers = {
     putGroup(store, data.group);
     placeIdeas(store, data.idea_ids, data.group.id);
   },
+  // The undo of a merge or a removal: the group is back with these ideas.
+  group_restored: (store, data) => {
+    if (!data.group || !data.group.id) return;
+    putGroup(store, data.group);
+    placeIdeas(store, data.idea_ids, data.group.id);
+  },
   group_removed: (store, data) => {
     if (!data.id) return;
     store.groups.delete(data.id);
