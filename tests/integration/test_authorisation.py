@@ -20,6 +20,7 @@ FACILITATOR_COMMANDS = {
     "split_group": lambda room, idea, groups: {"id": groups[0], "new_id": new_id(), "label": "S",
                                                "idea_ids": [idea]},
     "remove_group": lambda room, idea, groups: {"id": groups[0]},
+    "restore_group": lambda room, idea, groups: {"id": groups[0], "idea_ids": [idea]},
     "regroup": lambda room, idea, groups: {"table_id": room.table_ids[0]},
     "merge_ideas": lambda room, idea, groups: {"id": idea, "into": idea},
     "dismiss_duplicate": lambda room, idea, groups: {"id": idea},

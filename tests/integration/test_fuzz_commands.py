@@ -41,6 +41,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "merge_groups": {"id": "group", "into": "group"},
     "split_group": {"id": "group", "new_id": "new_group", "label": "text", "idea_ids": "idea_list"},
     "remove_group": {"id": "group"},
+    "restore_group": {"id": "group", "idea_ids": "idea_list"},
     "regroup": {"table_id": "table"},
     "merge_ideas": {"id": "idea", "into": "idea"},
     "dismiss_duplicate": {"id": "idea"},
