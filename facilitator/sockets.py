@@ -222,7 +222,7 @@ def do_time(actor: Actor, payload: dict) -> dict:
 
 # Commands whose handler is exactly the action do_<name> (docs/protocol.md).
 for _name in ("post_idea", "edit_idea", "withdraw_idea", "hide_idea", "restore_idea",
-              "set_posting", "set_joining", "set_projector_view",
+              "set_posting", "set_joining", "set_projector_view", "set_projector_rotation",
               "create_group", "rename_group", "move_idea", "merge_groups", "split_group", "remove_group", "restore_group",
               "regroup", "merge_ideas", "dismiss_duplicate",
               "set_phase", "pause_timer", "resume_timer", "extend_timer",

@@ -87,6 +87,8 @@ def apply_staff(state: dict, envelope: dict) -> dict:
         pass  # for the author's phone only
     elif kind == "projector_view_changed":
         state["workshop"]["projector_view"] = data["view"]
+    elif kind == "projector_rotation_changed":
+        state["workshop"]["projector_paused"] = data["paused"]
     elif kind == "joining_changed":
         state["workshop"]["joining_open"] = data["open"]
     elif kind in ("phase_changed", "timer_changed"):

@@ -18,7 +18,7 @@ from .phases import do_extend_timer, do_pause_timer, do_resume_timer, do_set_pha
 from .restitution import do_set_restitution, do_set_spotlight
 from .votes import (do_cast_vote, do_get_votes, do_move_vote, do_retract_vote, do_reveal_votes, do_set_voting,
                     do_set_voting_settings)
-from .workshop import do_set_joining, do_set_posting, do_set_projector_view
+from .workshop import do_set_joining, do_set_posting, do_set_projector_rotation, do_set_projector_view
 from .corrections import do_correct_idea
 from .tables import do_assign_tables, do_move_participant, do_rotate_tables, do_set_show_authors
 
@@ -35,6 +35,6 @@ __all__ = [
     "do_set_restitution", "do_set_spotlight",
     "do_cast_vote", "do_get_votes", "do_move_vote", "do_retract_vote", "do_reveal_votes", "do_set_voting",
     "do_set_voting_settings",
-    "do_set_joining", "do_set_posting", "do_set_projector_view",
+    "do_set_joining", "do_set_posting", "do_set_projector_rotation", "do_set_projector_view",
     "do_correct_idea", "do_assign_tables", "do_move_participant", "do_rotate_tables", "do_set_show_authors",
 ]

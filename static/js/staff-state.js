@@ -279,6 +279,11 @@ const handlers = {
   projector_view_changed: (store, data) => {
     store.workshop.projector_view = data.view;
   },
+  // The lead holds or turns the projector's pages (projector.js); `rotationSteps` sums the nudges.
+  projector_rotation_changed: (store, data) => {
+    store.workshop.projector_paused = Boolean(data.paused);
+    store.rotationSteps = (store.rotationSteps || 0) + (Number(data.step) || 0);
+  },
   joining_changed: (store, data) => {
     store.workshop.joining_open = Boolean(data.open);
   },
