@@ -70,6 +70,10 @@ export function buildCard(idea, area, split, ctx, list) {
     "li",
     { class: classes, dataset: { ideaId: idea.id, groupId: area.key, state: idea.state, placement: idea.placement || "" } },
     h("span", { class: "drag-handle", title: t("console.drag_handle"), "aria-hidden": "true", text: "⠿" }),
+    h("button", {
+      type: "button", class: "btn btn-tiny btn-quiet menu-button", dataset: { focus: "menu" },
+      "aria-expanded": "false", "aria-controls": "card-menu", title: t("menu.open_idea", { name }),
+    }, h("span", { "aria-hidden": "true", text: "⋯" }), h("span", { class: "visually-hidden", text: t("menu.open_idea", { name }) })),
     split
       ? h(
           "label",
@@ -106,10 +110,6 @@ export function buildCard(idea, area, split, ctx, list) {
           ),
         )
       : null,
-    h("button", {
-      type: "button", class: "btn btn-tiny btn-quiet menu-button", dataset: { focus: "menu" },
-      "aria-expanded": "false", "aria-controls": "card-menu", title: t("menu.open_idea", { name }),
-    }, h("span", { "aria-hidden": "true", text: "⋯" }), h("span", { class: "visually-hidden", text: t("menu.open_idea", { name }) })),
     h(
       "div",
       { class: "idea-actions", hidden: true },

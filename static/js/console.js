@@ -24,6 +24,7 @@ import { createActionPlan } from "./console-actions.js";
 import { mountCardMenu } from "./card-menu.js";
 import { createToast } from "./toast.js";
 import { createUndo } from "./undo.js";
+import { mountProjectorRotation } from "./console-projector.js";
 
 const config = readConfig();
 // A table facilitator's console: the agenda strip folds to their step and timer (console.css).
@@ -100,6 +101,9 @@ remote = mountConsoleRemote({
   isConnected: () => live.status === "connected",
 });
 
+// The lead holds or turns the projector's pages (console-projector.js).
+const rotationControls = mountProjectorRotation({ store, t, run, busy });
+
 els.joining.addEventListener("click", () => {
   run("joining", "set_joining", { open: !store.workshop.joining_open });
 });
@@ -123,6 +127,7 @@ function render() {
     return;
   }
   renderBar(connected);
+  rotationControls.update(connected);
   const entry = currentEntry(store.agenda, store.phase);
   arrangeConsole($("fatal"), entry ? entry.kind : null);
   if (votesPanel) votesPanel.update(connected);
