@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PROJECTOR, join, post
+from tests.e2e.test_console import choose
 
 FIRST = "Créer un annuaire des adhérents en ligne"
 SECOND = "Créer un annuaire en ligne des adhérents"
@@ -51,7 +52,7 @@ def test_duplicate_merged_then_regroup_creates_groups(live, open_page):
     expect(projector.locator(".idea").filter(has_text=SECOND)).to_be_visible()
     expect(anne.locator("#table-ideas .idea").filter(has_text=SECOND)).to_be_visible()
 
-    notice.locator(".merge-duplicate").click()
+    choose(console, second, "merge-duplicate")
     expect(board.locator(".idea").filter(has_text=SECOND)).to_have_count(0)
     expect(projector.locator(".idea").filter(has_text=SECOND)).to_have_count(0)
     expect(first.locator(".merged-authors")).to_contain_text("Bob (Area)")
@@ -79,7 +80,7 @@ def test_duplicate_merged_then_regroup_creates_groups(live, open_page):
     expect(topics).to_have_count(4)  # the organiser's sub-topics
     for left in range(3, -1, -1):
         group = topics.first
-        group.locator(".remove-group").click()
+        choose(console, group.locator(".group-head"), "remove-group")
         group.locator(".confirm-remove").click()
         expect(topics).to_have_count(left)
 
@@ -122,7 +123,7 @@ def test_duplicate_merged_then_regroup_creates_groups(live, open_page):
     # Renaming an auto group makes it the facilitator's: the marker goes.
     group = auto_groups.first
     group_id = group.get_attribute("data-group-id")
-    group.locator(".rename-group").click()
+    choose(console, group.locator(".group-head"), "rename-group")
     group.locator(".rename-input").fill("Salons et export")
     group.locator(".rename-save").click()
     renamed = board2.locator(f".group[data-group-id='{group_id}']")

@@ -10,7 +10,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PROJECTOR
-from tests.e2e.test_grouping import drag
 from tests.e2e.test_projector_screens import call, join, lead_client
 from tests.live_server import LiveServer, wait_for
 
@@ -55,6 +54,19 @@ def board_groups(page, table_id):
     """Ids of the groups (not "À classer") on one table's board."""
     return page.evaluate("(t) => [...document.querySelectorAll(`.board[data-table-id='${t}'] .group`)]"
                          ".map((g) => g.dataset.groupId).filter(Boolean)", table_id)
+
+
+def drag(page, source, target):
+    """A real mouse drag (pointer events) from `source` to the top of `target`, both brought on screen."""
+    source.scroll_into_view_if_needed()
+    box, goal = source.bounding_box(), target.bounding_box()
+    middle = (box["y"] + box["height"] / 2 + goal["y"] + 30) / 2
+    page.evaluate("dy => window.scrollBy(0, dy)", middle - page.viewport_size["height"] / 2)
+    box, goal = source.bounding_box(), target.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(goal["x"] + goal["width"] / 2, goal["y"] + 30, steps=12)
+    page.mouse.up()
 
 
 def until(page, expression, timeout=15000):
