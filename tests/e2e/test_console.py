@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -54,6 +55,18 @@ def board_groups(page, table_id):
     """Ids of the groups (not "À classer") on one table's board."""
     return page.evaluate("(t) => [...document.querySelectorAll(`.board[data-table-id='${t}'] .group`)]"
                          ".map((g) => g.dataset.groupId).filter(Boolean)", table_id)
+
+
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
+
+
+def blocking_axe(page) -> list:
+    """axe-core's serious and critical violations on the page as it is now (menu open, toast shown)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    return page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => ({id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 3)}))""")
 
 
 def drag(page, source, target):
@@ -134,6 +147,7 @@ def test_tablet_console_shows_six_cards_and_one_menu_per_card(quiet, open_page):
     assert items.count() >= 4  # hide, correct, and a "→ group" per other group
     assert menu.locator(".card-menu-item[data-for='hide-idea']").count() == 1
     assert menu.locator(".card-menu-item[data-for='move-idea']").count() == len(groups)  # others + "À classer"
+    assert blocking_axe(console) == []  # the open menu is accessible (French)
     console.keyboard.press("ArrowDown")
     console.keyboard.press("Escape")
     expect(menu).to_be_hidden()
@@ -204,6 +218,8 @@ def test_every_undo_restores_the_console_and_the_projector(quiet, open_page):
     card = lambda ident: console.locator(f".idea[data-idea-id='{ident}']")  # noqa: E731
     group = lambda ident: console.locator(f".group[data-group-id='{ident}']")  # noqa: E731
 
+    checked = []
+
     def undo_restores(action, by_keyboard=False):
         """Take both screens' state, do `action`, check it changed, undo, check both are back."""
         before_console = console.evaluate(CONSOLE_STATE)
@@ -213,6 +229,9 @@ def test_every_undo_restores_the_console_and_the_projector(quiet, open_page):
         assert wait_for(lambda: console.evaluate(CONSOLE_STATE) != before_console), "nothing changed"
         toast = console.locator("#toast")
         expect(toast).to_be_visible()
+        if not checked:
+            assert blocking_axe(console) == []  # with the toast on screen
+            checked.append(True)
         if by_keyboard:
             console.locator("body").press("Control+z")
         else:
