@@ -127,8 +127,10 @@ def test_tablet_console_shows_six_cards_and_one_menu_per_card(quiet, open_page):
     assert in_view >= 6, in_view
     # The agenda strip is one line for a table facilitator, and no card overflows its column.
     assert console.locator("#phase-controls").bounding_box()["height"] < 60
-    assert console.evaluate("""() => [...document.querySelectorAll('.board .idea')]
-        .filter((c) => c.scrollWidth > c.clientWidth + 1).length""") == 0
+    assert console.evaluate("""() => [...document.querySelectorAll('.board .idea')].filter((c) => {
+        const card = c.getBoundingClientRect(), column = c.closest('.group').getBoundingClientRect();
+        return c.scrollWidth > c.clientWidth + 1 || card.right > column.right + 1 || card.left < column.left - 1;
+    }).length""") == 0
     assert console.evaluate("parseFloat(getComputedStyle(document.querySelector('.board .idea-text')).fontSize)") >= 14
     if SHOTS:
         console.screenshot(path=os.path.join(SHOTS, "console-table-1024x768.png"))
