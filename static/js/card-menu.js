@@ -10,7 +10,8 @@
  * console-groups.js, console-correct.js, console-remote.js, console-actions.js.
  * The menu lists them as buttons and a choice clicks the control it stands
  * for; a <select> ("Déplacer vers…", "Fusionner dans…") becomes one button
- * per option, and a choice sets the select and fires its "change".
+ * per option, and a choice sets the select and fires its "change". A control
+ * with `data-heading` gets that heading above it (e.g. the duplicate's text).
  *
  * Selectors: .menu-button (the "⋯" of a card or group), #card-menu (the open
  * menu, one per page), .card-menu-item[data-for="<class of the control>"]
@@ -98,6 +99,7 @@ export function mountCardMenu(root, { label }) {
         }
         continue;
       }
+      if (source.dataset.heading) items.push(h("p", { class: "card-menu-heading", "aria-hidden": "true", text: source.dataset.heading }));
       const kind = [source.classList.contains("btn-warn") || source.classList.contains("btn-danger") ? "is-warn" : "",
         source.getAttribute("aria-pressed") === "true" ? "is-on" : ""].filter(Boolean).join(" ");
       items.push(h("button", {

@@ -176,7 +176,8 @@ function duplicateButtons(idea, other, { t, busy, connected }) {
   const blocked = !connected || busy.has(`dup:${idea.id}`) ? "true" : null;
   return [
     h("button", {
-      type: "button", class: "btn btn-tiny merge-duplicate", dataset: { into: other.id, focus: "merge-duplicate" },
+      type: "button", class: "btn btn-tiny merge-duplicate",
+      dataset: { into: other.id, focus: "merge-duplicate", heading: t("console.duplicate_of", { text: truncate(other.text, 60) }) },
       "aria-label": t("console.merge_duplicate_named", { name, text }), "aria-disabled": blocked,
       text: t("console.merge_duplicate"),
     }),
