@@ -16,8 +16,9 @@ previous event of the recipient's room, so a client can see a gap.
 from __future__ import annotations
 
 import logging
-
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Callable
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import or_, select, update
@@ -45,17 +46,46 @@ def projector_room(workshop_id: int) -> str:
     return f"w{workshop_id}:projector"
 
 
-AFTER_COMMIT = "facilitator_after_commit"
+# What follows from an event (reactions.py declares them): ``type -> [fn(entry)]``.
+_REACTIONS: dict[str, list[Callable[["Logged"], None]]] = {}
+_AFTER_COMMIT: dict[str, list[Callable[["Logged"], None]]] = {}
 
 
-def after_commit(callback) -> None:
-    """Run ``callback()`` once the current transaction is committed (dropped on rollback)."""
-    db.session.info.setdefault(AFTER_COMMIT, []).append(callback)
+def reaction(*types: str):
+    """Run ``fn(entry)`` each time an event of these types is published, in the same transaction.
+
+    A reaction may change data and publish further events (a recount of dots,
+    a note to the idea's author at another table); a rollback undoes them
+    with the rest.
+    """
+    def register(fn):
+        for type_ in types:
+            _REACTIONS.setdefault(type_, []).append(fn)
+        return fn
+    return register
+
+
+def after_commit(*types: str):
+    """Run ``fn(entry)`` for each committed event of these types, after it was emitted.
+
+    For what is not data: moving live connections between rooms, messages
+    that are not logged (facilitators' live vote counts). Never run for a
+    rolled-back transaction; a failure is logged, the change stays committed.
+    """
+    def register(fn):
+        for type_ in types:
+            _AFTER_COMMIT.setdefault(type_, []).append(fn)
+        return fn
+    return register
 
 
 def publish(workshop_id: int, type_: str, data: dict, audience: str = STAFF,
-            table_id: int | None = None) -> Event:
-    """Log an event in the current transaction; it is emitted by ``commit``."""
+            table_id: int | None = None, private: dict | None = None) -> Event:
+    """Log an event in the current transaction; it is emitted by ``commit``.
+
+    ``private`` travels with the event to its reactions and after-commit
+    subscribers only: never stored, never sent to a room.
+    """
     assert audience in (STAFF, TABLE, ALL)
     assert (audience == TABLE) == (table_id is not None)
     seq, show_authors = db.session.execute(
@@ -81,8 +111,10 @@ def publish(workshop_id: int, type_: str, data: dict, audience: str = STAFF,
                   table_id=table_id, data=data, table_prev=table_prev)
     db.session.add(entry)
     # A plain copy: after commit the ORM object is expired and would reload.
-    db.session.info.setdefault(OUTBOX, []).append(
-        Logged(workshop_id, seq, type_, data, dict(table_prev), bool(show_authors)))
+    logged = Logged(workshop_id, seq, type_, data, dict(table_prev), bool(show_authors), private or {})
+    db.session.info.setdefault(OUTBOX, []).append(logged)
+    for react in _REACTIONS.get(type_, ()):
+        react(logged)
     return entry
 
 
@@ -97,6 +129,8 @@ class Logged:
     table_prev: dict[str, int]
     # The workshop's show_authors when the event was logged (projectors get no authors when False).
     show_authors: bool = True
+    # For reactions and after-commit subscribers only (see ``publish``).
+    private: dict = field(default_factory=dict)
 
 
 def envelope(entry: Event | Logged, table_id: int | None = None) -> dict:
@@ -105,10 +139,25 @@ def envelope(entry: Event | Logged, table_id: int | None = None) -> dict:
     return {"seq": entry.seq, "prev": prev, "type": entry.type, "data": entry.data}
 
 
+@contextmanager
+def transaction():
+    """One unit of work: commit and emit its events when the block ends; roll back if it raises.
+
+    The only place that commits or rolls back a command's work: the socket
+    dispatcher, the HTTP views, the command line and the retention sweep all
+    run their actions inside it.
+    """
+    try:
+        yield
+    except BaseException:
+        db.session.rollback()
+        raise
+    commit()
+
+
 def commit() -> None:
-    """Commit the session, then emit the events it logged, in order, to their rooms."""
+    """Commit the session, then emit the events it logged, in order, then run their after-commit subscribers."""
     outbox = db.session.info.pop(OUTBOX, [])
-    callbacks = db.session.info.pop(AFTER_COMMIT, [])
     try:
         db.session.commit()
     except Exception:
@@ -116,11 +165,12 @@ def commit() -> None:
         raise
     for entry in outbox:
         emit(entry)
-    for callback in callbacks:
-        try:
-            callback()
-        except Exception:  # the change is committed: a failed follow-up must not turn it into an error
-            log.exception("after-commit callback failed")
+    for entry in outbox:
+        for follow in _AFTER_COMMIT.get(entry.type, ()):
+            try:
+                follow(entry)
+            except Exception:  # the change is committed: a failed follow-up must not turn it into an error
+                log.exception("after-commit subscriber %s failed", follow.__name__)
 
 
 def emit(entry: Logged) -> None:
@@ -152,7 +202,6 @@ def events_since(workshop_id: int, since: int, head: int, table_id: int | None, 
 def _drop_outbox(session) -> None:
     """Events of a rolled-back transaction never happened: forget them."""
     session.info.pop(OUTBOX, None)
-    session.info.pop(AFTER_COMMIT, None)
 
 
 def anonymous(value):

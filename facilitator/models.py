@@ -161,6 +161,8 @@ class Idea(db.Model):
     merged_into: Mapped[Optional[str]] = mapped_column(String(36), index=True)
     # Set when a facilitator corrected the text (a typo): the author sees it, the log keeps both.
     edited_by_facilitator_at: Mapped[Optional[datetime]]
+    # Set while a facilitator keeps the idea at the top of its group (pin_idea); the latest pin first.
+    pinned_at: Mapped[Optional[datetime]]
 
     author: Mapped[Participant] = relationship(lazy="joined")
 

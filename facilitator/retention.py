@@ -48,25 +48,24 @@ def erase_expired(today: dt.date | None = None) -> list[tuple[str, int]]:
         code = workshop.code
         try:
             if is_expired(workshop, today):
-                count = erase_workshop_names(workshop)
-                events.commit()
+                with events.transaction():
+                    count = erase_workshop_names(workshop)
                 done.append((code, count))
         except Exception:  # noqa: BLE001 - one workshop's fault must not keep the others' names
-            db.session.rollback()
             log.exception("%s: could not erase the names after the retention period", code)
     return done
 
 
 def erase_participant_by_code(code: str, participant_id: int) -> dict:
     """The command line's ``erase CODE --participant ID``: acts as an organiser; commits."""
-    from .actions.gdpr import do_erase_participant
+    from .actions import run
     from .errors import CommandError
     workshop = db.session.execute(db.select(Workshop).where(Workshop.code == code.strip().upper())).scalar_one_or_none()
     if workshop is None:
         raise CommandError("not_found", status=404, what="workshop")
-    result = do_erase_participant(Actor(role=ORGANISER, workshop_id=workshop.id, lang="en"),
-                                  {"participant_id": participant_id})
-    events.commit()
+    with events.transaction():
+        result = run("erase_participant", Actor(role=ORGANISER, workshop_id=workshop.id, lang="en"),
+                     {"participant_id": participant_id})
     return result["participant"]
 
 

@@ -6,7 +6,7 @@ people (``move_participant``, ``assign_tables``, ``rotate_tables``), after
 the commit:
 
 1. the connections of this process are moved from the old table room to the
-   new one at once (``connections`` in sockets.py);
+   new one at once (``presence`` knows them);
 2. each moved phone gets the message ``moved`` in its own room (through the
    message queue, so on any process); the phone answers with a ``sync``, and
    ``sync`` puts the connection in the room of the table the database says
@@ -23,7 +23,7 @@ from __future__ import annotations
 from flask_socketio import rooms as rooms_of
 from sqlalchemy import select
 
-from . import events
+from . import events, presence
 from .extensions import db, socketio
 from .models import Event
 
@@ -54,30 +54,33 @@ def moved_since(workshop_id: int, participant_id: int, since: int) -> bool:
     return any(participant_id in moved_ids(row.type, row.data) for row in rows)
 
 
-def after_moves(workshop_id: int, moves: list[dict]) -> None:
-    """Once committed, move the live connections of ``moves`` ({participant_id, table_id, from_table_id})."""
-    if moves:
-        plain = [dict(move) for move in moves]
-        events.after_commit(lambda: _move_connections(workshop_id, plain))
+def moves_of(entry: events.Logged) -> list[dict]:
+    """The moves ({participant_id, table_id, from_table_id}) a logged move event made."""
+    if entry.type == "participant_moved":
+        return [entry.data]
+    return list(entry.data.get("moves") or [])
 
 
-def _move_connections(workshop_id: int, moves: list[dict]) -> None:
-    from .sockets import connections  # sockets imports the actions, which import this module
-
+def move_connections(entry: events.Logged) -> None:
+    """After a move event's commit: move this process's live connections of the moved people, and tell
+    each moved phone (``moved``) unless it moved itself (``join_table``: its own ack says so)."""
+    moves = moves_of(entry)
     by_participant = {move["participant_id"]: move for move in moves}
-    for sid, actor in list(connections.items()):
-        move = by_participant.get(actor.participant_id) if actor.workshop_id == workshop_id else None
-        if move is None or not socketio.server.manager.is_connected(sid, NAMESPACE):
+    for sid, actor in presence.of_participants(entry.workshop_id, set(by_participant)):
+        move = by_participant[actor.participant_id]
+        if not socketio.server.manager.is_connected(sid, NAMESPACE):
             continue
         if move.get("from_table_id") is not None:
-            socketio.server.leave_room(sid, events.table_room(workshop_id, move["from_table_id"]),
+            socketio.server.leave_room(sid, events.table_room(entry.workshop_id, move["from_table_id"]),
                                        namespace=NAMESPACE)
         if move.get("table_id") is not None:
-            socketio.server.enter_room(sid, events.table_room(workshop_id, move["table_id"]),
+            socketio.server.enter_room(sid, events.table_room(entry.workshop_id, move["table_id"]),
                                        namespace=NAMESPACE)
+    if entry.private.get("self"):
+        return
     for move in moves:
         socketio.emit(MOVED_MESSAGE, {"table_id": move["table_id"]},
-                      to=personal_room(workshop_id, move["participant_id"]))
+                      to=personal_room(entry.workshop_id, move["participant_id"]))
 
 
 def reconcile(sid: str, workshop_id: int, table_id: int | None) -> None:

@@ -1,24 +1,27 @@
-"""Socket.IO handlers: authenticate the connection, then parse -> action -> ack.
+"""Socket.IO: authenticate the connection, then one handler per declared command -> ack.
 
-Handlers stay thin: ``command`` wraps each action with the checks every
-command shares (a known connection, an object payload, the rate limit), runs
-it, commits and emits its events, and always answers with an ack. Nothing a
-client sends can crash the server: unexpected faults roll back and answer
-``internal``.
+Every command of the registry (``actions/registry.py``) declared for sockets
+is served here by ``dispatch``, with the checks every command shares (a known
+connection, an object payload, clean text, the rate limit), then the
+command's own declaration (roles, payload shape) and its action, in one
+``events.transaction()``; it always answers with an ack. Nothing a client
+sends can crash the server: unexpected faults roll back and answer
+``internal``. ``sync`` and ``time`` are declared here: they read, never write.
 """
 from __future__ import annotations
 
 import hmac
 import logging
 import time
-from typing import Callable
 
 from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, join_room, leave_room
+from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from . import actions, events
+from . import events, presence
+from .actions import REGISTRY
 from .actions.base import FACILITATOR, PARTICIPANT, PROJECTOR, Actor, field
+from .actions.registry import Command, command
 from .errors import CommandError, message
 from .extensions import db, socketio
 from .i18n import normalise
@@ -31,10 +34,6 @@ from .rooms import moved_since, personal_room, reconcile
 from .voting import facilitators_room
 
 log = logging.getLogger(__name__)
-
-# Who is behind each connection of this process (sid -> Actor).
-connections: dict[str, Actor] = {}
-COMMANDS: dict[str, Callable] = {}
 
 
 def _guard() -> Guard:
@@ -107,7 +106,7 @@ def on_connect(auth=None):
         raise ConnectionRefusedError(exc.code, {"error": exc.code, "message": exc.message(lang or "fr")})
     finally:
         db.session.remove()
-    connections[request.sid] = actor
+    presence.add(request.sid, actor)
     _guard().opened(request.sid, actor)
     for room in rooms:
         join_room(room)
@@ -115,24 +114,12 @@ def on_connect(auth=None):
 
 @socketio.on("disconnect")
 def on_disconnect(*_args):
-    _guard().closed(request.sid, connections.pop(request.sid, None))
+    _guard().closed(request.sid, presence.remove(request.sid))
 
 
-def command(name: str):
-    """Register ``fn(actor, payload) -> dict`` as the handler of command ``name``."""
-    def register(fn: Callable[[Actor, dict], dict]):
-        def handler(payload=None, *_extra):
-            return dispatch(fn, payload)
-        handler.__name__ = f"on_{name}"
-        socketio.on_event(name, handler)
-        COMMANDS[name] = fn
-        return fn
-    return register
-
-
-def dispatch(fn: Callable[[Actor, dict], dict], payload: object) -> dict:
+def dispatch(cmd: Command, payload: object) -> dict:
     """Run one command and build its ack (see docs/protocol.md, "Acks")."""
-    actor = connections.get(request.sid)
+    actor = presence.actor_of(request.sid)
     lang = actor.lang if actor else "fr"
     try:
         if actor is None:
@@ -144,27 +131,26 @@ def dispatch(fn: Callable[[Actor, dict], dict], payload: object) -> dict:
             raise CommandError("rate_limited", status=429)
         for attempt in (1, 2):
             try:
-                result = fn(actor, payload)
-                events.commit()
+                with events.transaction():
+                    cmd.check(actor, payload)
+                    result = cmd.handler(actor, payload)
                 return {"ok": True, **result}
             except (IntegrityError, OperationalError):
                 # A concurrent writer won a race (e.g. the same idea id sent twice
                 # at once, or SQLite busy): run the command again on fresh data.
-                db.session.rollback()
                 if attempt == 2:
                     raise
     except CommandError as exc:
-        db.session.rollback()
         return exc.as_ack(lang)
     except Exception:
         db.session.rollback()
-        log.exception("command %s failed", fn.__name__)
+        log.exception("command %s failed", cmd.name)
         return {"ok": False, "error": "internal", "message": message("internal", lang)}
     finally:
         db.session.remove()
 
 
-@command("sync")
+@command(roles=(PARTICIPANT, FACILITATOR, PROJECTOR), payload={"since": "seq?"})
 def do_sync(actor: Actor, payload: dict) -> dict:
     """Replay what this client missed since ``since``, or send a snapshot."""
     since = field(payload, "since", int, required=False) or 0
@@ -214,35 +200,19 @@ def _snapshot(snapshot: dict, head: int) -> dict:
     return {"mode": "snapshot", "seq": head, "snapshot": snapshot}
 
 
-@command("time")
+@command(roles=(PARTICIPANT, FACILITATOR, PROJECTOR))
 def do_time(actor: Actor, payload: dict) -> dict:
     """The server's clock (ms since the epoch): clients estimate their offset from it (docs/morning.md)."""
     return {"server_now": int(time.time() * 1000)}
 
 
-# Commands whose handler is exactly the action do_<name> (docs/protocol.md).
-for _name in ("post_idea", "edit_idea", "withdraw_idea", "hide_idea", "restore_idea",
-              "set_posting", "set_joining", "set_projector_view", "set_projector_rotation",
-              "create_group", "rename_group", "move_idea", "merge_groups", "split_group", "remove_group", "restore_group",
-              "regroup", "merge_ideas", "dismiss_duplicate",
-              "set_phase", "pause_timer", "resume_timer", "extend_timer",
-              "set_restitution", "set_spotlight",
-              "set_voting_settings", "set_voting", "reveal_votes", "get_votes",
-              "cast_vote", "retract_vote", "move_vote",
-              "assign_tables", "move_participant", "rotate_tables", "set_show_authors", "correct_idea",
-              "create_action", "update_action", "delete_action"):
-    command(_name)(getattr(actions, f"do_{_name}"))
+def _listen(cmd: Command) -> None:
+    def handler(payload=None, *_extra):
+        return dispatch(cmd, payload)
+    handler.__name__ = f"on_{cmd.name}"
+    socketio.on_event(cmd.name, handler)
 
 
-@command("join_table")
-def do_join_table(actor: Actor, payload: dict) -> dict:
-    """Move to another table, and move this connection to that table's room."""
-    previous = db.session.get(Participant, actor.participant_id) if actor.participant_id else None
-    previous_table = previous.table_id if previous else None
-    result = actions.do_join_table(actor, payload)
-    new_table = result["me"]["table_id"]
-    if previous_table != new_table:
-        if previous_table is not None:
-            leave_room(events.table_room(actor.workshop_id, previous_table))
-        join_room(events.table_room(actor.workshop_id, new_table))
-    return result
+for _cmd in list(REGISTRY.values()):
+    if _cmd.socket:
+        _listen(_cmd)

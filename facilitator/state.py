@@ -39,6 +39,8 @@ def idea_dict(idea: Idea, merged: list[Idea] | None = None) -> dict:
         "merged": [{"id": m.id, "text": m.text, "author": author_dict(m.author)} for m in merged],
         # Set when a facilitator corrected the text (correct_idea): "corrigé par l'animateur".
         "corrected_at": iso(idea.edited_by_facilitator_at),
+        # Set while pinned to the top of its group (pin_idea).
+        "pinned_at": iso(idea.pinned_at),
     }
 
 
@@ -89,7 +91,7 @@ def workshop_actions(workshop_id: int) -> list[Action]:
 
 def review_dict(workshop: Workshop) -> dict:
     """The review (bilan) as staff screens see it: its date (set, else the default) and whether it is open."""
-    from .actions.action_plan import review_date
+    from .review_dates import review_date
     day = review_date(workshop)
     return {"on": day.isoformat() if day else None, "open": bool(workshop.review_open)}
 

@@ -17,8 +17,6 @@ Actions live in ``actions/votes.py``; the ranking itself is the pure
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
-from sqlalchemy import event as sa_event
-from sqlalchemy.orm import Session
 
 from . import events
 from .extensions import db, socketio
@@ -27,7 +25,6 @@ from .votes_tally import tally
 
 # Socket.IO message (not an "event": no seq, not logged) with a table's live counts, for facilitators.
 LIVE_MESSAGE = "votes_live"
-_PENDING = "facilitator_votes_live"
 KIND_OF_TARGET = {"ideas": Vote.IDEA, "groups": Vote.GROUP}
 
 
@@ -121,19 +118,21 @@ def lock_workshop(workshop_id: int) -> None:
 
 
 def publish_results(workshop: Workshop, table: RoundTable) -> None:
-    """Log ``votes_changed`` for a table whose dots changed, and queue the facilitators' live counts."""
+    """Log ``votes_changed`` for a table whose dots changed.
+
+    The live counts (hidden tally included) ride along as the event's private
+    part: ``send_live_counts`` sends them to the facilitators after commit.
+    """
     data = counts(table.id)
     events.publish(workshop.id, "votes_changed",
                    {"table_id": table.id, **data, "tally": data["tally"] if visible(workshop, table) else None},
-                   events.TABLE, table.id)
-    send_live(workshop.id, table.id, data)
+                   events.TABLE, table.id, private={"live": {"table_id": table.id, **data}})
 
 
-def send_live(workshop_id: int, table_id: int, data: dict | None = None) -> None:
-    """Queue a table's live counts for the facilitators' room; sent after commit, dropped on rollback."""
-    data = counts(table_id) if data is None else data
-    pending = db.session.info.setdefault(_PENDING, {})
-    pending[(workshop_id, table_id)] = {"table_id": table_id, **data}
+def send_live_counts(entry: events.Logged) -> None:
+    """After commit: a table's live counts to the facilitators' room (never to projectors)."""
+    if entry.private.get("live") is not None:
+        socketio.emit(LIVE_MESSAGE, entry.private["live"], to=facilitators_room(entry.workshop_id))
 
 
 def set_table_voting(workshop_id: int, table: RoundTable, is_open: bool) -> bool:
@@ -167,16 +166,3 @@ def follow_merge(workshop_id: int, table_id: int, kind: str, ident: str, into: s
     if moved:
         workshop = db.session.get(Workshop, workshop_id)
         publish_results(workshop, db.session.get(RoundTable, table_id))
-
-
-@sa_event.listens_for(Session, "after_commit")
-def _send_pending(session) -> None:
-    """After commit only: the live counts of a rolled-back change never existed."""
-    pending = session.info.pop(_PENDING, None)
-    for (workshop_id, _table_id), data in (pending or {}).items():
-        socketio.emit(LIVE_MESSAGE, data, to=facilitators_room(workshop_id))
-
-
-@sa_event.listens_for(Session, "after_rollback")
-def _drop_pending(session) -> None:
-    session.info.pop(_PENDING, None)

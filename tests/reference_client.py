@@ -103,6 +103,9 @@ def apply_staff(state: dict, envelope: dict) -> dict:
         for ident in data.get("idea_ids", []):
             ideas[ident] = {**ideas[ident], "group_id": data["group"]["id"], "placement": "facilitator",
                             "confidence": None, "suggestions": []}
+    elif kind == "idea_pinned":
+        if data["id"] in ideas:
+            ideas[data["id"]] = {**ideas[data["id"]], "pinned_at": data["pinned_at"]}
     elif kind == "idea_moved":
         if data["id"] in ideas:
             ideas[data["id"]] = {**ideas[data["id"]], **{k: data[k] for k in

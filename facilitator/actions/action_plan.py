@@ -12,8 +12,6 @@ the event log holds the whole history) and ``review_changed``.
 """
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 import uuid
 
 from sqlalchemy import select
@@ -22,8 +20,10 @@ from .. import events
 from ..errors import CommandError
 from ..extensions import db
 from ..models import Action, Group, Idea, ReviewLink, Workshop, utcnow
+from ..review_dates import parse_date, review_date
 from ..state import action_dict, review_dict
-from .base import FACILITATOR, ORGANISER, Actor, check_scope, field, require_role, table_in, workshop_of
+from .registry import command
+from .base import FACILITATOR, ORGANISER, REVIEWER, Actor, check_scope, field, table_in, workshop_of
 
 # Text limits (the columns' sizes; free text is capped too).
 LIMITS = {"title": 200, "description": 2000, "owner_org": 80, "contact": 120, "indicator": 300,
@@ -63,18 +63,6 @@ def _title(payload: dict, *, required: bool) -> str | None:
     return title
 
 
-def parse_date(raw: object) -> dt.date | None:
-    """An ISO date ("2027-09-09") or None; anything else is ``invalid_date``."""
-    if raw is None or raw == "":
-        return None
-    if not isinstance(raw, str) or len(raw) != 10:
-        raise CommandError("invalid_date")
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise CommandError("invalid_date") from None
-
-
 def _status(raw: object) -> str:
     if raw not in Action.STATUSES:
         raise CommandError("invalid_status")
@@ -109,9 +97,11 @@ def _source(actor: Actor, payload: dict) -> tuple[str | None, str | None, int | 
 
 # -- the action plan ------------------------------------------------------------
 
+@command(roles=(FACILITATOR, ORGANISER,),
+         payload={"id": "action", "source": "object|null?", "table_id": "table|null?", "title": "text|null?", "description": "text|null?", "owner_org": "text|null?", "contact": "text|null?", "due_on": "any?", "indicator": "text|null?"},
+         emits=("action_created",))
 def do_create_action(actor: Actor, payload: dict) -> dict:
     """A new action from a group, an idea or from scratch; idempotent by client id."""
-    require_role(actor, FACILITATOR, ORGANISER)
     ident = _uuid(payload)
     kind, source_id, table_id = _source(actor, payload)
     if kind is None and payload.get("table_id") is not None:
@@ -138,9 +128,11 @@ def do_create_action(actor: Actor, payload: dict) -> dict:
     return {"action": action_dict(action)}
 
 
+@command(roles=(FACILITATOR, ORGANISER,),
+         payload={"id": "action", "title": "text|null?", "description": "text|null?", "owner_org": "text|null?", "contact": "text|null?", "due_on": "any?", "indicator": "text|null?", "status": "any?", "progress_note": "text|null?"},
+         emits=("action_updated",))
 def do_update_action(actor: Actor, payload: dict) -> dict:
     """Change some fields of an action (those present in the payload); status and progress note too."""
-    require_role(actor, FACILITATOR, ORGANISER)
     action = _action(actor, _uuid(payload))
     check_scope(actor, action.table_id)
     changes: dict = {}
@@ -174,13 +166,13 @@ def _apply(workshop_id: int, action: Action, changes: dict, by: str) -> None:
     events.publish(workshop_id, "action_updated", {"action": action_dict(action), "by": by, "fields": changed})
 
 
+@command(roles=(FACILITATOR, ORGANISER,), payload={"id": "action"}, emits=("action_deleted",))
 def do_delete_action(actor: Actor, payload: dict) -> dict:
     """Remove an action written by mistake (a real commitment given up is ``dropped`` instead).
 
     The ``action_deleted`` event keeps the whole action, so nothing is lost
     from the history. Deleting an action already deleted answers ok (a retry).
     """
-    require_role(actor, FACILITATOR, ORGANISER)
     ident = _uuid(payload)
     action = db.session.get(Action, ident)
     if action is None:
@@ -196,31 +188,9 @@ def do_delete_action(actor: Actor, payload: dict) -> dict:
 
 # -- the review (organisers) ------------------------------------------------------
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 = 28/29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def default_review_date(workshop: Workshop) -> dt.date | None:
-    """The definition's planned date, else the workshop date + ``review.months_after`` (9 by default)."""
-    review = (workshop.definition or {}).get("review") or {}
-    if review.get("planned_on"):
-        return parse_date(str(review["planned_on"]))
-    if workshop.starts_on is None:
-        return None
-    return add_months(workshop.starts_on, int(review.get("months_after") or 9))
-
-
-def review_date(workshop: Workshop) -> dt.date | None:
-    """The review date the organiser set, else the default."""
-    return workshop.review_on or default_review_date(workshop)
-
-
+@command(roles=(ORGANISER,), payload={"on": "any"}, emits=("review_changed",), socket=False)
 def do_set_review_date(actor: Actor, payload: dict) -> dict:
     """Set (or, with null, reset to the default) the review date."""
-    require_role(actor, ORGANISER)
     workshop = workshop_of(actor)
     if "on" not in payload:
         raise CommandError("invalid_payload", detail="'on' missing")
@@ -239,9 +209,9 @@ def owner_organisations(workshop_id: int) -> list[str]:
     return sorted(set(names), key=str.casefold)
 
 
+@command(roles=(ORGANISER,), emits=("review_changed",), socket=False)
 def do_open_review(actor: Actor, payload: dict) -> dict:
     """Open the review: one personal link per owner organisation with actions (existing links are kept)."""
-    require_role(actor, ORGANISER)
     workshop = workshop_of(actor)
     if review_date(workshop) is None:
         raise CommandError("no_review_date", status=409)
@@ -261,9 +231,9 @@ def do_open_review(actor: Actor, payload: dict) -> dict:
     return {"review": review_dict(workshop), "links_created": created}
 
 
+@command(roles=(ORGANISER,), emits=("review_changed",), socket=False)
 def do_close_review(actor: Actor, payload: dict) -> dict:
     """Close the review: the personal links become read-only."""
-    require_role(actor, ORGANISER)
     workshop = workshop_of(actor)
     if workshop.review_open:
         workshop.review_open = False
@@ -280,8 +250,15 @@ def link_actions(link: ReviewLink) -> list[Action]:
         .order_by(Action.table_id, Action.due_on, Action.created_at, Action.id)).scalars())
 
 
-def do_update_review_action(link: ReviewLink, payload: dict) -> dict:
+@command(roles=(REVIEWER,),
+         payload={"id": "action", "status": "any?", "progress_note": "text|null?"},
+         emits=("action_updated",),
+         socket=False)
+def do_update_review_action(actor: Actor, payload: dict) -> dict:
     """An owner organisation updates the status and progress note of one of ITS actions."""
+    link = db.session.get(ReviewLink, actor.link_id)
+    if link is None or link.workshop_id != actor.workshop_id:
+        raise CommandError("not_found", status=404, what="action")
     workshop = db.session.get(Workshop, link.workshop_id)
     ident = _uuid(payload)
     action = db.session.get(Action, ident)

@@ -6,23 +6,22 @@ import uuid
 
 from sqlalchemy import select, update
 
-from .. import events, grouping, voting
+from .. import events, grouping
 from ..clustering.embed import EmbeddingServiceError
 from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea, utcnow
 from ..state import group_dict, idea_dict
-from .base import (FACILITATOR, Actor, field, idea_id, idea_in, require_board_unfrozen, require_role, staff_table,
-                   table_in)
+from .registry import command
+from .base import (FACILITATOR, Actor, field, idea_id, idea_in, require_board_unfrozen, staff_table)
 from .groups import LABEL_MAX, next_position
-from .corrections import relay_to_author
 
 log = logging.getLogger(__name__)
 
 
+@command(roles=(FACILITATOR,), payload={"table_id": "table"}, emits=("board_regrouped",))
 def do_regroup(actor: Actor, payload: dict) -> dict:
     """"Regrouper": discover groups among a board's unsorted ideas; nothing a person placed moves."""
-    require_role(actor, FACILITATOR)
     table = staff_table(actor, field(payload, "table_id", int))
     require_board_unfrozen(table.id)
     before = grouping.load_board(table.id)
@@ -74,9 +73,9 @@ def _visible(actor: Actor, ident: str) -> Idea:
     return idea
 
 
+@command(roles=(FACILITATOR,), payload={"id": "idea", "into": "idea"}, emits=("idea_merged",))
 def do_merge_ideas(actor: Actor, payload: dict) -> dict:
     """Fold a duplicate into another idea of the same table; its author stays credited there."""
-    require_role(actor, FACILITATOR)
     idea = _visible(actor, idea_id(payload))
     into = _visible(actor, idea_id({"id": field(payload, "into", str)}))
     if idea.id == into.id:
@@ -106,14 +105,12 @@ def do_merge_ideas(actor: Actor, payload: dict) -> dict:
     events.publish(actor.workshop_id, "idea_merged",
                    {"id": idea.id, "table_id": idea.table_id, "into": data, "repointed": repointed},
                    events.TABLE, idea.table_id)
-    relay_to_author(idea)  # its author may sit at another table now
-    voting.follow_merge(actor.workshop_id, idea.table_id, "idea", idea.id, into.id)  # its dots count for `into`
     return {"idea": data}
 
 
+@command(roles=(FACILITATOR,), payload={"id": "idea"}, emits=("duplicate_dismissed",))
 def do_dismiss_duplicate(actor: Actor, payload: dict) -> dict:
     """Keep both ideas: forget the engine's "same idea" proposal."""
-    require_role(actor, FACILITATOR)
     idea = _visible(actor, idea_id(payload))
     if idea.duplicate_of is not None:
         idea.duplicate_of = None

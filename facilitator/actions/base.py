@@ -11,6 +11,8 @@ from ..models import Idea, Participant, RoundTable, Workshop
 PARTICIPANT, FACILITATOR, PROJECTOR = "participant", "facilitator", "projector"
 # Organisers act over HTTP in the organiser space (and may drive the room like a lead facilitator).
 ORGANISER = "organiser"
+# Someone on the join page (no identity yet) and an owner organisation's review link (no account).
+VISITOR, REVIEWER = "visitor", "reviewer"
 # Integers in payloads are ids or sequence numbers: non-negative and within 32 bits.
 MAX_ID = 2**31 - 1
 
@@ -26,6 +28,8 @@ class Actor:
     # A table facilitator (console opened with a table's key) acts on this table
     # only; None for the lead facilitator, who acts on every table.
     table_id: int | None = None
+    # A review link's id (role REVIEWER): the link acts for its organisation's actions only.
+    link_id: int | None = None
 
     @property
     def is_lead(self) -> bool:

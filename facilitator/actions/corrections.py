@@ -5,11 +5,8 @@
 both), and the idea's ``corrected_at`` makes the author's phone say
 "corrigé par l'animateur".
 
-``relay_to_author``: a participant's phone follows its table's room, so an
-idea left on a previous table (after a move or a rotation) would change
-without its author knowing. When the author now sits elsewhere, a second
-event ``my_idea_changed`` goes to the author's current table, carrying only
-what the author's own list needs (no text for a hidden idea).
+The author hears of the correction even from another table: see
+``reactions.tell_author``.
 """
 from __future__ import annotations
 
@@ -17,15 +14,15 @@ from flask import current_app
 
 from .. import events
 from ..errors import CommandError
-from ..extensions import db
-from ..models import Idea, Participant, iso, utcnow
+from ..models import Idea, utcnow
 from ..state import idea_dict
-from .base import FACILITATOR, Actor, clean_text, idea_id, idea_in, require_role
+from .registry import command
+from .base import FACILITATOR, Actor, clean_text, idea_id, idea_in
 
 
+@command(roles=(FACILITATOR,), payload={"id": "idea", "text": "text"}, emits=("idea_corrected",))
 def do_correct_idea(actor: Actor, payload: dict) -> dict:
     """Fix the text of a visible idea (a typo); logged with the old and the new text."""
-    require_role(actor, FACILITATOR)
     ident = idea_id(payload)
     raw = payload.get("text")
     if not isinstance(raw, str):
@@ -43,18 +40,4 @@ def do_correct_idea(actor: Actor, payload: dict) -> dict:
         data = idea_dict(idea)
         events.publish(actor.workshop_id, "idea_corrected", {"idea": data, "old_text": old},
                        events.TABLE, idea.table_id)
-        relay_to_author(idea)
     return {"idea": idea_dict(idea)}
-
-
-def relay_to_author(idea: Idea) -> None:
-    """Tell the author of ``idea`` about its new state when they sit at another table than the idea."""
-    author = idea.author or db.session.get(Participant, idea.participant_id)
-    if author is None or author.table_id is None or author.table_id == idea.table_id:
-        return
-    data = {"id": idea.id, "participant_id": author.id, "table_id": idea.table_id, "state": idea.state,
-            "merged_into": idea.merged_into, "updated_at": iso(idea.updated_at),
-            "corrected_at": iso(idea.edited_by_facilitator_at)}
-    if idea.state != Idea.HIDDEN:
-        data["text"] = idea.text
-    events.publish(idea.workshop_id, "my_idea_changed", data, events.TABLE, author.table_id)

@@ -14,6 +14,7 @@ from ..errors import CommandError
 from ..extensions import db
 from ..models import Event, Participant, Workshop, utcnow
 from ..state import participant_dict
+from .registry import command
 from .base import ORGANISER, Actor, field, workshop_of
 
 ERASED_NAME = {"fr": "Participant effacé", "en": "Erased participant"}
@@ -24,14 +25,13 @@ def erased_name(workshop: Workshop) -> str:
     return ERASED_NAME.get((workshop.definition or {}).get("language", "fr"), ERASED_NAME["fr"])
 
 
-def require_organiser(actor: Actor) -> None:
-    if actor.role != ORGANISER:
-        raise CommandError("organiser_only", status=403)
-
-
+@command(roles=(ORGANISER,),
+         payload={"participant_id": "participant"},
+         emits=("participant_erased",),
+         socket=False,
+         denied='organiser_only')
 def do_erase_participant(actor: Actor, payload: dict) -> dict:
     """Erase one participant's name (their ideas stay, unattributed). Idempotent."""
-    require_organiser(actor)
     participant_id = field(payload, "participant_id", int)
     workshop = workshop_of(actor)
     participant = db.session.get(Participant, participant_id)
@@ -76,9 +76,13 @@ def scrub_event_log(workshop_id: int, names: dict[int, str]) -> None:
             db.session.execute(db.update(Event).where(Event.id == ident).values(data=cleaned))
 
 
+@command(roles=(ORGANISER,),
+         payload={"retention_days": "small|null?"},
+         emits=("retention_changed",),
+         socket=False,
+         denied='organiser_only')
 def do_set_retention(actor: Actor, payload: dict) -> dict:
     """How many days after the workshop date names are kept (None: until erased by hand)."""
-    require_organiser(actor)
     days = payload.get("retention_days") if isinstance(payload, dict) else None
     if days is not None:
         days = field(payload, "retention_days", int)
@@ -91,9 +95,13 @@ def do_set_retention(actor: Actor, payload: dict) -> dict:
     return {"retention_days": days}
 
 
+@command(roles=(ORGANISER,),
+         payload={"archived": "bool"},
+         emits=("archived_changed",),
+         socket=False,
+         denied='organiser_only')
 def do_set_archived(actor: Actor, payload: dict) -> dict:
     """Archive a past workshop (listed last in the organiser space) or bring it back."""
-    require_organiser(actor)
     archived = field(payload, "archived", bool)
     workshop = workshop_of(actor)
     if workshop.archived != archived:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from sqlalchemy import func, select, update
 
-from .. import events, voting
+from .. import events
 from ..errors import CommandError
 from ..extensions import db
-from ..models import Group, Idea, utcnow
+from ..models import Group, Idea, iso, utcnow
 from ..state import group_dict, idea_dict
-from .base import (FACILITATOR, Actor, check_scope, field, idea_id, idea_in, require_board_unfrozen, require_role,
-                   staff_table, table_in)
+from .registry import command
+from .base import (FACILITATOR, Actor, check_scope, field, idea_id, idea_in, require_board_unfrozen, staff_table)
 
 LABEL_MAX = 80
 
@@ -84,9 +84,11 @@ def _new_group(actor: Actor, ident: str, table_id: int, label: str) -> Group:
     return group
 
 
+@command(roles=(FACILITATOR,),
+         payload={"id": "group", "table_id": "table", "label": "text"},
+         emits=("group_created",))
 def do_create_group(actor: Actor, payload: dict) -> dict:
     """A new, empty, facilitator-named group on a table; idempotent by client id."""
-    require_role(actor, FACILITATOR)
     ident = _group_id(payload)
     table = staff_table(actor, field(payload, "table_id", int))
     label = _label(payload)
@@ -101,9 +103,9 @@ def do_create_group(actor: Actor, payload: dict) -> dict:
     return {"group": group_dict(group)}
 
 
+@command(roles=(FACILITATOR,), payload={"id": "group", "label": "text"}, emits=("group_renamed",))
 def do_rename_group(actor: Actor, payload: dict) -> dict:
     """Give a group the facilitator's name (automation never renames it again)."""
-    require_role(actor, FACILITATOR)
     group = _group(actor, _group_id(payload))
     label = _label(payload)
     if label != group.label or group.label_source != Group.FACILITATOR:
@@ -113,9 +115,9 @@ def do_rename_group(actor: Actor, payload: dict) -> dict:
     return {"group": group_dict(group)}
 
 
+@command(roles=(FACILITATOR,), payload={"id": "idea", "group_id": "group|null"}, emits=("idea_moved",))
 def do_move_idea(actor: Actor, payload: dict) -> dict:
     """Put an idea in a group of its table, or back in "À classer" (group_id null)."""
-    require_role(actor, FACILITATOR)
     idea = idea_in(actor, idea_id(payload))
     if "group_id" not in payload:
         raise CommandError("invalid_payload", detail="'group_id' missing")
@@ -137,9 +139,9 @@ def _moved(idea: Idea) -> dict:
             "suggestions": list(idea.suggestions or [])}
 
 
+@command(roles=(FACILITATOR,), payload={"id": "group", "into": "group"}, emits=("groups_merged",))
 def do_merge_groups(actor: Actor, payload: dict) -> dict:
     """Move every idea of a group into another group of the same table; the first goes inactive."""
-    require_role(actor, FACILITATOR)
     group = _group(actor, _group_id(payload))
     into = _group(actor, _group_id(payload, "into"))
     if group.id == into.id:
@@ -152,13 +154,14 @@ def do_merge_groups(actor: Actor, payload: dict) -> dict:
     group.active = False
     events.publish(actor.workshop_id, "groups_merged",
                    {"id": group.id, "into": group_dict(into), "table_id": into.table_id, "idea_ids": moved})
-    voting.follow_merge(actor.workshop_id, into.table_id, "group", group.id, into.id)  # its dots count for `into`
     return {"group": group_dict(into)}
 
 
+@command(roles=(FACILITATOR,),
+         payload={"id": "group", "new_id": "group", "label": "text", "idea_ids": "list"},
+         emits=("group_split",))
 def do_split_group(actor: Actor, payload: dict) -> dict:
     """Take some ideas out of a group into a new group on the same table."""
-    require_role(actor, FACILITATOR)
     group = _group(actor, _group_id(payload))
     require_board_unfrozen(group.table_id)
     new_id = _group_id(payload, "new_id")
@@ -180,6 +183,7 @@ def do_split_group(actor: Actor, payload: dict) -> dict:
     return {"group": group_dict(new)}
 
 
+@command(roles=(FACILITATOR,), payload={"id": "group"}, emits=("group_removed",))
 def do_remove_group(actor: Actor, payload: dict) -> dict:
     """Send a group's ideas back to "À classer" and make the group inactive.
 
@@ -187,7 +191,6 @@ def do_remove_group(actor: Actor, payload: dict) -> dict:
     group is no decision about where its ideas belong, so "Regrouper" may
     place them again.
     """
-    require_role(actor, FACILITATOR)
     group = _group(actor, _group_id(payload))
     require_board_unfrozen(group.table_id)
     moved = _idea_ids_of(group)
@@ -195,11 +198,28 @@ def do_remove_group(actor: Actor, payload: dict) -> dict:
     group.active = False
     events.publish(actor.workshop_id, "group_removed",
                    {"id": group.id, "table_id": group.table_id, "idea_ids": moved})
-    db.session.flush()
-    voting.item_changed(actor.workshop_id, group.table_id, "group", group.id)  # its dots stop counting
     return {}
 
 
+@command(roles=(FACILITATOR,), payload={"id": "idea", "pinned": "bool"}, emits=("idea_pinned",))
+def do_pin_idea(actor: Actor, payload: dict) -> dict:
+    """Keep an idea at the top of its group (or of "À classer") on every screen, or let it go back.
+
+    Presentation only: the board may be frozen (voting), the idea stays where
+    it is grouped. Pinning a pinned idea (or unpinning one that is not) logs
+    nothing.
+    """
+    idea = idea_in(actor, idea_id(payload))
+    pinned = payload["pinned"]
+    if (idea.pinned_at is not None) != pinned:
+        idea.pinned_at = utcnow() if pinned else None
+        events.publish(actor.workshop_id, "idea_pinned",
+                       {"id": idea.id, "table_id": idea.table_id, "pinned_at": iso(idea.pinned_at)},
+                       events.TABLE, idea.table_id)
+    return {"idea": idea_dict(idea)}
+
+
+@command(roles=(FACILITATOR,), payload={"id": "group", "idea_ids": "list"}, emits=("group_restored",))
 def do_restore_group(actor: Actor, payload: dict) -> dict:
     """Undo a merge or a removal: the group comes back (same id, label and place) with these ideas.
 
@@ -207,7 +227,6 @@ def do_restore_group(actor: Actor, payload: dict) -> dict:
     those still on the group's table, visible or hidden, go back into it as the
     facilitator's placement. Ideas withdrawn or merged meanwhile stay where they are.
     """
-    require_role(actor, FACILITATOR)
     ident = _group_id(payload)
     group = db.session.get(Group, ident)
     if group is None or group.workshop_id != actor.workshop_id:
@@ -229,6 +248,4 @@ def do_restore_group(actor: Actor, payload: dict) -> dict:
     _set_placement(back, group.id, "facilitator")
     events.publish(actor.workshop_id, "group_restored",
                    {"group": group_dict(group), "table_id": group.table_id, "idea_ids": back})
-    db.session.flush()
-    voting.item_changed(actor.workshop_id, group.table_id, "group", group.id)
     return {"group": group_dict(group)}

@@ -6,23 +6,23 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from .. import events, grouping, voting
+from .. import events, grouping
 from ..errors import CommandError
 from ..extensions import db
 from ..models import Idea, utcnow
 from ..state import idea_dict
-from .corrections import relay_to_author
+from .registry import command
 from .base import (FACILITATOR, PARTICIPANT, Actor, clean_text, field, idea_id, idea_in,
-                   participant_of, require_role, table_in)
+                   participant_of, table_in)
 
 
 def _max_length() -> int:
     return current_app.config["IDEA_MAX_LENGTH"]
 
 
+@command(roles=(PARTICIPANT,), payload={"id": "idea", "text": "text"}, emits=("idea_posted",))
 def do_post_idea(actor: Actor, payload: dict) -> dict:
     """Post an idea to the participant's table; a retried id returns the stored idea."""
-    require_role(actor, PARTICIPANT)
     ident = idea_id(payload)
     raw = field(payload, "text", str)
     participant = participant_of(actor)
@@ -75,16 +75,15 @@ def _check_idea_rate(participant_id: int) -> None:
 
 def _own_open_idea(actor: Actor, payload: dict) -> Idea:
     """The actor's own idea, on a table whose posting is open."""
-    require_role(actor, PARTICIPANT)
     idea = idea_in(actor, idea_id(payload), own=True)
     if not table_in(actor.workshop_id, idea.table_id).posting_open:
         raise CommandError("posting_closed", status=409)
     return idea
 
 
+@command(roles=(PARTICIPANT,), payload={"id": "idea", "text": "text"}, emits=("idea_edited",))
 def do_edit_idea(actor: Actor, payload: dict) -> dict:
     """Change the text of one's own visible idea while posting is open."""
-    require_role(actor, PARTICIPANT)
     idea_id(payload)
     raw = field(payload, "text", str)
     idea = _own_open_idea(actor, payload)
@@ -99,9 +98,9 @@ def do_edit_idea(actor: Actor, payload: dict) -> dict:
     return {"idea": idea_dict(idea)}
 
 
+@command(roles=(PARTICIPANT,), payload={"id": "idea"}, emits=("idea_withdrawn",))
 def do_withdraw_idea(actor: Actor, payload: dict) -> dict:
     """Withdraw one's own idea (idempotent) while posting is open."""
-    require_role(actor, PARTICIPANT)
     ident = idea_id(payload)
     idea = db.session.get(Idea, ident)
     if idea is not None and idea.state == Idea.WITHDRAWN and idea.participant_id == actor.participant_id:
@@ -111,12 +110,10 @@ def do_withdraw_idea(actor: Actor, payload: dict) -> dict:
     idea.updated_at = utcnow()
     events.publish(actor.workshop_id, "idea_withdrawn", {"id": idea.id, "table_id": idea.table_id},
                    events.TABLE, idea.table_id)
-    voting.item_changed(actor.workshop_id, idea.table_id, "idea", idea.id)  # its dots stop counting
     return {}
 
 
 def _moderate(actor: Actor, payload: dict, state: str) -> dict:
-    require_role(actor, FACILITATOR)
     idea = idea_in(actor, idea_id(payload))
     if idea.state != state:
         idea.state = state
@@ -127,17 +124,16 @@ def _moderate(actor: Actor, payload: dict, state: str) -> dict:
         else:
             events.publish(actor.workshop_id, "idea_restored", {"idea": idea_dict(idea)},
                            events.TABLE, idea.table_id)
-        relay_to_author(idea)  # the author may sit at another table now
-        db.session.flush()
-        voting.item_changed(actor.workshop_id, idea.table_id, "idea", idea.id)  # its dots (un)count
     return {"idea": idea_dict(idea)}
 
 
+@command(roles=(FACILITATOR,), payload={"id": "idea"}, emits=("idea_hidden",))
 def do_hide_idea(actor: Actor, payload: dict) -> dict:
     """Moderation: hide an idea from the projector and the table (reversible)."""
     return _moderate(actor, payload, Idea.HIDDEN)
 
 
+@command(roles=(FACILITATOR,), payload={"id": "idea"}, emits=("idea_restored",))
 def do_restore_idea(actor: Actor, payload: dict) -> dict:
     """Moderation: show a hidden idea again."""
     return _moderate(actor, payload, Idea.VISIBLE)

@@ -6,9 +6,10 @@ import secrets
 from .. import events
 from ..errors import CommandError
 from ..extensions import db
-from ..models import Participant, Workshop, utcnow
+from ..models import Participant, utcnow
 from ..state import participant_dict
-from .base import PARTICIPANT, Actor, field, participant_of, require_role, table_in, workshop_of
+from .registry import command
+from .base import PARTICIPANT, VISITOR, Actor, field, participant_of, table_in, workshop_of
 
 NAME_MAX, ORGANISATION_MAX = 40, 80
 
@@ -23,8 +24,13 @@ def _clean(payload: dict, name: str, limit: int, empty: str, too_long: str) -> s
     return value
 
 
-def do_join_workshop(workshop: Workshop, payload: dict) -> Participant:
+@command(roles=(VISITOR,),
+         payload={"first_name": "text?", "organisation": "text?", "table_id": "table?"},
+         emits=("participant_joined",),
+         socket=False)
+def do_join_workshop(actor: Actor, payload: dict) -> dict:
     """Create a participant (first name, organisation, optional table) in an open workshop."""
+    workshop = workshop_of(actor)
     if not workshop.joining_open:
         raise CommandError("joining_closed", status=403)
     first_name = _clean(payload, "first_name", NAME_MAX, "empty_name", "name_too_long")
@@ -38,12 +44,12 @@ def do_join_workshop(workshop: Workshop, payload: dict) -> Participant:
     db.session.add(participant)
     db.session.flush()
     events.publish(workshop.id, "participant_joined", {"participant": participant_dict(participant)})
-    return participant
+    return {"participant": participant}
 
 
+@command(roles=(PARTICIPANT,), payload={"table_id": "table"}, emits=("participant_moved",))
 def do_join_table(actor: Actor, payload: dict) -> dict:
     """Move the participant to a table of their workshop (while joining is open)."""
-    require_role(actor, PARTICIPANT)
     table_id = field(payload, "table_id", int)
     participant = participant_of(actor)
     table = table_in(actor.workshop_id, table_id)
@@ -52,7 +58,9 @@ def do_join_table(actor: Actor, payload: dict) -> dict:
     if participant.table_id != table.id:
         previous = participant.table_id
         participant.table_id = table.id
+        # private "self": the connections move (reactions.py) but the phone is not told "moved":
+        # this command's ack says so.
         events.publish(actor.workshop_id, "participant_moved",
                        {"participant_id": participant.id, "table_id": table.id,
-                        "from_table_id": previous})
+                        "from_table_id": previous}, private={"self": True})
     return {"me": participant_dict(participant)}

@@ -28,7 +28,8 @@ from .. import events, voting
 from ..errors import CommandError
 from ..models import Workshop, utcnow
 from ..state import agenda_list, phase_dict
-from .base import Actor, field, require_lead, workshop_of
+from .registry import command
+from .base import FACILITATOR, Actor, field, workshop_of
 
 ROUND_TABLES, VOTING = "round_tables", "voting"
 # extend_timer adds 1 to this many minutes at once (the console offers +1 and +5).
@@ -48,13 +49,16 @@ def phase_of(workshop: Workshop, key: str | None) -> dict | None:
     return next((phase for phase in agenda_list(workshop) if phase["key"] == key), None)
 
 
+@command(roles=(FACILITATOR,),
+         payload={"key": "word|null", "restart": "bool?"},
+         emits=("phase_changed", "posting_changed", "voting_changed"),
+         lead=True)
 def do_set_phase(actor: Actor, payload: dict) -> dict:
     """Enter an agenda phase (its timer starts at the phase's duration), or leave the agenda (key null).
 
     Entering the current phase again changes nothing unless ``restart`` is true
     (then its timer starts over and its gating applies again).
     """
-    require_lead(actor)
     if "key" not in payload:
         raise CommandError("invalid_payload", detail="'key' missing")
     key = None if payload["key"] is None else field(payload, "key", str)
@@ -88,7 +92,6 @@ def apply_gating(workshop: Workshop, kind: str | None) -> None:
 
 
 def _current(actor: Actor) -> Workshop:
-    require_lead(actor)
     workshop = workshop_of(actor)
     if workshop.phase_key is None:
         raise CommandError("no_phase", status=409)
@@ -101,6 +104,7 @@ def _timer_changed(workshop: Workshop) -> dict:
     return data
 
 
+@command(roles=(FACILITATOR,), emits=("timer_changed",), lead=True)
 def do_pause_timer(actor: Actor, payload: dict) -> dict:
     """Stop the countdown where it is (a paused timer stays paused: nothing logged)."""
     workshop = _current(actor)
@@ -113,6 +117,7 @@ def do_pause_timer(actor: Actor, payload: dict) -> dict:
     return _timer_changed(workshop)
 
 
+@command(roles=(FACILITATOR,), emits=("timer_changed",), lead=True)
 def do_resume_timer(actor: Actor, payload: dict) -> dict:
     """Start the countdown again from what was left (a running timer: nothing logged)."""
     workshop = _current(actor)
@@ -123,6 +128,7 @@ def do_resume_timer(actor: Actor, payload: dict) -> dict:
     return _timer_changed(workshop)
 
 
+@command(roles=(FACILITATOR,), payload={"minutes": "small"}, emits=("timer_changed",), lead=True)
 def do_extend_timer(actor: Actor, payload: dict) -> dict:
     """Add ``minutes`` (1-60) to the current phase's timer, running or paused.
 

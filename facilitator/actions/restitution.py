@@ -24,15 +24,18 @@ from .. import events
 from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea
-from .base import FACILITATOR, Actor, check_scope, field, require_lead, require_role, table_in, workshop_of
+from .registry import command
+from .base import FACILITATOR, Actor, check_scope, field, require_lead, table_in, workshop_of
 
 STEPS = ("theme", "groups", "votes")
 KINDS = ("idea", "group")
 
 
+@command(roles=(FACILITATOR,),
+         payload={"table_id": "table|null", "step": "small?"},
+         emits=("restitution_changed", "spotlight_changed"))
 def do_set_restitution(actor: Actor, payload: dict) -> dict:
     """Start, move or stop the walk-through: ``{"table_id": <id> | null, "step": 0..2}``."""
-    require_role(actor, FACILITATOR)
     if "table_id" not in payload:
         raise CommandError("invalid_payload", detail="'table_id' missing")
     workshop = workshop_of(actor)
@@ -58,9 +61,9 @@ def do_set_restitution(actor: Actor, payload: dict) -> dict:
     return {"restitution": wanted}
 
 
+@command(roles=(FACILITATOR,), payload={"kind": "any", "id": "item?"}, emits=("spotlight_changed",))
 def do_set_spotlight(actor: Actor, payload: dict) -> dict:
     """Fill the projector with one item, ``{"kind": "idea"|"group", "id": <uuid>}``, or clear it (``kind`` null)."""
-    require_role(actor, FACILITATOR)
     if "kind" not in payload:
         raise CommandError("invalid_payload", detail="'kind' missing")
     workshop = workshop_of(actor)

@@ -16,19 +16,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .. import events, rooms
+from .. import events
 from ..errors import CommandError
 from ..extensions import db
 from ..models import Participant, RoundTable
-from .base import FACILITATOR, ORGANISER, Actor, field, require_lead, require_role, table_in, workshop_of
+from .registry import command
+from .base import FACILITATOR, ORGANISER, Actor, field, table_in, workshop_of
 
 ASSIGN_MODES = ("balanced_by_organisation", "fill")
-
-
-def require_lead_or_organiser(actor: Actor) -> None:
-    """Workshop-wide seating: the lead facilitator, or an organiser (organiser space)."""
-    if actor.role != ORGANISER:
-        require_lead(actor)
 
 
 def rotation_enabled(definition: dict | None) -> bool:
@@ -83,9 +78,9 @@ def plan_fill(seated: dict[int, int], unseated: list[int], table_ids: list[int])
     return plan
 
 
+@command(roles=(FACILITATOR, ORGANISER,), payload={"mode": "word"}, emits=("tables_assigned",), lead=True)
 def do_assign_tables(actor: Actor, payload: dict) -> dict:
     """Seat participants automatically: ``balanced_by_organisation`` (everyone) or ``fill`` (those with no table)."""
-    require_lead_or_organiser(actor)
     mode = field(payload, "mode", str)
     if mode not in ASSIGN_MODES:
         raise CommandError("invalid_payload", detail=f"'mode' must be one of {', '.join(ASSIGN_MODES)}")
@@ -103,13 +98,14 @@ def do_assign_tables(actor: Actor, payload: dict) -> dict:
             _seat(participant, plan[participant.id], moves)
     if moves:
         events.publish(actor.workshop_id, "tables_assigned", {"mode": mode, "moves": moves})
-        rooms.after_moves(actor.workshop_id, moves)
     return {"moved": len(moves)}
 
 
+@command(roles=(FACILITATOR, ORGANISER,),
+         payload={"participant_id": "participant", "table_id": "table"},
+         emits=("participant_moved",))
 def do_move_participant(actor: Actor, payload: dict) -> dict:
     """Move one participant to a table (lead, or the facilitator of the table they leave)."""
-    require_role(actor, FACILITATOR, ORGANISER)
     participant_id = field(payload, "participant_id", int)
     table = table_in(actor.workshop_id, field(payload, "table_id", int))
     participant = db.session.get(Participant, participant_id)
@@ -123,10 +119,10 @@ def do_move_participant(actor: Actor, payload: dict) -> dict:
     _seat(participant, table.id, moves)
     if moves:
         events.publish(actor.workshop_id, "participant_moved", moves[0])
-        rooms.after_moves(actor.workshop_id, moves)
     return {"participant": {"id": participant.id, "table_id": participant.table_id}}
 
 
+@command(roles=(FACILITATOR, ORGANISER,), payload={"round": "small"}, emits=("tables_rotated",), lead=True)
 def do_rotate_tables(actor: Actor, payload: dict) -> dict:
     """World café: everyone seated moves to the next table (by number, the last to the first).
 
@@ -134,7 +130,6 @@ def do_rotate_tables(actor: Actor, payload: dict) -> dict:
     + 1): a retry of a rotation already done answers ``duplicate: true`` and
     moves nobody again.
     """
-    require_lead_or_organiser(actor)
     target = field(payload, "round", int)
     workshop = workshop_of(actor)
     if not rotation_enabled(workshop.definition):
@@ -153,13 +148,15 @@ def do_rotate_tables(actor: Actor, payload: dict) -> dict:
             _seat(participant, following[participant.table_id], moves)
     workshop.rotation_round = target
     events.publish(actor.workshop_id, "tables_rotated", {"round": target, "moves": moves})
-    rooms.after_moves(actor.workshop_id, moves)
     return {"round": target, "moved": len(moves), "duplicate": False}
 
 
+@command(roles=(FACILITATOR, ORGANISER,),
+         payload={"show": "bool"},
+         emits=("show_authors_changed",),
+         lead=True)
 def do_set_show_authors(actor: Actor, payload: dict) -> dict:
     """Show authors (first name, organisation) on the projector, or hide them there."""
-    require_lead_or_organiser(actor)
     show = field(payload, "show", bool)
     workshop = workshop_of(actor)
     if workshop.show_authors != show:

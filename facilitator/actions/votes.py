@@ -16,8 +16,8 @@ from .. import events, voting
 from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea, Participant, RoundTable, Vote, Workshop, utcnow
-from .base import (FACILITATOR, PARTICIPANT, Actor, field, participant_of, require_lead, require_role,
-                   staff_table, workshop_of)
+from .registry import command
+from .base import (FACILITATOR, PARTICIPANT, PROJECTOR, Actor, field, participant_of, staff_table, workshop_of)
 
 MAX_VOTES = 20
 TARGETS = ("ideas", "groups")
@@ -25,6 +25,10 @@ TARGETS = ("ideas", "groups")
 
 # -- facilitators -------------------------------------------------------------------
 
+@command(roles=(FACILITATOR,),
+         payload={"votes_per_person": "small?", "votes_per_item": "small?", "target": "word?", "live": "bool?"},
+         emits=("voting_settings_changed",),
+         lead=True)
 def do_set_voting_settings(actor: Actor, payload: dict) -> dict:
     """Dots per person and per item, ideas or groups, results live or on reveal (lead facilitator).
 
@@ -32,7 +36,6 @@ def do_set_voting_settings(actor: Actor, payload: dict) -> dict:
     that cannot invalidate them are accepted: ``live`` at any time, more dots
     (never fewer), and the same target; anything else answers ``votes_exist``.
     """
-    require_lead(actor)
     workshop = workshop_of(actor)
     per_person = _bounded(payload, "votes_per_person", workshop.votes_per_person)
     per_item = _bounded(payload, "votes_per_item", workshop.votes_per_item)
@@ -68,17 +71,17 @@ def _bounded(payload: dict, name: str, current: int) -> int:
     return value
 
 
+@command(roles=(FACILITATOR,), payload={"table_id": "table", "open": "bool"}, emits=("voting_changed",))
 def do_set_voting(actor: Actor, payload: dict) -> dict:
     """Open or close voting on one table (its facilitator or the lead)."""
-    require_role(actor, FACILITATOR)
     table = staff_table(actor, field(payload, "table_id", int))
     voting.set_table_voting(actor.workshop_id, table, field(payload, "open", bool))
     return {}
 
 
+@command(roles=(FACILITATOR,), payload={"table_id": "table", "revealed": "bool"}, emits=("votes_revealed",))
 def do_reveal_votes(actor: Actor, payload: dict) -> dict:
     """Show (or hide again) a table's results to the room."""
-    require_role(actor, FACILITATOR)
     table = staff_table(actor, field(payload, "table_id", int))
     revealed = field(payload, "revealed", bool)
     if table.votes_revealed != revealed:
@@ -90,6 +93,7 @@ def do_reveal_votes(actor: Actor, payload: dict) -> dict:
     return {}
 
 
+@command(roles=(PARTICIPANT, FACILITATOR, PROJECTOR,))
 def do_get_votes(actor: Actor, payload: dict) -> dict:
     """Read-only: a participant's ballot, or every table's live counts for a facilitator."""
     workshop = workshop_of(actor)
@@ -102,6 +106,7 @@ def do_get_votes(actor: Actor, payload: dict) -> dict:
 
 # -- participants ---------------------------------------------------------------------
 
+@command(roles=(PARTICIPANT,), payload={"target_kind": "any", "target_id": "item"}, emits=("votes_changed",))
 def do_cast_vote(actor: Actor, payload: dict) -> dict:
     """Put one dot on an idea or group of the participant's table."""
     workshop, participant, table = _voter(actor)
@@ -112,6 +117,7 @@ def do_cast_vote(actor: Actor, payload: dict) -> dict:
     return _done(workshop, participant, table)
 
 
+@command(roles=(PARTICIPANT,), payload={"target_kind": "any", "target_id": "item"}, emits=("votes_changed",))
 def do_retract_vote(actor: Actor, payload: dict) -> dict:
     """Take one of one's dots back from an item (also from an item since hidden or removed)."""
     workshop, participant, table = _voter(actor)
@@ -121,6 +127,9 @@ def do_retract_vote(actor: Actor, payload: dict) -> dict:
     return _done(workshop, participant, table)
 
 
+@command(roles=(PARTICIPANT,),
+         payload={"target_kind": "any", "from": "item", "to": "item"},
+         emits=("votes_changed",))
 def do_move_vote(actor: Actor, payload: dict) -> dict:
     """Move one dot from an item to another, at once (never two dots, never none)."""
     workshop, participant, table = _voter(actor)
@@ -136,7 +145,6 @@ def do_move_vote(actor: Actor, payload: dict) -> dict:
 
 
 def _voter(actor: Actor) -> tuple[Workshop, Participant, RoundTable]:
-    require_role(actor, PARTICIPANT)
     participant = participant_of(actor)
     if participant.table_id is None:
         raise CommandError("no_table")

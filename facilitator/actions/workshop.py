@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from .. import events
 from ..errors import CommandError
-from .base import FACILITATOR, Actor, field, require_lead, require_role, staff_table, table_in, workshop_of
+from .registry import command
+from .base import FACILITATOR, Actor, field, staff_table, table_in, workshop_of
 
 
+@command(roles=(FACILITATOR,), payload={"table_id": "table", "open": "bool"}, emits=("posting_changed",))
 def do_set_posting(actor: Actor, payload: dict) -> dict:
     """Open or close posting on one table."""
-    require_role(actor, FACILITATOR)
     table = staff_table(actor, field(payload, "table_id", int))
     is_open = field(payload, "open", bool)
     if table.posting_open != is_open:
@@ -18,9 +19,9 @@ def do_set_posting(actor: Actor, payload: dict) -> dict:
     return {}
 
 
+@command(roles=(FACILITATOR,), payload={"open": "bool"}, emits=("joining_changed",), lead=True)
 def do_set_joining(actor: Actor, payload: dict) -> dict:
     """Open or close joining for the whole workshop."""
-    require_lead(actor)
     is_open = field(payload, "open", bool)
     workshop = workshop_of(actor)
     if workshop.joining_open != is_open:
@@ -29,9 +30,9 @@ def do_set_joining(actor: Actor, payload: dict) -> dict:
     return {}
 
 
+@command(roles=(FACILITATOR,), payload={"view": "view"}, emits=("projector_view_changed",), lead=True)
 def do_set_projector_view(actor: Actor, payload: dict) -> dict:
     """Show every table side by side ("all") or one table on the projector."""
-    require_lead(actor)
     view = payload.get("view") if isinstance(payload, dict) else None
     if view != "all":
         view = table_in(actor.workshop_id, field(payload, "view", int)).id
@@ -45,13 +46,14 @@ def do_set_projector_view(actor: Actor, payload: dict) -> dict:
 STEPS = {"next": 1, "previous": -1}
 
 
+@command(roles=(FACILITATOR,), payload={"paused": "bool?", "step": "word?"}, emits=("projector_rotation_changed",),
+         lead=True)
 def do_set_projector_rotation(actor: Actor, payload: dict) -> dict:
     """Hold or release the projector's rotation of pages, or turn it one page back or forward.
 
     ``paused`` is kept (a projector that reloads stays on hold); ``step`` ("next" or "previous")
     is a one-off nudge that every projector applies when the event reaches it.
     """
-    require_lead(actor)
     paused = field(payload, "paused", bool, required=False)
     direction = field(payload, "step", str, required=False)
     if paused is None and direction is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import abort, jsonify, redirect, request, send_file, url_for
 
 from .. import events, export_jobs
+from ..actions import run
 from ..actions.base import ORGANISER, Actor
 from ..errors import CommandError
 from ..extensions import db
@@ -64,30 +65,26 @@ def _job_urls(job) -> dict:
 
 def save_settings(code: str):
     """Retention (days after the workshop date; blank: kept until erased by hand) and archived."""
-    from ..actions.gdpr import do_set_archived, do_set_retention
     workshop = workshop_or_404(code)
     raw = (request.form.get("retention_days") or "").strip()
     actor = organiser_actor(workshop)
     try:
         if raw and not (raw.isascii() and raw.isdigit() and len(raw) <= 6):  # "²" passes isdigit()
             raise CommandError("invalid_payload", detail="'retention_days' must be a whole number of days")
-        do_set_retention(actor, {"retention_days": int(raw) if raw else None})
-        do_set_archived(actor, {"archived": request.form.get("archived") == "1"})
-        events.commit()
+        with events.transaction():
+            run("set_retention", actor, {"retention_days": int(raw) if raw else None})
+            run("set_archived", actor, {"archived": request.form.get("archived") == "1"})
     except CommandError as exc:
-        db.session.rollback()
         return workshop_page(code, error=exc.as_ack(request_language())["message"], status=exc.status)
     return redirect(url_for("organiser.workshop", code=workshop.code, saved=1) + "#settings")
 
 
 def erase_participant(code: str, participant_id: int):
-    from ..actions.gdpr import do_erase_participant
     workshop = workshop_or_404(code)
     try:
-        do_erase_participant(organiser_actor(workshop), {"participant_id": participant_id})
-        events.commit()
+        with events.transaction():
+            run("erase_participant", organiser_actor(workshop), {"participant_id": participant_id})
     except CommandError as exc:
-        db.session.rollback()
         return workshop_page(code, error=exc.as_ack(request_language())["message"], status=exc.status)
     return redirect(url_for("organiser.workshop", code=workshop.code) + "#participants")
 

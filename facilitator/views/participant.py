@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, request, url_for
 
 from .. import events
-from ..actions import do_join_workshop
+from ..actions import run
+from ..actions.base import VISITOR, Actor
 from ..errors import CommandError
-from ..extensions import db
 from ..i18n import normalise, request_language, translate
 from ..state import participant_dict
 from ..tokens import participant_token
@@ -67,10 +67,9 @@ def api_join(code: str):
             raise CommandError("not_found", status=404, what="workshop")
         if not isinstance(payload, dict):
             raise CommandError("invalid_payload", detail="not_an_object")
-        participant = do_join_workshop(workshop, payload)
-        events.commit()
+        with events.transaction():
+            participant = run("join_workshop", Actor(VISITOR, workshop.id, lang=lang), payload)["participant"]
     except CommandError as exc:
-        db.session.rollback()
         return jsonify(exc.as_ack(lang)), exc.status
     return jsonify({
         "ok": True,

@@ -26,9 +26,10 @@ from werkzeug.exceptions import BadRequest
 from sqlalchemy import select
 
 from .. import events
-from ..actions.action_plan import (default_review_date, do_close_review, do_open_review, do_set_review_date,
-                                   do_update_review_action, link_actions, review_date)
-from ..actions.base import ORGANISER, Actor
+from ..actions import run
+from ..actions.action_plan import link_actions
+from ..actions.base import ORGANISER, REVIEWER, Actor
+from ..review_dates import default_review_date, review_date
 from ..errors import CommandError
 from ..extensions import db
 from ..i18n import request_language, translate
@@ -62,13 +63,12 @@ def _actor(workshop: Workshop) -> Actor:
     return Actor(ORGANISER, workshop.id, lang=request_language())
 
 
-def _run(workshop: Workshop, action, payload: dict):
-    """Run an organiser action and commit its events; the refusal's message, or None."""
+def _run(workshop: Workshop, name: str, payload: dict):
+    """Run an organiser command and commit its events; the refusal, or None."""
     try:
-        action(_actor(workshop), payload)
-        events.commit()
+        with events.transaction():
+            run(name, _actor(workshop), payload)
     except CommandError as exc:
-        db.session.rollback()
         return exc
     return None
 
@@ -143,21 +143,21 @@ def set_date(code: str):
     """Set the review date (an empty field goes back to the default)."""
     workshop = workshop_or_404(code)
     raw = (request.form.get("on") or "").strip()
-    return _after(workshop, _run(workshop, do_set_review_date, {"on": raw or None}), "date")
+    return _after(workshop, _run(workshop, "set_review_date", {"on": raw or None}), "date")
 
 
 @organiser_bp.post("/open")
 @organiser_required
 def open_review(code: str):
     workshop = workshop_or_404(code)
-    return _after(workshop, _run(workshop, do_open_review, {}), "opened")
+    return _after(workshop, _run(workshop, "open_review", {}), "opened")
 
 
 @organiser_bp.post("/close")
 @organiser_required
 def close_review(code: str):
     workshop = workshop_or_404(code)
-    return _after(workshop, _run(workshop, do_close_review, {}), "closed")
+    return _after(workshop, _run(workshop, "close_review", {}), "closed")
 
 
 @organiser_bp.get("/calendar.ics")
@@ -254,10 +254,9 @@ def update(key: str):
     payload = {"id": ident, "status": request.form.get("status"),
                "progress_note": request.form.get("progress_note") or ""}
     try:
-        do_update_review_action(link, payload)
-        events.commit()
+        with events.transaction():
+            run("update_review_action", Actor(REVIEWER, link.workshop_id, lang=lang, link_id=link.id), payload)
     except CommandError as exc:
-        db.session.rollback()
         return _link_page(link, exc.message(lang), exc.status, failed=ident, form=payload)
     return redirect(url_for("review_link.page", key=link.key, saved=ident, lang=request.args.get("lang"))
                     + f"#action-{ident}")

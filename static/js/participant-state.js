@@ -141,6 +141,13 @@ const handlers = {
       }
     }
   },
+  // A facilitator pinned an idea to the top of its group (pin_idea).
+  idea_pinned: (store, data) => {
+    for (const ideas of [store.myIdeas, store.tableIdeas]) {
+      const idea = ideas.get(data.id);
+      if (idea) ideas.set(data.id, { ...idea, pinned_at: data.pinned_at ?? null });
+    }
+  },
   // A facilitator corrected a typo (correct_idea): the idea carries corrected_at.
   idea_corrected: (store, data) => upsertIdea(store, data.idea),
   // One of my ideas on another table changed (hidden, restored, merged, corrected): docs/protocol.md.

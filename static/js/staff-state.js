@@ -60,11 +60,11 @@ export function createStaffStore(role) {
       return store.tables.find((table) => table.id === id) || null;
     },
 
-    /** Ideas of one table, newest first. */
+    /** Ideas of one table: pinned ones first (pin_idea), then newest first. */
     ideasOf(tableId) {
       const list = [];
       for (const idea of store.ideas.values()) if (idea.table_id === tableId) list.push(idea);
-      return list.sort(order.newestFirst);
+      return list.sort((a, b) => order.boardOrder(a, b));
     },
 
     groupById(id) {
@@ -320,6 +320,10 @@ const handlers = {
   group_created: (store, data) => putGroup(store, data.group),
   group_renamed: (store, data) => putGroup(store, data.group),
   idea_moved: (store, data) => setPlacement(store, data),
+  idea_pinned: (store, data) => {
+    const idea = store.ideas.get(data.id);
+    if (idea) store.ideas.set(data.id, { ...idea, pinned_at: data.pinned_at ?? null });
+  },
   groups_merged: (store, data) => {
     const into = data.into;
     if (!into || !into.id || !data.id || into.id === data.id) return;

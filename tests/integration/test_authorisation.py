@@ -4,7 +4,10 @@ from __future__ import annotations
 import pytest
 
 from facilitator.extensions import socketio
-from facilitator.sockets import COMMANDS
+import facilitator.sockets  # noqa: F401 - declares sync and time, and serves every command
+from facilitator.actions.registry import socket_commands
+
+COMMANDS = socket_commands()
 from tests.conftest import new_id
 
 FACILITATOR_COMMANDS = {
@@ -42,6 +45,7 @@ FACILITATOR_COMMANDS = {
     "create_action": lambda room, idea, groups: {"id": new_id(), "title": "A", "source": {"kind": "idea", "id": idea}},
     "update_action": lambda room, idea, groups: {"id": new_id(), "status": "done"},
     "delete_action": lambda room, idea, groups: {"id": new_id()},
+    "pin_idea": lambda room, idea, groups: {"id": idea, "pinned": True},
 }
 PARTICIPANT_COMMANDS = {"post_idea", "edit_idea", "withdraw_idea", "join_table",
                         "cast_vote", "retract_vote", "move_vote"}

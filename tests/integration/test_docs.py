@@ -5,7 +5,10 @@ import re
 
 from facilitator.config import ROOT, Config
 from facilitator.errors import MESSAGES
-from facilitator.sockets import COMMANDS
+import facilitator.sockets  # noqa: F401 - declares sync and time, and serves every command
+from facilitator.actions.registry import socket_commands
+
+COMMANDS = socket_commands()
 
 PROTOCOL = (ROOT / "docs" / "protocol.md").read_text(encoding="utf-8")
 
@@ -15,9 +18,43 @@ def _published_event_types() -> set[str]:
     return set(re.findall(r'events\.publish\([^,]+,\s*"([a-z_]+)"', sources))
 
 
+def _section(name: str) -> str:
+    """The text of a command's section of docs/protocol.md (its heading to the next heading)."""
+    for match in re.finditer(r"^### (.*)$", PROTOCOL, re.M):
+        if f"`{name}`" in match.group(1):
+            rest = PROTOCOL[match.end():]
+            end = re.search(r"^#{2,3} ", rest, re.M)
+            return rest[:end.start()] if end else rest
+    return ""
+
+
 def test_every_command_is_documented():
     for name in COMMANDS:
         assert f"### `{name}`" in PROTOCOL or f"`{name}` /" in PROTOCOL or f"/ `{name}`" in PROTOCOL, name
+
+
+def test_every_command_documents_its_payload_and_events():
+    """The registry's declaration (payload fields, events) is what the protocol says."""
+    missing = []
+    for name, cmd in COMMANDS.items():
+        section = _section(name)
+        for spec in cmd.fields:
+            if f'"{spec.name}"' not in section and f"`{spec.name}`" not in section:
+                missing.append(f"{name}: payload field {spec.name}")
+        for event in cmd.emits:
+            if f"`{event}`" not in section:
+                missing.append(f"{name}: event {event}")
+    assert not missing, missing
+
+
+def test_paths_named_in_the_docs_exist():
+    """A file named in the README or docs/ (a test, a bench script, a module) is there."""
+    texts = [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), ROOT / "bench" / "README.md"]
+    pattern = re.compile(r"\b((?:tests|bench|facilitator|static|deploy|docs|templates|migrations)/[\w./-]+"
+                         r"\.(?:py|js|mjs|md|json|yml|yaml|cfg|png|html|css|txt|sh))\b")
+    named = {match for path in texts for match in pattern.findall(path.read_text(encoding="utf-8"))}
+    assert len(named) > 20
+    assert not sorted(path for path in named if not (ROOT / path).exists())
 
 
 def test_every_event_type_is_documented():

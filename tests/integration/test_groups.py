@@ -127,3 +127,39 @@ def test_groups_of_another_workshop_are_not_found(room, app):
     other = Room(app, "TERRITOIRE").facilitator()
     devup_group = room.facilitator().snapshot["groups"][0]["id"]
     assert other.emit("rename_group", {"id": devup_group, "label": "x"}, callback=True)["error"] == "not_found"
+
+
+def test_pin_an_idea_to_the_top_of_its_group_and_every_screen_follows(room):
+    """pin_idea (the example command of docs/architecture.md): logged, on staff, projector and phones."""
+    anne, facilitator, ideas = setup(room)
+    projector = room.projector()
+    projector.get_received()
+    ack = facilitator.emit("pin_idea", {"id": ideas[0], "pinned": True}, callback=True)
+    assert ack["ok"] and ack["idea"]["pinned_at"]
+    for sock in (facilitator, projector, anne):
+        [event] = [e for e in events_of(sock) if e["type"] == "idea_pinned"]
+        assert event["data"] == {"id": ideas[0], "table_id": room.table_ids[0], "pinned_at": ack["idea"]["pinned_at"]}
+    # pinning again logs nothing; the snapshot says pinned
+    assert facilitator.emit("pin_idea", {"id": ideas[0], "pinned": True}, callback=True)["ok"]
+    assert events_of(facilitator) == []
+    snapshot = facilitator.emit("sync", {"since": 0}, callback=True)["snapshot"]
+    assert {i["id"]: i["pinned_at"] for i in snapshot["ideas"]}[ideas[0]] == ack["idea"]["pinned_at"]
+    # allowed while the table votes (presentation only); unpinning clears it
+    assert facilitator.emit("set_voting", {"table_id": room.table_ids[0], "open": True}, callback=True)["ok"]
+    ack = facilitator.emit("pin_idea", {"id": ideas[0], "pinned": False}, callback=True)
+    assert ack["ok"] and ack["idea"]["pinned_at"] is None
+
+
+def test_pin_idea_refusals(room):
+    anne, facilitator, ideas = setup(room)
+    cases = [
+        (facilitator, {"id": ideas[0]}, "invalid_payload"),
+        (facilitator, {"id": ideas[0], "pinned": "yes"}, "invalid_payload"),
+        (facilitator, {"id": "nope", "pinned": True}, "invalid_id"),
+        (facilitator, {"id": new_id(), "pinned": True}, "not_found"),
+        (anne, {"id": ideas[0], "pinned": True}, "forbidden"),
+        (room.projector(), {"id": ideas[0], "pinned": True}, "forbidden"),
+    ]
+    for sock, payload, code in cases:
+        ack = sock.emit("pin_idea", payload, callback=True)
+        assert ack["ok"] is False and ack["error"] == code and ack["message"], (payload, ack)

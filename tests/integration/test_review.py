@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import icalendar
 import pytest
 
-from facilitator.actions.action_plan import add_months
+from facilitator.review_dates import add_months
 from facilitator.extensions import db
 from facilitator.models import Action, Event, ReviewLink, Workshop
 from facilitator.views.organiser_auth import create_organiser
@@ -126,7 +126,7 @@ def test_review_date_default_set_reset_and_ics_parse_back(room, plan):
 def test_default_date_is_workshop_date_plus_months_after(app):
     assert add_months(dt.date(2026, 12, 10), 9) == dt.date(2027, 9, 10)
     assert add_months(dt.date(2027, 5, 31), 9) == dt.date(2028, 2, 29)
-    from facilitator.actions.action_plan import default_review_date
+    from facilitator.review_dates import default_review_date
     with app.app_context():
         workshop = db.session.query(Workshop).filter_by(code="DEVUP").one()
         definition = dict(workshop.definition)

@@ -79,4 +79,26 @@ const staffSnapshot = {
   assert.equal(store.tableIdeas.get("i2").text, "corrigé");
 }
 
+// pin_idea: pinned ideas first on boards (the latest pin on top), then newest first; phones keep pinned_at.
+{
+  const store = createStaffStore("facilitator");
+  const at = (id, created) => ({ ...idea, id, merged: [], created_at: created, pinned_at: null });
+  store.reset({ ...structuredClone(staffSnapshot),
+    ideas: [at("a", "2026-03-12T09:00:00Z"), at("b", "2026-03-12T09:01:00Z"), at("c", "2026-03-12T09:02:00Z")] });
+  assert.deepEqual(store.ideasOf(1).map((i) => i.id), ["c", "b", "a"]);
+  store.apply({ type: "idea_pinned", data: { id: "a", table_id: 1, pinned_at: "2026-03-12T09:10:00Z" } });
+  store.apply({ type: "idea_pinned", data: { id: "b", table_id: 1, pinned_at: "2026-03-12T09:11:00Z" } });
+  assert.deepEqual(store.ideasOf(1).map((i) => i.id), ["b", "a", "c"]);
+  store.apply({ type: "idea_pinned", data: { id: "b", table_id: 1, pinned_at: null } });
+  assert.deepEqual(store.ideasOf(1).map((i) => i.id), ["a", "c", "b"]);
+  store.apply({ type: "idea_pinned", data: { id: "unknown", table_id: 1, pinned_at: "2026-03-12T09:12:00Z" } });
+  assert.equal(store.ideas.size, 3);
+
+  const phone = createParticipantStore();
+  phone.reset({ me: { ...anne, table_id: 1 }, workshop: staffSnapshot.workshop, table: { id: 1 },
+    my_ideas: [at("a", "2026-03-12T09:00:00Z")], table_ideas: [at("a", "2026-03-12T09:00:00Z")], groups: [] });
+  phone.apply({ type: "idea_pinned", data: { id: "a", table_id: 1, pinned_at: "2026-03-12T09:10:00Z" } });
+  assert.equal(phone.myIdeas.get("a").pinned_at, "2026-03-12T09:10:00Z");
+}
+
 console.log("tables ok");
