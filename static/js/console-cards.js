@@ -38,7 +38,7 @@ function suggestionsOf(idea, area, list) {
 export function cardSig(idea, area, split, { store, busy, connected, ui }, list) {
   const duplicate = store.duplicateOf(idea);
   return JSON.stringify([
-    idea.text, idea.state, idea.updated_at, idea.author, idea.placement, idea.confidence, area.key,
+    idea.text, idea.state, idea.updated_at, idea.author, idea.pinned_at || null, busy.has(`pin:${idea.id}`), idea.placement, idea.confidence, area.key,
     suggestionsOf(idea, area, list).map((group) => [group.id, group.label]),
     duplicate ? [duplicate.id, duplicate.text, duplicate.author] : null,
     (idea.merged || []).map((m) => [m.id, m.author]),
@@ -91,6 +91,7 @@ export function buildCard(idea, area, split, ctx, list) {
       edited ? h("span", { class: "idea-edited", text: t("console.edited") }) : null,
       idea.corrected_at ? h("span", { class: "idea-corrected", text: t("tables.corrected") }) : null,
       hidden ? h("span", { class: "badge badge-hidden", text: t("console.hidden_label") }) : null,
+      idea.pinned_at ? h("span", { class: "idea-pinned", title: t("console.pinned_title"), text: t("console.pinned") }) : null,
       auto ? suggestedMarker(idea, t) : null,
       duplicate ? duplicateNotice(idea, duplicate, ctx) : null,
     ),
@@ -131,6 +132,11 @@ export function buildCard(idea, area, split, ctx, list) {
         hidden ? t("console.restore") : t("console.hide"),
         h("span", { class: "visually-hidden", text: ` ${t("console.idea_of", { name })}` }),
       ),
+      hidden ? null : h("button", {
+        type: "button", class: "btn btn-tiny btn-quiet pin-idea", dataset: { focus: "pin", pinned: String(Boolean(idea.pinned_at)) },
+        "aria-disabled": !connected || busy.has(`pin:${idea.id}`) ? "true" : null,
+        text: idea.pinned_at ? t("console.unpin") : t("console.pin"),
+      }),
       hidden ? null : spotlightButton(store, ctx, "idea", idea.id, idea.table_id, truncate(idea.text, 40)),
       hidden ? null : correctButton(idea, ctx, name),
     ),

@@ -87,6 +87,10 @@ export function bindBoardActions({ root, store, t, ui, run, render, message }) {
       const id = ideaIdOf(button);
       run(`idea:${id}`, "restore_idea", { id });
     },
+    "pin-idea": (button) => {
+      const id = ideaIdOf(button);
+      run(`pin:${id}`, "pin_idea", { id, pinned: button.dataset.pinned !== "true" });
+    },
     "apply-suggestion": (button) => moveIdea(ideaIdOf(button), button.dataset.target, ".menu-button"),
     "new-group": (button) => {
       const tableId = Number(button.dataset.tableId);

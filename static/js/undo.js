@@ -13,6 +13,7 @@
  *   remove_group     -> restore_group with the ideas the removed group held
  *   hide_idea        <-> restore_idea
  *   correct_idea     -> correct_idea with the old text
+ *   pin_idea         -> pin_idea the other way
  * merge_ideas and dismiss_duplicate have no inverse yet: they are not recorded.
  */
 const KEEP = 20; // undo steps kept
@@ -66,6 +67,8 @@ export function inverseOf(store, t, name, payload) {
       return { name: "restore_idea", payload: { id: payload.id }, what: t("undo.hidden") };
     case "restore_idea":
       return { name: "hide_idea", payload: { id: payload.id }, what: t("undo.restored") };
+    case "pin_idea":
+      return { name, payload: { id: payload.id, pinned: !payload.pinned }, what: t(payload.pinned ? "undo.pinned" : "undo.unpinned") };
     case "correct_idea": {
       const idea = store.ideas.get(payload.id);
       return idea ? { name, payload: { id: idea.id, text: idea.text }, what: t("undo.corrected") } : null;

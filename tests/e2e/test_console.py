@@ -43,11 +43,14 @@ CONSOLE_STATE = """() => ({
   ideas: Object.fromEntries([...document.querySelectorAll('#boards .idea')].map((c) => [c.dataset.ideaId,
     [c.dataset.groupId, c.dataset.state, c.querySelector('.idea-text') ? c.querySelector('.idea-text').textContent : '']])),
   groups: [...document.querySelectorAll('#boards .group')].map((g) => [g.dataset.groupId, g.querySelector('.group-label').textContent]),
+  order: [...document.querySelectorAll('#boards .idea')].map((c) => c.dataset.ideaId),
+  pinned: [...document.querySelectorAll('#boards .idea .idea-pinned')].length,
 })"""
 PROJECTOR_STATE = """() => ({
   ideas: Object.fromEntries([...document.querySelectorAll('#boards .idea')].map((c) => [c.dataset.ideaId,
     [c.dataset.groupId, c.querySelector('.idea-text').textContent]])),
   groups: [...document.querySelectorAll('#boards .group')].map((g) => [g.dataset.groupId, g.querySelector('.group-label').textContent]),
+  order: [...document.querySelectorAll('#boards .idea')].map((c) => c.dataset.ideaId),
 })"""
 
 
@@ -285,6 +288,8 @@ def test_every_undo_restores_the_console_and_the_projector(quiet, open_page):
         card(ids[2]).locator(".correct-text").fill("Une cotisation solidaire")
         card(ids[2]).locator(".correct-save").click()
     undo_restores(correct)
+    # Pinning an idea to the top of its group (the oldest one: it moves up on both screens).
+    undo_restores(lambda: choose(console, card(ids[0]), "pin-idea"), by_keyboard=True)
     # Nothing left to undo of what this console did... except the earlier steps, each already undone.
     for page in (console, projector):
         assert page.errors == [], page.errors
