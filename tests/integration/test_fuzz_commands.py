@@ -38,7 +38,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "restore_idea": {"id": "idea"},
     "set_projector_view": {"view": "view"},
     "set_joining": {"open": "bool"},
-    "set_projector_rotation": {"paused": "bool"},
+    "set_projector_rotation": {"paused": "bool", "step": "text"},
     "create_group": {"id": "new_group", "table_id": "table", "label": "text"},
     "rename_group": {"id": "group", "label": "text"},
     "move_idea": {"id": "idea", "group_id": "group_or_none"},
