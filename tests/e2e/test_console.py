@@ -173,6 +173,17 @@ def test_tablet_console_shows_six_cards_and_one_menu_per_card(quiet, open_page):
         assert menu.locator(f".card-menu-item[data-for='{action}']").count() >= 1, action
     console.keyboard.press("Escape")
     expect(group.locator(".group-head .menu-button")).to_be_focused()
+    # Choosing with the keyboard: the action runs and the focus stays on the card's "⋯" (rebuilt).
+    ident = card.get_attribute("data-idea-id")
+    button.focus()
+    console.keyboard.press("Enter")
+    console.locator("#card-menu .card-menu-item[data-for='hide-idea']").focus()
+    console.keyboard.press("Enter")
+    hidden = console.locator(f".idea[data-idea-id='{ident}']")
+    expect(hidden).to_have_attribute("data-state", "hidden")
+    expect(hidden.locator(".menu-button")).to_be_focused()
+    console.keyboard.press("Control+z")  # and Ctrl+Z brings it back
+    expect(hidden).to_have_attribute("data-state", "visible")
     assert console.errors == [], console.errors
 
 
