@@ -62,7 +62,7 @@ def run(server, formats) -> dict:
     csrf = token_re.search(web.open(link).read().decode()).group(1)
     web.open(server.url + "/organiser/setup", urllib.parse.urlencode({
         "token": link.split("token=")[1], "csrf_token": csrf, "email": "bench@x.fr",
-        "password": "bench password", "password2": "bench password"}).encode())
+        "password": "lilas-ardoise-quatorze", "password2": "lilas-ardoise-quatorze"}).encode())
     csrf = token_re.search(web.open(server.url + "/organiser/w/DEVUP").read().decode()).group(1)
     results = {}
     for fmt in formats:

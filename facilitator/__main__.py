@@ -6,6 +6,7 @@
   cluster IN.tsv [--topics T.tsv]   group ideas (the command-line contract of docs/clustering.md)
   export CODE --format json|csv|xlsx|html|pdf|docx --output PATH [--anonymise] [--lang fr|en]
                    a workshop's data or its report (docs/exports.md)
+  export CODE --format yaml [--output PATH]   its definition as it now stands (docs/workshops.md)
   demo CODE        fill a workshop with a finished morning's people, ideas, votes and actions
   import PATH      recreate a workshop from a JSON export in this database
   i18n import-json|check|format   maintain the .po catalogues (docs/i18n.md)
@@ -40,8 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("directory", nargs="?", help="folder of .yaml files (default SESSIONS_DIR)")
     export = commands.add_parser("export", help="export a workshop (docs/exports.md)")
     export.add_argument("code", help="the workshop's join code")
-    export.add_argument("--format", required=True, help="json, csv, xlsx, html, pdf or docx")
-    export.add_argument("--output", required=True, help="file to write")
+    export.add_argument("--format", required=True, help="json, csv, xlsx, html, pdf or docx; "
+                        "yaml: the workshop's definition (docs/workshops.md)")
+    export.add_argument("--output", help="file to write (yaml: standard output when absent)")
     export.add_argument("--anonymise", action="store_true", help="replace people's names, keep organisations")
     export.add_argument("--lang", choices=("fr", "en"), help="language of the report and column titles "
                         "(default: the workshop's)")
@@ -260,6 +262,11 @@ def _offline_app():
 
 def _export(args) -> int:
     from .exports import FORMATS
+    if args.format == "yaml":
+        return _export_definition(args)
+    if not args.output:
+        print("--output is required for this format.", file=sys.stderr)
+        return 2
     if args.format not in FORMATS:
         print(f"Unknown format {args.format!r}: choose one of {', '.join(FORMATS)}.", file=sys.stderr)
         return 2
@@ -290,6 +297,36 @@ def _export(args) -> int:
           f"{' (anonymised)' if args.anonymise else ''}: {len(snapshot['participants'])} participants, "
           f"{len(snapshot['ideas'])} ideas, {len(snapshot['votes'])} votes, {len(snapshot['actions'])} actions, "
           f"{len(snapshot['events'])} events")
+    return 0
+
+
+def _export_definition(args) -> int:
+    """The workshop's definition as it now stands, as a sessions/ file (facilitator/workshops.py)."""
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+    from .config import ROOT
+    from .extensions import db
+    from .models import Workshop
+    from .workshops import definition_yaml
+    app = _offline_app()
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        workshop = db.session.execute(select(Workshop).where(Workshop.code == args.code.upper())).scalar_one_or_none()
+        if workshop is None:
+            print(f"No workshop with code {args.code!r}.", file=sys.stderr)
+            return 2
+        text = definition_yaml(workshop)
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    try:
+        with open(args.output, "w", encoding="utf-8") as output:
+            output.write(text)
+    except OSError as exc:
+        print(f"Cannot write {args.output}: {exc.strerror or exc}.", file=sys.stderr)
+        return 2
+    print(f"{args.output}: the definition of {args.code.upper()} (check it with `python -m facilitator check`)",
+          file=sys.stderr)
     return 0
 
 

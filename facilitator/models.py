@@ -84,6 +84,8 @@ class Workshop(db.Model):
     retention_days: Mapped[Optional[int]]
     names_erased_at: Mapped[Optional[datetime]]
     archived: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # Bumped by every organiser edit of the definition: a form saved from an older version is refused.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     tables: Mapped[list["RoundTable"]] = relationship(
         back_populates="workshop", order_by="RoundTable.number"

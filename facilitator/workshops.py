@@ -12,6 +12,7 @@ The format is documented in docs/workshops.md.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 import uuid
 from pathlib import Path
@@ -24,6 +25,8 @@ from .extensions import db
 from .models import Group, RoundTable, Vote, Workshop
 from .text import deep_clean
 
+
+log = logging.getLogger(__name__)
 
 TOPIC_NAMESPACE = uuid.UUID("6f1c6a52-3c4e-4b8e-9d7e-0b9f5a3c2d10")
 
@@ -186,8 +189,24 @@ def load_definitions(directory: Path) -> list[tuple[Path, WorkshopDef]]:
 
 
 def sync_workshops(directory: Path) -> list[Workshop]:
-    """Create or refresh the workshops of ``directory`` in the database and commit."""
-    workshops = [upsert_workshop(path, definition) for path, definition in load_definitions(directory)]
+    """Create or refresh the workshops of ``directory`` in the database and commit.
+
+    A workshop an organiser edited on the web (``version`` above 1) is left as
+    it is: the database is the source of truth, and silently bringing back the
+    file's older text would undo their work. ``export CODE --format yaml``
+    refreshes the file instead (docs/workshops.md).
+    """
+    workshops = []
+    for path, definition in load_definitions(directory):
+        edited = db.session.execute(db.select(Workshop).where(
+            Workshop.code == definition.code, Workshop.version > 1)).scalar_one_or_none()
+        if edited is not None:
+            log.warning("%s: %s was edited in the organiser space; the file is not applied "
+                        "(refresh it with `python -m facilitator export %s --format yaml`)",
+                        path, definition.code, definition.code)
+            workshops.append(edited)
+            continue
+        workshops.append(upsert_workshop(path, definition))
     db.session.commit()
     return workshops
 
@@ -262,3 +281,30 @@ def _topic_groups(workshop: Workshop, table: RoundTable) -> None:
             db.session.add(Group(id=ident, workshop_id=workshop.id, table_id=table.id, label=label[:80],
                                  label_source=Group.TOPIC, position=position))
     db.session.flush()
+
+
+def current_definition(workshop: Workshop) -> dict:
+    """A workshop's definition as it stands now (organiser edits, the console's voting rules), validated.
+
+    This is what ``export --format yaml`` writes: loading it again (a file in
+    sessions/, or an upload) gives the same workshop. Live state (phase,
+    ideas, participants) and the retention period are not part of a definition.
+    """
+    raw = dict(workshop.definition or {})
+    raw.update({"code": workshop.code, "title": workshop.title, "purpose": workshop.purpose,
+                "date": workshop.starts_on.isoformat() if workshop.starts_on else None,
+                "place": workshop.place, "organiser": workshop.organiser,
+                "voting": {"votes_per_person": workshop.votes_per_person, "votes_per_item": workshop.votes_per_item,
+                           "target": workshop.vote_target, "live": workshop.votes_live},
+                "tables": [{"number": t.number, "theme": t.theme, "question": t.question,
+                            "facilitator": {"name": t.facilitator_name, "organisation": t.facilitator_org},
+                            "subtopics": list(t.subtopics or [])} for t in workshop.tables]})
+    definition = WorkshopDef.model_validate({k: v for k, v in raw.items() if v is not None})
+    return definition.model_dump(mode="json", exclude_none=True)
+
+
+def definition_yaml(workshop: Workshop) -> str:
+    """``current_definition`` as a YAML file for sessions/ (docs/workshops.md), fields in the documented order."""
+    header = (f"# {workshop.code}: exported from the database; check it with "
+              f"`python -m facilitator check FOLDER` (docs/workshops.md).\n")
+    return header + yaml.safe_dump(current_definition(workshop), allow_unicode=True, sort_keys=False, width=100)

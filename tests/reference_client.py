@@ -91,6 +91,21 @@ def apply_staff(state: dict, envelope: dict) -> dict:
         state["workshop"]["projector_paused"] = data["paused"]
     elif kind == "joining_changed":
         state["workshop"]["joining_open"] = data["open"]
+    elif kind == "workshop_updated":
+        state["workshop"] = {**state["workshop"], **data["workshop"]}
+        state["agenda"] = data["agenda"]
+    elif kind == "table_updated":
+        tables[data["table"]["id"]] = data["table"]
+        state["tables"] = sorted(tables.values(), key=lambda t: t["number"])
+        state["votes"][str(data["table"]["id"])] = data["votes"]
+    elif kind == "table_removed":
+        tables.pop(data["id"], None)
+        state["votes"].pop(str(data["id"]), None)
+        state["tables"] = sorted(tables.values(), key=lambda t: t["number"])
+        seats = {m["participant_id"]: m["table_id"] for m in data["moves"]}
+        for p in state["participants"]:
+            p["table_id"] = seats.get(p["id"], p["table_id"])
+        state["groups"] = [g for g in state["groups"] if g["table_id"] != data["id"]]
     elif kind in ("phase_changed", "timer_changed"):
         state["phase"] = data["phase"]
     elif kind in ("restitution_changed", "spotlight_changed"):

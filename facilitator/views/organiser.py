@@ -1,4 +1,4 @@
-"""The organiser space (/organiser/...): login, the list of workshops, creating and duplicating one.
+"""The organiser space (/organiser/...): login, the list of workshops, creating, editing and duplicating one.
 
 Every page needs an organiser session (``organiser_required``, see
 organiser_auth.py); every POST needs the session's CSRF token. The workshop
@@ -18,6 +18,19 @@ from .organiser_auth import (AccountProblem, authenticate, create_organiser, cur
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 protect_blueprint(bp)
+
+
+@bp.app_template_filter("local_date")
+def local_date(value, fmt: str = "long") -> str:
+    """A date (or an ISO date string, as in action dicts) in the page's language: "10 décembre 2026"."""
+    import datetime as dt
+    from flask_babel import format_date
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return format_date(value, fmt) if value else ""
 
 
 def _t(key: str, **params) -> str:
@@ -127,6 +140,14 @@ def workshop(code: str):
     """One workshop: links to its screens, figures, exports, personal data (organiser_workshop.py)."""
     from .organiser_workshop import workshop_page
     return workshop_page(code)
+
+
+@bp.route("/w/<code>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit(code: str):
+    """Edit a workshop's definition, before or during the morning: the live screens follow."""
+    from .organiser_edit import edit_workshop
+    return edit_workshop(code)
 
 
 @bp.route("/w/<code>/duplicate", methods=["GET", "POST"])

@@ -21,9 +21,10 @@ from ..models import Workshop
 from ..workshops import WorkshopDef, _location, load_yaml, upsert_workshop
 from .common import render_page, workshop_or_404
 from .organiser_auth import current_organiser
+from .organiser_form import (KINDS, field_errors, to_definition, values_from_definition, values_from_form,
+                             with_blank_rows)
 
 UPLOAD_MAX = 256 * 1024
-FORM_TABLES = 6
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 # The agenda a web-form workshop starts with (the seed morning's shape), per language.
@@ -64,9 +65,10 @@ def validate(raw: object) -> tuple[WorkshopDef | None, list[str]]:
     return definition, []
 
 
-def create(definition: WorkshopDef, source: str) -> Workshop:
-    """Insert and commit a validated definition as a new workshop."""
+def create(definition: WorkshopDef, source: str, retention_days: int | None = None) -> Workshop:
+    """Insert and commit a validated definition as a new workshop (no one is connected yet: no events)."""
     workshop = upsert_workshop(Path(source), definition)
+    workshop.retention_days = retention_days
     db.session.commit()
     return workshop
 
@@ -74,65 +76,61 @@ def create(definition: WorkshopDef, source: str) -> Workshop:
 def new_workshop():
     """GET: the two ways to create; POST: the upload (``definition`` file) or the form (``mode=form``)."""
     problems: list[str] = []
+    errors: dict[str, str] = {}
     form = request.form
+    values = with_blank_rows(blank_values(request_language()), tables=3)
     if request.method == "POST":
         if form.get("mode") == "upload":
-            upload = request.files.get("definition")
-            content = upload.read(UPLOAD_MAX + 1) if upload else b""
-            if not content:
-                problems = [_t("create.no_file")]
-            elif len(content) > UPLOAD_MAX:
-                problems = [_t("create.too_big")]
-            else:
-                try:
-                    raw = load_yaml(content.decode("utf-8"))
-                except (UnicodeDecodeError, yaml.YAMLError) as exc:
-                    problems = [_t("create.bad_yaml", detail=str(exc).splitlines()[0][:200])]
-                else:
-                    if isinstance(raw, dict) and not raw.get("code"):
-                        raw["code"] = new_code()
-                    definition, problems = validate(raw)
-                    if definition is not None:
-                        name = Path(upload.filename or "upload.yaml").name[:200]
-                        workshop = create(definition, f"upload:{name}")
-                        return redirect(url_for("organiser.workshop", code=workshop.code, created=1))
-        else:
-            definition, problems = validate(definition_from_form(form))
-            if definition is not None:
-                workshop = create(definition, "organiser-form")
+            workshop, problems = _create_from_upload(request.files.get("definition"))
+            if workshop is not None:
                 return redirect(url_for("organiser.workshop", code=workshop.code, created=1))
-    return render_page("organiser/new.html", status=400 if problems else 200, problems=problems,
-                       form=form, mode=form.get("mode", "form"), table_slots=range(1, FORM_TABLES + 1),
-                       organiser=current_organiser())
+        else:
+            values = values_from_form(form)
+            code = values["code"].strip().upper() or new_code()
+            raw, _, rows = to_definition(values, code)
+            retention = values["retention_days"].strip()
+            bad_retention = bool(retention) and not (retention.isascii() and retention.isdigit() and len(retention) <= 5)
+            try:
+                definition = WorkshopDef.model_validate(raw)
+            except ValidationError as exc:
+                errors = field_errors(exc, rows, request_language())
+            if bad_retention:
+                errors["retention_days"] = _t("form.err.not_number")
+            if not errors:
+                if db.session.execute(db.select(Workshop.id).where(Workshop.code == definition.code)).first():
+                    errors = {"code": _t("create.code_taken", code=definition.code)}
+                else:
+                    workshop = create(definition, "organiser-form", int(retention) if retention else None)
+                    return redirect(url_for("organiser.workshop", code=workshop.code, created=1))
+            values = with_blank_rows(values, tables=0 if values["tables"] else 1, steps=0)
+    return render_page("organiser/new.html", status=400 if problems or errors else 200, problems=problems,
+                       errors=errors, values=values, kinds=KINDS, organiser=current_organiser())
 
 
-def definition_from_form(form) -> dict:
-    """The web form's fields as a definition mapping (blank table rows are skipped)."""
-    lang = form.get("language") if form.get("language") in ("fr", "en") else "fr"
-    raw: dict = {
-        "code": (form.get("code") or "").strip() or new_code(),
-        "title": form.get("title", ""), "purpose": form.get("purpose", ""),
-        "place": form.get("place", ""), "organiser": form.get("organiser", ""), "language": lang,
-        "agenda": [{"key": k, "kind": kind, "title": title, "minutes": m}
-                   for k, kind, title, m in DEFAULT_AGENDA[lang]],
-        "tables": [],
-    }
-    if (form.get("date") or "").strip():
-        raw["date"] = form["date"].strip()
-    for slot in range(1, FORM_TABLES + 1):
-        theme = (form.get(f"theme_{slot}") or "").strip()
-        if not theme:
-            continue
-        raw["tables"].append({
-            "number": len(raw["tables"]) + 1, "theme": theme, "question": form.get(f"question_{slot}", ""),
-            "facilitator": {"name": form.get(f"facilitator_{slot}", ""),
-                            "organisation": form.get(f"facilitator_org_{slot}", "")},
-            "subtopics": [line.strip() for line in (form.get(f"subtopics_{slot}") or "").splitlines()
-                          if line.strip()],
-        })
-    organisations = [line.strip() for line in (form.get("organisations") or "").splitlines() if line.strip()]
-    raw["organisations"] = [{"name": name} for name in dict.fromkeys(organisations)]
-    return raw
+def _create_from_upload(upload) -> tuple[Workshop | None, list[str]]:
+    content = upload.read(UPLOAD_MAX + 1) if upload else b""
+    if not content:
+        return None, [_t("create.no_file")]
+    if len(content) > UPLOAD_MAX:
+        return None, [_t("create.too_big")]
+    try:
+        raw = load_yaml(content.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        return None, [_t("create.bad_yaml", detail=str(exc).splitlines()[0][:200])]
+    if isinstance(raw, dict) and not raw.get("code"):
+        raw["code"] = new_code()
+    definition, problems = validate(raw)
+    if definition is None:
+        return None, problems
+    name = Path(upload.filename or "upload.yaml").name[:200]
+    return create(definition, f"upload:{name}"), []
+
+
+def blank_values(lang: str) -> dict:
+    """A new workshop's form: the agenda of a morning in the page's language, no table yet."""
+    agenda = [{"key": k, "kind": kind, "title": title, "minutes": m}
+              for k, kind, title, m in DEFAULT_AGENDA[lang if lang in DEFAULT_AGENDA else "fr"]]
+    return values_from_definition({"language": lang, "agenda": agenda, "tables": []})
 
 
 def duplicate_workshop(code: str):

@@ -55,6 +55,7 @@ def workshop_page(code: str, error: str | None = None, status: int = 200):
     return render_page("organiser/workshop.html", page, status=status, w=workshop, figures=figures_of(workshop),
                        links=links, participants=participants, tables=tables, formats=available_formats(),
                        expiry=expiry_date(workshop), error=error, created=request.args.get("created"),
+                       saved_edit=request.args.get("edited"),
                        organiser=current_organiser())
 
 

@@ -1,7 +1,7 @@
 """workshop.projector_paused: the lead holds the projector's rotation on one page
 
 Revision ID: d4a1c9e2f310
-Revises: e3c8a2f51b7d
+Revises: d4a8f0c3e217
 Create Date: 2026-12-04 22:10:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd4a1c9e2f310'
-down_revision = 'e3c8a2f51b7d'
+down_revision = 'd4a8f0c3e217'
 branch_labels = None
 depends_on = None
 

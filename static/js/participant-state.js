@@ -79,6 +79,9 @@ export function createParticipantStore() {
   return store;
 }
 
+/** What a phone's snapshot holds of a table (facilitator/state.py, table_public). */
+const TABLE_KEYS = ["id", "number", "theme", "question", "posting_open", "voting_open", "votes_revealed"];
+
 function byCreation(a, b) {
   return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0;
 }
@@ -123,7 +126,8 @@ const handlers = {
     if (!data.id || (data.into && data.into.id === data.id)) return;
     store.tableIdeas.delete(data.id);
     const mine = store.myIdeas.get(data.id);
-    if (mine) store.myIdeas.set(data.id, { ...mine, state: "merged", merged_into: data.into ? data.into.id : null });
+    // As a fresh snapshot lists it: state "merged" (the snapshot's idea has no merged_into).
+    if (mine) store.myIdeas.set(data.id, { ...mine, state: "merged" });
     upsertIdea(store, data.into); // its `merged` list now credits the other author
   },
   // Erased names (docs/organisers.md): the phone's own name and the authors it shows.
@@ -156,9 +160,26 @@ const handlers = {
     const mine = store.myIdeas.get(data.id);
     if (!mine) return;
     const next = { ...mine, state: data.state, updated_at: data.updated_at ?? mine.updated_at,
-      corrected_at: data.corrected_at ?? null, merged_into: data.merged_into ?? null };
+      corrected_at: data.corrected_at ?? null };
     if (typeof data.text === "string") next.text = data.text;
     store.myIdeas.set(data.id, next);
+  },
+  // Organiser edits (docs/protocol.md, "Organiser edits"): a phone keeps what its snapshot holds.
+  workshop_updated: (store, data) => {
+    if (data.workshop && typeof data.workshop.title === "string") store.workshop.title = data.workshop.title;
+    if (Array.isArray(data.agenda)) store.agenda = data.agenda.map((phase) => ({ ...phase }));
+  },
+  table_updated: (store, data) => {
+    const table = data.table;
+    if (!table || table.id === undefined) return;
+    const shown = {};
+    for (const key of TABLE_KEYS) if (key in table) shown[key] = table[key];
+    store.tables = [...store.tables.filter((other) => other.id !== table.id), shown]
+      .sort((a, b) => a.number - b.number);
+  },
+  table_removed: (store, data) => {
+    store.tables = store.tables.filter((table) => table.id !== data.id);
+    if (store.me && store.me.table_id === data.id) store.me.table_id = null;
   },
   participant_moved: (store, data) => {
     if (store.me && data.participant_id === store.me.id) store.me.table_id = data.table_id;

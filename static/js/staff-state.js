@@ -287,6 +287,27 @@ const handlers = {
   joining_changed: (store, data) => {
     store.workshop.joining_open = Boolean(data.open);
   },
+  // -- organiser edits (docs/protocol.md, "Organiser edits") -------------------------
+  workshop_updated: (store, data) => {
+    if (data.workshop) store.workshop = { ...store.workshop, ...data.workshop };
+    if (Array.isArray(data.agenda)) store.agenda = data.agenda.map((phase) => ({ ...phase }));
+  },
+  table_updated: (store, data) => {
+    if (!data.table || data.table.id === undefined) return;
+    store.tables = [...store.tables.filter((table) => table.id !== data.table.id), { ...data.table }]
+      .sort((a, b) => a.number - b.number);
+    if (data.votes && store.votes) {
+      const { dots, voters, tally } = data.votes;
+      store.votes.set(data.table.id, { dots: Number(dots) || 0, voters: Number(voters) || 0,
+        tally: Array.isArray(tally) ? tally : null });
+    }
+  },
+  table_removed: (store, data) => {
+    store.tables = store.tables.filter((table) => table.id !== data.id);
+    if (store.votes) store.votes.delete(data.id);
+    seat(store, data.moves);
+    for (const [id, group] of store.groups) if (group.table_id === data.id) store.groups.delete(id);
+  },
   // -- agenda and timer (phase-state.js) ------------------------------------------
   phase_changed: (store, data) => {
     store.phase = normalisePhase(data.phase);

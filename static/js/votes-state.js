@@ -57,8 +57,14 @@ export function applyVoting(store, type, data) {
     store.votes.set(data.table_id, results(data));
   } else if (type === "voting_settings_changed") {
     store.voteSettings = { ...DEFAULT_SETTINGS, ...(data.settings || {}) };
+    // A staff snapshot also carries the settings as workshop.voting: keep it the same.
+    if (store.workshop && store.workshop.voting !== undefined) store.workshop.voting = { ...(data.settings || {}) };
     if (!store.votes) store.votes = new Map();
-    for (const [id, value] of Object.entries(data.results || {})) store.votes.set(Number(id), results(value));
+    // A phone keeps its own table's results only, as its snapshot does (voting.results).
+    const own = store.me ? store.me.table_id : undefined;
+    for (const [id, value] of Object.entries(data.results || {})) {
+      if (own === undefined || Number(id) === own) store.votes.set(Number(id), results(value));
+    }
   } else {
     return false;
   }

@@ -23,8 +23,9 @@ AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.
 LANGS = ("fr", "en")
 PAGES = ("home", "join", "participant", "projector", "console", "table_console", "not_found", "organiser_login",
          "organiser_index", "organiser_workshop", "organiser_new", "organiser_duplicate", "organiser_review",
-         "review_link")
-ORGANISER_PAGES = ("organiser_index", "organiser_workshop", "organiser_new", "organiser_duplicate", "organiser_review")
+         "organiser_edit", "organiser_edit_errors", "review_link")
+ORGANISER_PAGES = ("organiser_index", "organiser_workshop", "organiser_new", "organiser_duplicate", "organiser_review",
+                   "organiser_edit", "organiser_edit_errors")
 DESKTOP = {"width": 1440, "height": 900}
 BLOCKING = ("serious", "critical")
 IDEAS = ("Proposer une adhésion découverte gratuite la première année",
@@ -99,6 +100,8 @@ def room(tmp_path_factory, browser):
         "organiser_new": base + "/organiser/new",
         "organiser_duplicate": base + "/organiser/w/DEVUP/duplicate",
         "organiser_review": base + "/organiser/w/DEVUP/review",
+        "organiser_edit": base + "/organiser/w/DEVUP/edit",
+        "organiser_edit_errors": base + "/organiser/w/DEVUP/edit",  # then saved with errors (open_ready)
         "review_link": review_link,
     }
     yield {"server": server, "info": info, "urls": urls, "phones": phones, "context": context,
@@ -121,6 +124,11 @@ def open_ready(room, name: str, lang: str):
         page = room["organiser"].new_page()
         page.goto(with_lang(room["urls"][name], lang))
         expect(page.locator("main h1")).to_be_visible()
+        if name == "organiser_edit_errors":  # the form as it comes back with errors next to its fields
+            page.fill("#f-tables-0-theme", "")
+            page.fill("#f-agenda-0-minutes", "0")
+            page.click("#save")
+            expect(page.locator("#err-tables-0-theme")).to_be_visible()
         return page
     viewport = PROJECTOR if name in ("projector", "console", "table_console") else PHONE
     page = room["context"](viewport).new_page()

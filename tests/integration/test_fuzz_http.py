@@ -128,8 +128,12 @@ def endpoints(site: Site) -> dict:
     else:
         retention = retention.filter(lambda v: not (v.strip().isdigit() and not v.strip().isascii()))
     organiser_form = {"csrf_token": csrf_of(site)}
-    table_fields = {f"{name}_{slot}": texts for slot in (1, 2) for name in
-                    ("theme", "question", "facilitator", "facilitator_org", "subtopics")}
+    table_fields = {f"tables-{slot}-{name}": texts for slot in (0, 1) for name in
+                    ("id", "theme", "question", "facilitator", "facilitator_org", "subtopics", "remove")}
+    table_fields.update({f"agenda-{slot}-{name}": texts for slot in (0, 1) for name in
+                         ("key", "kind", "minutes", "title", "description", "remove")})
+    table_fields.update({name: texts for name in ("start_time", "retention_days", "voting-votes_per_person",
+                                                  "voting-votes_per_item", "voting-target", "voting-live")})
     return {
         "home": ("GET", st.just("/"), "anyone", None),
         "join_by_code": ("GET", st.just("/join"), "anyone", None),
@@ -163,6 +167,11 @@ def endpoints(site: Site) -> dict:
                                     "language": texts, "date": dates, "organisations": texts, **table_fields}))),
         "new_upload": ("POST", st.just("/organiser/new"), "organiser", ("upload", uploads)),
         "workshop_page": ("GET", code.map(lambda c: f"/organiser/w/{segment(c)}"), "organiser", None),
+        "edit_page": ("GET", code.map(lambda c: f"/organiser/w/{segment(c)}/edit"), "organiser", None),
+        "edit": ("POST", code.map(lambda c: f"/organiser/w/{segment(c)}/edit"), "organiser",
+                 ("form", form({**organiser_form, "version": st.just("1") | texts, "title": texts,
+                                "purpose": texts, "place": texts, "organiser": texts, "language": texts,
+                                "date": dates, "organisations": texts, **table_fields}))),
         "duplicate_page": ("GET", code.map(lambda c: f"/organiser/w/{segment(c)}/duplicate"), "organiser", None),
         "duplicate": ("POST", code.map(lambda c: f"/organiser/w/{segment(c)}/duplicate"), "organiser",
                       ("form", form({**organiser_form, "title": texts, "place": texts, "date": dates}))),
@@ -201,7 +210,7 @@ def test_every_route_is_fuzzed(app):
     covered = {"/", "/join", "/j/<code>", "/j/<code>/<int:number>", "/api/w/<code>/join", "/w/<code>",
                "/w/<code>/console", "/w/<code>/projector", "/qr/<code>.svg", "/qr/<code>/<int:number>.svg",
                "/healthz", "/organiser/login", "/organiser/logout", "/organiser/setup", "/organiser/",
-               "/organiser/new", "/organiser/w/<code>", "/organiser/w/<code>/duplicate",
+               "/organiser/new", "/organiser/w/<code>", "/organiser/w/<code>/duplicate", "/organiser/w/<code>/edit",
                "/organiser/w/<code>/settings", "/organiser/w/<code>/participants/<int:participant_id>/erase",
                "/organiser/w/<code>/exports", "/organiser/api/exports/<job_id>",
                "/organiser/exports/<job_id>/download", "/organiser/w/<code>/review",

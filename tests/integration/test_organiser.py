@@ -246,8 +246,9 @@ def test_web_form_creates_a_workshop(app, organiser):
     response = post(organiser, "/organiser/new", {
         "mode": "form", "title": "Matinée mobilité", "date": "2027-05-20", "place": "Tours",
         "language": "en", "organisations": "Région\nCCI\nRégion",
-        "theme_1": "Covoiturage", "question_1": "Comment ?", "subtopics_1": "Zones\n\nHoraires",
-        "theme_2": "", "theme_3": "Vélo", "facilitator_3": "Karim"})
+        "tables-0-theme": "Covoiturage", "tables-0-question": "Comment ?", "tables-0-subtopics": "Zones\n\nHoraires",
+        "tables-1-theme": "", "tables-2-theme": "Vélo", "tables-2-facilitator": "Karim",
+        "agenda-0-title": "Welcome", "agenda-0-kind": "welcome", "agenda-0-minutes": "15"})
     assert response.status_code == 302
     code = response.headers["Location"].split("/organiser/w/")[1].split("?")[0]
     with app.app_context():
@@ -259,8 +260,8 @@ def test_web_form_creates_a_workshop(app, organiser):
         assert [p["kind"] for p in workshop.definition["agenda"]][0] == "welcome"
         assert workshop.definition["language"] == "en"
         assert [o["name"] for o in workshop.definition["organisations"]] == ["Région", "CCI"]
-    missing = post(organiser, "/organiser/new", {"mode": "form", "title": "", "theme_1": ""})
-    assert missing.status_code == 400 and "tables" in missing.get_data(as_text=True)
+    missing = post(organiser, "/organiser/new", {"mode": "form", "title": "", "tables-0-theme": ""})
+    assert missing.status_code == 400 and 'id="err-tables"' in missing.get_data(as_text=True)
 
 
 def test_duplicate_a_past_workshop(app, organiser, room):

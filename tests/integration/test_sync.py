@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 from tests.conftest import events_of, new_id
-from tests.reference_client import apply_staff, comparable
+from tests.reference_client import GAP, apply_staff, classify, comparable
+from tests.store_replay import replay_in_node
 
 
-def test_replayed_events_equal_a_fresh_snapshot(room):
-    """Zulip's check: old snapshot + logged events == new snapshot, for every event type."""
-    room.participant("Zoé", table=2)  # so the old snapshot is at seq > 0 ("since 0" means "never synced")
+def _play_the_room(room):
+    """Every kind of change, by a facilitator and two phones: the screens' sockets and their old (snapshot, seq)."""
+    zoe = room.participant("Zoé", table=0)  # so the old snapshots are at seq > 0 ("since 0": never synced)
+    zoe.emit("post_idea", {"id": new_id(), "text": "Idée de Zoé"}, callback=True)  # Anne's table stream too
     facilitator, projector = room.facilitator(), room.projector()
     old = {"facilitator": (facilitator.snapshot, facilitator.last), "projector": (projector.snapshot, projector.last)}
 
     anne, bob = room.participant("Anne", table=0), room.participant("Bob", table=1)
+    old["anne"] = (anne.snapshot, anne.last)
+    screens = {"facilitator": facilitator, "projector": projector, "anne": anne}
     a1, a2, b1 = new_id(), new_id(), new_id()
     anne.emit("post_idea", {"id": a1, "text": "Idée A1"}, callback=True)
     anne.emit("post_idea", {"id": a2, "text": "Idée A2"}, callback=True)
@@ -44,7 +48,13 @@ def test_replayed_events_equal_a_fresh_snapshot(room):
     for group in [g for g in facilitator.snapshot["groups"] if g["table_id"] == room.table_ids[0]]:
         facilitator.emit("remove_group", {"id": group["id"]}, callback=True)
     assert facilitator.emit("regroup", {"table_id": room.table_ids[0]}, callback=True)["ok"]
+    return screens, old
 
+
+def test_replayed_events_equal_a_fresh_snapshot(room):
+    """Zulip's check: old snapshot + logged events == new snapshot, for every event type."""
+    screens, old = _play_the_room(room)
+    facilitator, projector = screens["facilitator"], screens["projector"]
     for sock, role in ((facilitator, "facilitator"), (projector, "projector")):
         snapshot, since = old[role]
         replay = sock.emit("sync", {"since": since}, callback=True)
@@ -57,6 +67,27 @@ def test_replayed_events_equal_a_fresh_snapshot(room):
         fresh = sock.emit("sync", {"since": 0}, callback=True)
         assert fresh["seq"] == replay["seq"]
         assert comparable(state) == comparable(fresh["snapshot"])
+
+def test_the_browser_stores_replay_the_same(room, tmp_path):
+    """The same check through the browser's own stores (staff-state.js, participant-state.js) in Node:
+    each screen's live events, and the server's sync replay, applied to its old snapshot."""
+    screens, old = _play_the_room(room)
+    clients = {}
+    for name, sock in screens.items():
+        snapshot, since = old[name]
+        messages = [{"type": "event", "envelope": e} for e in events_of(sock)]
+        replay = sock.emit("sync", {"since": since}, callback=True)
+        fresh = sock.emit("sync", {"since": 0}, callback=True)
+        clients[name] = {"kind": "participant" if name == "anne" else "staff", "role": snapshot["role"],
+                         "messages": messages, "checkpoints": [
+                             {"label": "before", "seq": since, "snapshot": snapshot, "count": 0},
+                             {"label": "after", "seq": fresh["seq"], "snapshot": fresh["snapshot"],
+                              "count": len(messages), "replay": replay}]}
+    verdict = replay_in_node({"checkpoints": ["before", "after"], "clients": clients}, tmp_path)
+    assert verdict["failures"] == [] and verdict["gaps"] == [], verdict["failures"][:3] or verdict["gaps"][:3]
+    assert verdict["checked_by_screen"] == {name: 1 for name in screens}
+    assert {"idea_merged", "duplicate_dismissed", "board_regrouped", "group_split"} <= set(verdict["events_applied"])
+    assert verdict["sync_replays"] == {"staff events": 2, "participant events": 1}, verdict["sync_replays"]
 
 
 def test_reconnecting_client_gets_what_it_missed(room):
@@ -97,7 +128,7 @@ def test_gap_detected_by_prev_then_resync(room):
     lost = events_of(facilitator)  # pretend this delivery never arrived
     anne.emit("post_idea", {"id": new_id(), "text": "deux"}, callback=True)
     second = events_of(facilitator)[0]
-    assert second["prev"] != last  # the client notices the gap...
+    assert classify(second, last) == GAP  # the client notices the gap...
     ack = facilitator.emit("sync", {"since": last}, callback=True)  # ...and asks again
     assert [e["seq"] for e in ack["events"]] == [lost[0]["seq"], second["seq"]]
 

@@ -12,7 +12,7 @@ from facilitator.actions.tables import plan_balanced, plan_fill
 from facilitator.extensions import db
 from facilitator.models import Event, Idea, Participant, RoundTable, Workshop
 from tests.conftest import Room, events_of, new_id
-from tests.reference_client import apply_staff, comparable
+from tests.reference_client import GAP, STALE, apply_staff, classify, comparable
 
 
 def table_key(room: Room, index: int) -> str:
@@ -209,9 +209,10 @@ def test_concurrent_facilitators_converge(room):
         seqs = [e["seq"] for e in received]
         assert len(seqs) == len(set(seqs)), name  # each event delivered once
         for envelope in received:
-            if envelope["seq"] <= last:
+            rule = classify(envelope, last)  # the shared envelope rule (static/js/envelope.js)
+            if rule == STALE:
                 continue  # already applied through a sync
-            if envelope["prev"] != last:
+            if rule == GAP:
                 reply = sock.emit("sync", {"since": last}, callback=True)
                 assert reply["ok"] and reply["mode"] == "events", (name, reply)
                 for missed in reply["events"]:
