@@ -352,8 +352,12 @@ def _play(room: Morning) -> None:
     lead.call("dismiss_duplicate", {"id": duplicates[0]})
     for group in [g for g in lead.snapshot["groups"] if g["table_id"] == t0 and g["id"] != mine]:
         table1.call("remove_group", {"id": group["id"]})
-    lead.call("regroup", {"table_id": t0})
-    lead.call("regroup", {"table_id": t1})
+    for table in (t0, t1):  # "Regrouper" proposes; the lead accepts the whole proposal
+        proposal = lead.call("regroup", {"table_id": table})["proposal"]
+        accepted = [{"id": new_id(), "label": g["label"], "idea_ids": g["idea_ids"]} if g["group_id"] is None
+                    else {"group_id": g["group_id"], "idea_ids": g["idea_ids"]} for g in proposal["groups"]]
+        if accepted:
+            lead.call("accept_proposal", {"table_id": table, "groups": accepted})
     room.checkpoint("regroup")
 
     # -- the world café moves everyone on, the timer is paused and extended ----------------

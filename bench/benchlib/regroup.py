@@ -2,7 +2,8 @@
 
 Before the run, one table's topic groups are removed and a dedicated
 participant posts N ideas there, so they are all unsorted. During the run a
-facilitator socket (in the parent process) sends ``regroup`` for that table,
+facilitator socket (in the parent process) sends ``regroup`` for that table and
+accepts the whole proposal (``accept_proposal``, as a facilitator would),
 then removes the groups it created (their ideas return to the pool) and
 starts again, until posting ends: the server keeps re-clustering N ideas
 while phones post and projectors receive.
@@ -95,6 +96,10 @@ class RegroupLoad:
             except Exception as exc:  # noqa: BLE001 - counted and reported
                 self.errors[type(exc).__name__] = self.errors.get(type(exc).__name__, 0) + 1
                 continue
+            if ack.get("ok") and ack["proposal"]["groups"]:  # a proposal: accept it all, as a facilitator would
+                accepted = [{"id": str(uuid.uuid4()), "label": g["label"], "idea_ids": g["idea_ids"]}
+                            if g["group_id"] is None else g for g in ack["proposal"]["groups"]]
+                ack = self.sio.call("accept_proposal", {"table_id": self.table_id, "groups": accepted}, timeout=120)
             if ack.get("ok"):
                 self.durations_ms.append((time.perf_counter() - t0) * 1000)
                 self.moved.append(ack.get("moved", 0))

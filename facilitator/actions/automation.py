@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import logging
-import uuid
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from .. import events, grouping
 from ..clustering.embed import EmbeddingServiceError
@@ -14,56 +13,137 @@ from ..models import Group, Idea, utcnow
 from ..state import group_dict, idea_dict
 from .registry import command
 from .base import (FACILITATOR, Actor, field, idea_id, idea_in, require_board_unfrozen, staff_table)
-from .groups import LABEL_MAX, next_position
+from .groups import LABEL_MAX, _label, next_position
 
 log = logging.getLogger(__name__)
 
 
-@command(roles=(FACILITATOR,), payload={"table_id": "table"}, emits=("board_regrouped",))
+MAX_PROPOSAL_GROUPS = 50
+MAX_PROPOSAL_IDEAS = 1000
+
+
+@command(roles=(FACILITATOR,), payload={"table_id": "table"})
 def do_regroup(actor: Actor, payload: dict) -> dict:
-    """"Regrouper": discover groups among a board's unsorted ideas; nothing a person placed moves."""
+    """"Regrouper": the engine's proposal for a board's unsorted ideas, for this console only.
+
+    Nothing is written and no event is published: the facilitator reviews the proposal, then
+    accepts all or part of it (``accept_proposal``) or discards it.
+    """
     table = staff_table(actor, field(payload, "table_id", int))
     require_board_unfrozen(table.id)
-    before = grouping.load_board(table.id)
+    board = grouping.load_board(table.id)
     try:
-        plan = grouping.plan_regroup(before)  # seconds at most, off the loop
-    except EmbeddingServiceError as exc:  # a configured remote model is down: nothing moved, say so
+        plan = grouping.plan_regroup(board)  # seconds at most, off the loop
+    except EmbeddingServiceError as exc:  # a configured remote model is down: nothing proposed, say so
         log.warning("regroup of table %s refused: %s", table.id, exc)
         raise CommandError("grouping_unavailable", status=503) from exc
-    # Apply only to ideas still as they were when the plan was made: a
-    # facilitator may have moved some meanwhile, and their decision wins.
-    db.session.expire_all()
-    require_board_unfrozen(table.id)  # voting may have opened while the engine ran
-    now = grouping.load_board(table.id)
-    unchanged = set(before.ideas) & set(now.ideas)
-    still = {ident for ident, _, _, placement in unchanged if placement != grouping.FACILITATOR_PLACED}
-    ids = now.id_of
-    created = []
+    ids = board.id_of
+    members: dict[str, list[str]] = {}
+    for ident, _text, _group, _placement in board.ideas:  # board order: the ideas' arrival order
+        if ident in plan.moves:
+            members.setdefault(plan.moves[ident], []).append(ident)
+    labels = {group.id: group.label for group in db.session.execute(
+        select(Group).where(Group.table_id == table.id, Group.active.is_(True))).scalars()}
+    groups = [{"group_id": ids[name], "label": labels.get(ids[name], name), "idea_ids": members[name]}
+              for name in ids if name in members]  # existing groups first, in board order
+    groups += [{"group_id": None, "label": name[:LABEL_MAX], "idea_ids": members[name]}
+               for name in plan.new_groups if name in members]
+    return {"proposal": {"table_id": table.id, "groups": groups},
+            "groups": sum(1 for g in groups if g["group_id"] is None),
+            "moved": sum(len(g["idea_ids"]) for g in groups)}
+
+
+def _proposed_groups(payload: dict) -> list[dict]:
+    """The groups of an ``accept_proposal`` payload, checked for shape (not yet against the data)."""
+    raw = field(payload, "groups", list)
+    if not raw or len(raw) > MAX_PROPOSAL_GROUPS:
+        raise CommandError("invalid_payload", detail=f"'groups' must hold 1 to {MAX_PROPOSAL_GROUPS} groups")
+    out, seen = [], set()
+    for item in raw:
+        if not isinstance(item, dict):
+            raise CommandError("invalid_payload", detail="each group must be an object")
+        existing = item.get("group_id")
+        if existing is not None:
+            entry = {"group_id": idea_id({"id": field(item, "group_id", str)}), "new": False}
+        else:
+            entry = {"group_id": idea_id(item), "new": True, "label": _label(item),
+                     "renamed": bool(field(item, "renamed", bool, required=False))}
+        idea_ids = field(item, "idea_ids", list)
+        if not idea_ids or not all(isinstance(i, str) for i in idea_ids):
+            raise CommandError("invalid_payload", detail="'idea_ids' must be a non-empty list of ids")
+        entry["idea_ids"] = [idea_id({"id": i}) for i in idea_ids]
+        for ident in entry["idea_ids"]:
+            if ident in seen:
+                raise CommandError("invalid_payload", detail="an idea is proposed twice")
+            seen.add(ident)
+        if len(seen) > MAX_PROPOSAL_IDEAS:
+            raise CommandError("invalid_payload", detail=f"at most {MAX_PROPOSAL_IDEAS} ideas")
+        out.append(entry)
+    return out
+
+
+@command(roles=(FACILITATOR,), payload={"table_id": "table", "groups": "list"}, emits=("board_regrouped",))
+def do_accept_proposal(actor: Actor, payload: dict) -> dict:
+    """Apply all or part of a "Regrouper" proposal: the room sees the groups from now on.
+
+    Each idea must still be as the engine saw it: visible, unsorted, not placed by a
+    facilitator. Ideas that changed meanwhile (moved, withdrawn, merged) are skipped: the
+    facilitator's later decision wins. A new group carries a client-made id, so a retry after
+    a lost ack creates nothing twice; it is created only when it receives an idea.
+    """
+    table = staff_table(actor, field(payload, "table_id", int))
+    proposed = _proposed_groups(payload)
+    require_board_unfrozen(table.id)
+    all_ids = [ident for entry in proposed for ident in entry["idea_ids"]]
+    ideas = {idea.id: idea for idea in db.session.execute(select(Idea).where(Idea.id.in_(all_ids))).scalars()}
+    for ident in all_ids:
+        idea = ideas.get(ident)
+        if idea is None or idea.workshop_id != actor.workshop_id:
+            raise CommandError("not_found", status=404, what="idea")
+        if idea.table_id != table.id:
+            raise CommandError("other_table", status=409)
+    created, by_group, skipped = [], {}, []
     position = next_position(table.id)
-    for label in plan.new_groups:
-        if not any(plan.moves.get(i) == label for i in still):
+    for entry in proposed:
+        group = db.session.get(Group, entry["group_id"])
+        if entry["new"] and group is not None and (group.workshop_id != actor.workshop_id
+                                                   or group.table_id != table.id):
+            raise CommandError("id_conflict", status=409)
+        if not entry["new"] and (group is None or group.workshop_id != actor.workshop_id
+                                 or group.table_id != table.id or not group.active):
+            raise CommandError("not_found", status=404, what="group")
+        fresh = [i for i in entry["idea_ids"] if ideas[i].state == Idea.VISIBLE and ideas[i].group_id is None
+                 and ideas[i].placement != grouping.FACILITATOR_PLACED]
+        skipped += [i for i in entry["idea_ids"] if i not in fresh]
+        if not fresh:
             continue
-        group = Group(id=str(uuid.uuid4()), workshop_id=actor.workshop_id, table_id=table.id,
-                      label=label[:LABEL_MAX], label_source=Group.AUTO, position=position, created_at=utcnow())
-        position += 1
-        db.session.add(group)
-        ids[label] = group.id
-        created.append(group)
-    by_group: dict[str, list[str]] = {}
-    for ident, name in plan.moves.items():
-        if ident in still and name in ids:
-            by_group.setdefault(ids[name], []).append(ident)
+        if group is None:  # a new group (a retry finds it made already)
+            group = Group(id=entry["group_id"], workshop_id=actor.workshop_id, table_id=table.id,
+                          label=entry["label"], position=position, created_at=utcnow(),
+                          label_source=Group.FACILITATOR if entry["renamed"] else Group.AUTO)
+            position += 1
+            db.session.add(group)
+            created.append(group)
+        elif not group.active:
+            raise CommandError("not_found", status=404, what="group")
+        by_group[group.id] = fresh
     db.session.flush()  # the new groups exist before ideas point at them
+    moved: dict[str, set[str]] = {}
     for group_id, members in by_group.items():  # one UPDATE per group, not one per idea
-        db.session.execute(update(Idea).where(Idea.id.in_(members)).values(
-            group_id=group_id, placement=grouping.AUTO_PLACED, confidence=None, suggestions=[]),
-            execution_options={"synchronize_session": False})
+        # Still unsorted and not the facilitator's at write time too (another console may accept at once).
+        moved[group_id] = set(db.session.execute(
+            update(Idea).where(Idea.id.in_(members), Idea.group_id.is_(None), Idea.state == Idea.VISIBLE,
+                               or_(Idea.placement.is_(None), Idea.placement != grouping.FACILITATOR_PLACED))
+            .values(group_id=group_id, placement=grouping.AUTO_PLACED, confidence=None, suggestions=[])
+            .returning(Idea.id), execution_options={"synchronize_session": False}).scalars())
     moves = [{"id": ident, "group_id": group_id, "placement": grouping.AUTO_PLACED, "confidence": None,
-              "suggestions": []} for group_id, members in by_group.items() for ident in sorted(members)]
-    if created or moves:
+              "suggestions": []} for group_id, members in by_group.items() for ident in members
+             if ident in moved[group_id]]
+    skipped += [ident for group_id, members in by_group.items() for ident in members if ident not in moved[group_id]]
+    if moves:
         events.publish(actor.workshop_id, "board_regrouped",
                        {"table_id": table.id, "groups": [group_dict(g) for g in created], "moves": moves})
-    return {"groups": len(created), "moved": len(moves)}
+    return {"groups": [group_dict(g) for g in created], "moved": len(moves), "skipped": skipped}
 
 
 def _visible(actor: Actor, ident: str) -> Idea:

@@ -116,8 +116,7 @@ def do_withdraw_idea(actor: Actor, payload: dict) -> dict:
 def _moderate(actor: Actor, payload: dict, state: str) -> dict:
     idea = idea_in(actor, idea_id(payload))
     if idea.state != state:
-        idea.state = state
-        idea.updated_at = utcnow()
+        idea.state = state  # updated_at is left alone: it dates the text, which moderation does not change
         if state == Idea.HIDDEN:
             events.publish(actor.workshop_id, "idea_hidden", {"id": idea.id, "table_id": idea.table_id},
                            events.TABLE, idea.table_id)

@@ -1,11 +1,14 @@
 /**
  * The console's automatic-grouping actions (docs/protocol.md, "Automatic
  * grouping"): "Regrouper" a board (the `regroup` command can take several
- * seconds: it waits up to 60 s, shows its progress, then a short result),
+ * seconds: it waits up to 60 s and shows its progress; its answer is a
+ * proposal shown on this console only, console-proposal.js),
  * and for a probable duplicate, "Fusionner" (`merge_ideas` into the earlier
  * idea) or "Garder les deux" (`dismiss_duplicate`). console-board.js and
  * console-cards.js draw them; a refused command shows in the alert area.
  */
+import { bindProposalActions, keepProposal } from "./console-proposal.js";
+
 export const REGROUP_TIMEOUT_MS = 60000;
 const RESULT_SHOWN_MS = 20000;
 
@@ -35,20 +38,21 @@ export function bindAutomationActions({ root, store, t, ui, run, render }) {
     const board = store.boardOf(tableId);
     const toSort = board.unsorted.filter((idea) => idea.state === "visible").length;
     showResult(tableId, null);
+    keepProposal(ui, tableId, null); // a new "Regrouper" replaces the proposal on screen
     const ack = await run(`regroup:${tableId}`, "regroup", { table_id: tableId }, { timeoutMs: REGROUP_TIMEOUT_MS });
     if (!ack || !ack.ok) return; // busy, or the error is in the alert area
-    const groups = Number(ack.groups) || 0;
-    const moved = Number(ack.moved) || 0;
+    const groups = keepProposal(ui, tableId, ack.proposal);
     let text;
-    if (groups || moved) {
-      text = t("console.regroup_done", {
-        groups: t.plural("console.regroup_groups", groups),
-        ideas: t.plural("console.regroup_ideas", moved),
-      });
+    if (groups.length) {
+      text = t("console.proposal_ready");
     } else {
       text = toSort ? t("console.regroup_none_found") : t("console.regroup_nothing");
     }
-    showResult(tableId, { text, kind: groups || moved ? "done" : "nothing" });
+    showResult(tableId, { text, kind: groups.length ? "proposed" : "nothing" });
+    if (groups.length) {
+      const first = root.querySelector(`.board[data-table-id="${tableId}"] .proposal-accept-all`);
+      if (first) first.focus();
+    }
   }
 
   async function mergeDuplicate(button) {
@@ -72,6 +76,8 @@ export function bindAutomationActions({ root, store, t, ui, run, render }) {
     const active = document.activeElement;
     if (card && (!active || active === document.body || active === card)) card.querySelector(".menu-button").focus();
   }
+
+  bindProposalActions({ root, store, t, ui, run, render, showResult });
 
   root.addEventListener("click", (event) => {
     const button = event.target.closest("button");

@@ -11,13 +11,15 @@
  * group's menu, card-menu.js: its sources are the hidden .group-tools), .rename-group,
  * .merge-group, .split-group, .remove-group, .group-source (the "auto" marker
  * of a group made by "Regrouper"), .regroup and .regroup-status (the board
- * is .board[data-regrouping="true"] while the engine runs). The idea cards
+ * is .board[data-regrouping="true"] while the engine runs), .proposal (the
+ * proposal "Regrouper" made, drawn by console-proposal.js). The idea cards
  * are drawn by console-cards.js.
  */
 import { h, reconcile, show } from "./dom.js";
 import { setText, accent, setBlocked, syncOptions } from "./staff-ui.js";
 import { buildCard, cardSig } from "./console-cards.js";
 import { syncGroupSpotlight } from "./console-spotlight.js";
+import { renderProposal } from "./console-proposal.js";
 
 /**
  * ctx: {store, t, lang, connected, busy (Set of keys), ui (console-groups.js state)}
@@ -114,6 +116,7 @@ function buildBoard(table, { t }) {
       h("p", { class: "regroup-status", id: `regroup-status-${table.id}`, role: "status", "aria-live": "polite" }),
       h("p", { class: "board-hint", text: t("console.board_hint") }),
     ),
+    h("section", { class: "proposal", dataset: { tableId }, "aria-labelledby": `proposal-title-${table.id}`, hidden: true }),
     h("p", { class: "board-empty", text: t("console.no_ideas") }),
     h("div", { class: "groups" }),
   );
@@ -171,6 +174,7 @@ function updateBoard(board, table, ctx) {
   setText(hint, frozen ? t("console.board_frozen") : t("console.board_hint"));
   hint.classList.toggle("is-frozen", frozen);
   updateRegroup(board, table, ctx, frozen);
+  renderProposal(board.querySelector(".proposal"), table, ctx); // "Regrouper"'s proposal, this console only
 
   const sorted = store.boardOf(table.id, ui.moves);
   const groups = sorted.groups.map((entry) => entry.group);

@@ -1,4 +1,4 @@
-"""Automatic grouping in real Chromium: a duplicate merged from the console, "Regrouper" on a board."""
+"""Automatic grouping in real Chromium: a duplicate merged from the console, "Regrouper" proposed then accepted."""
 from __future__ import annotations
 
 import re
@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PROJECTOR, join, post
+from tests.e2e.test_accessibility import BLOCKING, run_axe
 from tests.e2e.test_console import choose
 
 FIRST = "Créer un annuaire des adhérents en ligne"
@@ -105,32 +106,75 @@ def test_duplicate_merged_then_regroup_creates_groups(live, open_page):
         }).observe(board, { attributes: true, subtree: true, childList: true, characterData: true });
     }""", table2)
     board2.locator(".regroup").click()
-    auto_groups = board2.locator(".group[data-group-id]:not(.unsorted)")
-    expect(auto_groups.nth(1)).to_be_visible(timeout=60000)
-    assert auto_groups.count() >= 2
+    proposal = board2.locator(".proposal")
+    expect(proposal).to_be_visible(timeout=60000)
     seen = console.evaluate("window.__regroupSeen")
     assert seen["board"] and seen["button"], seen
     assert "Regroupement en cours" in seen["text"], seen
     expect(board2).to_have_attribute("data-regrouping", "false")
     expect(board2.locator(".regroup")).not_to_have_attribute("aria-disabled", "true")
-    expect(board2.locator(".regroup-status")).to_have_text(re.compile(r"\d+ groupes? créés?, \d+ idées? classées?"))
-    expect(auto_groups.first.locator(".group-source")).to_be_visible()
-    expect(auto_groups.first).to_have_attribute("data-label-source", "auto")
+    expect(board2.locator(".regroup-status")).to_contain_text("Proposition prête")
+    expect(proposal.locator(".proposal-title")).to_have_text("Proposition de regroupement")
+    expect(proposal.locator(".proposal-note")).to_contain_text("la salle ne voit rien avant que vous acceptiez")
+    proposed = proposal.locator(".proposal-group")
+    expect(proposed.nth(1)).to_be_visible()
+    count = proposed.count()
+    assert count >= 2
+    labels = proposal.locator(".proposal-label").all_text_contents()
+    assert all(label and "," not in label and label[0].isupper() for label in labels), labels
+    for item in proposed.all():
+        expect(item.locator(".proposal-kind")).to_have_text("Nouveau groupe")
+        assert item.locator(".proposal-ideas li").count() >= 2
+    # Nothing reached the room: no group on the console's board nor on the projector.
+    auto_groups = board2.locator(".group[data-group-id]:not(.unsorted)")
     projected2 = projector.locator(f".board[data-table-id='{table2}'] .group[data-group-id]:not(.unsorted)")
-    expect(projected2.nth(1)).to_be_visible()
-    assert projected2.count() >= 2
+    expect(auto_groups).to_have_count(0)
+    expect(projected2).to_have_count(0)
+    expect(board2.locator(".group.unsorted .idea")).to_have_count(len(THEMES))
+    # The proposal is readable on the console: no text cut, buttons a finger can hit.
+    box = proposal.bounding_box()
+    assert box and box["width"] <= console.viewport_size["width"], box
+    assert console.evaluate("""(el) => [...el.querySelectorAll('.proposal-label, .proposal-ideas li')]
+        .every((n) => n.scrollWidth <= n.clientWidth + 1)""", proposal.element_handle())
+    size = console.evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)",
+                            proposal.locator(".proposal-ideas li").first.element_handle())
+    assert size >= 14, size
+    blocking = [v for v in run_axe(console) if v["impact"] in BLOCKING]
+    assert not blocking, blocking
 
-    # Renaming an auto group makes it the facilitator's: the marker goes.
-    group = auto_groups.first
-    group_id = group.get_attribute("data-group-id")
-    choose(console, group.locator(".group-head"), "rename-group")
-    group.locator(".rename-input").fill("Salons et export")
-    group.locator(".rename-save").click()
-    renamed = board2.locator(f".group[data-group-id='{group_id}']")
-    expect(renamed.locator(".group-label")).to_have_text("Salons et export")
-    expect(renamed.locator(".group-source")).to_be_hidden()
+    # Rename the first proposed group, then accept it alone: the room sees that one group.
+    first_item = proposed.first
+    first_ideas = first_item.locator(".proposal-ideas li").all_text_contents()
+    first_item.locator(".proposal-rename").click()
+    first_item.locator(".proposal-name").fill("Salons et export")
+    first_item.locator(".proposal-rename-save").click()
+    expect(first_item.locator(".proposal-label")).to_have_text("Salons et export")
+    first_item.locator(".proposal-accept").click()
+    expect(proposed).to_have_count(count - 1)
+    expect(projected2).to_have_count(1)
+    expect(projected2.first.locator(".group-label")).to_have_text("Salons et export")
+    named = board2.locator(".group[data-group-id]:not(.unsorted)").filter(has_text="Salons et export")
+    expect(named.locator(".idea")).to_have_count(len(first_ideas))
+    expect(named.locator(".group-source")).to_be_hidden()  # renamed before accepting: the facilitator's name
+    expect(board2.locator(".regroup-status")).to_have_text(re.compile(r"1 groupe créé, \d+ idées? classées?"))
 
-    # Nothing left to sort: a second "Regrouper" says so.
+    # Discard one of the rest (if two remain), accept all the others.
+    remaining = count - 1
+    if remaining >= 2:
+        proposed.last.locator(".proposal-discard").click()
+        remaining -= 1
+        expect(proposed).to_have_count(remaining)
+    projected_before = projected2.count()
+    assert projected_before == 1
+    proposal.locator(".proposal-accept-all").click()
+    expect(proposal).to_be_hidden()
+    expect(projected2).to_have_count(1 + remaining)
+    expect(auto_groups).to_have_count(1 + remaining)
+    auto_made = board2.locator(".group[data-label-source='auto']")
+    expect(auto_made).to_have_count(remaining)
+    expect(auto_made.first.locator(".group-source")).to_be_visible()
+
+    # "Regrouper" again: whatever is left unsorted is proposed, or there is nothing to do.
     if board2.locator(".group.unsorted .idea").count() == 0:
         board2.locator(".regroup").click()
         expect(board2.locator(".regroup-status")).to_have_text("Rien à regrouper : aucune idée à classer")

@@ -26,6 +26,8 @@ FACILITATOR_COMMANDS = {
     "remove_group": lambda room, idea, groups: {"id": groups[0]},
     "restore_group": lambda room, idea, groups: {"id": groups[0], "idea_ids": [idea]},
     "regroup": lambda room, idea, groups: {"table_id": room.table_ids[0]},
+    "accept_proposal": lambda room, idea, groups: {"table_id": room.table_ids[0], "groups": [
+        {"id": new_id(), "label": "Proposé", "idea_ids": [idea]}]},
     "merge_ideas": lambda room, idea, groups: {"id": idea, "into": idea},
     "dismiss_duplicate": lambda room, idea, groups: {"id": idea},
     "set_voting": lambda room, idea, groups: {"table_id": room.table_ids[0], "open": True},

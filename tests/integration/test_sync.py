@@ -47,7 +47,9 @@ def _play_the_room(room):
     facilitator.emit("dismiss_duplicate", {"id": d3}, callback=True)
     for group in [g for g in facilitator.snapshot["groups"] if g["table_id"] == room.table_ids[0]]:
         facilitator.emit("remove_group", {"id": group["id"]}, callback=True)
-    assert facilitator.emit("regroup", {"table_id": room.table_ids[0]}, callback=True)["ok"]
+    proposal = facilitator.emit("regroup", {"table_id": room.table_ids[0]}, callback=True)["proposal"]
+    accepted = [{"id": new_id(), "label": g["label"], "idea_ids": g["idea_ids"]} for g in proposal["groups"]]
+    assert facilitator.emit("accept_proposal", {"table_id": room.table_ids[0], "groups": accepted}, callback=True)["ok"]
     return screens, old
 
 

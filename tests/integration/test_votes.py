@@ -281,6 +281,7 @@ def test_the_board_is_frozen_while_its_table_votes(room, board):
         "split_group": {"id": mine[0], "new_id": new_id(), "label": "Moitié", "idea_ids": [ideas[0]]},
         "remove_group": {"id": mine[2]},
         "regroup": {"table_id": table},
+        "accept_proposal": {"table_id": table, "groups": [{"id": new_id(), "label": "Proposé", "idea_ids": [ideas[2]]}]},
         "merge_ideas": {"id": ideas[1], "into": ideas[0]},
     }
     before = facilitator.emit("sync", {"since": 0}, callback=True)

@@ -37,15 +37,6 @@ const GROUPING_FIELDS = ["group_id", "placement", "confidence", "suggestions", "
 const ROOM_FLAGS = ["posting_open", "voting_open", "votes_revealed"];
 const NORMALISATIONS = [
   {
-    screens: "all",
-    why: "REPORTED (server): updated_at of a hidden idea: hiding moves it on the server, but idea_hidden carries "
-      + "only the idea's id (moderation should not date the text, or the event should carry it).",
-    apply: (view) => {
-      for (const idea of view.ideas || []) if (idea.state === "hidden") delete idea.updated_at;
-      for (const [, idea] of view.myIdeas || []) if (idea.state === "hidden") delete idea.updated_at;
-    },
-  },
-  {
     screens: "participant",
     why: "Grouping fields of a phone's ideas (group_id, placement, confidence, suggestions, duplicate_of): "
       + "grouping and duplicate events go to staff rooms only, and the phone shows neither groups nor duplicates.",
