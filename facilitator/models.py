@@ -49,6 +49,8 @@ class Workshop(db.Model):
     joining_open: Mapped[bool] = mapped_column(default=True)
     # "all" or a RoundTable id, as text.
     projector_view: Mapped[str] = mapped_column(String(16), default="all")
+    # The lead held the projector's rotation on its current page (set_projector_rotation).
+    projector_paused: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Sequence number of the last logged event (the head of the staff stream).
     last_seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

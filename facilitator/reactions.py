@@ -51,12 +51,14 @@ def relay_to_author(idea: Idea) -> None:
     events.publish(idea.workshop_id, "my_idea_changed", data, events.TABLE, author.table_id)
 
 
-@events.reaction("idea_withdrawn", "idea_hidden", "idea_restored", "group_removed")
+@events.reaction("idea_withdrawn", "idea_hidden", "idea_restored", "group_removed", "group_restored")
 def recount_dots(entry: events.Logged) -> None:
     """An idea or group that stops (or starts again) counting: refresh its table's results if it has dots."""
     data = entry.data
     if entry.type == "group_removed":
         voting.item_changed(entry.workshop_id, data["table_id"], "group", data["id"])
+    elif entry.type == "group_restored":  # the undo of a removal: its dots count again
+        voting.item_changed(entry.workshop_id, data["table_id"], "group", data["group"]["id"])
     elif entry.type == "idea_restored":
         voting.item_changed(entry.workshop_id, data["idea"]["table_id"], "idea", data["idea"]["id"])
     else:

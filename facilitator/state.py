@@ -193,7 +193,7 @@ def staff_snapshot(workshop: Workshop, role: str) -> dict:
             "code": workshop.code, "title": workshop.title, "purpose": workshop.purpose,
             "date": workshop.starts_on.isoformat() if workshop.starts_on else None,
             "place": workshop.place, "joining_open": workshop.joining_open,
-            "projector_view": projector_view(workshop),
+            "projector_view": projector_view(workshop), "projector_paused": workshop.projector_paused,
             "restitution": workshop.restitution, "spotlight": workshop.spotlight,
             "join_url": join_url(workshop.code), "qr_url": qr_path(workshop.code),
             "voting": voting.settings_dict(workshop),

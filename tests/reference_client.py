@@ -87,6 +87,8 @@ def apply_staff(state: dict, envelope: dict) -> dict:
         pass  # for the author's phone only
     elif kind == "projector_view_changed":
         state["workshop"]["projector_view"] = data["view"]
+    elif kind == "projector_rotation_changed":
+        state["workshop"]["projector_paused"] = data["paused"]
     elif kind == "joining_changed":
         state["workshop"]["joining_open"] = data["open"]
     elif kind == "workshop_updated":
@@ -109,7 +111,7 @@ def apply_staff(state: dict, envelope: dict) -> dict:
     elif kind in ("restitution_changed", "spotlight_changed"):
         key = kind.removesuffix("_changed")
         state["workshop"][key] = data[key]
-    elif kind in ("group_created", "group_renamed", "group_split"):
+    elif kind in ("group_created", "group_renamed", "group_split", "group_restored"):
         groups = {g["id"]: g for g in state["groups"]}
         groups[data["group"]["id"]] = data["group"]
         state["groups"] = list(groups.values())

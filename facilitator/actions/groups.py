@@ -217,3 +217,35 @@ def do_pin_idea(actor: Actor, payload: dict) -> dict:
                        {"id": idea.id, "table_id": idea.table_id, "pinned_at": iso(idea.pinned_at)},
                        events.TABLE, idea.table_id)
     return {"idea": idea_dict(idea)}
+
+
+@command(roles=(FACILITATOR,), payload={"id": "group", "idea_ids": "list"}, emits=("group_restored",))
+def do_restore_group(actor: Actor, payload: dict) -> dict:
+    """Undo a merge or a removal: the group comes back (same id, label and place) with these ideas.
+
+    ``idea_ids`` are the ideas the group held before (the console knows them);
+    those still on the group's table, visible or hidden, go back into it as the
+    facilitator's placement. Ideas withdrawn or merged meanwhile stay where they are.
+    """
+    ident = _group_id(payload)
+    group = db.session.get(Group, ident)
+    if group is None or group.workshop_id != actor.workshop_id:
+        raise CommandError("not_found", status=404, what="group")
+    check_scope(actor, group.table_id)
+    wanted = field(payload, "idea_ids", list)
+    if len(wanted) > 1000:
+        raise CommandError("invalid_payload", detail="'idea_ids' must list at most 1000 ideas")
+    ids = {idea_id({"id": ident}) if isinstance(ident, str) else None for ident in wanted}
+    if None in ids:
+        raise CommandError("invalid_payload", detail="'idea_ids' must be idea ids")
+    back = sorted(db.session.execute(select(Idea.id).where(
+        Idea.id.in_(ids), Idea.table_id == group.table_id, Idea.state.in_((Idea.VISIBLE, Idea.HIDDEN)),
+        (Idea.group_id != group.id) | Idea.group_id.is_(None) | (Idea.placement != "facilitator"))).scalars()) if ids else []
+    if group.active and not back:
+        return {"group": group_dict(group)}  # a retried undo that already landed
+    require_board_unfrozen(group.table_id)
+    group.active = True
+    _set_placement(back, group.id, "facilitator")
+    events.publish(actor.workshop_id, "group_restored",
+                   {"group": group_dict(group), "table_id": group.table_id, "idea_ids": back})
+    return {"group": group_dict(group)}

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import events
+from ..errors import CommandError
 from .registry import command
 from .base import FACILITATOR, Actor, field, staff_table, table_in, workshop_of
 
@@ -40,3 +41,30 @@ def do_set_projector_view(actor: Actor, payload: dict) -> dict:
         workshop.projector_view = str(view)
         events.publish(actor.workshop_id, "projector_view_changed", {"view": view})
     return {}
+
+
+STEPS = {"next": 1, "previous": -1}
+
+
+@command(roles=(FACILITATOR,), payload={"paused": "bool?", "step": "word?"}, emits=("projector_rotation_changed",),
+         lead=True)
+def do_set_projector_rotation(actor: Actor, payload: dict) -> dict:
+    """Hold or release the projector's rotation of pages, or turn it one page back or forward.
+
+    ``paused`` is kept (a projector that reloads stays on hold); ``step`` ("next" or "previous")
+    is a one-off nudge that every projector applies when the event reaches it.
+    """
+    paused = field(payload, "paused", bool, required=False)
+    direction = field(payload, "step", str, required=False)
+    if paused is None and direction is None:
+        raise CommandError("invalid_payload", detail="'paused' or 'step' required")
+    if direction is not None and direction not in STEPS:
+        raise CommandError("invalid_payload", detail="'step' must be 'next' or 'previous'")
+    step = STEPS.get(direction, 0)
+    workshop = workshop_of(actor)
+    if paused is not None and paused != workshop.projector_paused or step:
+        if paused is not None:
+            workshop.projector_paused = paused
+        events.publish(actor.workshop_id, "projector_rotation_changed",
+                       {"paused": workshop.projector_paused, "step": step})
+    return {"paused": workshop.projector_paused}

@@ -62,7 +62,7 @@ export function bindAutomationActions({ root, store, t, ui, run, render }) {
     const ack = await run(`dup:${id}`, "merge_ideas", { id, into });
     if (!ack || !ack.ok) return;
     // This card goes away: the focus goes to the idea it joined.
-    const target = root.querySelector(`${cardSel(into)} .move-idea`);
+    const target = root.querySelector(`${cardSel(into)} .menu-button`);
     if (target) target.focus();
   }
 
@@ -74,7 +74,7 @@ export function bindAutomationActions({ root, store, t, ui, run, render }) {
     // The card is redrawn without its notice: keep the focus on it, on its "Déplacer vers…".
     const card = root.querySelector(cardSel(id));
     const active = document.activeElement;
-    if (card && (!active || active === document.body || active === card)) card.querySelector(".move-idea").focus();
+    if (card && (!active || active === document.body || active === card)) card.querySelector(".menu-button").focus();
   }
 
   bindProposalActions({ root, store, t, ui, run, render, showResult });

@@ -7,7 +7,8 @@
  *
  * Stable selectors: .board[data-table-id], .group[data-group-id] (the
  * unsorted bucket is .group.unsorted[data-group-id=""]), .group-label,
- * .idea[data-idea-id][data-group-id], .move-idea, .new-group, .rename-group,
+ * .idea[data-idea-id][data-group-id], .move-idea, .new-group, .menu-button (the
+ * group's menu, card-menu.js: its sources are the hidden .group-tools), .rename-group,
  * .merge-group, .split-group, .remove-group, .group-source (the "auto" marker
  * of a group made by "Regrouper"), .regroup and .regroup-status (the board
  * is .board[data-regrouping="true"] while the engine runs), .proposal (the
@@ -132,6 +133,7 @@ function updateBoard(board, table, ctx) {
   setText(q(".board-number"), t("common.table_number", { n: table.number }));
   setText(q(".board-theme"), table.theme);
   setText(q(".board-question"), table.question || "");
+  if (q(".board-question").title !== (table.question || "")) q(".board-question").title = table.question || "";
   const f = table.facilitator && table.facilitator.name ? table.facilitator : null;
   setText(q(".board-facilitator"), f ? t(f.organisation ? "console.facilitated_by_org" : "console.facilitated_by", f) : "");
   show(q(".board-facilitator"), Boolean(f));
@@ -220,7 +222,7 @@ function buildGroup(area, table, { t }) {
     : [
         h(
           "div",
-          { class: "group-tools" },
+          { class: "group-tools", hidden: true }, // the menu's sources (card-menu.js)
           h("button", { type: "button", class: "btn btn-tiny btn-quiet rename-group", dataset: { focus: "rename" }, text: t("console.rename") }),
           h("button", { type: "button", class: "btn btn-tiny btn-quiet split-group", dataset: { focus: "split" }, "aria-pressed": "false", text: t("console.split") }),
           h("button", { type: "button", class: "btn btn-tiny btn-quiet btn-warn remove-group", dataset: { focus: "remove" }, text: t("console.remove") }),
@@ -262,6 +264,10 @@ function buildGroup(area, table, { t }) {
       h("h3", { class: "group-label", id: labelId }),
       unsorted ? null : h("span", { class: "group-source badge", title: t("console.label_auto_title"), text: t("console.label_auto"), hidden: true }),
       h("span", { class: "group-count badge" }),
+      unsorted ? null : h("button", {
+        type: "button", class: "btn btn-tiny btn-quiet menu-button", dataset: { focus: "menu" },
+        "aria-expanded": "false", "aria-controls": "card-menu",
+      }, h("span", { "aria-hidden": "true", text: "⋯" }), h("span", { class: "visually-hidden menu-button-label" })),
     ),
     tools,
     h("ol", { class: "group-ideas" }),
@@ -288,6 +294,8 @@ function updateGroup(el, area, list, ctx) {
     const blocked = !connected || busy.has(`group:${group.id}`);
     for (const button of el.querySelectorAll(".group-tools .btn")) setBlocked(button, blocked);
     q(".rename-group").setAttribute("aria-label", t("console.rename_named", { label }));
+    setText(q(".menu-button-label"), t("menu.open_group", { label }));
+    q(".menu-button").title = t("menu.open_group", { label });
     q(".remove-group").setAttribute("aria-label", t("console.remove_named", { label }));
     const splitButton = q(".split-group");
     splitButton.setAttribute("aria-label", t("console.split_named", { label }));

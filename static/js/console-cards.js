@@ -1,13 +1,15 @@
 /**
- * The console's idea cards: text, author, time, moderation, "Déplacer
- * vers…", and what the grouping engine proposes: "Suggérée · 82 %" (placed
+ * The console's idea cards, compact: text, author (the time as its tooltip)
+ * and the group's confidence; every action (moderation, "Déplacer vers…",
+ * spotlight, correction, the duplicate's choices) is in the card's menu
+ * (card-menu.js) behind its "⋯" button. Also what the grouping engine proposes: "Suggérée · 82 %" (placed
  * by the engine, `placement: "auto"`, with its `confidence`), "→ group"
  * buttons for an unsorted idea (its `suggestions`), the probable duplicate
  * of an earlier idea (`duplicate_of`: merge or keep both) and the authors
  * of ideas merged into this one (`merged`). Rendering only: the buttons are
  * handled by console-groups.js and console-automation.js.
  *
- * Selectors: .idea[data-idea-id][data-group-id], .move-idea, .apply-suggestion,
+ * Selectors: .idea[data-idea-id][data-group-id], .menu-button, .idea-actions (hidden: the menu's sources), .move-idea, .apply-suggestion,
  * .duplicate-notice, .merge-duplicate, .dismiss-duplicate, .merged-count,
  * .merged-authors.
  */
@@ -36,7 +38,7 @@ function suggestionsOf(idea, area, list) {
 export function cardSig(idea, area, split, { store, busy, connected, ui }, list) {
   const duplicate = store.duplicateOf(idea);
   return JSON.stringify([
-    idea.text, idea.state, idea.updated_at, idea.author, idea.placement, idea.confidence, area.key,
+    idea.text, idea.state, idea.updated_at, idea.author, idea.pinned_at || null, busy.has(`pin:${idea.id}`), idea.placement, idea.confidence, area.key,
     suggestionsOf(idea, area, list).map((group) => [group.id, group.label]),
     duplicate ? [duplicate.id, duplicate.text, duplicate.author] : null,
     (idea.merged || []).map((m) => [m.id, m.author]),
@@ -63,10 +65,15 @@ export function buildCard(idea, area, split, ctx, list) {
   const classes = ["idea", hidden && "is-hidden", auto && "is-auto", moving && "is-moving", duplicate && "is-duplicate"]
     .filter(Boolean).join(" ");
   const suggestions = suggestionsOf(idea, area, list);
+  // The card shows what the room wrote; its actions wait in its menu (card-menu.js, the "⋯" button).
   return h(
     "li",
     { class: classes, dataset: { ideaId: idea.id, groupId: area.key, state: idea.state, placement: idea.placement || "" } },
     h("span", { class: "drag-handle", title: t("console.drag_handle"), "aria-hidden": "true", text: "⠿" }),
+    h("button", {
+      type: "button", class: "btn btn-tiny btn-quiet menu-button", dataset: { focus: "menu" },
+      "aria-expanded": "false", "aria-controls": "card-menu", title: t("menu.open_idea", { name }),
+    }, h("span", { "aria-hidden": "true", text: "⋯" }), h("span", { class: "visually-hidden", text: t("menu.open_idea", { name }) })),
     split
       ? h(
           "label",
@@ -80,12 +87,13 @@ export function buildCard(idea, area, split, ctx, list) {
       "p",
       { class: "idea-meta" },
       merged ? mergedCount(merged + 1, t) : null,
-      h("span", { class: "idea-author", text: who }),
-      time ? h("time", { datetime: idea.created_at, text: time }) : null,
+      h("span", { class: "idea-author", title: time || null, text: who }),
       edited ? h("span", { class: "idea-edited", text: t("console.edited") }) : null,
       idea.corrected_at ? h("span", { class: "idea-corrected", text: t("tables.corrected") }) : null,
       hidden ? h("span", { class: "badge badge-hidden", text: t("console.hidden_label") }) : null,
+      idea.pinned_at ? h("span", { class: "idea-pinned", title: t("console.pinned_title"), text: t("console.pinned") }) : null,
       auto ? suggestedMarker(idea, t) : null,
+      duplicate ? duplicateNotice(idea, duplicate, ctx) : null,
     ),
     merged ? mergedAuthors(idea, t) : null,
     suggestions.length
@@ -103,10 +111,10 @@ export function buildCard(idea, area, split, ctx, list) {
           ),
         )
       : null,
-    duplicate ? duplicateNotice(idea, duplicate, ctx) : null,
     h(
       "div",
-      { class: "idea-actions" },
+      { class: "idea-actions", hidden: true },
+      duplicate ? duplicateButtons(idea, duplicate, ctx) : null,
       h("select", {
         class: "input input-inline input-tiny move-idea",
         title: t("console.move_to"),
@@ -124,6 +132,11 @@ export function buildCard(idea, area, split, ctx, list) {
         hidden ? t("console.restore") : t("console.hide"),
         h("span", { class: "visually-hidden", text: ` ${t("console.idea_of", { name })}` }),
       ),
+      hidden ? null : h("button", {
+        type: "button", class: "btn btn-tiny btn-quiet pin-idea", dataset: { focus: "pin", pinned: String(Boolean(idea.pinned_at)) },
+        "aria-disabled": !connected || busy.has(`pin:${idea.id}`) ? "true" : null,
+        text: idea.pinned_at ? t("console.unpin") : t("console.pin"),
+      }),
       hidden ? null : spotlightButton(store, ctx, "idea", idea.id, idea.table_id, truncate(idea.text, 40)),
       hidden ? null : correctButton(idea, ctx, name),
     ),
@@ -152,32 +165,32 @@ function mergedAuthors(idea, t) {
   return h("p", { class: "merged-authors", title: texts.join("\n"), text: t("console.merged_authors", { names: mergedNames(idea) }) });
 }
 
-/** "Doublon probable de : « … »" with "Fusionner" and "Garder les deux". */
-function duplicateNotice(idea, other, { t, busy, connected }) {
+/** "Doublon ?": a badge in the card's meta line (the earlier idea as its tooltip); the choices are in the menu. */
+function duplicateNotice(idea, other, { t }) {
+  const text = truncate(other.text, DUPLICATE_TEXT_MAX);
+  return h("span", {
+    class: "duplicate-notice", dataset: { duplicateOf: other.id },
+    title: t("console.duplicate_title", { name: (other.author && other.author.first_name) || "", text: other.text }),
+  }, h("span", { "aria-hidden": "true", text: t("console.duplicate_badge") }),
+  h("span", { class: "visually-hidden duplicate-text", text: t("console.duplicate_of", { text }) }));
+}
+
+/** The duplicate's two choices, listed first in the card's menu. */
+function duplicateButtons(idea, other, { t, busy, connected }) {
   const name = (idea.author && idea.author.first_name) || "";
   const text = truncate(other.text, DUPLICATE_TEXT_MAX);
   const blocked = !connected || busy.has(`dup:${idea.id}`) ? "true" : null;
-  return h(
-    "div",
-    { class: "duplicate-notice", role: "group", "aria-label": t("console.duplicate_of", { text }), dataset: { duplicateOf: other.id } },
-    h("p", {
-      class: "duplicate-text",
-      title: t("console.duplicate_title", { name: (other.author && other.author.first_name) || "", text: other.text }),
-      text: t("console.duplicate_of", { text }),
+  return [
+    h("button", {
+      type: "button", class: "btn btn-tiny merge-duplicate",
+      dataset: { into: other.id, focus: "merge-duplicate", heading: t("console.duplicate_of", { text: truncate(other.text, 60) }) },
+      "aria-label": t("console.merge_duplicate_named", { name, text }), "aria-disabled": blocked,
+      text: t("console.merge_duplicate"),
     }),
-    h(
-      "div",
-      { class: "duplicate-actions" },
-      h("button", {
-        type: "button", class: "btn btn-tiny merge-duplicate", dataset: { into: other.id, focus: "merge-duplicate" },
-        "aria-label": t("console.merge_duplicate_named", { name, text }), "aria-disabled": blocked,
-        text: t("console.merge_duplicate"),
-      }),
-      h("button", {
-        type: "button", class: "btn btn-tiny btn-quiet dismiss-duplicate", dataset: { focus: "dismiss-duplicate" },
-        "aria-label": t("console.dismiss_duplicate_named", { name }), "aria-disabled": blocked,
-        text: t("console.dismiss_duplicate"),
-      }),
-    ),
-  );
+    h("button", {
+      type: "button", class: "btn btn-tiny btn-quiet dismiss-duplicate", dataset: { focus: "dismiss-duplicate" },
+      "aria-label": t("console.dismiss_duplicate_named", { name }), "aria-disabled": blocked,
+      text: t("console.dismiss_duplicate"),
+    }),
+  ];
 }

@@ -87,7 +87,11 @@ export function bindBoardActions({ root, store, t, ui, run, render, message }) {
       const id = ideaIdOf(button);
       run(`idea:${id}`, "restore_idea", { id });
     },
-    "apply-suggestion": (button) => moveIdea(ideaIdOf(button), button.dataset.target, ".move-idea"),
+    "pin-idea": (button) => {
+      const id = ideaIdOf(button);
+      run(`pin:${id}`, "pin_idea", { id, pinned: button.dataset.pinned !== "true" });
+    },
+    "apply-suggestion": (button) => moveIdea(ideaIdOf(button), button.dataset.target, ".menu-button"),
     "new-group": (button) => {
       const tableId = Number(button.dataset.tableId);
       ui.creating.add(tableId);
@@ -128,7 +132,7 @@ export function bindBoardActions({ root, store, t, ui, run, render, message }) {
       if (!group) return;
       ui.removing.delete(group.id);
       render();
-      focusIn(`${groupSel(group.id)} .remove-group`);
+      focusIn(`${groupSel(group.id)} .group-head .menu-button`);
     },
     "confirm-remove": async (button) => {
       const group = groupOf(button);
@@ -164,14 +168,14 @@ export function bindBoardActions({ root, store, t, ui, run, render, message }) {
     if (!group) return;
     ui.renaming.delete(group.id);
     render();
-    focusIn(`${groupSel(group.id)} .rename-group`);
+    focusIn(`${groupSel(group.id)} .group-head .menu-button`);
   }
 
   function closeSplit(group) {
     if (!group) return;
     ui.splitting.delete(group.id);
     render();
-    focusIn(`${groupSel(group.id)} .split-group`);
+    focusIn(`${groupSel(group.id)} .group-head .menu-button`);
   }
 
   // -- selects and checkboxes ---------------------------------------------------
@@ -217,7 +221,7 @@ export function bindBoardActions({ root, store, t, ui, run, render, message }) {
   function commitSelect(select) {
     select._deferred = false;
     if (select.classList.contains("move-idea")) {
-      moveIdea(ideaIdOf(select), select.value || null, ".move-idea");
+      moveIdea(ideaIdOf(select), select.value || null, ".menu-button");
     } else if (select.classList.contains("merge-group")) {
       const group = groupOf(select);
       const into = select.value;
@@ -228,7 +232,7 @@ export function bindBoardActions({ root, store, t, ui, run, render, message }) {
 
   async function mergeGroup(group, into) {
     const ack = await run(`group:${group.id}`, "merge_groups", { id: group.id, into });
-    if (ack && ack.ok) focusIn(`${groupSel(into)} .rename-group`);
+    if (ack && ack.ok) focusIn(`${groupSel(into)} .group-head .menu-button`);
   }
 
   // -- forms --------------------------------------------------------------------
@@ -278,7 +282,7 @@ export function bindBoardActions({ root, store, t, ui, run, render, message }) {
     ui.splitting.delete(group.id);
     input.value = "";
     render();
-    focusIn(`${groupSel(split.newId)} .rename-group`);
+    focusIn(`${groupSel(split.newId)} .group-head .menu-button`);
   }
 
   function refuse(el, text) {

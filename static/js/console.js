@@ -21,8 +21,14 @@ import { mountConsolePhase } from "./phase-ui.js";
 import { currentEntry } from "./phase-state.js";
 import { arrangeConsole } from "./console-layout.js";
 import { createActionPlan } from "./console-actions.js";
+import { mountCardMenu } from "./card-menu.js";
+import { createToast } from "./toast.js";
+import { createUndo } from "./undo.js";
+import { mountProjectorRotation } from "./console-projector.js";
 
 const config = readConfig();
+// A table facilitator's console: the agenda strip folds to their step and timer (console.css).
+document.body.dataset.scope = config.table_id === null || config.table_id === undefined ? "lead" : "table";
 const t = makeT(config.strings || {}, config.lang);
 const $ = (id) => document.getElementById(id);
 
@@ -63,13 +69,20 @@ async function run(key, name, payload, options) {
   return ack;
 }
 
-const actions = bindBoardActions({ root: els.boards, store, t, ui, run, render, message });
+// Grouping and moderation record their inverse: Ctrl+Z and the "Annuler" toast send it (undo.js).
+const undo = createUndo({ store, t, run, toast: createToast(document.body) });
+const actions = bindBoardActions({ root: els.boards, store, t, ui, run: undo.run, render, message });
+// Each card's and group's actions in one menu behind its "⋯" (card-menu.js).
+const menu = mountCardMenu(els.boards, {
+  label: (el) => (el.matches(".idea") ? el.querySelector(".menu-button").textContent.replace("⋯", "").trim()
+    : el.querySelector(".group-head .menu-button").textContent.replace("⋯", "").trim()),
+});
 // The action plan: "Créer une action" on groups and ideas, the list per table (console-actions.js).
 const actionPlan = createActionPlan({ main: $("main"), boards: els.boards, store, t, run, config });
 // Round tables: a table facilitator's scope, seating and rotation; "Corriger" on idea cards.
 tablesPanel = mountConsoleTables($("tables-panel"), { store, t, run, busy, scope: config.table_id ?? null });
 tablesPanel.setRender(() => render());
-bindCorrectActions({ root: els.boards, store, ui, run, render });
+bindCorrectActions({ root: els.boards, store, ui, run: undo.run, render });
 // Agenda and timer: controls for the lead, read-only for a table facilitator (phase-ui.js).
 const phasePanel = mountConsolePhase($("phase-controls"), {
   store, clock: attachClock(live), t, run, busy, code: config.code,
@@ -87,6 +100,9 @@ remote = mountConsoleRemote({
   root: $("remote"), boards: els.boards, store, t, run, busy, scope: ui.scope,
   isConnected: () => live.status === "connected",
 });
+
+// The lead holds or turns the projector's pages (console-projector.js).
+const rotationControls = mountProjectorRotation({ store, t, run, busy });
 
 els.joining.addEventListener("click", () => {
   run("joining", "set_joining", { open: !store.workshop.joining_open });
@@ -111,6 +127,7 @@ function render() {
     return;
   }
   renderBar(connected);
+  rotationControls.update(connected);
   const entry = currentEntry(store.agenda, store.phase);
   arrangeConsole($("fatal"), entry ? entry.kind : null);
   if (votesPanel) votesPanel.update(connected);
@@ -123,6 +140,7 @@ function render() {
   renderBoards(els.boards, { store, t, lang: config.lang, connected, busy, ui });
   if (tablesPanel) tablesPanel.applyScope(els.boards);
   actions.afterRender();
+  menu.afterRender();
   actionPlan.render(connected);
 }
 

@@ -14,10 +14,12 @@
  *   dnd.refresh();             // after a render rebuilt elements
  *
  * A mouse can drag a card from anywhere but its controls; a finger or a pen
- * only from the handle (elsewhere a swipe still scrolls the page). No element
- * follows the pointer (that would need inline styles, refused by the CSP):
- * the card dims, the zone under the pointer lights up, and the page scrolls
- * near the top or bottom edge. Escape cancels.
+ * only from the handle (elsewhere a swipe still scrolls the page). A ghost
+ * copy of the card (`.drag-ghost`, out of the accessibility tree, deaf to the
+ * pointer) follows the finger; it is placed through the CSSOM
+ * (`style.transform`), which the CSP allows (it refuses style attributes in
+ * markup only). The card left behind dims, the zone under the pointer lights
+ * up, and the page scrolls near the top or bottom edge. Escape cancels.
  */
 
 const CONTROLS = "button, select, input, textarea, label, a, [contenteditable]";
@@ -27,6 +29,7 @@ export function enableDragDrop(root, { item, itemKey, handle, zone, zoneKey, sco
   let press = null; // {pointerId, id, scopeKey, from, x, y, slop}
   let drag = null; // same + {zone: element | null, x, y}
   let scrollFrame = 0;
+  let ghost = null; // the copy of the card that follows the pointer
 
   root.addEventListener("pointerdown", (event) => {
     if (press || drag || !event.isPrimary) return;
@@ -37,7 +40,11 @@ export function enableDragDrop(root, { item, itemKey, handle, zone, zoneKey, sco
     if (!onHandle && (event.pointerType !== "mouse" || event.target.closest(CONTROLS))) return;
     const scopeEl = card.closest(scope);
     const from = card.closest(zone);
+    const rect = card.getBoundingClientRect();
     press = {
+      card,
+      dx: event.clientX - rect.left,
+      dy: event.clientY - rect.top,
       pointerId: event.pointerId,
       id: itemKey(card),
       scopeKey: scopeEl ? scopeKey(scopeEl) : undefined,
@@ -59,6 +66,7 @@ export function enableDragDrop(root, { item, itemKey, handle, zone, zoneKey, sco
     drag.x = event.clientX;
     drag.y = event.clientY;
     event.preventDefault();
+    moveGhost();
     hover();
   }, { passive: false });
 
@@ -100,6 +108,7 @@ export function enableDragDrop(root, { item, itemKey, handle, zone, zoneKey, sco
     const selection = window.getSelection && window.getSelection();
     if (selection) selection.removeAllRanges();
     document.body.classList.add("is-dragging");
+    makeGhost(drag.card);
     refresh();
     scrollFrame = requestAnimationFrame(autoScroll);
   }
@@ -114,11 +123,35 @@ export function enableDragDrop(root, { item, itemKey, handle, zone, zoneKey, sco
     }
     drag = null;
     press = null;
+    if (ghost) ghost.remove();
+    ghost = null;
     cancelAnimationFrame(scrollFrame);
     document.body.classList.remove("is-dragging");
     for (const el of root.querySelectorAll(".is-drag-source, .is-drop-target")) {
       el.classList.remove("is-drag-source", "is-drop-target");
     }
+  }
+
+  /** A copy of the card, as wide as it, that the pointer carries (moveGhost). */
+  function makeGhost(card) {
+    if (!card || !card.isConnected) return;
+    const rect = card.getBoundingClientRect();
+    ghost = card.cloneNode(true);
+    ghost.classList.add("drag-ghost");
+    ghost.classList.remove("is-drag-source");
+    ghost.setAttribute("aria-hidden", "true");
+    ghost.removeAttribute("id");
+    for (const el of ghost.querySelectorAll("[id]")) el.removeAttribute("id");
+    for (const el of ghost.querySelectorAll("button, input, select, textarea, a")) el.setAttribute("tabindex", "-1");
+    ghost.style.width = `${rect.width}px`;
+    ghost.style.setProperty("--accent", getComputedStyle(card).getPropertyValue("--accent"));
+    document.body.append(ghost);
+    moveGhost();
+  }
+
+  function moveGhost() {
+    if (!ghost || !drag) return;
+    ghost.style.transform = `translate(${Math.round(drag.x - drag.dx)}px, ${Math.round(drag.y - drag.dy)}px) rotate(-2deg)`;
   }
 
   /** The drop zone under the pointer, in the same scope as the dragged item. */

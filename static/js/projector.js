@@ -29,6 +29,7 @@ const els = {
   code: $("join-code"),
   url: $("join-url"),
   joinTable: $("join-table"),
+  paused: $("rotation-paused"),
 };
 
 const { store, live, schedule } = startStaffPage({ role: "projector", config, t, render });
@@ -69,6 +70,7 @@ function render() {
   const shown = store.tables.filter((table) => view === "all" || view === table.id)
     .map((table) => els.boards._keyed.get(String(table.id)));
   renderJoinPanel(view);
+  rotation.follow();
   // the boards are hidden behind the restitution, the vote results or a slide: nothing to fit
   if (!boardsShown()) {
     for (const pill of els.perTable.children) pill.dataset.current = "true";
@@ -112,7 +114,7 @@ function layoutBoards(shown, view) {
 function showSlide() {
   const { slides, shown } = rotation;
   if (!slides || !slides.length) return;
-  const slide = slides[rotation.index % slides.length];
+  const slide = slides[((rotation.index % slides.length) + slides.length) % slides.length];
   for (const board of shown) {
     board.hidden = Boolean(slide.board) && board !== slide.board;
     if (!board.hidden) showBoardPage(board, slide.board ? slide.page : 0, t);
@@ -128,18 +130,43 @@ function boardsShown() {
 
 /**
  * The boards' slides (layoutBoards) turn on their own, every `page_seconds`
- * (10 s; the `?page_seconds=` URL parameter changes it, e.g. for tests).
+ * (10 s; the `?page_seconds=` URL parameter changes it, e.g. for tests),
+ * unless the lead holds them (`workshop.projector_paused`, "Rotation en
+ * pause" on screen). The lead's "next" / "previous" (set_projector_rotation)
+ * turn one page at once and restart the wait.
  */
 function startRotation() {
   const param = Number(new URLSearchParams(window.location.search).get("page_seconds"));
   const seconds = Number.isFinite(param) && param >= 0.2 ? param : 10;
-  const state = { index: 0, slides: null, shown: [] };
-  setInterval(() => {
-    if (!store.loaded) return;
-    state.index += 1;
+  const state = { index: 0, slides: null, shown: [], steps: 0, timer: 0 };
+  const turn = (delta) => {
+    const n = Math.max(1, state.slides ? state.slides.length : 1);
+    state.index = delta > 0 || state.index > 0 ? state.index + delta : n - 1; // "previous" from the first: the last
     if (document.body.dataset.restitution === "on") restitution.turn(state.index);
     if (boardsShown()) showSlide();
-  }, seconds * 1000);
+  };
+  const tick = () => {
+    els.boards.dataset.ticks = String((Number(els.boards.dataset.ticks) || 0) + 1); // each wait that ended (tests)
+    if (store.loaded && !store.workshop.projector_paused) turn(1);
+  };
+  const restart = () => {
+    clearInterval(state.timer);
+    state.timer = setInterval(tick, seconds * 1000);
+  };
+  /** After each render: apply the lead's nudges that arrived, show the hold. */
+  state.follow = () => {
+    const total = store.rotationSteps || 0;
+    if (total !== state.steps) {
+      const delta = total - state.steps;
+      state.steps = total;
+      turn(Math.sign(delta));
+      restart();
+    }
+    const paused = Boolean(store.workshop.projector_paused);
+    document.body.dataset.rotation = paused ? "paused" : "running";
+    show(els.paused, paused && (boardsShown() || document.body.dataset.restitution === "on"));
+  };
+  restart();
   els.boards.dataset.pageSeconds = String(seconds);
   return state;
 }

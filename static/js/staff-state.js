@@ -281,6 +281,11 @@ const handlers = {
   projector_view_changed: (store, data) => {
     store.workshop.projector_view = data.view;
   },
+  // The lead holds or turns the projector's pages (projector.js); `rotationSteps` sums the nudges.
+  projector_rotation_changed: (store, data) => {
+    store.workshop.projector_paused = Boolean(data.paused);
+    store.rotationSteps = (store.rotationSteps || 0) + (Number(data.step) || 0);
+  },
   joining_changed: (store, data) => {
     store.workshop.joining_open = Boolean(data.open);
   },
@@ -351,6 +356,12 @@ const handlers = {
     placeIdeas(store, ids, into.id);
   },
   group_split: (store, data) => {
+    if (!data.group || !data.group.id) return;
+    putGroup(store, data.group);
+    placeIdeas(store, data.idea_ids, data.group.id);
+  },
+  // The undo of a merge or a removal: the group is back with these ideas.
+  group_restored: (store, data) => {
     if (!data.group || !data.group.id) return;
     putGroup(store, data.group);
     placeIdeas(store, data.idea_ids, data.group.id);

@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from tests.e2e.conftest import PHONE, PROJECTOR, join, post, with_lang
 from tests.e2e.test_organiser import setup_link, sign_up
 from tests.live_server import LiveServer
+from tests.e2e.test_console import choose
 
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
 LANGS = ("fr", "en")
@@ -65,10 +66,10 @@ def room(tmp_path_factory, browser):
     group = board.locator(".group:not(.unsorted)").filter(has=console.locator(".group-label", has_text="Tarifs solidaires"))
     expect(group).to_be_visible()
     card = board.locator(".idea").filter(has_text=IDEAS[1])
-    card.locator(".move-idea").select_option(group.get_attribute("data-group-id"))
+    choose(console, card, "move-idea", group.get_attribute("data-group-id"))
     expect(group.locator(".idea")).to_have_count(1)
     # An action from that group, owned by an organisation, for the review pages.
-    group.locator(".create-action[data-kind=group]").click()
+    choose(console, group.locator(".group-head"), "create-action")
     console.fill("#action-title", "Tester un tarif solidaire")
     console.fill("#action-owner_org", "Cosmetic Valley")
     console.locator("#action-dialog button[type=submit]").click()
@@ -284,10 +285,10 @@ def test_participant_hears_new_statuses_in_a_live_region(room):
     console.goto(room["urls"]["console"])
     card = console.locator(".board .idea").filter(has_text=text)
     expect(card).to_be_visible()
-    card.locator(".hide-idea, button", has_text="Masquer").first.click()
+    choose(console, card, "hide-idea")
     expect(region).to_contain_text("masquée par l'animateur")
     expect(page.locator("#my-ideas .idea").filter(has_text=text)).to_have_attribute("data-state", "hidden")
-    console.locator(".board .idea").filter(has_text=text).locator("button", has_text="Rétablir").first.click()
+    choose(console, console.locator(".board .idea").filter(has_text=text), "restore-idea")
     expect(region).to_contain_text("de nouveau visible")
     console.close()
 
@@ -332,12 +333,18 @@ def test_console_is_usable_from_the_keyboard(room):
     reopen.focus()
     page.keyboard.press("Enter")
     expect(board.locator("button", has_text="Close posting")).to_be_visible()
-    # An idea moves to a group with the keyboard only: its "Move to…" select.
+    # An idea moves to a group with the keyboard only: Enter on its "⋯" opens its menu, the arrows
+    # reach "→ <group>", Enter moves it.
     card = board.locator(".group.unsorted .idea").first
-    select = card.locator(".move-idea")
-    select.focus()
-    option = group.get_attribute("data-group-id")
-    select.select_option(option)  # a native <select> opened with Space/Alt+Down; Playwright picks the option
+    card.locator(".menu-button").focus()
+    page.keyboard.press("Enter")
+    item = page.locator(f"#card-menu .card-menu-item[data-for='move-idea'][data-value='{group.get_attribute('data-group-id')}']")
+    expect(item).to_be_visible()
+    for _ in range(page.locator("#card-menu .card-menu-item").count()):
+        if page.evaluate("document.activeElement.dataset.value") == item.get_attribute("data-value"):
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
     expect(group.locator(".idea")).to_have_count(1)
 
 

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import PROJECTOR, join, post
 from tests.e2e.test_accessibility import BLOCKING, run_axe
+from tests.e2e.test_console import choose
 
 FIRST = "Créer un annuaire des adhérents en ligne"
 SECOND = "Créer un annuaire en ligne des adhérents"
@@ -52,7 +53,7 @@ def test_duplicate_merged_then_regroup_creates_groups(live, open_page):
     expect(projector.locator(".idea").filter(has_text=SECOND)).to_be_visible()
     expect(anne.locator("#table-ideas .idea").filter(has_text=SECOND)).to_be_visible()
 
-    notice.locator(".merge-duplicate").click()
+    choose(console, second, "merge-duplicate")
     expect(board.locator(".idea").filter(has_text=SECOND)).to_have_count(0)
     expect(projector.locator(".idea").filter(has_text=SECOND)).to_have_count(0)
     expect(first.locator(".merged-authors")).to_contain_text("Bob (Area)")
@@ -80,7 +81,7 @@ def test_duplicate_merged_then_regroup_creates_groups(live, open_page):
     expect(topics).to_have_count(4)  # the organiser's sub-topics
     for left in range(3, -1, -1):
         group = topics.first
-        group.locator(".remove-group").click()
+        choose(console, group.locator(".group-head"), "remove-group")
         group.locator(".confirm-remove").click()
         expect(topics).to_have_count(left)
 

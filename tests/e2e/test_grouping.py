@@ -4,6 +4,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PROJECTOR, join, post
+from tests.e2e.test_console import choose
 
 
 def drag(page, source, target):
@@ -53,8 +54,8 @@ def test_facilitator_drags_an_idea_into_a_group_and_the_projector_follows(live, 
     projected = projector.locator(f".group[data-group-id='{group_id}'] .idea").filter(has_text=text)
     expect(projected).to_be_visible()
 
-    # The other route: "Déplacer vers…" back to "À classer".
-    moved.locator(".move-idea").select_option("")
+    # The other route: the card's menu, "Déplacer vers… → À classer".
+    choose(console, moved, "move-idea", "")
     expect(unsorted.locator(".idea").filter(has_text=text)).to_be_visible()
     expect(projector.locator(f".group[data-group-id='{group_id}'] .idea").filter(has_text=text)).to_have_count(0)
 

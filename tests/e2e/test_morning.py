@@ -6,6 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PROJECTOR, join, post
+from tests.e2e.test_console import choose
 
 
 def test_join_by_table_link_post_and_projector_shows_it(live, open_page):
@@ -123,12 +124,12 @@ def test_facilitator_hides_idea_and_closes_posting(live, open_page):
     expect(projector.locator(".idea").filter(has_text="Idée à masquer")).to_be_visible()
 
     console_idea = console.locator(f".board[data-table-id='{table}'] .idea").filter(has_text="Idée à masquer")
-    console_idea.locator(".hide-idea").click()
+    choose(console, console_idea, "hide-idea")
     expect(projector.locator(".idea").filter(has_text="Idée à masquer")).to_have_count(0)
     expect(console_idea).to_have_attribute("data-state", "hidden")
     expect(anne.locator("#my-ideas .idea")).to_have_attribute("data-state", "hidden")
 
-    console_idea.locator(".restore-idea").click()
+    choose(console, console_idea, "restore-idea")
     expect(projector.locator(".idea").filter(has_text="Idée à masquer")).to_be_visible()
 
     # Posting closes while Anne is typing: her draft stays in view, greyed, and goes once it reopens.

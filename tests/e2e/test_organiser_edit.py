@@ -10,6 +10,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, PROJECTOR, join, post
+from tests.e2e.test_console import choose
 from tests.e2e.test_organiser import setup_link, sign_up
 
 LAPTOP = {"width": 1440, "height": 900}
@@ -85,7 +86,7 @@ def test_organiser_renames_a_theme_and_adds_a_subtopic_mid_session(live, open_pa
     post(phone, "Un binôme senior-junior dès l'arrivée")
     card = console_board.locator(".idea").filter(has_text="Un binôme senior-junior")
     expect(card).to_be_visible()
-    card.locator(".move-idea").select_option(new_group.get_attribute("data-group-id"))
+    choose(console, card, "move-idea", new_group.get_attribute("data-group-id"))  # the card's menu
     expect(board.locator(".group-label", has_text="Mentorat des jeunes")).to_be_visible()
     expect(board.locator(".idea", has_text="Un binôme senior-junior")).to_be_visible()
     expect(projector.locator(".board .board-theme", has_text="Énergie et sobriété")).to_have_count(1)

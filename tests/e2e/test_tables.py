@@ -5,6 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PROJECTOR
+from tests.e2e.test_console import choose
 
 
 def join_territoire(page, first_name: str, organisation: str, table_number: int):
@@ -57,7 +58,7 @@ def test_rotation_moves_phones_and_correction_reaches_the_author(live, open_page
     expect(table_console.locator("#joining-toggle")).to_be_hidden()
     expect(table_console.locator(f".board[data-table-id='{two['id']}']")).to_be_hidden()
     card = table_console.locator(f".board[data-table-id='{one['id']}'] .idea").filter(has_text=typo)
-    card.locator(".correct-idea").click()
+    choose(table_console, card, "correct-idea")
     field = table_console.locator(".correct-text")
     expect(field).to_be_focused()
     field.fill("Des logements pour les jeunes actifs")

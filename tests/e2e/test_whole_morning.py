@@ -91,12 +91,12 @@ def test_compressed_morning(live, open_page, lang):
         board = projector.locator(f".board[data-table-id='{table['id']}']")
         for text in ideas:  # on screen now, or within one turn of the tables (one page each, 1 s)
             expect(board.locator(".idea").filter(has_text=text)).to_be_visible(timeout=15000)
-    # On the laptop console every control of every idea card is inside its card, even in the narrow
-    # columns of a board with four topics (the row used to be cut off: "Corriger" out of reach).
-    expect(console.locator(".board .idea .idea-actions")).to_have_count(6)
+    # On the laptop console every idea card's "⋯" (its menu of actions) is inside its card, even in the
+    # narrow columns of a board with four topics.
+    expect(console.locator(".board .idea .menu-button")).to_have_count(6)
     clipped = console.evaluate("""() => [...document.querySelectorAll('.board .idea')].flatMap((card) => {
         const box = card.getBoundingClientRect();
-        return [...card.querySelectorAll('.idea-actions > *')].filter((el) => {
+        return [...card.querySelectorAll('.menu-button, .idea-text')].filter((el) => {
             const r = el.getBoundingClientRect();
             return r.width < 24 || r.left < box.left - 1 || r.right > box.right + 1;
         }).map((el) => `${card.querySelector('.idea-text').textContent}: ${el.outerHTML.slice(0, 80)}`);

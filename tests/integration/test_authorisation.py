@@ -16,6 +16,7 @@ FACILITATOR_COMMANDS = {
     "restore_idea": lambda room, idea, groups: {"id": idea},
     "set_projector_view": lambda room, idea, groups: {"view": room.table_ids[0]},
     "set_joining": lambda room, idea, groups: {"open": False},
+    "set_projector_rotation": lambda room, idea, groups: {"paused": True},
     "create_group": lambda room, idea, groups: {"id": new_id(), "table_id": room.table_ids[0], "label": "G"},
     "rename_group": lambda room, idea, groups: {"id": groups[0], "label": "Nouveau nom"},
     "move_idea": lambda room, idea, groups: {"id": idea, "group_id": groups[0]},
@@ -23,6 +24,7 @@ FACILITATOR_COMMANDS = {
     "split_group": lambda room, idea, groups: {"id": groups[0], "new_id": new_id(), "label": "S",
                                                "idea_ids": [idea]},
     "remove_group": lambda room, idea, groups: {"id": groups[0]},
+    "restore_group": lambda room, idea, groups: {"id": groups[0], "idea_ids": [idea]},
     "regroup": lambda room, idea, groups: {"table_id": room.table_ids[0]},
     "accept_proposal": lambda room, idea, groups: {"table_id": room.table_ids[0], "groups": [
         {"id": new_id(), "label": "Proposé", "idea_ids": [idea]}]},

@@ -1,0 +1,98 @@
+"""Undo on the console: ``restore_group`` brings back a merged or removed group with its ideas."""
+from __future__ import annotations
+
+from tests.conftest import events_of, new_id
+from tests.integration.test_tables import table_facilitator
+from tests.reference_client import apply_staff, comparable
+
+
+def board(room, count=4):
+    anne, facilitator = room.participant(table=0), room.facilitator()
+    ideas = [new_id() for _ in range(count)]
+    for i, ident in enumerate(ideas):
+        anne.emit("post_idea", {"id": ident, "text": f"Idée {i}"}, callback=True)
+    a, b = new_id(), new_id()
+    for ident, label in ((a, "A"), (b, "B")):
+        facilitator.emit("create_group", {"id": ident, "table_id": room.table_ids[0], "label": label}, callback=True)
+    for idea in ideas[:2]:
+        facilitator.emit("move_idea", {"id": idea, "group_id": a}, callback=True)
+    for idea in ideas[2:]:
+        facilitator.emit("move_idea", {"id": idea, "group_id": b}, callback=True)
+    facilitator.get_received()
+    anne.get_received()
+    return anne, facilitator, ideas, a, b
+
+
+def where(sock) -> tuple[dict, set]:
+    snapshot = sock.emit("sync", {"since": 0}, callback=True)["snapshot"]
+    return {i["id"]: i["group_id"] for i in snapshot["ideas"]}, {g["id"] for g in snapshot["groups"]}
+
+
+def test_restoring_a_merged_group_puts_it_back_on_every_screen(room):
+    anne, facilitator, ideas, a, b = board(room)
+    projector = room.projector()
+    before = where(facilitator)
+    old = facilitator.emit("sync", {"since": 0}, callback=True)
+    assert facilitator.emit("merge_groups", {"id": a, "into": b}, callback=True)["ok"]
+    ack = facilitator.emit("restore_group", {"id": a, "idea_ids": ideas[:2]}, callback=True)
+    assert ack["ok"] and ack["group"]["id"] == a and ack["group"]["label"] == "A"
+    assert where(facilitator) == before
+    assert where(projector) == before
+    restored = [e for e in events_of(projector) if e["type"] == "group_restored"]
+    assert len(restored) == 1 and sorted(restored[0]["data"]["idea_ids"]) == sorted(ideas[:2])
+    assert events_of(anne) == []  # staff only, as the other grouping events
+    # The logged events applied to the old snapshot give the fresh one (the reference client's rule).
+    state = old["snapshot"]
+    for envelope in facilitator.emit("sync", {"since": old["seq"]}, callback=True)["events"]:
+        state = apply_staff(state, envelope)
+    assert comparable(state) == comparable(facilitator.emit("sync", {"since": 0}, callback=True)["snapshot"])
+
+
+def test_restoring_a_removed_group_and_a_retry_logs_nothing(room):
+    _, facilitator, ideas, a, b = board(room)
+    before = where(facilitator)
+    assert facilitator.emit("remove_group", {"id": b}, callback=True)["ok"]
+    facilitator.get_received()
+    payload = {"id": b, "idea_ids": ideas[2:]}
+    assert facilitator.emit("restore_group", payload, callback=True)["ok"]
+    assert where(facilitator) == before
+    assert [e["type"] for e in events_of(facilitator)] == ["group_restored"]
+    assert facilitator.emit("restore_group", payload, callback=True)["ok"]  # a retried undo
+    assert events_of(facilitator) == []
+
+
+def test_an_idea_withdrawn_meanwhile_stays_out(room):
+    anne, facilitator, ideas, a, b = board(room)
+    facilitator.emit("remove_group", {"id": a}, callback=True)
+    assert anne.emit("withdraw_idea", {"id": ideas[0]}, callback=True)["ok"]
+    ack = facilitator.emit("restore_group", {"id": a, "idea_ids": ideas[:2]}, callback=True)
+    assert ack["ok"]
+    placed, groups = where(facilitator)
+    assert a in groups and placed.get(ideas[1]) == a and ideas[0] not in placed
+
+
+def test_refusals(room, app):
+    anne, facilitator, ideas, a, b = board(room)
+    facilitator.emit("remove_group", {"id": a}, callback=True)
+    other_table = table_facilitator(room, 1)
+    cases = [
+        (facilitator, {"id": new_id(), "idea_ids": []}, "not_found"),
+        (facilitator, {"id": a}, "invalid_payload"),
+        (facilitator, {"id": a, "idea_ids": [3]}, "invalid_payload"),
+        (facilitator, {"id": a, "idea_ids": ["x"] * 1001}, "invalid_payload"),
+        (facilitator, {"id": "nope", "idea_ids": []}, "invalid_id"),
+        (other_table, {"id": a, "idea_ids": ideas[:2]}, "other_table_forbidden"),
+        (anne, {"id": a, "idea_ids": ideas[:2]}, "forbidden"),
+    ]
+    for sock, payload, code in cases:
+        ack = sock.emit("restore_group", payload, callback=True)
+        assert ack["ok"] is False and ack["error"] == code, (payload, ack)
+        assert ack["message"]
+    assert a not in where(facilitator)[1]
+    # While the table votes, the board is frozen.
+    assert facilitator.emit("set_voting", {"table_id": room.table_ids[0], "open": True}, callback=True)["ok"]
+    ack = facilitator.emit("restore_group", {"id": a, "idea_ids": ideas[:2]}, callback=True)
+    assert ack["error"] == "board_frozen"
+    from tests.conftest import Room
+    stranger = Room(app, "TERRITOIRE").facilitator()
+    assert stranger.emit("restore_group", {"id": a, "idea_ids": []}, callback=True)["error"] == "not_found"
