@@ -4,11 +4,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 
-.PHONY: run test test-fast bench check cluster clean help
+.PHONY: run test test-fast lint format bench check cluster clean help
 
 help:
 	@echo "make run    set up (virtualenv, dependencies, database) and serve the workshops of sessions/"
 	@echo "make test   set up and run the whole test suite"
+	@echo "make lint   ruff (Python) and Biome (JavaScript): lint and format checks, as CI runs them"
 	@echo "make bench  run the real-time benchmark (prints JSON)"
 	@echo "make check  validate the workshop definitions in sessions/"
 	@echo "make cluster  PROCESSES serve processes behind HAProxy, with Redis and PostgreSQL (docs/deployment.md)"
@@ -31,6 +32,21 @@ cluster: $(VENV)/.runtime
 
 check: $(VENV)/.runtime
 	$(PY) -m facilitator check
+
+# Lint and format checks (ruff for Python, Biome for static/js and tests/js); `make format` rewrites.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+lint: $(VENV)/.dev node_modules/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	npx --no-install biome ci static/js tests/js
+
+format: $(VENV)/.dev node_modules/.installed
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	npx --no-install biome check --write static/js tests/js
 
 test: $(VENV)/.dev
 	$(PY) -m pytest

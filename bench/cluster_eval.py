@@ -9,6 +9,7 @@ topics (5 fixed draws, seeds 0-4), once with the data's group names on the place
 with opaque names ("Groupe 1", ...: the examples alone); timing of assigning one new idea (p95) and of regrouping a
 500-idea board. Deterministic: fixed seeds, no randomness elsewhere.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -74,21 +75,26 @@ def evaluate(embedder, boards, topics) -> dict:
         "ari_mean_auto_k": round(float(np.mean(list(per_board.values()))), 3),
         "ari_min_auto_k": min(per_board.values()),
         "ari_mean_k_given": round(float(np.mean(list(per_board_k.values()))), 3),
-        "ari_per_board_auto_k": per_board, "k_chosen": ks,
+        "ari_per_board_auto_k": per_board,
+        "k_chosen": ks,
     }
 
     def tally(hits):
         h = np.array(hits)
-        out = {"n": len(h), "top1": round(float(h[:, 0].mean()), 3), "top3": round(float(h[:, 1].mean()), 3),
-               "assigned_not_unsorted": round(float(h[:, 2].mean()), 3),
-               "accuracy_when_assigned": round(float(h[h[:, 2] == 1, 0].mean()), 3) if h[:, 2].any() else None}
+        out = {
+            "n": len(h),
+            "top1": round(float(h[:, 0].mean()), 3),
+            "top3": round(float(h[:, 1].mean()), 3),
+            "assigned_not_unsorted": round(float(h[:, 2].mean()), 3),
+            "accuracy_when_assigned": round(float(h[h[:, 2] == 1, 0].mean()), 3) if h[:, 2].any() else None,
+        }
         return out
 
     # topics mode
     hits, hits_ho = [], []
     for b, items in boards.items():
         out = group_board([t for t, _ in items], [None] * len(items), topics[b], embedder, MIN_CONFIDENCE)
-        for (t, g), a in zip(items, out):
+        for (_t, g), a in zip(items, out):
             h = (a.suggestions[0] == g, g in a.suggestions[:3], a.group is not None)
             (hits_ho if b in HELD_OUT else hits).append(h)
     res["topics"] = tally(hits + hits_ho)
@@ -109,7 +115,7 @@ def evaluate(embedder, boards, topics) -> dict:
                     for k in rng.choice(members, 2, replace=False):
                         placed[k] = alias[g]
                 out = group_board([t for t, _ in items], placed, [], embedder, MIN_CONFIDENCE)
-                for k, ((t, g), a) in enumerate(zip(items, out)):
+                for k, ((_t, g), a) in enumerate(zip(items, out)):
                     if placed[k] is None:
                         h = (a.suggestions[0] == alias[g], alias[g] in a.suggestions[:3], a.group is not None)
                         (hits_ho if b in HELD_OUT else hits).append(h)
@@ -152,7 +158,9 @@ def timing(embedder, boards, topics) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--embedder", default=None, help="e5, use, lexical, remote (default: FACILITATOR_EMBEDDINGS or auto)")
+    ap.add_argument(
+        "--embedder", default=None, help="e5, use, lexical, remote (default: FACILITATOR_EMBEDDINGS or auto)"
+    )
     ap.add_argument("--data", default=str(ROOT / "bench" / "data"))
     ap.add_argument("--no-timing", action="store_true")
     args = ap.parse_args()

@@ -21,6 +21,7 @@ run takes seconds. Also reported: a plain nearest-prototype classifier on the sa
 (score = mean(cos to the label, mean cos to the 3 closest placed ideas of the group),
 board-centred, always the best group), fed the same earlier placements.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -71,8 +72,12 @@ class DiskCachedEmbedder:
         if self.dirty:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             keys = list(self.store)
-            np.savez(self.path, kinds=np.array([k for k, _ in keys]), texts=np.array([t for _, t in keys]),
-                     vecs=np.stack([self.store[k] for k in keys]))
+            np.savez(
+                self.path,
+                kinds=np.array([k for k, _ in keys]),
+                texts=np.array([t for _, t in keys]),
+                vecs=np.stack([self.store[k] for k in keys]),
+            )
 
 
 def prototype_baseline(emb, texts, gold_earlier, new_text, topics) -> str:
@@ -134,8 +139,12 @@ def summarise(recs, boards):
             return None
         uns = sum(r[5] is None for r in rs)
         wrong = sum(r[5] is not None and r[5] != r[4] for r in rs)
-        return {"n": n, "corrections_per_100": round(100 * (uns + wrong) / n, 1),
-                "unsorted_share": round(uns / n, 3), "wrong_group_share": round(wrong / n, 3)}
+        return {
+            "n": n,
+            "corrections_per_100": round(100 * (uns + wrong) / n, 1),
+            "unsorted_share": round(uns / n, 3),
+            "wrong_group_share": round(wrong / n, 3),
+        }
 
     out = {}
     for mode in ("on", "off", "baseline"):
@@ -153,6 +162,7 @@ def summarise(recs, boards):
 def fit_calibration(recs) -> dict:
     """Isotonic fit of P(best group right | raw confidence) on the tuning boards (placements on and
     off), its reliability on tuning and held-out boards, and the unsorted share per threshold."""
+
     def xy(held_out):
         rs = [r for r in recs if r[1] in ("on", "off") and (r[0] in HELD_OUT) == held_out]
         return np.array([r[6] for r in rs]), np.array([r[8] == r[4] for r in rs], float)
@@ -166,9 +176,13 @@ def fit_calibration(recs) -> dict:
         "reliability_raw": {"tuning": reliability(xt, yt), "held_out": reliability(xh, yh)},
         "reliability_calibrated": {"tuning": reliability(ct, yt), "held_out": reliability(ch, yh)},
         "unsorted_share_by_threshold": {
-            f"{t:.2f}": {"tuning": round(float((ct < t).mean()), 3), "held_out": round(float((ch < t).mean()), 3),
-                         "right_below_tuning": round(float(yt[ct < t].mean()), 3) if (ct < t).any() else None}
-            for t in (0.35, 0.4, 0.42, 0.45, 0.5)},
+            f"{t:.2f}": {
+                "tuning": round(float((ct < t).mean()), 3),
+                "held_out": round(float((ch < t).mean()), 3),
+                "right_below_tuning": round(float(yt[ct < t].mean()), 3) if (ct < t).any() else None,
+            }
+            for t in (0.35, 0.4, 0.42, 0.45, 0.5)
+        },
     }
 
 
@@ -178,8 +192,11 @@ def main() -> None:
     ap.add_argument("--orders", type=int, default=5, help="arrival orders per board (seeds 0..n-1)")
     ap.add_argument("--mark", choices=("realistic", "facilitator"), default="realistic")
     ap.add_argument("--records", help="write every decision as JSON lines here")
-    ap.add_argument("--fit", action="store_true",
-                    help="run on raw (uncalibrated) confidences and print a calibration fitted on the tuning boards")
+    ap.add_argument(
+        "--fit",
+        action="store_true",
+        help="run on raw (uncalibrated) confidences and print a calibration fitted on the tuning boards",
+    )
     args = ap.parse_args()
     if args.fit:
         grouping.calibrate = lambda c: c
@@ -203,7 +220,6 @@ def main() -> None:
     print(json.dumps(res, ensure_ascii=False, indent=2))
 
 
-
 def isotonic_knots(conf, right, min_block: int = 100) -> list[tuple[float, float]]:
     """Pool-adjacent-violators fit of P(right | confidence), blocks merged to >= min_block ideas;
     returns (mean confidence, share right) per block, for `np.interp`."""
@@ -211,8 +227,9 @@ def isotonic_knots(conf, right, min_block: int = 100) -> list[tuple[float, float
     stack: list[list[float]] = []  # [sum right, count, sum conf]
     for c, y in zip(np.asarray(conf)[order], np.asarray(right, float)[order]):
         stack.append([y, 1, c])
-        while len(stack) > 1 and (stack[-2][0] / stack[-2][1] >= stack[-1][0] / stack[-1][1]
-                                  or stack[-2][1] < min_block):
+        while len(stack) > 1 and (
+            stack[-2][0] / stack[-2][1] >= stack[-1][0] / stack[-1][1] or stack[-2][1] < min_block
+        ):
             b = stack.pop()
             a = stack.pop()
             stack.append([a[0] + b[0], a[1] + b[1], a[2] + b[2]])
@@ -230,8 +247,14 @@ def reliability(pred, right, edges=(0.0, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)) ->
     for lo, hi in zip(edges[:-1], edges[1:]):
         m = (pred >= lo) & (pred < hi)
         if m.any():
-            rows.append({"bin": f"{lo:.1f}-{min(hi, 1.0):.1f}", "n": int(m.sum()),
-                         "predicted": round(float(pred[m].mean()), 3), "observed": round(float(right[m].mean()), 3)})
+            rows.append(
+                {
+                    "bin": f"{lo:.1f}-{min(hi, 1.0):.1f}",
+                    "n": int(m.sum()),
+                    "predicted": round(float(pred[m].mean()), 3),
+                    "observed": round(float(right[m].mean()), 3),
+                }
+            )
     return rows
 
 

@@ -6,6 +6,7 @@ The board is devup-croissance (organiser topics), earlier ideas placed in their 
 text is never seen before, so its embedding is really computed (the one model call per post).
 Prints p50 / p95 in ms.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,9 +47,16 @@ def main() -> None:
         t0 = time.perf_counter()
         grouping._suggest(grouping.Board(groups, ideas), text)
         lat.append((time.perf_counter() - t0) * 1000)
-    print(json.dumps({"board_ideas": len(ideas), "posts": args.posts,
-                      "ms_p50": round(float(np.percentile(lat, 50)), 1),
-                      "ms_p95": round(float(np.percentile(lat, 95)), 1)}))
+    print(
+        json.dumps(
+            {
+                "board_ideas": len(ideas),
+                "posts": args.posts,
+                "ms_p50": round(float(np.percentile(lat, 50)), 1),
+                "ms_p95": round(float(np.percentile(lat, 95)), 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ database) with e5 vectors cached on disk (bench/results/, as bench/cluster_onlin
 - ``seconds``: one proposal for a 500-idea board (embeddings cached), without and with 6 groups.
 Tuning and held-out boards are reported apart (held-out boards were never used for a choice).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,23 +52,32 @@ def new_groups(items) -> dict:
     board = grouping.Board([], [(f"i{k}", text, None, None) for k, (text, _) in enumerate(items)])
     plan = grouping._plan_regroup(board)
     labels = [plan.moves.get(f"i{k}", f"alone-{k}") for k in range(len(items))]
-    return {"ari": ari([g for _, g in items], labels), "groups": len(plan.new_groups),
-            "proposed": len(plan.moves) / len(items), "names": plan.new_groups}
+    return {
+        "ari": ari([g for _, g in items], labels),
+        "groups": len(plan.new_groups),
+        "proposed": len(plan.moves) / len(items),
+        "names": plan.new_groups,
+    }
 
 
 def existing_groups(items, topics, seed: int) -> dict:
     gid = {t: f"g{k}" for k, t in enumerate(topics)}
     order = np.random.RandomState(seed).permutation(len(items))
     placed = set(order[: len(items) // 2].tolist())
-    ideas = [(f"i{k}", text, gid[gold] if k in placed else None, "facilitator" if k in placed else None)
-             for k, (text, gold) in enumerate(items)]
+    ideas = [
+        (f"i{k}", text, gid[gold] if k in placed else None, "facilitator" if k in placed else None)
+        for k, (text, gold) in enumerate(items)
+    ]
     plan = grouping._plan_regroup(grouping.Board([(gid[t], t, "organiser") for t in topics], ideas))
     unsorted = [k for k in range(len(items)) if k not in placed]
     into = [k for k in unsorted if plan.moves.get(f"i{k}") in topics]
     right = [k for k in into if plan.moves[f"i{k}"] == items[k][1]]
     fresh = [k for k in unsorted if f"i{k}" in plan.moves and k not in into]
-    return {"into_existing": len(into) / len(unsorted), "right_when_existing": len(right) / max(1, len(into)),
-            "into_new": len(fresh) / len(unsorted)}
+    return {
+        "into_existing": len(into) / len(unsorted),
+        "right_when_existing": len(right) / max(1, len(into)),
+        "into_new": len(fresh) / len(unsorted),
+    }
 
 
 def mean(rows, key):
@@ -88,11 +98,17 @@ def main() -> None:
     for b, items in boards.items():
         per_new[b] = new_groups(items)
         per_existing[b] = [existing_groups(items, topics[b], seed) for seed in range(args.orders)]
-    for part, keep in (("all", lambda b: True), ("tuning", lambda b: b not in HELD_OUT),
-                       ("held_out", lambda b: b in HELD_OUT)):
+    for part, keep in (
+        ("all", lambda b: True),
+        ("tuning", lambda b: b not in HELD_OUT),
+        ("held_out", lambda b: b in HELD_OUT),
+    ):
         rows = [per_new[b] for b in boards if keep(b)]
-        out["new_groups"][part] = {"ari": mean(rows, "ari"), "groups": mean(rows, "groups"),
-                                   "proposed": mean(rows, "proposed")}
+        out["new_groups"][part] = {
+            "ari": mean(rows, "ari"),
+            "groups": mean(rows, "groups"),
+            "proposed": mean(rows, "proposed"),
+        }
         rows = [r for b in boards if keep(b) for r in per_existing[b]]
         out["existing_groups"][part] = {k: mean(rows, k) for k in ("into_existing", "right_when_existing", "into_new")}
     out["names"] = {b: per_new[b]["names"] for b in boards}
@@ -104,9 +120,18 @@ def main() -> None:
     grouping._plan_regroup(big_board)
     plain = time.perf_counter() - t0
     six = sorted({g for _, g in big})[:6]
-    with_groups = grouping.Board([(f"g{k}", t, "organiser") for k, t in enumerate(six)],
-                                 [(f"i{k}", t, f"g{six.index(g)}" if g in six and k % 2 else None,
-                                   "facilitator" if g in six and k % 2 else None) for k, (t, g) in enumerate(big)])
+    with_groups = grouping.Board(
+        [(f"g{k}", t, "organiser") for k, t in enumerate(six)],
+        [
+            (
+                f"i{k}",
+                t,
+                f"g{six.index(g)}" if g in six and k % 2 else None,
+                "facilitator" if g in six and k % 2 else None,
+            )
+            for k, (t, g) in enumerate(big)
+        ],
+    )
     emb.encode(six, kind="passage")
     t0 = time.perf_counter()
     grouping._plan_regroup(with_groups)

@@ -10,6 +10,7 @@ best is kept): reading the snapshot from the database, and
 ``exports.render(snapshot, fmt)`` for every format, plain and anonymised.
 Single process, one thread: what an export costs on this machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -64,12 +65,23 @@ def main() -> None:
                 key = fmt + (" anonymised" if anonymised else "")
                 results[key] = {"seconds": round(seconds, 3), "bytes": len(content)}
                 print(f"{key}: {seconds:.2f} s, {len(content) / 1024:.0f} KiB", file=sys.stderr)
-    print(json.dumps({
-        "benchmark": "exports", "ideas": args.ideas, "participants": args.participants,
-        "votes": len(snapshot["votes"]), "actions": len(snapshot["actions"]), "repeat": args.repeat,
-        "snapshot_read_seconds": round(read_s, 3), "formats": results,
-        "python": platform.python_version(), "cpus": os.cpu_count(),
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "benchmark": "exports",
+                "ideas": args.ideas,
+                "participants": args.participants,
+                "votes": len(snapshot["votes"]),
+                "actions": len(snapshot["actions"]),
+                "repeat": args.repeat,
+                "snapshot_read_seconds": round(read_s, 3),
+                "formats": results,
+                "python": platform.python_version(),
+                "cpus": os.cpu_count(),
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ before and after the run.
 
     .venv/bin/python bench/organiser_edit.py [--phones 200] [--projectors 3] [--saves 20]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,14 +41,23 @@ def percentiles(values: list[float]) -> dict:
     if not values:
         return {"n": 0}
     values = sorted(values)
-    pick = lambda q: round(values[min(len(values) - 1, int(q * (len(values) - 1) + 0.5))], 1)
-    return {"n": len(values), "median": round(statistics.median(values), 1), "p95": pick(0.95),
-            "p99": pick(0.99), "max": round(values[-1], 1)}
+
+    def pick(q: float) -> float:
+        return round(values[min(len(values) - 1, int(q * (len(values) - 1) + 0.5))], 1)
+
+    return {
+        "n": len(values),
+        "median": round(statistics.median(values), 1),
+        "p95": pick(0.95),
+        "p99": pick(0.99),
+        "max": round(values[-1], 1),
+    }
 
 
 def form_of(page: str) -> dict:
     """What a browser without scripts would post from the edit page."""
     import html
+
     data = {}
     for match in FIELD_RE.finditer(page):
         tag, name, text = match.groups()
@@ -57,7 +67,7 @@ def form_of(page: str) -> dict:
         if tag == "textarea":
             data[name] = html.unescape(text or "")
         elif tag == "select":
-            rest = page[match.end():page.index("</select>", match.end())]
+            rest = page[match.end() : page.index("</select>", match.end())]
             chosen = re.search(r'<option value="([^"]*)" selected', rest) or re.search(r'<option value="([^"]*)"', rest)
             data[name] = chosen.group(1)
         elif 'type="checkbox"' in element:
@@ -100,12 +110,14 @@ class Screens:
 
     async def _connect(self) -> None:
         import socketio
+
         tables = [t["id"] for t in self.info["tables"]]
         auths = []
         for n in range(self.phones):
             body = json.dumps({"first_name": f"P{n}", "organisation": "Bench", "table_id": tables[n % len(tables)]})
-            request = urllib.request.Request(f"{self.url}/api/w/DEVUP/join", data=body.encode(),
-                                             headers={"Content-Type": "application/json"})
+            request = urllib.request.Request(
+                f"{self.url}/api/w/DEVUP/join", data=body.encode(), headers={"Content-Type": "application/json"}
+            )
             token = json.loads(urllib.request.urlopen(request, timeout=10).read())["token"]
             auths.append({"role": "participant", "token": token})
         auths += [{"role": "projector", "workshop": "DEVUP", "key": self.info["projector_key"]}] * self.projectors
@@ -129,6 +141,7 @@ class Screens:
     def close(self) -> None:
         async def close_all():
             await asyncio.gather(*(c.disconnect() for c in [*self.clients, self.lead]), return_exceptions=True)
+
         asyncio.run_coroutine_threadsafe(close_all(), self.loop).result(60)
         self.loop.call_soon_threadsafe(self.loop.stop)
 
@@ -146,6 +159,7 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=20)
     args = parser.parse_args()
     from tests.live_server import LiveServer
+
     load_before = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
     with tempfile.TemporaryDirectory() as tmp:
         server = LiveServer(Path(tmp) / "live", AUTO_GROUPING="0").start()
@@ -168,11 +182,23 @@ def run(server, args) -> dict:
     link = re.search(r"(http://\S+/organiser/setup\?token=\S+)", server.log.read_text()).group(1)
     csrf = TOKEN_RE.search(web.open(link).read().decode()).group(1)
     try:
-        web.open(server.url + "/organiser/setup", urllib.parse.urlencode({
-            "token": link.split("token=")[1], "csrf_token": csrf, "email": "orga@example.org",
-            "password": "cinq pommes vertes sur la table", "password2": "cinq pommes vertes sur la table"}).encode())
+        web.open(
+            server.url + "/organiser/setup",
+            urllib.parse.urlencode(
+                {
+                    "token": link.split("token=")[1],
+                    "csrf_token": csrf,
+                    "email": "orga@example.org",
+                    "password": "cinq pommes vertes sur la table",
+                    "password2": "cinq pommes vertes sur la table",
+                }
+            ).encode(),
+        )
     except urllib.error.HTTPError as redirect:  # 302 to the organiser space
-        assert redirect.code == 302, (redirect.code, re.findall(r"(?s)<p[^>]*error[^>]*>.*?</p>", redirect.read().decode())[:2])
+        assert redirect.code == 302, (
+            redirect.code,
+            re.findall(r"(?s)<p[^>]*error[^>]*>.*?</p>", redirect.read().decode())[:2],
+        )
     save_ms, deliver_ms, missing = [], [], 0
     for n in range(args.saves):
         page = web.open(server.url + "/organiser/w/DEVUP/edit").read().decode()
@@ -202,12 +228,19 @@ def run(server, args) -> dict:
         command_missing += expected - len(arrivals)
         command_ms += [(t - start) * 1000 for t in arrivals.values()]
     screens.close()
-    return {"benchmark": "organiser_edit", "phones": args.phones, "projectors": args.projectors, "consoles": 1,
-            "saves": args.saves,
-            "save_http_ms": percentiles(save_ms),
-            "edit_to_screen_ms": percentiles(deliver_ms), "edit_deliveries_missing": missing,
-            "command_to_screen_ms": percentiles(command_ms), "command_deliveries_missing": command_missing,
-            "uptime_after": subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()}
+    return {
+        "benchmark": "organiser_edit",
+        "phones": args.phones,
+        "projectors": args.projectors,
+        "consoles": 1,
+        "saves": args.saves,
+        "save_http_ms": percentiles(save_ms),
+        "edit_to_screen_ms": percentiles(deliver_ms),
+        "edit_deliveries_missing": missing,
+        "command_to_screen_ms": percentiles(command_ms),
+        "command_deliveries_missing": command_missing,
+        "uptime_after": subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip(),
+    }
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -8,6 +8,7 @@ the health-check latency (median, p95, max) while the job ran.
 
     .venv/bin/python bench/organiser_exports.py [--ideas 2000] [--participants 150]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,17 @@ def main() -> None:
             results = run(server, FORMATS)
         finally:
             server.stop()
-    print(json.dumps({"benchmark": "organiser_exports", "ideas": args.ideas, "participants": args.participants,
-                      "formats": results}, indent=2))
+    print(
+        json.dumps(
+            {
+                "benchmark": "organiser_exports",
+                "ideas": args.ideas,
+                "participants": args.participants,
+                "formats": results,
+            },
+            indent=2,
+        )
+    )
 
 
 def run(server, formats) -> dict:
@@ -60,9 +70,18 @@ def run(server, formats) -> dict:
     token_re = re.compile(r'name="csrf_token" value="([^"]+)"')
     link = re.search(r"(http://\S+/organiser/setup\?token=\S+)", server.log.read_text()).group(1)
     csrf = token_re.search(web.open(link).read().decode()).group(1)
-    web.open(server.url + "/organiser/setup", urllib.parse.urlencode({
-        "token": link.split("token=")[1], "csrf_token": csrf, "email": "bench@x.fr",
-        "password": "lilas-ardoise-quatorze", "password2": "lilas-ardoise-quatorze"}).encode())
+    web.open(
+        server.url + "/organiser/setup",
+        urllib.parse.urlencode(
+            {
+                "token": link.split("token=")[1],
+                "csrf_token": csrf,
+                "email": "bench@x.fr",
+                "password": "lilas-ardoise-quatorze",
+                "password2": "lilas-ardoise-quatorze",
+            }
+        ).encode(),
+    )
     csrf = token_re.search(web.open(server.url + "/organiser/w/DEVUP").read().decode()).group(1)
     results = {}
     for fmt in formats:
@@ -79,21 +98,32 @@ def run(server, formats) -> dict:
         pinger = threading.Thread(target=ping)
         pinger.start()
         start = time.perf_counter()
-        request = urllib.request.Request(server.url + "/organiser/w/DEVUP/exports", urllib.parse.urlencode(
-            {"csrf_token": csrf, "format": fmt, "anonymise": "0"}).encode(), headers={"Accept": "application/json"})
+        request = urllib.request.Request(
+            server.url + "/organiser/w/DEVUP/exports",
+            urllib.parse.urlencode({"csrf_token": csrf, "format": fmt, "anonymise": "0"}).encode(),
+            headers={"Accept": "application/json"},
+        )
         job = json.load(web.open(request))["job"]
         while job["status"] not in ("done", "failed"):
             time.sleep(0.05)
-            job = json.load(web.open(urllib.request.Request(server.url + job["status_url"],
-                                                            headers={"Accept": "application/json"})))["job"]
+            job = json.load(
+                web.open(urllib.request.Request(server.url + job["status_url"], headers={"Accept": "application/json"}))
+            )["job"]
         seconds = time.perf_counter() - start
         stop.set()
         pinger.join()
         latencies.sort()
-        results[fmt] = {"status": job["status"], "job_seconds": round(seconds, 2), "bytes": job["size"],
-                        "healthz_ms": {"n": len(latencies), "median": round(statistics.median(latencies), 1),
-                                       "p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
-                                       "max": round(latencies[-1], 1)}}
+        results[fmt] = {
+            "status": job["status"],
+            "job_seconds": round(seconds, 2),
+            "bytes": job["size"],
+            "healthz_ms": {
+                "n": len(latencies),
+                "median": round(statistics.median(latencies), 1),
+                "p95": round(latencies[int(0.95 * (len(latencies) - 1))], 1),
+                "max": round(latencies[-1], 1),
+            },
+        }
         print(fmt, results[fmt], file=sys.stderr)
     return results
 

@@ -39,48 +39,61 @@ from benchlib.run import Bench  # noqa: E402
 
 
 def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--participants", type=int, default=None,
-                   help="participant sockets; None = 500, or 50 with --quick")
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
+    p.add_argument("--participants", type=int, default=None, help="participant sockets; None = 500, or 50 with --quick")
     p.add_argument("--projectors", type=int, default=3, help="projector sockets")
     p.add_argument("--rate", type=float, default=10.0, help="ideas posted per second (open loop)")
-    p.add_argument("--duration", type=float, default=None,
-                   help="posting time in seconds; None = 60, or 10 with --quick")
-    p.add_argument("--grace", type=float, default=5.0,
-                   help="seconds to wait for deliveries after the last post")
+    p.add_argument(
+        "--duration", type=float, default=None, help="posting time in seconds; None = 60, or 10 with --quick"
+    )
+    p.add_argument("--grace", type=float, default=5.0, help="seconds to wait for deliveries after the last post")
     p.add_argument("--quick", action="store_true", help="smoke run: 50 participants, 10 s")
-    p.add_argument("--hostile", type=int, default=0,
-                   help="extra participants that request snapshots and never read (bench/benchlib/hostile.py)")
+    p.add_argument(
+        "--hostile",
+        type=int,
+        default=0,
+        help="extra participants that request snapshots and never read (bench/benchlib/hostile.py)",
+    )
     p.add_argument("--hostile-rate", type=float, default=3.0, help="snapshot requests per second of each")
-    p.add_argument("--window", type=float, default=30.0,
-                   help="seconds per row of over_time (latency and memory through the run)")
-    p.add_argument("--database-url", default=None,
-                   help="DATABASE_URL for the server; None = a fresh sqlite file in a temp dir")
+    p.add_argument(
+        "--window", type=float, default=30.0, help="seconds per row of over_time (latency and memory through the run)"
+    )
+    p.add_argument(
+        "--database-url", default=None, help="DATABASE_URL for the server; None = a fresh sqlite file in a temp dir"
+    )
     p.add_argument("--port", type=int, default=0, help="server port (0 = pick a free one)")
-    p.add_argument("--cluster", type=int, default=0,
-                   help="N serve processes behind HAProxy with Redis (deploy/; needs --database-url "
-                        "postgresql://...); memory and CPU figures are the first process's")
+    p.add_argument(
+        "--cluster",
+        type=int,
+        default=0,
+        help="N serve processes behind HAProxy with Redis (deploy/; needs --database-url "
+        "postgresql://...); memory and CPU figures are the first process's",
+    )
     p.add_argument("--redis-url", default="redis://localhost:6379/0", help="message queue for --cluster")
-    p.add_argument("--clients-procs", type=int, default=1,
-                   help="client worker processes the sockets are split over")
+    p.add_argument("--clients-procs", type=int, default=1, help="client worker processes the sockets are split over")
     p.add_argument("--code", default="DEVUP", help="join code of the workshop to use")
     p.add_argument("--seed", type=int, default=1, help="random seed of the posting schedule")
     p.add_argument("--repo", type=Path, default=REPO, help="repository root (cwd of the server)")
     p.add_argument("--server-python", default=None, help="python that runs the server; None = this one")
     p.add_argument("--join-concurrency", type=int, default=8, help="parallel HTTP joins")
-    p.add_argument("--connect-concurrency", type=int, default=20,
-                   help="sockets connecting at once (in total)")
+    p.add_argument("--connect-concurrency", type=int, default=20, help="sockets connecting at once (in total)")
     p.add_argument("--connect-timeout", type=float, default=20.0, help="per-socket connect/sync timeout (s)")
     p.add_argument("--ack-timeout", type=float, default=30.0, help="post_idea ack timeout (s)")
     p.add_argument("--startup-timeout", type=float, default=60.0, help="seconds to wait for /healthz")
     p.add_argument("--raw", default=None, help="also write one JSON line per idea to this file")
     p.add_argument("--keep-tmp", action="store_true", help="keep the temp dir (database, server log)")
-    p.add_argument("--regroup-ideas", type=int, default=0,
-                   help="seed this many unsorted ideas on one table and keep regrouping it during the run")
+    p.add_argument(
+        "--regroup-ideas",
+        type=int,
+        default=0,
+        help="seed this many unsorted ideas on one table and keep regrouping it during the run",
+    )
     p.add_argument("--regroup-table", type=int, default=0, help="index of the table regrouped (0 = first)")
-    p.add_argument("--regroup-every", type=float, default=0.0,
-                   help="seconds between the starts of two regroups (0 = back to back)")
+    p.add_argument(
+        "--regroup-every", type=float, default=0.0, help="seconds between the starts of two regroups (0 = back to back)"
+    )
     a = p.parse_args(argv)
     if a.participants is None:
         a.participants = 50 if a.quick else 500

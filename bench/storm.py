@@ -17,6 +17,7 @@ answered /healthz (p50/p95/p99/max, and when the last phone was back),
 snapshots versus replays, post->projector latency before and during the storm,
 and acknowledged ideas the projector never got (lost). See bench/README.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,6 @@ import multiprocessing
 import os
 import random
 import signal
-import subprocess
 import sys
 import time
 import uuid
@@ -50,6 +50,7 @@ def reconnect_delay(attempt: int, rng: random.Random) -> float:
 
 # -- client process -----------------------------------------------------------------------------
 
+
 class Follower:
     """One socket that reconnects with jitter and resyncs like the browser client."""
 
@@ -66,6 +67,7 @@ class Follower:
 
     async def open(self):
         import socketio
+
         self.sio = socketio.AsyncClient(reconnection=False, handle_sigint=False)
         self.sio.on("event", self._event)
         self.sio.on("disconnect", self._disconnected)
@@ -108,6 +110,7 @@ class Follower:
 
     async def _come_back(self):
         import socketio
+
         attempt = 0
         while True:
             await asyncio.sleep(reconnect_delay(attempt, self.rng))
@@ -120,8 +123,7 @@ class Follower:
             self.sio.on("event", self._event)
             self.sio.on("disconnect", self._disconnected)
             try:
-                await self.sio.connect(self.base_url, auth=self.spec["auth"], transports=["websocket"],
-                                       wait_timeout=20)
+                await self.sio.connect(self.base_url, auth=self.spec["auth"], transports=["websocket"], wait_timeout=20)
                 mode = await self._sync()
             except Exception:  # noqa: BLE001 - not up yet, or refused: try again later
                 self.failures += 1
@@ -144,6 +146,7 @@ async def _client_main(conn, wid):
             except Exception as exc:  # noqa: BLE001
                 f.failures += 1
                 log(f"client {f.spec['key']}: {exc!r}")
+
     await asyncio.gather(*(open_one(f) for f in followers))
     conn.send(("connected", sum(f.connected for f in followers)))
     posts: list[dict] = []
@@ -174,12 +177,25 @@ async def _client_main(conn, wid):
     await asyncio.sleep(cfg["grace"])
     for t in tasks:
         t.cancel()
-    conn.send(("results", {
-        "posts": posts,
-        "clients": [{"key": f.spec["key"], "kind": f.spec["kind"], "connected": f.connected,
-                     "resyncs": f.resyncs, "failures": f.failures,
-                     "recv": f.recv if f.spec["kind"] == "projector" else {}} for f in followers],
-    }))
+    conn.send(
+        (
+            "results",
+            {
+                "posts": posts,
+                "clients": [
+                    {
+                        "key": f.spec["key"],
+                        "kind": f.spec["kind"],
+                        "connected": f.connected,
+                        "resyncs": f.resyncs,
+                        "failures": f.failures,
+                        "recv": f.recv if f.spec["kind"] == "projector" else {},
+                    }
+                    for f in followers
+                ],
+            },
+        )
+    )
     for f in followers:
         try:
             await asyncio.wait_for(f.sio.disconnect(), 2)
@@ -197,9 +213,11 @@ def client_entry(conn, wid):
 
 # -- parent ------------------------------------------------------------------------------------------
 
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n")[0], formatter_class=argparse.ArgumentDefaultsHelpFormatter
+    )
     parser.add_argument("--participants", type=int, default=2000)
     parser.add_argument("--rate", type=float, default=10.0, help="ideas per second, during the whole run")
     parser.add_argument("--steady", type=float, default=15.0, help="seconds of normal running before the kill")
@@ -223,14 +241,24 @@ def main() -> int:
         tables = [t["id"] for t in info["tables"]]
 
         def join(i):
-            status, body = http_json("POST", f"{server.base_url}/api/w/DEVUP/join",
-                                     {"first_name": f"P{i}", "organisation": "Bench", "table_id": tables[i % len(tables)]},
-                                     timeout=30)
+            status, body = http_json(
+                "POST",
+                f"{server.base_url}/api/w/DEVUP/join",
+                {"first_name": f"P{i}", "organisation": "Bench", "table_id": tables[i % len(tables)]},
+                timeout=30,
+            )
             return {"key": f"p{i}", "kind": "participant", "auth": {"role": "participant", "token": body["token"]}}
+
         with ThreadPoolExecutor(8) as pool:
             specs = list(pool.map(join, range(args.participants)))
-        specs.insert(0, {"key": "proj", "kind": "projector",
-                         "auth": {"role": "projector", "workshop": "DEVUP", "key": info["projector_key"]}})
+        specs.insert(
+            0,
+            {
+                "key": "proj",
+                "kind": "projector",
+                "auth": {"role": "projector", "workshop": "DEVUP", "key": info["projector_key"]},
+            },
+        )
         log(f"joined {args.participants}; connecting from {args.clients_procs} process(es)")
         ctx = multiprocessing.get_context("spawn")
         interval = args.clients_procs / args.rate if args.rate > 0 else 1.0
@@ -238,8 +266,16 @@ def main() -> int:
             parent, child = ctx.Pipe()
             process = ctx.Process(target=client_entry, args=(child, wid), daemon=True)
             process.start()
-            parent.send({"base_url": server.base_url, "clients": specs[wid::args.clients_procs], "seed": args.seed,
-                         "rate": args.rate, "interval": interval, "grace": args.grace})
+            parent.send(
+                {
+                    "base_url": server.base_url,
+                    "clients": specs[wid :: args.clients_procs],
+                    "seed": args.seed,
+                    "rate": args.rate,
+                    "interval": interval,
+                    "grace": args.grace,
+                }
+            )
             workers.append((process, parent))
         connected = sum(parent.recv()[1] for _, parent in workers)
         log(f"{connected} sockets connected and synced; {args.steady} s steady")
@@ -280,8 +316,14 @@ def main() -> int:
 
     def latency(window):
         lo, hi = window
-        return summarise([(projector["recv"][p["id"]] - p["sent"]) * 1000 for p in acked
-                          if lo <= p["sent"] < hi and p["id"] in projector["recv"]])
+        return summarise(
+            [
+                (projector["recv"][p["id"]] - p["sent"]) * 1000
+                for p in acked
+                if lo <= p["sent"] < hi and p["id"] in projector["recv"]
+            ]
+        )
+
     report = {
         "benchmark": "storm",
         "parameters": vars(args) | {"tables": len(tables)},
@@ -290,9 +332,13 @@ def main() -> int:
         "clients": len(clients),
         "resynced": len(resyncs),
         "not_resynced": sum(1 for c in clients if not c["connected"]),
-        "resync_after_up_s": {**{k: (round(v / 1000, 2) if isinstance(v, float) else v)
-                                 for k, v in summarise([b * 1000 for b in back_s]).items()},
-                              "all_back_s": round(last_back - up, 2)},
+        "resync_after_up_s": {
+            **{
+                k: (round(v / 1000, 2) if isinstance(v, float) else v)
+                for k, v in summarise([b * 1000 for b in back_s]).items()
+            },
+            "all_back_s": round(last_back - up, 2),
+        },
         "resync_modes": {m: sum(1 for s in resyncs if s["mode"] == m) for m in ("events", "snapshot")},
         "connect_failures_during_storm": sum(c["failures"] for c in clients),
         "post_to_projector_ms_before_kill": latency((0, killed)),

@@ -12,6 +12,7 @@ others meanwhile. Ctrl-C stops everything.
 The functions here (``haproxy_config``, ``process_env``) are what the test of the
 setup uses too (tests/server/test_cluster.py).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,15 +36,26 @@ def haproxy_config(ports: list[int], bind: str, maxconn: int = 20000) -> str:
     servers = "\n".join(f"    server s{n} 127.0.0.1:{port} cookie s{n}" for n, port in enumerate(ports, 1))
     per_server = max(1000, maxconn // max(1, len(ports)) * 2)  # room for the phones of a dead process
     text = (DEPLOY / "haproxy.cfg.in").read_text()
-    return (text.replace("@MAXCONN@", str(maxconn)).replace("@BIND@", bind)
-            .replace("@SERVER_MAXCONN@", str(per_server)).replace("@SERVERS@", servers))
+    return (
+        text.replace("@MAXCONN@", str(maxconn))
+        .replace("@BIND@", bind)
+        .replace("@SERVER_MAXCONN@", str(per_server))
+        .replace("@SERVERS@", servers)
+    )
 
 
 def process_env(database_url: str, redis_url: str, public_url: str, secret_key: str, **extra) -> dict:
     """The environment every serve process of the cluster shares."""
-    return {**os.environ, "DATABASE_URL": database_url, "SOCKETIO_MESSAGE_QUEUE": redis_url,
-            "PUBLIC_URL": public_url, "SECRET_KEY": secret_key, "TRUSTED_PROXIES": "1",
-            "PYTHONUNBUFFERED": "1", **{k: str(v) for k, v in extra.items()}}
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SOCKETIO_MESSAGE_QUEUE": redis_url,
+        "PUBLIC_URL": public_url,
+        "SECRET_KEY": secret_key,
+        "TRUSTED_PROXIES": "1",
+        "PYTHONUNBUFFERED": "1",
+        **{k: str(v) for k, v in extra.items()},
+    }
 
 
 def wait_healthy(url: str, timeout: float = 60.0) -> bool:
@@ -61,6 +73,7 @@ def wait_healthy(url: str, timeout: float = 60.0) -> bool:
 def _haproxy_maxconn(wanted: int = 20000) -> int:
     """HAProxy needs two file descriptors per connection: stay within this system's hard limit."""
     import resource
+
     hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
     if hard == resource.RLIM_INFINITY:
         return wanted
@@ -78,14 +91,19 @@ def _secret(run_dir: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--processes", type=int, default=int(os.environ.get("PROCESSES", "2")))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")),
-                        help="HAProxy's port (the address phones use)")
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("PORT", "8000")), help="HAProxy's port (the address phones use)"
+    )
     parser.add_argument("--base-port", type=int, default=5001, help="first serve process's port")
-    parser.add_argument("--database-url", default=os.environ.get(
-        "DATABASE_URL", "postgresql://postgres@localhost:5432/facilitator"))
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL", "postgresql://postgres@localhost:5432/facilitator")
+    )
     parser.add_argument("--redis", default=os.environ.get("SOCKETIO_MESSAGE_QUEUE", "redis://localhost:6379/0"))
-    parser.add_argument("--public-url", default=os.environ.get("PUBLIC_URL"),
-                        help="address in the QR codes (default: http://<this machine>:PORT)")
+    parser.add_argument(
+        "--public-url",
+        default=os.environ.get("PUBLIC_URL"),
+        help="address in the QR codes (default: http://<this machine>:PORT)",
+    )
     parser.add_argument("--run-dir", default=str(ROOT / "instance" / "cluster"))
     args = parser.parse_args(argv)
     if HAPROXY is None:
@@ -100,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     if not public:
         sys.path.insert(0, str(ROOT))
         from facilitator.urls import served_base_url
+
         public = served_base_url("0.0.0.0", args.port)
     env = process_env(args.database_url, args.redis, public, os.environ.get("SECRET_KEY") or _secret(run_dir))
     ports = [args.base_port + n for n in range(args.processes)]
@@ -110,8 +129,13 @@ def main(argv: list[str] | None = None) -> int:
 
     def start(port: int) -> subprocess.Popen:
         log = open(run_dir / f"serve-{port}.log", "ab")
-        return subprocess.Popen([sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1",
-                                 "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
     stopping = False
 
@@ -128,10 +152,14 @@ def main(argv: list[str] | None = None) -> int:
             if not wait_healthy(f"http://127.0.0.1:{port}"):
                 print(f"serve on port {port} did not start: see {run_dir}/serve-{port}.log", file=sys.stderr)
                 return 1
-        haproxy = subprocess.Popen([HAPROXY, "-f", str(config), "-db"], stdout=open(run_dir / "haproxy.log", "ab"),
-                                   stderr=subprocess.STDOUT)
-        print(f"{len(ports)} processes on ports {ports[0]}-{ports[-1]} behind HAProxy at {public} "
-              f"(logs in {run_dir}). Ctrl-C stops them.", flush=True)
+        haproxy = subprocess.Popen(
+            [HAPROXY, "-f", str(config), "-db"], stdout=open(run_dir / "haproxy.log", "ab"), stderr=subprocess.STDOUT
+        )
+        print(
+            f"{len(ports)} processes on ports {ports[0]}-{ports[-1]} behind HAProxy at {public} "
+            f"(logs in {run_dir}). Ctrl-C stops them.",
+            flush=True,
+        )
         subprocess.run([sys.executable, "-m", "facilitator", "info"], cwd=ROOT, env=env)
         while not stopping:
             time.sleep(0.5)

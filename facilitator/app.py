@@ -1,4 +1,5 @@
 """The application factory: settings, database, Socket.IO, blueprints, security headers."""
+
 from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, request
@@ -7,9 +8,11 @@ from sqlalchemy import event as sa_event
 from .config import ROOT, Config
 from .extensions import db, migrate, socketio
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-       "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-       "form-action 'self'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
 
 SOCKET_MAX_BUFFER = 64 * 1024  # bytes of one Socket.IO message or polling POST
 
@@ -17,10 +20,15 @@ SOCKET_MAX_BUFFER = 64 * 1024  # bytes of one Socket.IO message or polling POST
 def create_app(config: Config | None = None) -> Flask:
     """Build the app: settings, database, Socket.IO, blueprints, security headers."""
     config = config or Config()
-    app = Flask(__name__, instance_path=str(config.INSTANCE_PATH),
-                static_folder=str(ROOT / "static"), template_folder=str(ROOT / "templates"))
+    app = Flask(
+        __name__,
+        instance_path=str(config.INSTANCE_PATH),
+        static_folder=str(ROOT / "static"),
+        template_folder=str(ROOT / "templates"),
+    )
     # Forms, query strings, JSON bodies and URL parts arrive without control characters (text.py).
     from .text import CleanRequest, clean_view_args
+
     app.request_class = CleanRequest
     app.before_request(clean_view_args)
     app.config.from_object(config)
@@ -33,25 +41,36 @@ def create_app(config: Config | None = None) -> Flask:
 
     db.init_app(app)
     from .i18n import init_app as init_i18n
+
     init_i18n(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
-    socketio.init_app(app, async_mode=config.ASYNC_MODE,
-                      message_queue=config.SOCKETIO_MESSAGE_QUEUE, channel=config.SOCKETIO_CHANNEL,
-                      ping_interval=10, ping_timeout=10, cors_allowed_origins=config.CORS_ORIGINS,
-                      max_http_buffer_size=SOCKET_MAX_BUFFER)
+    socketio.init_app(
+        app,
+        async_mode=config.ASYNC_MODE,
+        message_queue=config.SOCKETIO_MESSAGE_QUEUE,
+        channel=config.SOCKETIO_CHANNEL,
+        ping_interval=10,
+        ping_timeout=10,
+        cors_allowed_origins=config.CORS_ORIGINS,
+        max_http_buffer_size=SOCKET_MAX_BUFFER,
+    )
     from .logfilter import install as throttle_socket_errors
+
     throttle_socket_errors()
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa_event.listen(db.engine, "connect", _sqlite_pragmas)
 
     from .views import misc, participant, staff
+
     app.register_blueprint(participant.bp)
     app.register_blueprint(staff.bp)
     app.register_blueprint(misc.bp)
     from .views import organiser
+
     app.register_blueprint(organiser.bp)
     from .views import review
+
     app.register_blueprint(review.organiser_bp)
     app.register_blueprint(review.link_bp)
     app.after_request(_headers)
@@ -60,6 +79,7 @@ def create_app(config: Config | None = None) -> Flask:
         # Only then is X-Forwarded-For believed (the client address of the rate limits): without a
         # proxy, anybody could send the header and pick a fresh address for every request.
         from werkzeug.middleware.proxy_fix import ProxyFix
+
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUSTED_PROXIES, x_proto=config.TRUSTED_PROXIES)
     app.wsgi_app = _LastResort(_PayloadLimit(app.wsgi_app, SOCKET_MAX_BUFFER))
     return app
@@ -80,19 +100,31 @@ class _PayloadLimit:
             except ValueError:
                 length = -1
             if length < 0 or length > self.limit:
-                return _plain(start_response, "413 REQUEST ENTITY TOO LARGE", b"413 Payload Too Large",
-                              ("Connection", "close"))
+                return _plain(
+                    start_response, "413 REQUEST ENTITY TOO LARGE", b"413 Payload Too Large", ("Connection", "close")
+                )
         return self.wsgi_app(environ, start_response)
 
 
-SECURITY_HEADERS = (("Content-Security-Policy", CSP), ("X-Content-Type-Options", "nosniff"),
-                    ("Referrer-Policy", "no-referrer"), ("X-Frame-Options", "DENY"))
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+)
 
 
 def _plain(start_response, status: str, body: bytes, *extra_headers) -> list[bytes]:
     """A plain-text answer below Flask (its error pages are out of reach there), with the security headers."""
-    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
-                            *extra_headers, *SECURITY_HEADERS])
+    start_response(
+        status,
+        [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            *extra_headers,
+            *SECURITY_HEADERS,
+        ],
+    )
     return [body]
 
 
@@ -109,6 +141,7 @@ class _LastResort:
             return self.wsgi_app(environ, start_response)
         except Exception:  # noqa: BLE001 - logged, then a plain 500
             import logging
+
             path = environ.get("PATH_INFO") or ""
             # Socket.IO transport errors come from hostile traffic: the throttled one-line logger.
             name = "facilitator.socketio" if path.startswith("/socket.io") else "facilitator"
@@ -153,6 +186,7 @@ def _error_pages(app: Flask) -> None:
             except Exception:  # noqa: BLE001 - the error page itself failed: a plain one, never a traceback
                 current_app.logger.exception("error page %s failed", status)
                 return translate(lang, key), status, {"Content-Type": "text/plain; charset=utf-8"}
+
         return handle
 
     app.register_error_handler(404, handler(404, "page.error.not_found"))

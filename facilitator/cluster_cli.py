@@ -6,6 +6,7 @@ row in order with all its columns, plus `group`, `confidence` (0-1) and `suggest
 group names separated by " | ", best first). Bad files: a message on stderr and exit code 2; a
 configured remote embeddings service that fails: a message on stderr, nothing on stdout, exit code 1.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -3,6 +3,7 @@
 Every setting is documented in docs/deployment.md; a test checks that the two
 stay in step.
 """
+
 from __future__ import annotations
 
 import os
@@ -94,9 +95,9 @@ class Config:
 def _database_url(url: str) -> str:
     """Normalise PaaS-style URLs to the psycopg 3 driver."""
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return url
 
 

@@ -1,12 +1,13 @@
 """Bring the database to the current schema and load the workshop definitions."""
+
 from __future__ import annotations
 
 from flask import Flask
 from flask_migrate import upgrade
 
 from .config import ROOT
-from .models import Workshop
 from .extensions import db
+from .models import Workshop
 from .workshops import sync_workshops
 
 

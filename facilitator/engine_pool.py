@@ -13,6 +13,7 @@ then stays unsorted; a regroup answers ``grouping_unavailable``; an export
 shows "failed"). A job that takes longer than its timeout kills its worker
 (it is stuck) and fails with ``TimeoutError``.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -49,7 +50,7 @@ class _Waiter:
 class _Worker:
     """One worker process, its pipes, and the jobs it holds."""
 
-    def __init__(self, pool: "WorkerPool", index: int):
+    def __init__(self, pool: WorkerPool, index: int):
         self.pool, self.index = pool, index
         self.pending: dict[int, _Waiter] = {}
         self.write_lock = threading.Lock()
@@ -63,11 +64,16 @@ class _Worker:
             time.sleep(pause)
         self.started_at = time.monotonic()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "facilitator.engine_worker", self.pool.name], cwd=ROOT,
-            env={**os.environ, **self.pool.env}, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+            [sys.executable, "-m", "facilitator.engine_worker", self.pool.name],
+            cwd=ROOT,
+            env={**os.environ, **self.pool.env},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
         log.info("%s worker %d started (pid %d)", self.pool.name, self.index, self.process.pid)
-        threading.Thread(target=self._read, args=(self.process,), daemon=True,
-                         name=f"{self.pool.name}-reader-{self.index}").start()
+        threading.Thread(
+            target=self._read, args=(self.process,), daemon=True, name=f"{self.pool.name}-reader-{self.index}"
+        ).start()
         if self.pool.warm is not None:
             fn, args = self.pool.warm
             self.send(next(self.pool.ids), fn, args, {}, _Waiter())
@@ -102,8 +108,13 @@ class _Worker:
                 waiter.done.set()
         if self.pool.closed or self.process is not process:
             return
-        log.warning("%s worker %d (pid %d) exited with %s: restarting it", self.pool.name, self.index,
-                    process.pid, process.returncode)
+        log.warning(
+            "%s worker %d (pid %d) exited with %s: restarting it",
+            self.pool.name,
+            self.index,
+            process.pid,
+            process.returncode,
+        )
         try:
             self.start()
         except OSError:
@@ -141,8 +152,12 @@ class WorkerPool:
         worker.send(ident, fn, args, kwargs, waiter)
         if not waiter.done.wait(timeout):
             worker.pending.pop(ident, None)
-            log.error("%s job %s took more than %s s: its worker is stuck, killing it",
-                      self.name, getattr(fn, "__name__", fn), timeout)
+            log.error(
+                "%s job %s took more than %s s: its worker is stuck, killing it",
+                self.name,
+                getattr(fn, "__name__", fn),
+                timeout,
+            )
             worker.kill()
             raise TimeoutError(f"{self.name} job took more than {timeout} s")
         if waiter.ok:

@@ -10,6 +10,7 @@ A job names a function by module and qualified name; only functions of the
 ``facilitator`` package are run. Every job is answered, with the value or the
 exception it raised.
 """
+
 from __future__ import annotations
 
 import importlib

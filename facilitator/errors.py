@@ -3,6 +3,7 @@
 A refused command answers ``{"ok": false, "error": code, "message": text}``;
 the message is in the language of the connection (French by default).
 """
+
 from __future__ import annotations
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -115,8 +116,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The group name is too long ({limit} characters at most).",
     },
     "board_frozen": {
-        "fr": ("Le classement de cette table est figé pendant le vote. "
-               "Fermez le vote de la table pour le modifier."),
+        "fr": ("Le classement de cette table est figé pendant le vote. Fermez le vote de la table pour le modifier."),
         "en": "This table's board is frozen while it votes. Close the table's voting to change it.",
     },
     "voting_closed": {
@@ -173,7 +173,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "action_field_too_long": {
         "fr": "Le champ « {field} » est trop long ({limit} caractères au maximum).",
-        "en": "The field \"{field}\" is too long ({limit} characters at most).",
+        "en": 'The field "{field}" is too long ({limit} characters at most).',
     },
     "invalid_date": {
         "fr": "Date invalide : utilisez le format AAAA-MM-JJ (par exemple 2027-09-09).",

@@ -9,6 +9,7 @@ two events naming the same ``prev``) lets a client apply an event after a
 missed one without noticing, so tests and benchmarks check it after
 concurrent runs.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -44,8 +45,14 @@ def chain_faults(rows: Iterable[tuple[int, dict[str, int]]]) -> dict:
                 if len(examples) < 5:
                     examples.append({"room": room, "seq": seq, "prev": prev, "expected": expected})
             last[room] = seq
-    return {"events": len(seqs), "rooms": len(last), "gaps_in_seq": gaps, "wrong_prev": wrong,
-            "shared_prev": shared, "examples": examples}
+    return {
+        "events": len(seqs),
+        "rooms": len(last),
+        "gaps_in_seq": gaps,
+        "wrong_prev": wrong,
+        "shared_prev": shared,
+        "examples": examples,
+    }
 
 
 def chain_ok(faults: dict) -> bool:

@@ -13,12 +13,13 @@ Rooms: ``w<id>:staff`` (facilitator consoles) and ``w<id>:projector``
 and the workshop-wide ones. Each envelope carries ``prev``, the seq of the
 previous event of the recipient's room, so a client can see a gap.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import or_, select, update
@@ -47,8 +48,8 @@ def projector_room(workshop_id: int) -> str:
 
 
 # What follows from an event (reactions.py declares them): ``type -> [fn(entry)]``.
-_REACTIONS: dict[str, list[Callable[["Logged"], None]]] = {}
-_AFTER_COMMIT: dict[str, list[Callable[["Logged"], None]]] = {}
+_REACTIONS: dict[str, list[Callable[[Logged], None]]] = {}
+_AFTER_COMMIT: dict[str, list[Callable[[Logged], None]]] = {}
 
 
 def reaction(*types: str):
@@ -58,10 +59,12 @@ def reaction(*types: str):
     a note to the idea's author at another table); a rollback undoes them
     with the rest.
     """
+
     def register(fn):
         for type_ in types:
             _REACTIONS.setdefault(type_, []).append(fn)
         return fn
+
     return register
 
 
@@ -72,15 +75,23 @@ def after_commit(*types: str):
     that are not logged (facilitators' live vote counts). Never run for a
     rolled-back transaction; a failure is logged, the change stays committed.
     """
+
     def register(fn):
         for type_ in types:
             _AFTER_COMMIT.setdefault(type_, []).append(fn)
         return fn
+
     return register
 
 
-def publish(workshop_id: int, type_: str, data: dict, audience: str = STAFF,
-            table_id: int | None = None, private: dict | None = None) -> Event:
+def publish(
+    workshop_id: int,
+    type_: str,
+    data: dict,
+    audience: str = STAFF,
+    table_id: int | None = None,
+    private: dict | None = None,
+) -> Event:
     """Log an event in the current transaction; it is emitted by ``commit``.
 
     ``private`` travels with the event to its reactions and after-commit
@@ -100,15 +111,23 @@ def publish(workshop_id: int, type_: str, data: dict, audience: str = STAFF,
         # loaded before this command waited (the grouping engine runs off the
         # loop) may hold a last_seq that a concurrent command has since moved.
         # The workshop row locked above makes this read current.
-        query = (select(RoundTable).where(RoundTable.workshop_id == workshop_id)
-                 .execution_options(populate_existing=True))
+        query = (
+            select(RoundTable).where(RoundTable.workshop_id == workshop_id).execution_options(populate_existing=True)
+        )
         if audience == TABLE:
             query = query.where(RoundTable.id == table_id)
         for table in db.session.execute(query).scalars():
             table_prev[str(table.id)] = table.last_seq
             table.last_seq = seq
-    entry = Event(workshop_id=workshop_id, seq=seq, type=type_, audience=audience,
-                  table_id=table_id, data=data, table_prev=table_prev)
+    entry = Event(
+        workshop_id=workshop_id,
+        seq=seq,
+        type=type_,
+        audience=audience,
+        table_id=table_id,
+        data=data,
+        table_prev=table_prev,
+    )
     db.session.add(entry)
     # A plain copy: after commit the ORM object is expired and would reload.
     logged = Logged(workshop_id, seq, type_, data, dict(table_prev), bool(show_authors), private or {})
@@ -177,11 +196,9 @@ def emit(entry: Logged) -> None:
     """Send one committed event to the staff room and to each table room that receives it."""
     staff = envelope(entry)
     socketio.emit("event", staff, to=staff_room(entry.workshop_id))
-    socketio.emit("event", staff if entry.show_authors else anonymous(staff),
-                  to=projector_room(entry.workshop_id))
+    socketio.emit("event", staff if entry.show_authors else anonymous(staff), to=projector_room(entry.workshop_id))
     for table_id in entry.table_prev:
-        socketio.emit("event", envelope(entry, int(table_id)),
-                      to=table_room(entry.workshop_id, int(table_id)))
+        socketio.emit("event", envelope(entry, int(table_id)), to=table_room(entry.workshop_id, int(table_id)))
 
 
 def events_since(workshop_id: int, since: int, head: int, table_id: int | None, limit: int) -> list[Event]:
@@ -193,8 +210,7 @@ def events_since(workshop_id: int, since: int, head: int, table_id: int | None, 
     """
     query = select(Event).where(Event.workshop_id == workshop_id, Event.seq > since, Event.seq <= head)
     if table_id is not None:
-        query = query.where(or_(Event.audience == ALL,
-                                (Event.audience == TABLE) & (Event.table_id == table_id)))
+        query = query.where(or_(Event.audience == ALL, (Event.audience == TABLE) & (Event.table_id == table_id)))
     return list(db.session.execute(query.order_by(Event.seq).limit(limit)).scalars())
 
 

@@ -9,6 +9,7 @@ never holds the grouping engine's worker either). The page polls
 memory for ``KEEP_SECONDS`` (files of a few MB at most); a restart forgets
 them, and the organiser asks again.
 """
+
 from __future__ import annotations
 
 import logging
@@ -49,11 +50,20 @@ class Job:
         """What the page sees (no file content)."""
         step = STAGES.index(self.status) if self.status in STAGES else len(STAGES) - 1
         elapsed = ((self.finished or time.monotonic()) - self.started) if self.started else 0.0
-        return {"id": self.id, "code": self.code, "format": self.fmt, "anonymise": self.anonymise,
-                "status": self.status, "step": step, "steps": len(STAGES) - 1,
-                "elapsed_s": round(elapsed, 2), "filename": self.filename,
-                "size": len(self.content) if self.content is not None else None,
-                "error": self.error, "counts": self.counts}
+        return {
+            "id": self.id,
+            "code": self.code,
+            "format": self.fmt,
+            "anonymise": self.anonymise,
+            "status": self.status,
+            "step": step,
+            "steps": len(STAGES) - 1,
+            "elapsed_s": round(elapsed, 2),
+            "filename": self.filename,
+            "size": len(self.content) if self.content is not None else None,
+            "error": self.error,
+            "counts": self.counts,
+        }
 
 
 def _jobs(app) -> dict[str, Job]:
@@ -66,9 +76,17 @@ _LOCK = threading.Lock()  # green under eventlet; only taken on the loop or in t
 def start(workshop_id: int, code: str, fmt: str, anonymise: bool, lang: str | None, organiser_id: int) -> Job:
     """Record a job and start making it in the background."""
     from .extensions import socketio
+
     app = current_app._get_current_object()
-    job = Job(id=secrets.token_urlsafe(12), workshop_id=workshop_id, code=code, fmt=fmt,
-              anonymise=anonymise, lang=lang, organiser_id=organiser_id)
+    job = Job(
+        id=secrets.token_urlsafe(12),
+        workshop_id=workshop_id,
+        code=code,
+        fmt=fmt,
+        anonymise=anonymise,
+        lang=lang,
+        organiser_id=organiser_id,
+    )
     with _LOCK:
         jobs = _jobs(app)
         _prune(jobs)
@@ -105,6 +123,7 @@ def _run(app, job: Job) -> None:
     from .exports.snapshot import export_snapshot
     from .extensions import db
     from .offload import offload
+
     job.started = time.monotonic()
     try:
         with app.app_context():
@@ -113,11 +132,13 @@ def _run(app, job: Job) -> None:
                 snapshot = export_snapshot(job.workshop_id)
             finally:
                 db.session.remove()
-            job.counts = {"participants": len(snapshot["participants"]), "ideas": len(snapshot["ideas"]),
-                          "events": len(snapshot["events"])}
+            job.counts = {
+                "participants": len(snapshot["participants"]),
+                "ideas": len(snapshot["ideas"]),
+                "events": len(snapshot["events"]),
+            }
             job.status = "rendering"
-            content, mimetype, filename = offload(render, snapshot, job.fmt, job.anonymise, job.lang,
-                                                  pool="exports")
+            content, mimetype, filename = offload(render, snapshot, job.fmt, job.anonymise, job.lang, pool="exports")
         job.content, job.mimetype, job.filename = content, mimetype, filename
         job.status = "done"
     except Exception as exc:  # the page shows the failure; the server goes on

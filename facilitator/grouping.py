@@ -15,6 +15,7 @@ transaction applies the answer and publishes ``idea_grouped``, unless someone
 touched the idea meanwhile. The engine modules (numpy, the model) are
 imported only where the engine runs, never by the web process of ``serve``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -75,6 +76,7 @@ def _engine(name: str):
     if name not in globals():
         from . import clustering
         from .clustering import assign
+
         globals()[name] = getattr(clustering, name) if hasattr(clustering, name) else getattr(assign, name)
     return globals()[name]
 
@@ -87,17 +89,23 @@ def load_board(table_id: int) -> Board:
     """The active groups (with names made unique for the engine) and visible ideas of a table."""
     groups, seen = [], set()
     for group in db.session.execute(
-            select(Group).where(Group.table_id == table_id, Group.active.is_(True))
-            .order_by(Group.position, Group.created_at)).scalars():
+        select(Group)
+        .where(Group.table_id == table_id, Group.active.is_(True))
+        .order_by(Group.position, Group.created_at)
+    ).scalars():
         name, n = group.label, 2
         while name.casefold() in seen:
             name, n = f"{group.label} ({n})", n + 1
         seen.add(name.casefold())
         groups.append((group.id, name, group.label_source))
-    ideas = [tuple(row) for row in db.session.execute(  # plain rows: no ORM objects on the hot path
-        select(Idea.id, Idea.text, Idea.group_id, Idea.placement)
-        .where(Idea.table_id == table_id, Idea.state == Idea.VISIBLE)
-        .order_by(Idea.created_at, Idea.id))]
+    ideas = [
+        tuple(row)
+        for row in db.session.execute(  # plain rows: no ORM objects on the hot path
+            select(Idea.id, Idea.text, Idea.group_id, Idea.placement)
+            .where(Idea.table_id == table_id, Idea.state == Idea.VISIBLE)
+            .order_by(Idea.created_at, Idea.id)
+        )
+    ]
     return Board(groups, ideas)
 
 
@@ -132,13 +140,23 @@ def _suggest(board: Board, text: str) -> Suggestion:
     # by the engine and left in place (still there when this idea arrives, so not corrected).
     placements = [name_of.get(g) if g else None for _, _, g, _ in board.ideas]
     topics = [name for _, name, _ in board.groups]
-    result = _engine("group_board")(texts, placements + [None], topics, embedder, min_confidence=0.0,
-                         topic_placement_weight=_engine("LIVE_PLACEMENT_WEIGHT"))[-1]
+    result = _engine("group_board")(
+        texts,
+        placements + [None],
+        topics,
+        embedder,
+        min_confidence=0.0,
+        topic_placement_weight=_engine("LIVE_PLACEMENT_WEIGHT"),
+    )[-1]
     id_of = board.id_of
     confidence = _engine("calibrate")(result.confidence)
     group = result.group if confidence >= LIVE_MIN_CONFIDENCE else None
-    return Suggestion(id_of.get(group) if group else None, round(confidence, 3),
-                      [id_of[s] for s in result.suggestions if s in id_of][:3], duplicate_of)
+    return Suggestion(
+        id_of.get(group) if group else None,
+        round(confidence, 3),
+        [id_of[s] for s in result.suggestions if s in id_of][:3],
+        duplicate_of,
+    )
 
 
 def _suggest_many(board: Board, ideas: list[tuple[str, str]]) -> list[Suggestion]:
@@ -163,14 +181,21 @@ def _suggest_many(board: Board, ideas: list[tuple[str, str]]) -> list[Suggestion
     name_of, id_of = board.name_of, board.id_of
     placements = [name_of.get(g) if g else None for _, _, g, _ in board.ideas] + [None] * len(texts)
     topics = [name for _, name, _ in board.groups]
-    results = _engine("group_board")(every, placements, topics, embedder, min_confidence=0.0,
-                                     topic_placement_weight=_engine("LIVE_PLACEMENT_WEIGHT"))[len(old):]
+    results = _engine("group_board")(
+        every, placements, topics, embedder, min_confidence=0.0, topic_placement_weight=_engine("LIVE_PLACEMENT_WEIGHT")
+    )[len(old) :]
     answers = []
     for result, duplicate_of in zip(results, duplicates):
         confidence = _engine("calibrate")(result.confidence)
         group = result.group if confidence >= LIVE_MIN_CONFIDENCE else None
-        answers.append(Suggestion(id_of.get(group) if group else None, round(confidence, 3),
-                                  [id_of[s] for s in result.suggestions if s in id_of][:3], duplicate_of))
+        answers.append(
+            Suggestion(
+                id_of.get(group) if group else None,
+                round(confidence, 3),
+                [id_of[s] for s in result.suggestions if s in id_of][:3],
+                duplicate_of,
+            )
+        )
     return answers
 
 
@@ -186,8 +211,7 @@ def _duplicate(board: Board, texts: list[str], vectors) -> str | None:
     if len(texts) < 2:
         return None
     nearest = list((vectors[:-1] @ vectors[-1]).argsort()[::-1][:DUPLICATE_CANDIDATES])
-    pairs = _engine("find_duplicates")([texts[k] for k in nearest] + [texts[-1]],
-                            vectors[nearest + [len(texts) - 1]])
+    pairs = _engine("find_duplicates")([texts[k] for k in nearest] + [texts[-1]], vectors[nearest + [len(texts) - 1]])
     for i, j, _score in pairs:
         if j == len(nearest):
             return board.ideas[nearest[i]][0]
@@ -218,14 +242,16 @@ def _plan_regroup(board: Board) -> Regrouping:
     its ideas (clustering.naming). Single ideas stay unsorted.
     """
     name_of = board.name_of
-    free = [k for k, (_, _, group, placement) in enumerate(board.ideas)
-            if group is None and placement != FACILITATOR_PLACED]
+    free = [
+        k for k, (_, _, group, placement) in enumerate(board.ideas) if group is None and placement != FACILITATOR_PLACED
+    ]
     if not free:
         return Regrouping([], {})
     from .clustering import cluster
     from .clustering.discover import PROPOSAL_SNN_MIN_IDEAS, proposal_k_range
     from .clustering.embed import normalise
     from .clustering.naming import name_group
+
     embedder = _engine("default_embedder")()
     texts = [text for _, text, _, _ in board.ideas]
     vectors = embedder.encode(texts)
@@ -234,8 +260,14 @@ def _plan_regroup(board: Board) -> Regrouping:
     if board.groups:
         placements = [name_of.get(g) if g else None for _, _, g, _ in board.ideas]
         topics = [name for _, name, _ in board.groups]
-        results = _engine("group_board")(texts, placements, topics, embedder, min_confidence=0.0,
-                              topic_placement_weight=_engine("LIVE_PLACEMENT_WEIGHT"))
+        results = _engine("group_board")(
+            texts,
+            placements,
+            topics,
+            embedder,
+            min_confidence=0.0,
+            topic_placement_weight=_engine("LIVE_PLACEMENT_WEIGHT"),
+        )
         members: dict[str, list[int]] = {}
         for k, name in enumerate(placements):
             if name:
@@ -244,14 +276,21 @@ def _plan_regroup(board: Board) -> Regrouping:
         rest = []
         for k in free:
             group = results[k].group
-            if group and _engine("calibrate")(results[k].confidence) >= LIVE_MIN_CONFIDENCE and _fits(x, k, members.get(group), free):
+            if (
+                group
+                and _engine("calibrate")(results[k].confidence) >= LIVE_MIN_CONFIDENCE
+                and _fits(x, k, members.get(group), free)
+            ):
                 moves[board.ideas[k][0]] = group
             else:
                 rest.append(k)
     new_groups: list[str] = []
     if len(rest) >= 2:
-        labels = cluster(vectors[rest], k_range=proposal_k_range(len(rest)),
-                         snn_weight=None if len(rest) >= PROPOSAL_SNN_MIN_IDEAS else 0.0).tolist()
+        labels = cluster(
+            vectors[rest],
+            k_range=proposal_k_range(len(rest)),
+            snn_weight=None if len(rest) >= PROPOSAL_SNN_MIN_IDEAS else 0.0,
+        ).tolist()
         taken = set(name_of.values())
         for c in dict.fromkeys(labels):
             members = [rest[r] for r, lab in enumerate(labels) if lab == c]
@@ -332,7 +371,7 @@ class Placer:
                     by_table.setdefault((workshop_id, table_id), []).append((idea_id, text))
                 for (workshop_id, table_id), ideas in by_table.items():
                     for start in range(0, len(ideas), PLACE_BATCH):
-                        place(self.app, workshop_id, table_id, ideas[start:start + PLACE_BATCH])
+                        place(self.app, workshop_id, table_id, ideas[start : start + PLACE_BATCH])
         finally:
             self.running = False
 
@@ -394,6 +433,7 @@ def _apply(workshop_id: int, table_id: int, answers: list[tuple[tuple[str, str],
     """Place each idea and publish ``idea_grouped`` (inside the caller's transaction), skipping ideas
     touched meanwhile."""
     from .state import idea_dict
+
     ids = [ident for (ident, _), _ in answers]
     # Lock the ideas' rows (PostgreSQL; SQLite has one writer), then read their current state: a
     # facilitator's concurrent move either commits first (and is seen) or waits for this one.
@@ -401,13 +441,20 @@ def _apply(workshop_id: int, table_id: int, answers: list[tuple[tuple[str, str],
     table = db.session.get(RoundTable, table_id)
     if table is None or table.voting_open:
         return  # the board froze for voting while the engine ran
-    live_groups = set(db.session.execute(select(Group.id).where(
-        Group.table_id == table_id, Group.active.is_(True))).scalars())
+    live_groups = set(
+        db.session.execute(select(Group.id).where(Group.table_id == table_id, Group.active.is_(True))).scalars()
+    )
     placed = []
     for (idea_id, text), suggestion in answers:
         idea = db.session.get(Idea, idea_id, populate_existing=True)
-        if (idea is None or idea.state != Idea.VISIBLE or idea.text != text or idea.group_id is not None
-                or idea.placement is not None or idea.duplicate_of is not None):
+        if (
+            idea is None
+            or idea.state != Idea.VISIBLE
+            or idea.text != text
+            or idea.group_id is not None
+            or idea.placement is not None
+            or idea.duplicate_of is not None
+        ):
             continue  # moved, edited, hidden, withdrawn or merged meanwhile: the person's decision stands
         group_id = suggestion.group_id if suggestion.group_id in live_groups else None
         duplicate_of = suggestion.duplicate_of

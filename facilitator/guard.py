@@ -17,6 +17,7 @@ bounds what each participant may cost, whatever number of sockets they open:
 
 The watchdog needs the real server (eventlet): ``serve`` starts it.
 """
+
 from __future__ import annotations
 
 import logging

@@ -18,11 +18,12 @@ former format) are served too (over the ``.po``), so a string added or changed
 there keeps working until ``python -m facilitator i18n import-json`` folds it
 into the catalogues (the completeness test fails while any is left).
 """
+
 from __future__ import annotations
 
 import io
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
@@ -77,7 +78,7 @@ def json_leftovers(lang: str) -> dict[str, str]:
     return flatten(json.loads(path.read_text(encoding="utf-8")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def entries(lang: str, keep_empty: bool = False) -> dict[str, str]:
     """The entries of a language: key -> text (empty ones only with ``keep_empty``).
 
@@ -95,10 +96,11 @@ def entries(lang: str, keep_empty: bool = False) -> dict[str, str]:
     return merged if keep_empty else {k: v for k, v in merged.items() if v}
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str) -> Translations:
     """gettext translations of a language, compiled in memory; English falls back to French."""
     from babel.messages.catalog import Catalog
+
     catalog = Catalog(locale=lang, domain=DOMAIN, charset="utf-8")
     for key, text in entries(lang).items():
         catalog.add(key, text)
@@ -124,7 +126,7 @@ def translate(lang: str, key: str, **params) -> str:
     return text.format(**params) if params else text
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalogue(lang: str) -> dict:
     """The nested tree of a language's strings (French filling any English gap)."""
     lang = lang if lang in LANGUAGES else DEFAULT

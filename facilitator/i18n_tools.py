@@ -16,13 +16,14 @@
 The canonical form is what ``write`` produces: a fixed header, entries sorted
 by key, no line wrapping, so that re-running a command changes nothing.
 """
+
 from __future__ import annotations
 
 import argparse
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -34,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 SCRIPTS = ROOT / "static" / "js"
 PACKAGE = ROOT / "facilitator"
-FIXED_DATE = datetime(2026, 11, 26, tzinfo=timezone.utc)
+FIXED_DATE = datetime(2026, 11, 26, tzinfo=UTC)
 
 
 def read(lang: str) -> dict[str, str]:
@@ -49,12 +50,20 @@ def read(lang: str) -> dict[str, str]:
 
 def write(lang: str, entries: dict[str, str]) -> None:
     """Write a language's .po in canonical form."""
-    catalog = Catalog(locale=lang, domain="messages", project="facilitator", version="1",
-                      copyright_holder="facilitator", msgid_bugs_address="-",
-                      creation_date=FIXED_DATE, revision_date=FIXED_DATE,
-                      language_team=f"{lang} <>", last_translator="facilitator", charset="utf-8",
-                      header_comment=f"# facilitator user-interface strings ({lang}).\n"
-                                     "# msgids are symbolic keys: see docs/i18n.md.")
+    catalog = Catalog(
+        locale=lang,
+        domain="messages",
+        project="facilitator",
+        version="1",
+        copyright_holder="facilitator",
+        msgid_bugs_address="-",
+        creation_date=FIXED_DATE,
+        revision_date=FIXED_DATE,
+        language_team=f"{lang} <>",
+        last_translator="facilitator",
+        charset="utf-8",
+        header_comment=f"# facilitator user-interface strings ({lang}).\n# msgids are symbolic keys: see docs/i18n.md.",
+    )
     for key in sorted(entries):
         catalog.add(key, entries[key])
     path = po_path(lang)
@@ -79,8 +88,11 @@ def import_json(keep: bool = False, keep_po: bool = False, out=sys.stdout) -> di
                     current[key] = text
         write(lang, current)
         report[lang] = {"added": added, "conflicts": conflicts}
-        print(f"{lang}: {len(added)} key(s) added from JSON, {len(conflicts)} conflict(s) "
-              f"({'.po text kept' if keep_po else 'JSON text taken'})", file=out)
+        print(
+            f"{lang}: {len(added)} key(s) added from JSON, {len(conflicts)} conflict(s) "
+            f"({'.po text kept' if keep_po else 'JSON text taken'})",
+            file=out,
+        )
         for key in conflicts:
             print(f"  conflict: {key}", file=out)
     if not keep:
@@ -107,6 +119,7 @@ PY_LITERAL = re.compile(r"""(['"])(page\.[a-z0-9_]+\.[a-z0-9_.]+)\1""")
 @dataclass
 class Usage:
     """Keys used by the code base, each with where it was seen."""
+
     keys: dict[str, set[str]] = field(default_factory=dict)
     plurals: dict[str, set[str]] = field(default_factory=dict)
 
@@ -124,7 +137,7 @@ def used_keys(catalogue_keys: set[str]) -> Usage:
     sections = {key.split(".")[1] for key in catalogue_keys if key.startswith("js.")}
     scripts = sorted(p for p in SCRIPTS.glob("*.js"))
     texts = {p: JS_COMMENT.sub(" ", p.read_text(encoding="utf-8")) for p in scripts}
-    for path, text in texts.items():
+    for text in texts.values():
         for match in JS_CALL.finditer(text):
             sections.add(match.group(3).split(".")[0])
     for path, text in texts.items():
@@ -168,8 +181,7 @@ def problems() -> list[str]:
                 out.append(f"{lang}: empty entry {key}")
         leftovers = json_leftovers(lang)
         for key in sorted(k for k in leftovers if catalogues[lang].get(k) != leftovers[k]):
-            out.append(f"{lang}: {key} is only in locales/{lang}.json "
-                       "(run: python -m facilitator i18n import-json)")
+            out.append(f"{lang}: {key} is only in locales/{lang}.json (run: python -m facilitator i18n import-json)")
     # From here on a key still waiting in a JSON file counts as present (reported above).
     catalogues = {lang: {**catalogues[lang], **json_leftovers(lang)} for lang in LANGUAGES}
     fr, en = set(catalogues["fr"]), set(catalogues["en"])

@@ -3,6 +3,7 @@
 They protect the server from floods; limits that must survive a restart or
 span processes (ideas per participant) are counted in the database instead.
 """
+
 from __future__ import annotations
 
 import time

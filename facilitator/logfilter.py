@@ -5,6 +5,7 @@ python-engineio/python-socketio log every undecodable packet with a full traceba
 their loggers, drops the traceback and lets through one line per ``interval`` seconds, saying
 how many were held back since the last one.
 """
+
 from __future__ import annotations
 
 import logging

@@ -4,12 +4,13 @@ The workshop definition files in sessions/ are loaded into these tables; from
 then on the database is the source of truth. Every change to shared state is
 logged as an ``Event`` in the same transaction (see events.py).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from datetime import datetime, timezone
-from typing import Any, Optional
+from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,7 +20,7 @@ from .extensions import db
 
 def utcnow() -> datetime:
     """Current time in UTC, naive: every timestamp column holds naive UTC."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def iso(moment: datetime | None, timespec: str = "seconds") -> str | None:
@@ -27,7 +28,7 @@ def iso(moment: datetime | None, timespec: str = "seconds") -> str | None:
     if moment is None:
         return None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     return moment.isoformat(timespec=timespec) + "Z"
 
 
@@ -39,7 +40,7 @@ class Workshop(db.Model):
     source_file: Mapped[str] = mapped_column(String(255))
     title: Mapped[str] = mapped_column(String(200))
     purpose: Mapped[str] = mapped_column(Text, default="")
-    starts_on: Mapped[Optional[dt.date]]
+    starts_on: Mapped[dt.date | None]
     place: Mapped[str] = mapped_column(String(200), default="")
     organiser: Mapped[str] = mapped_column(String(200), default="")
     # The whole validated definition (agenda, organisations, review, ...).
@@ -57,11 +58,11 @@ class Workshop(db.Model):
 
     # --- Running the morning (issue "Drive the whole morning") ---
     # Current agenda phase (a key of definition["agenda"]); None before the start.
-    phase_key: Mapped[Optional[str]] = mapped_column(String(40))
+    phase_key: Mapped[str | None] = mapped_column(String(40))
     # Timer: while running, ends_at is set; while paused, remaining_s holds what is left.
-    phase_started_at: Mapped[Optional[datetime]]
-    phase_ends_at: Mapped[Optional[datetime]]
-    phase_remaining_s: Mapped[Optional[int]]
+    phase_started_at: Mapped[datetime | None]
+    phase_ends_at: Mapped[datetime | None]
+    phase_remaining_s: Mapped[int | None]
     # Show authors (first name, organisation) on the projector.
     # Anonymous on the room screen unless the lead shows names (docs/morning.md, "Names on the projector").
     show_authors: Mapped[bool] = mapped_column(default=False, server_default="1")
@@ -74,22 +75,20 @@ class Workshop(db.Model):
     # World café rotation: how many times participants moved on to the next table.
     rotation_round: Mapped[int] = mapped_column(default=0, server_default="0")
     # Plenary restitution: {"table_id": int, "step": int} or None; spotlight: {"kind", "id"} or None.
-    restitution: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
-    spotlight: Mapped[Optional[dict[str, Any]]] = mapped_column(JSON)
+    restitution: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    spotlight: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     # --- Outcomes (issue "Outcomes: prepare, export and follow up") ---
-    review_on: Mapped[Optional[dt.date]]
+    review_on: Mapped[dt.date | None]
     review_open: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Names are erased this many days after the workshop date (None: kept until erased by hand).
-    retention_days: Mapped[Optional[int]]
-    names_erased_at: Mapped[Optional[datetime]]
+    retention_days: Mapped[int | None]
+    names_erased_at: Mapped[datetime | None]
     archived: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Bumped by every organiser edit of the definition: a form saved from an older version is refused.
     version: Mapped[int] = mapped_column(default=1, server_default="1")
 
-    tables: Mapped[list["RoundTable"]] = relationship(
-        back_populates="workshop", order_by="RoundTable.number"
-    )
+    tables: Mapped[list[RoundTable]] = relationship(back_populates="workshop", order_by="RoundTable.number")
 
 
 class RoundTable(db.Model):
@@ -107,8 +106,9 @@ class RoundTable(db.Model):
     subtopics: Mapped[list[str]] = mapped_column(JSON, default=list)
     posting_open: Mapped[bool] = mapped_column(default=True)
     # Secret of this table's facilitator console (sees all, acts on this table only).
-    facilitator_key: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_urlsafe(16),
-                                                 server_default="")
+    facilitator_key: Mapped[str] = mapped_column(
+        String(64), default=lambda: secrets.token_urlsafe(16), server_default=""
+    )
     voting_open: Mapped[bool] = mapped_column(default=False, server_default="0")
     votes_revealed: Mapped[bool] = mapped_column(default=False, server_default="0")
     # Sequence number of the last event delivered to this table's participants.
@@ -122,7 +122,7 @@ class Participant(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
-    table_id: Mapped[Optional[int]] = mapped_column(ForeignKey("round_table.id"))
+    table_id: Mapped[int | None] = mapped_column(ForeignKey("round_table.id"))
     first_name: Mapped[str] = mapped_column(String(40))
     organisation: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -130,7 +130,7 @@ class Participant(db.Model):
     # for, even if ids are reused (a database rebuilt from an import). Never exported.
     secret: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16), server_default="")
     # Set when the person's name was erased (GDPR request or retention): ideas stay, unattributed.
-    erased_at: Mapped[Optional[datetime]]
+    erased_at: Mapped[datetime | None]
 
 
 class Idea(db.Model):
@@ -153,18 +153,18 @@ class Idea(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     # Grouping: None is "À classer". placement is "facilitator" (a person's
     # decision, never overridden by automation), "auto" (the engine's) or None.
-    group_id: Mapped[Optional[str]] = mapped_column(ForeignKey("idea_group.id"), index=True)
-    placement: Mapped[Optional[str]] = mapped_column(String(12))
-    confidence: Mapped[Optional[float]]
+    group_id: Mapped[str | None] = mapped_column(ForeignKey("idea_group.id"), index=True)
+    placement: Mapped[str | None] = mapped_column(String(12))
+    confidence: Mapped[float | None]
     suggestions: Mapped[list[str]] = mapped_column(JSON, default=list)
     # An earlier idea this one seems to repeat (the engine's proposal to merge).
-    duplicate_of: Mapped[Optional[str]] = mapped_column(String(36))
+    duplicate_of: Mapped[str | None] = mapped_column(String(36))
     # Set when the facilitator merged this idea into another (state MERGED).
-    merged_into: Mapped[Optional[str]] = mapped_column(String(36), index=True)
+    merged_into: Mapped[str | None] = mapped_column(String(36), index=True)
     # Set when a facilitator corrected the text (a typo): the author sees it, the log keeps both.
-    edited_by_facilitator_at: Mapped[Optional[datetime]]
+    edited_by_facilitator_at: Mapped[datetime | None]
     # Set while a facilitator keeps the idea at the top of its group (pin_idea); the latest pin first.
-    pinned_at: Mapped[Optional[datetime]]
+    pinned_at: Mapped[datetime | None]
 
     author: Mapped[Participant] = relationship(lazy="joined")
 
@@ -204,7 +204,7 @@ class Event(db.Model):
     seq: Mapped[int]
     type: Mapped[str] = mapped_column(String(40))
     audience: Mapped[str] = mapped_column(String(8))
-    table_id: Mapped[Optional[int]] = mapped_column(ForeignKey("round_table.id"))
+    table_id: Mapped[int | None] = mapped_column(ForeignKey("round_table.id"))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     # {"<table id>": prev seq of that table's room} for the tables that receive it.
     table_prev: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
@@ -238,15 +238,15 @@ class Action(db.Model):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
-    table_id: Mapped[Optional[int]] = mapped_column(ForeignKey("round_table.id"))
+    table_id: Mapped[int | None] = mapped_column(ForeignKey("round_table.id"))
     # Where it came from: "group" or "idea" and its id (None: written from scratch).
-    source_kind: Mapped[Optional[str]] = mapped_column(String(8))
-    source_id: Mapped[Optional[str]] = mapped_column(String(36))
+    source_kind: Mapped[str | None] = mapped_column(String(8))
+    source_id: Mapped[str | None] = mapped_column(String(36))
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     owner_org: Mapped[str] = mapped_column(String(80), default="")
     contact: Mapped[str] = mapped_column(String(120), default="")
-    due_on: Mapped[Optional[dt.date]]
+    due_on: Mapped[dt.date | None]
     indicator: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(16), default=NOT_STARTED)
     progress_note: Mapped[str] = mapped_column(Text, default="")
@@ -264,7 +264,7 @@ class ReviewLink(db.Model):
     organisation: Mapped[str] = mapped_column(String(80))
     key: Mapped[str] = mapped_column(String(64), unique=True, default=lambda: secrets.token_urlsafe(24))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_used_at: Mapped[Optional[datetime]]
+    last_used_at: Mapped[datetime | None]
 
 
 class Organiser(db.Model):

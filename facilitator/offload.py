@@ -16,16 +16,18 @@ is raised and the caller goes on without it.
 Only pure functions of the ``facilitator`` package go through here: no
 database session, no Flask context, picklable arguments and results.
 """
+
 from __future__ import annotations
 
 import threading
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import current_app
 
-T = TypeVar("T")
-
 from .engine_pool import POOLS
+
+T = TypeVar("T")
 
 _ONE_AT_A_TIME = threading.Semaphore(1)  # green under eventlet: taken on the loop, never in the pool
 
@@ -39,8 +41,9 @@ def pools(app=None) -> dict:
     return (app or current_app).extensions.get(POOLS, {})
 
 
-def offload(fn: Callable[..., T], *args, wait: float | None = None, pool: str = "engine",
-            timeout: float | None = None, **kwargs) -> T:
+def offload(
+    fn: Callable[..., T], *args, wait: float | None = None, pool: str = "engine", timeout: float | None = None, **kwargs
+) -> T:
     """fn(*args, **kwargs) in a worker process of ``pool``, else in-process one job at a time."""
     workers = pools().get(pool)
     if workers is not None:

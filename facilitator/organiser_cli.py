@@ -1,13 +1,14 @@
 """``python -m facilitator organiser ...`` and ``erase ...``: organiser accounts and personal data.
 
-  organiser add EMAIL [--name N] [--password-stdin]   create an account (password asked twice,
-                                                      or read from stdin / ORGANISER_PASSWORD)
-  organiser list                                      the accounts (e-mail, name)
-  organiser password EMAIL [--password-stdin]         set a new password (ends its sessions)
-  erase CODE --participant ID                         erase one participant's name (ideas stay)
-  erase --expired                                     erase the names of every workshop whose
-                                                      retention period is over
+organiser add EMAIL [--name N] [--password-stdin]   create an account (password asked twice,
+                                                    or read from stdin / ORGANISER_PASSWORD)
+organiser list                                      the accounts (e-mail, name)
+organiser password EMAIL [--password-stdin]         set a new password (ends its sessions)
+erase CODE --participant ID                         erase one participant's name (ideas stay)
+erase --expired                                     erase the names of every workshop whose
+                                                    retention period is over
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,9 @@ def add_parsers(commands) -> None:
     erase = commands.add_parser("erase", help="erase personal data (docs/organisers.md)")
     erase.add_argument("code", nargs="?", help="the workshop's join code")
     erase.add_argument("--participant", type=int, help="the participant's id")
-    erase.add_argument("--expired", action="store_true",
-                       help="erase the names of every workshop whose retention period is over")
+    erase.add_argument(
+        "--expired", action="store_true", help="erase the names of every workshop whose retention period is over"
+    )
 
 
 def _password(args) -> str | None:
@@ -49,8 +51,10 @@ def _password(args) -> str | None:
 
 def _app():
     from flask_migrate import upgrade
+
     from . import create_app
     from .config import ROOT, Config
+
     config = Config()
     config.ASYNC_MODE = "threading"  # no server runs here
     app = create_app(config)
@@ -63,6 +67,7 @@ def organiser_command(args) -> int:
     from .extensions import db
     from .models import Organiser
     from .views.organiser_auth import AccountProblem, create_organiser, find_organiser, set_password
+
     app = _app()
     with app.app_context():
         if args.verb == "list":
@@ -82,20 +87,27 @@ def organiser_command(args) -> int:
                     return 2
                 set_password(organiser, password)
         except AccountProblem as exc:
-            print({"bad_email": "This e-mail address is not valid.",
-                   "short_password": "The password must have at least 10 characters.",
-                   "long_password": "The password is too long.",
-                   "email_taken": "An organiser with this e-mail already exists."}[exc.code], file=sys.stderr)
+            print(
+                {
+                    "bad_email": "This e-mail address is not valid.",
+                    "short_password": "The password must have at least 10 characters.",
+                    "long_password": "The password is too long.",
+                    "email_taken": "An organiser with this e-mail already exists.",
+                }[exc.code],
+                file=sys.stderr,
+            )
             return 2
         db.session.commit()
-        print(f"Organiser {organiser.email} {'created' if args.verb == 'add' else 'updated'}; "
-              f"log in at /organiser/login.")
+        print(
+            f"Organiser {organiser.email} {'created' if args.verb == 'add' else 'updated'}; log in at /organiser/login."
+        )
     return 0
 
 
 def erase_command(args) -> int:
     from .errors import CommandError
     from .retention import erase_expired, erase_participant_by_code
+
     if args.expired == (args.participant is not None) or (args.participant is not None and not args.code):
         print("Use either: erase CODE --participant ID, or: erase --expired", file=sys.stderr)
         return 2
@@ -113,21 +125,24 @@ def erase_command(args) -> int:
         except CommandError as exc:
             print(f"Cannot erase: {exc.as_ack('en')['message']}", file=sys.stderr)
             return 2
-        print(f"{args.code.upper()}: participant {participant['id']} erased "
-              f"(name removed, ideas kept without author).")
+        print(f"{args.code.upper()}: participant {participant['id']} erased (name removed, ideas kept without author).")
     return 0
 
 
 def print_setup_link(app, base_url: str) -> None:
     """While no organiser account exists, print the one-time link that creates the first one."""
     from .views.organiser_auth import organiser_count, setup_token
+
     with app.app_context():
         if organiser_count():
             print(f"Organiser space   : {base_url}/organiser/")
             return
         link = f"{base_url}/organiser/setup?token={setup_token()}"
-    print(f"Organiser space   : no account yet. Create the first one (link valid 24 h, once):\n"
-          f"                    {link}", flush=True)
+    print(
+        f"Organiser space   : no account yet. Create the first one (link valid 24 h, once):\n"
+        f"                    {link}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,6 +3,7 @@
 The common passwords are a data file shipped with the project (data/common-passwords.txt, its
 source and licence in its header); nothing is downloaded at run time.
 """
+
 from __future__ import annotations
 
 from functools import cache

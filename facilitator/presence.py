@@ -6,9 +6,11 @@ connections when they change tables. It holds no database state: with
 several processes, each knows its own connections only (moves reach the
 others through the ``moved`` message, docs/protocol.md).
 """
+
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Iterator
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # types only: the actions import rooms, which import this module
     from .actions.base import Actor

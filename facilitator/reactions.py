@@ -13,6 +13,7 @@ hand. Each line below says which events a follow-up listens to:
 Reactions run in the order of this file for an event listed twice (the
 author's note, then the dots).
 """
+
 from __future__ import annotations
 
 from . import events, grouping, rooms, voting
@@ -43,9 +44,15 @@ def relay_to_author(idea: Idea) -> None:
     author = idea.author or db.session.get(Participant, idea.participant_id)
     if author is None or author.table_id is None or author.table_id == idea.table_id:
         return
-    data = {"id": idea.id, "participant_id": author.id, "table_id": idea.table_id, "state": idea.state,
-            "merged_into": idea.merged_into, "updated_at": iso(idea.updated_at),
-            "corrected_at": iso(idea.edited_by_facilitator_at)}
+    data = {
+        "id": idea.id,
+        "participant_id": author.id,
+        "table_id": idea.table_id,
+        "state": idea.state,
+        "merged_into": idea.merged_into,
+        "updated_at": iso(idea.updated_at),
+        "corrected_at": iso(idea.edited_by_facilitator_at),
+    }
     if idea.state != Idea.HIDDEN:
         data["text"] = idea.text
     events.publish(idea.workshop_id, "my_idea_changed", data, events.TABLE, author.table_id)

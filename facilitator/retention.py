@@ -6,6 +6,7 @@ then ``erase_expired`` erases them all (actions/gdpr.py). ``serve`` runs
 ``retention_loop`` in a background green thread; ``python -m facilitator
 erase --expired`` does the same once (e.g. from cron when serve is not running).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,9 +42,15 @@ def is_expired(workshop: Workshop, today: dt.date | None = None) -> bool:
 def erase_expired(today: dt.date | None = None) -> list[tuple[str, int]]:
     """Erase the names of every workshop past its retention period (once each); commit; [(code, count)]."""
     from .actions.gdpr import erase_workshop_names
+
     done = []
-    candidates = db.session.execute(db.select(Workshop).where(
-        Workshop.retention_days.is_not(None), Workshop.names_erased_at.is_(None))).scalars().all()
+    candidates = (
+        db.session.execute(
+            db.select(Workshop).where(Workshop.retention_days.is_not(None), Workshop.names_erased_at.is_(None))
+        )
+        .scalars()
+        .all()
+    )
     for workshop in candidates:
         code = workshop.code
         try:
@@ -60,18 +67,23 @@ def erase_participant_by_code(code: str, participant_id: int) -> dict:
     """The command line's ``erase CODE --participant ID``: acts as an organiser; commits."""
     from .actions import run
     from .errors import CommandError
+
     workshop = db.session.execute(db.select(Workshop).where(Workshop.code == code.strip().upper())).scalar_one_or_none()
     if workshop is None:
         raise CommandError("not_found", status=404, what="workshop")
     with events.transaction():
-        result = run("erase_participant", Actor(role=ORGANISER, workshop_id=workshop.id, lang="en"),
-                     {"participant_id": participant_id})
+        result = run(
+            "erase_participant",
+            Actor(role=ORGANISER, workshop_id=workshop.id, lang="en"),
+            {"participant_id": participant_id},
+        )
     return result["participant"]
 
 
 def retention_loop(app, interval: int) -> None:  # pragma: no cover - runs in serve
     """Check every ``interval`` seconds, for as long as the server runs."""
     from .extensions import socketio
+
     while True:
         try:
             with app.app_context():

@@ -3,6 +3,7 @@
 Pure functions of a workshop's fields and definition, shared by the action
 plan commands, the snapshots (state.py), the review pages and the exports.
 """
+
 from __future__ import annotations
 
 import calendar

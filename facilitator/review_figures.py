@@ -5,6 +5,7 @@ Pure functions of plain dicts (``state.action_dict`` shapes and the tables'
 read the same numbers. ``bars`` turns rows into the geometry of the
 server-rendered SVG charts (no script, no inline style: the strict CSP holds).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ def figures(actions: list[dict], tables: list[dict], general_label: str) -> dict
     owner counted under "" (labelled by the caller).
     """
     total = Row("all", "")
-    themes = {t["id"]: Row(str(t["id"]), f'{t["number"]}. {t["theme"]}') for t in tables}
+    themes = {t["id"]: Row(str(t["id"]), f"{t['number']}. {t['theme']}") for t in tables}
     general = Row("general", general_label)
     organisations: dict[str, Row] = {}
     for action in actions:

@@ -18,6 +18,7 @@ answer is a snapshot of its new table instead of a replay.
 
 Docs: docs/protocol.md ("Round tables") and docs/morning.md ("Round tables").
 """
+
 from __future__ import annotations
 
 from flask_socketio import rooms as rooms_of
@@ -49,8 +50,10 @@ def moved_ids(type_: str, data: dict) -> set[int]:
 def moved_since(workshop_id: int, participant_id: int, since: int) -> bool:
     """Was this participant moved by an event after ``since``? (Their stream then changed rooms.)"""
     rows = db.session.execute(
-        select(Event.type, Event.data).where(Event.workshop_id == workshop_id, Event.seq > since,
-                                             Event.type.in_(MOVE_EVENTS))).all()
+        select(Event.type, Event.data).where(
+            Event.workshop_id == workshop_id, Event.seq > since, Event.type.in_(MOVE_EVENTS)
+        )
+    ).all()
     return any(participant_id in moved_ids(row.type, row.data) for row in rows)
 
 
@@ -71,16 +74,17 @@ def move_connections(entry: events.Logged) -> None:
         if not socketio.server.manager.is_connected(sid, NAMESPACE):
             continue
         if move.get("from_table_id") is not None:
-            socketio.server.leave_room(sid, events.table_room(entry.workshop_id, move["from_table_id"]),
-                                       namespace=NAMESPACE)
+            socketio.server.leave_room(
+                sid, events.table_room(entry.workshop_id, move["from_table_id"]), namespace=NAMESPACE
+            )
         if move.get("table_id") is not None:
-            socketio.server.enter_room(sid, events.table_room(entry.workshop_id, move["table_id"]),
-                                       namespace=NAMESPACE)
+            socketio.server.enter_room(sid, events.table_room(entry.workshop_id, move["table_id"]), namespace=NAMESPACE)
     if entry.private.get("self"):
         return
     for move in moves:
-        socketio.emit(MOVED_MESSAGE, {"table_id": move["table_id"]},
-                      to=personal_room(entry.workshop_id, move["participant_id"]))
+        socketio.emit(
+            MOVED_MESSAGE, {"table_id": move["table_id"]}, to=personal_room(entry.workshop_id, move["participant_id"])
+        )
 
 
 def reconcile(sid: str, workshop_id: int, table_id: int | None) -> None:

@@ -8,6 +8,7 @@ command's own declaration (roles, payload shape) and its action, in one
 sends can crash the server: unexpected faults roll back and answer
 ``internal``. ``sync`` and ``time`` are declared here: they read, never write.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -24,13 +25,13 @@ from .actions.base import FACILITATOR, PARTICIPANT, PROJECTOR, Actor, field
 from .actions.registry import Command, command
 from .errors import CommandError, message
 from .extensions import db, socketio
-from .i18n import normalise
 from .guard import Guard
-from .text import deep_clean
+from .i18n import normalise
 from .models import Participant, Workshop
-from .state import participant_snapshot, staff_snapshot
-from .tokens import read_participant_token
 from .rooms import moved_since, personal_room, reconcile
+from .state import participant_snapshot, staff_snapshot
+from .text import deep_clean
+from .tokens import read_participant_token
 from .voting import facilitators_room
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,9 @@ def authenticate(auth: object) -> tuple[Actor, list[str]]:
             if scope is False:
                 raise CommandError("unauthorized", status=401)
             return Actor(role, workshop.id, None, lang, table_id=scope), [
-                events.staff_room(workshop.id), facilitators_room(workshop.id)]
+                events.staff_room(workshop.id),
+                facilitators_room(workshop.id),
+            ]
         if not _same(key, workshop.projector_key):
             raise CommandError("unauthorized", status=401)
         return Actor(role, workshop.id, None, lang), [events.projector_room(workshop.id)]
@@ -79,8 +82,7 @@ def authenticate(auth: object) -> tuple[Actor, list[str]]:
 
 def _same(given: object, expected: str) -> bool:
     """Constant-time comparison of a presented key with the stored one (an empty key never matches)."""
-    return (isinstance(given, str) and bool(expected)
-            and hmac.compare_digest(given.encode(), expected.encode()))
+    return isinstance(given, str) and bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
 
 
 def staff_scope(workshop: Workshop, key: object) -> int | None | bool:
@@ -103,7 +105,7 @@ def on_connect(auth=None):
             raise CommandError("too_many_connections", status=429)
     except CommandError as exc:
         lang = normalise(auth.get("lang")) if isinstance(auth, dict) and isinstance(auth.get("lang"), str) else "fr"
-        raise ConnectionRefusedError(exc.code, {"error": exc.code, "message": exc.message(lang or "fr")})
+        raise ConnectionRefusedError(exc.code, {"error": exc.code, "message": exc.message(lang or "fr")}) from None
     finally:
         db.session.remove()
     presence.add(request.sid, actor)
@@ -176,8 +178,11 @@ def do_sync(actor: Actor, payload: dict) -> dict:
     if 0 < since <= head:
         missed = events.events_since(workshop.id, since, head, table_id, limit + 1)
         if len(missed) <= limit:
-            return {"mode": "events", "seq": head,
-                    "events": [_for_projector(workshop, actor, events.envelope(e, table_id)) for e in missed]}
+            return {
+                "mode": "events",
+                "seq": head,
+                "events": [_for_projector(workshop, actor, events.envelope(e, table_id)) for e in missed],
+            }
     if not spent:
         _spend_snapshot(actor)
     if actor.role == PARTICIPANT:
@@ -209,6 +214,7 @@ def do_time(actor: Actor, payload: dict) -> dict:
 def _listen(cmd: Command) -> None:
     def handler(payload=None, *_extra):
         return dispatch(cmd, payload)
+
     handler.__name__ = f"on_{cmd.name}"
     socketio.on_event(cmd.name, handler)
 

@@ -4,15 +4,16 @@ The serialisers here are the single definition of each object's JSON shape;
 events carry the same shapes, so applying a client's missed events to an old
 snapshot gives the same result as a fresh snapshot (tested).
 """
+
 from __future__ import annotations
 
 from flask import current_app
 from sqlalchemy import select
 
+from . import voting
 from .extensions import db
 from .models import Action, Group, Idea, Participant, RoundTable, Workshop, iso
 from .urls import join_url, qr_path
-from . import voting
 
 
 def idea_dict(idea: Idea, merged: list[Idea] | None = None) -> dict:
@@ -45,24 +46,32 @@ def idea_dict(idea: Idea, merged: list[Idea] | None = None) -> dict:
 
 
 def merged_into(idea_id: str) -> list[Idea]:
-    return list(db.session.execute(
-        select(Idea).where(Idea.merged_into == idea_id).order_by(Idea.created_at, Idea.id)).scalars())
+    return list(
+        db.session.execute(select(Idea).where(Idea.merged_into == idea_id).order_by(Idea.created_at, Idea.id)).scalars()
+    )
 
 
 def merged_map(workshop_id: int) -> dict[str, list[Idea]]:
     """Every merged idea of a workshop, by the idea it was merged into (one query for snapshots)."""
     result: dict[str, list[Idea]] = {}
     for idea in db.session.execute(
-            select(Idea).where(Idea.workshop_id == workshop_id, Idea.state == Idea.MERGED)
-            .order_by(Idea.created_at, Idea.id)).scalars():
+        select(Idea)
+        .where(Idea.workshop_id == workshop_id, Idea.state == Idea.MERGED)
+        .order_by(Idea.created_at, Idea.id)
+    ).scalars():
         result.setdefault(idea.merged_into, []).append(idea)
     return result
 
 
 def group_dict(group: Group) -> dict:
     """A group (cluster) of a board as staff screens see it."""
-    return {"id": group.id, "table_id": group.table_id, "label": group.label,
-            "label_source": group.label_source, "position": group.position}
+    return {
+        "id": group.id,
+        "table_id": group.table_id,
+        "label": group.label,
+        "label_source": group.label_source,
+        "position": group.position,
+    }
 
 
 def active_groups(workshop_id: int, table_id: int | None = None) -> list[Group]:
@@ -75,30 +84,42 @@ def active_groups(workshop_id: int, table_id: int | None = None) -> list[Group]:
 
 def action_dict(action: Action) -> dict:
     """An action of the action plan (docs/protocol.md, "Action plan"); ``source`` links back to its group or idea."""
-    return {"id": action.id, "table_id": action.table_id,
-            "source": {"kind": action.source_kind, "id": action.source_id} if action.source_kind else None,
-            "title": action.title, "description": action.description, "owner_org": action.owner_org,
-            "contact": action.contact, "due_on": action.due_on.isoformat() if action.due_on else None,
-            "indicator": action.indicator, "status": action.status, "progress_note": action.progress_note,
-            "created_at": iso(action.created_at), "updated_at": iso(action.updated_at)}
+    return {
+        "id": action.id,
+        "table_id": action.table_id,
+        "source": {"kind": action.source_kind, "id": action.source_id} if action.source_kind else None,
+        "title": action.title,
+        "description": action.description,
+        "owner_org": action.owner_org,
+        "contact": action.contact,
+        "due_on": action.due_on.isoformat() if action.due_on else None,
+        "indicator": action.indicator,
+        "status": action.status,
+        "progress_note": action.progress_note,
+        "created_at": iso(action.created_at),
+        "updated_at": iso(action.updated_at),
+    }
 
 
 def workshop_actions(workshop_id: int) -> list[Action]:
     """The actions of a workshop in creation order."""
-    return list(db.session.execute(
-        select(Action).where(Action.workshop_id == workshop_id).order_by(Action.created_at, Action.id)).scalars())
+    return list(
+        db.session.execute(
+            select(Action).where(Action.workshop_id == workshop_id).order_by(Action.created_at, Action.id)
+        ).scalars()
+    )
 
 
 def review_dict(workshop: Workshop) -> dict:
     """The review (bilan) as staff screens see it: its date (set, else the default) and whether it is open."""
     from .review_dates import review_date
+
     day = review_date(workshop)
     return {"on": day.isoformat() if day else None, "open": bool(workshop.review_open)}
 
 
 def author_dict(participant: Participant) -> dict:
-    return {"id": participant.id, "first_name": participant.first_name,
-            "organisation": participant.organisation}
+    return {"id": participant.id, "first_name": participant.first_name, "organisation": participant.organisation}
 
 
 def participant_dict(participant: Participant) -> dict:
@@ -107,9 +128,15 @@ def participant_dict(participant: Participant) -> dict:
 
 def table_public(table: RoundTable) -> dict:
     """What a participant sees of a table."""
-    return {"id": table.id, "number": table.number, "theme": table.theme,
-            "question": table.question, "posting_open": table.posting_open,
-            "voting_open": table.voting_open, "votes_revealed": table.votes_revealed}
+    return {
+        "id": table.id,
+        "number": table.number,
+        "theme": table.theme,
+        "question": table.question,
+        "posting_open": table.posting_open,
+        "voting_open": table.voting_open,
+        "votes_revealed": table.votes_revealed,
+    }
 
 
 def table_staff(table: RoundTable, code: str) -> dict:
@@ -133,38 +160,53 @@ def limits() -> dict:
 
 def agenda_list(workshop: Workshop) -> list[dict]:
     """The agenda's phases in order: {key, title, kind, minutes, description} (docs/protocol.md)."""
-    return [{"key": p["key"], "title": p["title"], "kind": p["kind"], "minutes": p["minutes"],
-             "description": p.get("description") or ""}
-            for p in (workshop.definition or {}).get("agenda") or []]
+    return [
+        {
+            "key": p["key"],
+            "title": p["title"],
+            "kind": p["kind"],
+            "minutes": p["minutes"],
+            "description": p.get("description") or "",
+        }
+        for p in (workshop.definition or {}).get("agenda") or []
+    ]
 
 
 def phase_dict(workshop: Workshop) -> dict:
     """The current phase and its timer as absolute server times (running: ends_at; paused: remaining_s)."""
     running = workshop.phase_key is not None and workshop.phase_ends_at is not None
-    return {"key": workshop.phase_key,
-            "started_at": iso(workshop.phase_started_at, "milliseconds"),
-            "ends_at": iso(workshop.phase_ends_at, "milliseconds"),
-            "remaining_s": workshop.phase_remaining_s,
-            "paused": workshop.phase_key is not None and not running}
+    return {
+        "key": workshop.phase_key,
+        "started_at": iso(workshop.phase_started_at, "milliseconds"),
+        "ends_at": iso(workshop.phase_ends_at, "milliseconds"),
+        "remaining_s": workshop.phase_remaining_s,
+        "paused": workshop.phase_key is not None and not running,
+    }
 
 
 def participant_snapshot(workshop: Workshop, me: Participant) -> dict:
     """Everything the phone of ``me`` shows."""
     my_ideas = db.session.execute(
-        select(Idea).where(Idea.participant_id == me.id, Idea.state != Idea.WITHDRAWN)
+        select(Idea)
+        .where(Idea.participant_id == me.id, Idea.state != Idea.WITHDRAWN)
         .order_by(Idea.created_at, Idea.id)
     ).scalars()
     table_ideas = []
     if me.table_id is not None:
         table_ideas = db.session.execute(
-            select(Idea).where(Idea.table_id == me.table_id, Idea.state == Idea.VISIBLE)
+            select(Idea)
+            .where(Idea.table_id == me.table_id, Idea.state == Idea.VISIBLE)
             .order_by(Idea.created_at, Idea.id)
         ).scalars()
     merged = merged_map(workshop.id)
     return {
         "role": "participant",
-        "workshop": {"code": workshop.code, "title": workshop.title,
-                     "joining_open": workshop.joining_open, "rotation_round": workshop.rotation_round},
+        "workshop": {
+            "code": workshop.code,
+            "title": workshop.title,
+            "joining_open": workshop.joining_open,
+            "rotation_round": workshop.rotation_round,
+        },
         "me": participant_dict(me),
         "tables": [table_public(t) for t in workshop.tables],
         "agenda": agenda_list(workshop),
@@ -180,8 +222,7 @@ def staff_snapshot(workshop: Workshop, role: str) -> dict:
     """Everything the facilitator console (hidden ideas included) or the projector shows."""
     states = [Idea.VISIBLE, Idea.HIDDEN] if role == "facilitator" else [Idea.VISIBLE]
     ideas = db.session.execute(
-        select(Idea).where(Idea.workshop_id == workshop.id, Idea.state.in_(states))
-        .order_by(Idea.created_at, Idea.id)
+        select(Idea).where(Idea.workshop_id == workshop.id, Idea.state.in_(states)).order_by(Idea.created_at, Idea.id)
     ).scalars()
     participants = db.session.execute(
         select(Participant).where(Participant.workshop_id == workshop.id).order_by(Participant.id)
@@ -190,15 +231,22 @@ def staff_snapshot(workshop: Workshop, role: str) -> dict:
     return {
         "role": role,
         "workshop": {
-            "code": workshop.code, "title": workshop.title, "purpose": workshop.purpose,
+            "code": workshop.code,
+            "title": workshop.title,
+            "purpose": workshop.purpose,
             "date": workshop.starts_on.isoformat() if workshop.starts_on else None,
-            "place": workshop.place, "joining_open": workshop.joining_open,
-            "projector_view": projector_view(workshop), "projector_paused": workshop.projector_paused,
-            "restitution": workshop.restitution, "spotlight": workshop.spotlight,
-            "join_url": join_url(workshop.code), "qr_url": qr_path(workshop.code),
+            "place": workshop.place,
+            "joining_open": workshop.joining_open,
+            "projector_view": projector_view(workshop),
+            "projector_paused": workshop.projector_paused,
+            "restitution": workshop.restitution,
+            "spotlight": workshop.spotlight,
+            "join_url": join_url(workshop.code),
+            "qr_url": qr_path(workshop.code),
             "voting": voting.settings_dict(workshop),
             # Round tables (docs/morning.md): authors on the projector, world café rotation.
-            "show_authors": workshop.show_authors, "rotation_round": workshop.rotation_round,
+            "show_authors": workshop.show_authors,
+            "rotation_round": workshop.rotation_round,
             "rotation": bool((workshop.definition or {}).get("rotation")),
         },
         "tables": [table_staff(t, workshop.code) for t in workshop.tables],

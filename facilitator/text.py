@@ -20,6 +20,7 @@ them, the Unicode bidi algorithm orders it); the byte-order mark and the
 non-characters U+FFFE/U+FFFF. A lone surrogate becomes U+FFFD. Nothing else
 changes: accents, emoji and right-to-left scripts pass as they are.
 """
+
 from __future__ import annotations
 
 import re
@@ -59,8 +60,7 @@ class CleanParams(ImmutableMultiDict):
         if isinstance(mapping, MultiDict):
             pairs = mapping.items(multi=True)
         elif isinstance(mapping, dict):
-            pairs = [(k, item) for k, v in mapping.items()
-                     for item in (v if isinstance(v, (list, tuple)) else [v])]
+            pairs = [(k, item) for k, v in mapping.items() for item in (v if isinstance(v, (list, tuple)) else [v])]
         else:
             pairs = mapping
         super().__init__([(deep_clean(k), deep_clean(v)) for k, v in pairs])

@@ -1,4 +1,5 @@
 """Participant tokens: signed, so a browser can prove who it is without an account."""
+
 from __future__ import annotations
 
 from flask import current_app

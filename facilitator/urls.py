@@ -4,6 +4,7 @@ The base URL is ``PUBLIC_URL`` when set (a deployment behind a domain), else
 the LAN address detected when serving on 0.0.0.0 (so a QR code on the
 projector works for phones on the same Wi-Fi), else the request's host.
 """
+
 from __future__ import annotations
 
 import socket

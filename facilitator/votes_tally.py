@@ -8,10 +8,12 @@ Ranking is "competition" ranking: items with the same number of dots share a
 rank ("ex aequo") and the next rank skips (5, 5, 3 dots -> ranks 1, 1, 3).
 Each row says whether it is ``tied`` with another row.
 """
+
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
 
 Key = tuple[str, str]  # (target kind "idea" | "group", target id)
 
@@ -27,9 +29,14 @@ def follow(key: Key, alias: Mapping[Key, Key] | None) -> Key:
     return key
 
 
-def tally(dots: Iterable[Key], *, alias: Mapping[Key, Key] | None = None,
-          counted: Iterable[Key] | None = None, items: Iterable[Key] = (),
-          order: Mapping[Key, Hashable] | None = None) -> list[dict[str, Any]]:
+def tally(
+    dots: Iterable[Key],
+    *,
+    alias: Mapping[Key, Key] | None = None,
+    counted: Iterable[Key] | None = None,
+    items: Iterable[Key] = (),
+    order: Mapping[Key, Hashable] | None = None,
+) -> list[dict[str, Any]]:
     """Ranked rows ``{"kind", "id", "votes", "rank", "tied"}``, most dots first.
 
     ``dots``: one ``(kind, id)`` per dot cast.

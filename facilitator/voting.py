@@ -14,6 +14,7 @@ Who sees what (docs/protocol.md, "Dot voting"):
 Actions live in ``actions/votes.py``; the ranking itself is the pure
 ``votes_tally.tally``.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
@@ -34,8 +35,12 @@ def facilitators_room(workshop_id: int) -> str:
 
 
 def settings_dict(workshop: Workshop) -> dict:
-    return {"votes_per_person": workshop.votes_per_person, "votes_per_item": workshop.votes_per_item,
-            "target": workshop.vote_target, "live": bool(workshop.votes_live)}
+    return {
+        "votes_per_person": workshop.votes_per_person,
+        "votes_per_item": workshop.votes_per_item,
+        "target": workshop.vote_target,
+        "live": bool(workshop.votes_live),
+    }
 
 
 def visible(workshop: Workshop, table: RoundTable) -> bool:
@@ -51,16 +56,18 @@ def counts(table_id: int) -> dict:
     number of people with at least one dot on the table.
     """
     rows = db.session.execute(
-        select(Vote.target_kind, Vote.target_id, Vote.participant_id).where(Vote.table_id == table_id)).all()
-    ideas = db.session.execute(select(Idea.id, Idea.created_at).where(
-        Idea.table_id == table_id, Idea.state == Idea.VISIBLE)).all()
-    groups = db.session.execute(select(Group.id, Group.position).where(
-        Group.table_id == table_id, Group.active.is_(True))).all()
+        select(Vote.target_kind, Vote.target_id, Vote.participant_id).where(Vote.table_id == table_id)
+    ).all()
+    ideas = db.session.execute(
+        select(Idea.id, Idea.created_at).where(Idea.table_id == table_id, Idea.state == Idea.VISIBLE)
+    ).all()
+    groups = db.session.execute(
+        select(Group.id, Group.position).where(Group.table_id == table_id, Group.active.is_(True))
+    ).all()
     order: dict = {(Vote.GROUP, g.id): (0, g.position, "") for g in groups}
     order.update({(Vote.IDEA, i.id): (1, 0, i.created_at.isoformat()) for i in ideas})
     ranked = tally([(r.target_kind, r.target_id) for r in rows], counted=order.keys(), order=order)
-    return {"dots": sum(r["votes"] for r in ranked), "voters": len({r.participant_id for r in rows}),
-            "tally": ranked}
+    return {"dots": sum(r["votes"] for r in ranked), "voters": len({r.participant_id for r in rows}), "tally": ranked}
 
 
 def results(workshop: Workshop, table: RoundTable) -> dict:
@@ -88,7 +95,9 @@ def ballot(workshop: Workshop, participant: Participant) -> dict:
         rows = db.session.execute(
             select(Vote.target_kind, Vote.target_id, func.count(Vote.id))
             .where(Vote.participant_id == participant.id, Vote.table_id == participant.table_id)
-            .group_by(Vote.target_kind, Vote.target_id).order_by(Vote.target_kind, Vote.target_id)).all()
+            .group_by(Vote.target_kind, Vote.target_id)
+            .order_by(Vote.target_kind, Vote.target_id)
+        ).all()
         mine = [{"kind": kind, "id": ident, "count": n} for kind, ident, n in rows]
     used = sum(m["count"] for m in mine)
     return {"mine": mine, "used": used, "remaining": max(0, workshop.votes_per_person - used)}
@@ -99,11 +108,20 @@ def participant_voting(workshop: Workshop, participant: Participant) -> dict:
     table = db.session.get(RoundTable, participant.table_id) if participant.table_id else None
     items = []
     if table is not None and workshop.vote_target == "groups":
-        items = [{"kind": Vote.GROUP, "id": g.id, "label": g.label} for g in db.session.execute(
-            select(Group).where(Group.table_id == table.id, Group.active.is_(True))
-            .order_by(Group.position, Group.created_at)).scalars()]
-    return {"settings": settings_dict(workshop), **ballot(workshop, participant), "items": items,
-            "results": results(workshop, table) if table is not None else None}
+        items = [
+            {"kind": Vote.GROUP, "id": g.id, "label": g.label}
+            for g in db.session.execute(
+                select(Group)
+                .where(Group.table_id == table.id, Group.active.is_(True))
+                .order_by(Group.position, Group.created_at)
+            ).scalars()
+        ]
+    return {
+        "settings": settings_dict(workshop),
+        **ballot(workshop, participant),
+        "items": items,
+        "results": results(workshop, table) if table is not None else None,
+    }
 
 
 def lock_workshop(workshop_id: int) -> None:
@@ -124,9 +142,14 @@ def publish_results(workshop: Workshop, table: RoundTable) -> None:
     part: ``send_live_counts`` sends them to the facilitators after commit.
     """
     data = counts(table.id)
-    events.publish(workshop.id, "votes_changed",
-                   {"table_id": table.id, **data, "tally": data["tally"] if visible(workshop, table) else None},
-                   events.TABLE, table.id, private={"live": {"table_id": table.id, **data}})
+    events.publish(
+        workshop.id,
+        "votes_changed",
+        {"table_id": table.id, **data, "tally": data["tally"] if visible(workshop, table) else None},
+        events.TABLE,
+        table.id,
+        private={"live": {"table_id": table.id, **data}},
+    )
 
 
 def send_live_counts(entry: events.Logged) -> None:
@@ -144,15 +167,15 @@ def set_table_voting(workshop_id: int, table: RoundTable, is_open: bool) -> bool
     if table.voting_open == is_open:
         return False
     table.voting_open = is_open
-    events.publish(workshop_id, "voting_changed", {"table_id": table.id, "open": is_open},
-                   events.TABLE, table.id)
+    events.publish(workshop_id, "voting_changed", {"table_id": table.id, "open": is_open}, events.TABLE, table.id)
     return True
 
 
 def item_changed(workshop_id: int, table_id: int, kind: str, ident: str) -> None:
     """An idea or group changed state (hidden, restored, withdrawn, removed): refresh results if it has dots."""
-    has_dots = db.session.execute(select(Vote.id).where(
-        Vote.table_id == table_id, Vote.target_kind == kind, Vote.target_id == ident).limit(1)).first()
+    has_dots = db.session.execute(
+        select(Vote.id).where(Vote.table_id == table_id, Vote.target_kind == kind, Vote.target_id == ident).limit(1)
+    ).first()
     if has_dots:
         workshop = db.session.get(Workshop, workshop_id)
         publish_results(workshop, db.session.get(RoundTable, table_id))
@@ -160,9 +183,12 @@ def item_changed(workshop_id: int, table_id: int, kind: str, ident: str) -> None
 
 def follow_merge(workshop_id: int, table_id: int, kind: str, ident: str, into: str) -> None:
     """Dots on a merged idea or group count for the one it was merged into (the rows are re-pointed)."""
-    moved = db.session.execute(update(Vote).where(
-        Vote.table_id == table_id, Vote.target_kind == kind, Vote.target_id == ident)
-        .values(target_id=into), execution_options={"synchronize_session": False}).rowcount
+    moved = db.session.execute(
+        update(Vote)
+        .where(Vote.table_id == table_id, Vote.target_kind == kind, Vote.target_id == ident)
+        .values(target_id=into),
+        execution_options={"synchronize_session": False},
+    ).rowcount
     if moved:
         workshop = db.session.get(Workshop, workshop_id)
         publish_results(workshop, db.session.get(RoundTable, table_id))

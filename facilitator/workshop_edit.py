@@ -19,6 +19,7 @@ field: a table that holds ideas cannot be removed, the current step cannot
 be removed, dots cast forbid fewer dots. The caller runs it in
 ``events.transaction()`` (events are emitted after the commit; a refusal rolls back).
 """
+
 from __future__ import annotations
 
 import uuid
@@ -53,23 +54,37 @@ class EditRefused(Exception):
 
 def workshop_public(workshop: Workshop) -> dict:
     """The descriptive fields the staff snapshot's ``workshop`` carries (``workshop_updated``)."""
-    return {"title": workshop.title, "purpose": workshop.purpose,
-            "date": workshop.starts_on.isoformat() if workshop.starts_on else None, "place": workshop.place}
+    return {
+        "title": workshop.title,
+        "purpose": workshop.purpose,
+        "date": workshop.starts_on.isoformat() if workshop.starts_on else None,
+        "place": workshop.place,
+    }
 
 
 def bump_version(workshop: Workshop, expected: int) -> int:
     """Take the workshop's next version if it is still ``expected``; else raise StaleVersion."""
     row = db.session.execute(
-        update(Workshop).where(Workshop.id == workshop.id, Workshop.version == expected)
-        .values(version=Workshop.version + 1).returning(Workshop.version)).first()
+        update(Workshop)
+        .where(Workshop.id == workshop.id, Workshop.version == expected)
+        .values(version=Workshop.version + 1)
+        .returning(Workshop.version)
+    ).first()
     if row is None:
         current = db.session.execute(select(Workshop.version).where(Workshop.id == workshop.id)).scalar_one()
         raise StaleVersion(current)
     return row[0]
 
 
-def apply_edit(workshop: Workshop, definition: WorkshopDef, table_ids: list[int | None],
-               expected_version: int, retention_days: int | None, lang: str = "fr", settings: bool = True) -> int:
+def apply_edit(
+    workshop: Workshop,
+    definition: WorkshopDef,
+    table_ids: list[int | None],
+    expected_version: int,
+    retention_days: int | None,
+    lang: str = "fr",
+    settings: bool = True,
+) -> int:
     """Apply an organiser's edit (see the module docstring); returns the new version.
 
     ``settings`` False leaves the voting rules and the retention period as they are (the organiser did not
@@ -106,19 +121,28 @@ def apply_edit(workshop: Workshop, definition: WorkshopDef, table_ids: list[int 
     workshop.place = definition.place
     workshop.organiser = definition.organiser
     stored = definition.model_dump(mode="json")
-    stored["voting"] = {"votes_per_person": workshop.votes_per_person, "votes_per_item": workshop.votes_per_item,
-                        "target": workshop.vote_target, "live": workshop.votes_live}
+    stored["voting"] = {
+        "votes_per_person": workshop.votes_per_person,
+        "votes_per_item": workshop.votes_per_item,
+        "target": workshop.vote_target,
+        "live": workshop.votes_live,
+    }
     workshop.definition = stored
     db.session.flush()
 
     if workshop_public(workshop) != old_public or agenda_list(workshop) != old_agenda:
-        events.publish(workshop.id, "workshop_updated",
-                       {"workshop": workshop_public(workshop), "agenda": agenda_list(workshop)}, events.ALL)
+        events.publish(
+            workshop.id,
+            "workshop_updated",
+            {"workshop": workshop_public(workshop), "agenda": agenda_list(workshop)},
+            events.ALL,
+        )
     for table in tables:
         shape = table_staff(table, workshop.code)
         if old_tables.get(table.id) != shape:
-            events.publish(workshop.id, "table_updated",
-                           {"table": shape, "votes": voting.results(workshop, table)}, events.ALL)
+            events.publish(
+                workshop.id, "table_updated", {"table": shape, "votes": voting.results(workshop, table)}, events.ALL
+            )
         for group in _new_topic_groups(workshop, table):
             events.publish(workshop.id, "group_created", {"group": group_dict(group)})
     _adjust_timer(workshop, old_minutes)
@@ -127,8 +151,12 @@ def apply_edit(workshop: Workshop, definition: WorkshopDef, table_ids: list[int 
     _apply_voting(workshop, definition)
     if retention_days != workshop.retention_days:
         from .actions import run
-        run("set_retention", Actor(role=ORGANISER, workshop_id=workshop.id, lang=lang),
-            {"retention_days": retention_days})
+
+        run(
+            "set_retention",
+            Actor(role=ORGANISER, workshop_id=workshop.id, lang=lang),
+            {"retention_days": retention_days},
+        )
     return version
 
 
@@ -166,8 +194,9 @@ def _remove_table(workshop: Workshop, table: RoundTable) -> None:
     db.session.flush()
 
 
-def _place_tables(workshop: Workshop, definition: WorkshopDef, table_ids: list[int | None],
-                  existing: dict[int, RoundTable]) -> list[RoundTable]:
+def _place_tables(
+    workshop: Workshop, definition: WorkshopDef, table_ids: list[int | None], existing: dict[int, RoundTable]
+) -> list[RoundTable]:
     """Existing tables take their new numbers (through negative ones: numbers are unique), new ones are added."""
     kept = [existing[i] for i in table_ids if i is not None]
     for offset, table in enumerate(kept, start=1):
@@ -201,8 +230,14 @@ def _new_topic_groups(workshop: Workshop, table: RoundTable) -> list[Group]:
         if ident in known or label[:80].casefold() in labels:
             continue
         top += 1
-        group = Group(id=ident, workshop_id=workshop.id, table_id=table.id, label=label[:80],
-                      label_source=Group.TOPIC, position=top)
+        group = Group(
+            id=ident,
+            workshop_id=workshop.id,
+            table_id=table.id,
+            label=label[:80],
+            label_source=Group.TOPIC,
+            position=top,
+        )
         db.session.add(group)
         labels.add(label[:80].casefold())
         created.append(group)
@@ -229,12 +264,20 @@ def _apply_voting(workshop: Workshop, definition: WorkshopDef) -> None:
     if definition.voting is None:
         return
     from .actions import run
+
     # The organiser sets the room's rules as the lead facilitator would, under the same rule.
     lead = Actor(role=FACILITATOR, workshop_id=workshop.id)
     try:
-        run("set_voting_settings", lead, {"votes_per_person": definition.voting.votes_per_person,
-                                      "votes_per_item": definition.voting.votes_per_item,
-                                      "target": definition.voting.target, "live": definition.voting.live})
+        run(
+            "set_voting_settings",
+            lead,
+            {
+                "votes_per_person": definition.voting.votes_per_person,
+                "votes_per_item": definition.voting.votes_per_item,
+                "target": definition.voting.target,
+                "live": definition.voting.live,
+            },
+        )
     except CommandError as exc:
         if exc.code == "votes_exist":
             raise EditRefused([("voting-votes_per_person", "edit.votes_exist", {})]) from exc

@@ -9,6 +9,7 @@ is never touched by a reload, only the descriptive fields are refreshed.
 
 The format is documented in docs/workshops.md.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,7 @@ import logging
 import secrets
 import uuid
 from pathlib import Path
-from typing import Annotated, Literal, Optional
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -24,7 +25,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .extensions import db
 from .models import Group, RoundTable, Vote, Workshop
 from .text import deep_clean
-
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class OrganisationDef(_Strict):
 
 class ReviewDef(_Strict):
     months_after: int = Field(ge=1, le=60)
-    planned_on: Optional[dt.date] = None
+    planned_on: dt.date | None = None
     description: str = Field("", max_length=1000)
 
 
@@ -95,8 +95,8 @@ class WorkshopDef(_Strict):
     code: str = Field(pattern=r"^[A-Z0-9]{3,12}$")
     title: str = Field(min_length=1, max_length=200)
     purpose: str = Field("", max_length=4000)
-    date: Optional[dt.date] = None
-    start_time: Optional[dt.time] = None
+    date: dt.date | None = None
+    start_time: dt.time | None = None
     place: str = Field("", max_length=200)
     organiser: str = Field("", max_length=200)
     language: Literal["fr", "en"] = "fr"
@@ -104,8 +104,8 @@ class WorkshopDef(_Strict):
     agenda: list[PhaseDef] = []
     organisations: list[OrganisationDef] = []
     tables: list[TableDef] = Field(min_length=1)
-    review: Optional[ReviewDef] = None
-    voting: Optional[VotingDef] = None
+    review: ReviewDef | None = None
+    voting: VotingDef | None = None
     # World café: the lead facilitator may move everyone to the next table (rotate_tables).
     rotation: bool = False
 
@@ -198,12 +198,17 @@ def sync_workshops(directory: Path) -> list[Workshop]:
     """
     workshops = []
     for path, definition in load_definitions(directory):
-        edited = db.session.execute(db.select(Workshop).where(
-            Workshop.code == definition.code, Workshop.version > 1)).scalar_one_or_none()
+        edited = db.session.execute(
+            db.select(Workshop).where(Workshop.code == definition.code, Workshop.version > 1)
+        ).scalar_one_or_none()
         if edited is not None:
-            log.warning("%s: %s was edited in the organiser space; the file is not applied "
-                        "(refresh it with `python -m facilitator export %s --format yaml`)",
-                        path, definition.code, definition.code)
+            log.warning(
+                "%s: %s was edited in the organiser space; the file is not applied "
+                "(refresh it with `python -m facilitator export %s --format yaml`)",
+                path,
+                definition.code,
+                definition.code,
+            )
             workshops.append(edited)
             continue
         workshops.append(upsert_workshop(path, definition))
@@ -213,9 +218,7 @@ def sync_workshops(directory: Path) -> list[Workshop]:
 
 def upsert_workshop(path: Path, definition: WorkshopDef) -> Workshop:
     """Insert a workshop, or refresh the descriptive fields of an existing one."""
-    workshop = db.session.execute(
-        db.select(Workshop).where(Workshop.code == definition.code)
-    ).scalar_one_or_none()
+    workshop = db.session.execute(db.select(Workshop).where(Workshop.code == definition.code)).scalar_one_or_none()
     if workshop is None:
         workshop = Workshop(
             code=definition.code,
@@ -256,9 +259,13 @@ def _voting_defaults(workshop: Workshop, definition: WorkshopDef) -> None:
     file no longer changes them (the console refuses the same changes).
     """
     before = (workshop.definition or {}).get("voting") if workshop.id is not None else None
-    if definition.voting is None or (workshop.id is not None and (
+    if definition.voting is None or (
+        workshop.id is not None
+        and (
             definition.voting.model_dump(mode="json") == before
-            or db.session.execute(db.select(Vote.id).where(Vote.workshop_id == workshop.id).limit(1)).first())):
+            or db.session.execute(db.select(Vote.id).where(Vote.workshop_id == workshop.id).limit(1)).first()
+        )
+    ):
         return
     workshop.votes_per_person = definition.voting.votes_per_person
     workshop.votes_per_item = definition.voting.votes_per_item
@@ -273,13 +280,20 @@ def _topic_groups(workshop: Workshop, table: RoundTable) -> None:
     never duplicates them; a sub-topic removed from the file keeps its group
     (it may hold ideas).
     """
-    existing = {g.id for g in db.session.execute(
-        db.select(Group).where(Group.table_id == table.id)).scalars()}
+    existing = {g.id for g in db.session.execute(db.select(Group).where(Group.table_id == table.id)).scalars()}
     for position, label in enumerate(table.subtopics):
         ident = str(uuid.uuid5(TOPIC_NAMESPACE, f"{workshop.code}/{table.number}/{label}"))
         if ident not in existing:
-            db.session.add(Group(id=ident, workshop_id=workshop.id, table_id=table.id, label=label[:80],
-                                 label_source=Group.TOPIC, position=position))
+            db.session.add(
+                Group(
+                    id=ident,
+                    workshop_id=workshop.id,
+                    table_id=table.id,
+                    label=label[:80],
+                    label_source=Group.TOPIC,
+                    position=position,
+                )
+            )
     db.session.flush()
 
 
@@ -291,20 +305,40 @@ def current_definition(workshop: Workshop) -> dict:
     ideas, participants) and the retention period are not part of a definition.
     """
     raw = dict(workshop.definition or {})
-    raw.update({"code": workshop.code, "title": workshop.title, "purpose": workshop.purpose,
-                "date": workshop.starts_on.isoformat() if workshop.starts_on else None,
-                "place": workshop.place, "organiser": workshop.organiser,
-                "voting": {"votes_per_person": workshop.votes_per_person, "votes_per_item": workshop.votes_per_item,
-                           "target": workshop.vote_target, "live": workshop.votes_live},
-                "tables": [{"number": t.number, "theme": t.theme, "question": t.question,
-                            "facilitator": {"name": t.facilitator_name, "organisation": t.facilitator_org},
-                            "subtopics": list(t.subtopics or [])} for t in workshop.tables]})
+    raw.update(
+        {
+            "code": workshop.code,
+            "title": workshop.title,
+            "purpose": workshop.purpose,
+            "date": workshop.starts_on.isoformat() if workshop.starts_on else None,
+            "place": workshop.place,
+            "organiser": workshop.organiser,
+            "voting": {
+                "votes_per_person": workshop.votes_per_person,
+                "votes_per_item": workshop.votes_per_item,
+                "target": workshop.vote_target,
+                "live": workshop.votes_live,
+            },
+            "tables": [
+                {
+                    "number": t.number,
+                    "theme": t.theme,
+                    "question": t.question,
+                    "facilitator": {"name": t.facilitator_name, "organisation": t.facilitator_org},
+                    "subtopics": list(t.subtopics or []),
+                }
+                for t in workshop.tables
+            ],
+        }
+    )
     definition = WorkshopDef.model_validate({k: v for k, v in raw.items() if v is not None})
     return definition.model_dump(mode="json", exclude_none=True)
 
 
 def definition_yaml(workshop: Workshop) -> str:
     """``current_definition`` as a YAML file for sessions/ (docs/workshops.md), fields in the documented order."""
-    header = (f"# {workshop.code}: exported from the database; check it with "
-              f"`python -m facilitator check FOLDER` (docs/workshops.md).\n")
+    header = (
+        f"# {workshop.code}: exported from the database; check it with "
+        f"`python -m facilitator check FOLDER` (docs/workshops.md).\n"
+    )
     return header + yaml.safe_dump(current_definition(workshop), allow_unicode=True, sort_keys=False, width=100)

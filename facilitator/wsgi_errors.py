@@ -7,6 +7,7 @@ one line of the server's log. ``serve`` wraps the app so that each such write
 becomes one record of the ``facilitator.wsgi`` logger (INFO: a client that
 left is not a fault; shown with the rest when the log level is INFO).
 """
+
 from __future__ import annotations
 
 import logging

@@ -4,6 +4,7 @@ Tests that need a service or a browser call ``need()``: without the part they
 are skipped with the reason shown; with REQUIRE_SERVICES=1 / REQUIRE_BROWSER=1
 (as in CI) they fail instead, so a green CI run really exercised them.
 """
+
 from __future__ import annotations
 
 import os
@@ -59,6 +60,7 @@ def postgres_url():
 
 def _reset_postgres(url: str) -> None:
     import psycopg
+
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP SCHEMA public CASCADE")
         conn.execute("CREATE SCHEMA public")
@@ -77,10 +79,12 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def make_app(tmp_path, database_url):
     """A factory of migrated apps with the sessions/ workshops loaded; settings can be overridden."""
+
     def factory(**overrides):
         app = create_app(make_test_config(tmp_path / "instance", database_url, **overrides))
         prepare(app)
         return app
+
     return factory
 
 
@@ -129,8 +133,7 @@ class Room:
         return sock
 
     def facilitator(self, lang="fr"):
-        return self.connect({"role": "facilitator", "workshop": self.code, "key": self.facilitator_key,
-                             "lang": lang})
+        return self.connect({"role": "facilitator", "workshop": self.code, "key": self.facilitator_key, "lang": lang})
 
     def projector(self):
         return self.connect({"role": "projector", "workshop": self.code, "key": self.projector_key})

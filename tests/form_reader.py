@@ -1,4 +1,5 @@
 """Read an HTML form as a browser without scripts would post it (tests of the organiser's edit form)."""
+
 from __future__ import annotations
 
 import html
@@ -18,7 +19,7 @@ def form_of(page: str) -> dict:
         if tag == "textarea":
             data[name] = html.unescape(text or "")
         elif tag == "select":
-            rest = page[match.end():page.index("</select>", match.end())]
+            rest = page[match.end() : page.index("</select>", match.end())]
             chosen = re.search(r'<option value="([^"]*)" selected', rest) or re.search(r'<option value="([^"]*)"', rest)
             data[name] = chosen.group(1)
         elif 'type="checkbox"' in element:

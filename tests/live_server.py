@@ -1,4 +1,5 @@
 """The real server (``python -m facilitator serve`` on eventlet) in a subprocess, for tests."""
+
 from __future__ import annotations
 
 import json
@@ -33,7 +34,10 @@ class LiveServer:
             "DATABASE_URL": database_url or f"sqlite:///{self.workdir / 'live.db'}",
             "SECRET_KEY": "live-test-secret",
             "PUBLIC_URL": self.url,
-            "IDEA_RATE_LIMIT": "0", "JOIN_RATE_LIMIT": "0", "COMMAND_RATE_LIMIT": "0", "SNAPSHOT_RATE_LIMIT": "0",
+            "IDEA_RATE_LIMIT": "0",
+            "JOIN_RATE_LIMIT": "0",
+            "COMMAND_RATE_LIMIT": "0",
+            "SNAPSHOT_RATE_LIMIT": "0",
             "PYTHONUNBUFFERED": "1",
             # The engine inside the web process, as the test apps run it: a post carries its
             # placement, so tests can read it at once. Tests of the worker set ENGINE_WORKERS=1.
@@ -43,12 +47,16 @@ class LiveServer:
         self.process: subprocess.Popen | None = None
         self.log = self.workdir / "server.log"
 
-    def start(self, timeout: float = 30) -> "LiveServer":
+    def start(self, timeout: float = 30) -> LiveServer:
         self.workdir.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "facilitator", "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -63,8 +71,15 @@ class LiveServer:
         raise RuntimeError(f"server not ready in {timeout}s:\n{self.log.read_text()[-3000:]}")
 
     def info(self, code: str = "DEVUP") -> dict:
-        out = subprocess.run([sys.executable, "-m", "facilitator", "info", code, "--json"],
-                             cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=60, check=True)
+        out = subprocess.run(
+            [sys.executable, "-m", "facilitator", "info", code, "--json"],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
         return json.loads(out.stdout)
 
     def kill(self) -> None:
@@ -83,8 +98,9 @@ class LiveServer:
 
     def join(self, first_name: str, table_id: int | None, organisation: str = "Test", code: str = "DEVUP") -> dict:
         body = json.dumps({"first_name": first_name, "organisation": organisation, "table_id": table_id}).encode()
-        request = urllib.request.Request(f"{self.url}/api/w/{code}/join", data=body,
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.url}/api/w/{code}/join", data=body, headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read())
 

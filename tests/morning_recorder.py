@@ -17,6 +17,7 @@ checkpoint k + the messages received up to checkpoint m == snapshot at m.
 It is made afresh by each run (tests/server/test_shipped_reducers.py), never
 kept as a file, so it always follows the server of the day.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -88,8 +89,11 @@ class Recorder:
 
     def _on_event(self, envelope: dict) -> None:
         self._keep({"type": "event", "envelope": envelope})
-        if self.auth["role"] == "projector" and envelope["type"] == "show_authors_changed" \
-                and envelope["data"].get("show"):
+        if (
+            self.auth["role"] == "projector"
+            and envelope["type"] == "show_authors_changed"
+            and envelope["data"].get("show")
+        ):
             self._resync_soon("names shown again: projector.js syncs with since=0 to get them")
 
     def _on_moved(self, data: dict) -> None:
@@ -163,8 +167,13 @@ class Recorder:
         if self.kind == "staff":
             assert wait_for(lambda: self.max_seq() >= ack["seq"]), (self.name, ack["seq"], self.max_seq())
         with self.lock:
-            point = {"label": label, "seq": ack["seq"], "snapshot": ack["snapshot"], "count": len(self.messages),
-                     "replay": replay}
+            point = {
+                "label": label,
+                "seq": ack["seq"],
+                "snapshot": ack["snapshot"],
+                "count": len(self.messages),
+                "replay": replay,
+            }
         self.checkpoints.append(point)
         return point
 
@@ -176,8 +185,12 @@ class Recorder:
         self.loop.run(self.sio.disconnect())
 
     def recording(self) -> dict:
-        return {"kind": self.kind, "role": self.auth["role"], "messages": self.messages,
-                "checkpoints": self.checkpoints}
+        return {
+            "kind": self.kind,
+            "role": self.auth["role"],
+            "messages": self.messages,
+            "checkpoints": self.checkpoints,
+        }
 
 
 class Morning:
@@ -207,8 +220,10 @@ class Morning:
             client.checkpoint(label)
 
     def recording(self) -> dict:
-        return {"checkpoints": self.labels,
-                "clients": {name: client.recording() for name, client in self.clients.items()}}
+        return {
+            "checkpoints": self.labels,
+            "clients": {name: client.recording() for name, client in self.clients.items()},
+        }
 
     def close(self) -> None:
         for client in self.clients.values():
@@ -224,9 +239,16 @@ class OrganiserSpace:
 
     def __init__(self, server: LiveServer):
         self.url = server.url
-        subprocess.run([sys.executable, "-m", "facilitator", "organiser", "add", self.EMAIL, "--password-stdin"],
-                       input=self.PASSWORD + "\n", text=True, cwd=ROOT, env=server.env, check=True,
-                       capture_output=True, timeout=60)
+        subprocess.run(
+            [sys.executable, "-m", "facilitator", "organiser", "add", self.EMAIL, "--password-stdin"],
+            input=self.PASSWORD + "\n",
+            text=True,
+            cwd=ROOT,
+            env=server.env,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
         self.browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         self.token = self._token("/organiser/login")
         self.post("/organiser/login", {"email": self.EMAIL, "password": self.PASSWORD})
@@ -245,6 +267,7 @@ class OrganiserSpace:
     def edit(self, change) -> None:
         """Open the workshop's edit form, let ``change(form)`` modify it, save it (docs/organisers.md, "Edit")."""
         from tests.form_reader import form_of
+
         with self.browser.open(self.url + "/organiser/w/DEVUP/edit", timeout=30) as response:
             form = form_of(response.read().decode())
         change(form)
@@ -256,8 +279,9 @@ def _join(url: str, first_name: str, table_id: int | None, organisation: str) ->
     body = {"first_name": first_name, "organisation": organisation}
     if table_id is not None:
         body["table_id"] = table_id
-    request = urllib.request.Request(f"{url}/api/w/DEVUP/join", data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{url}/api/w/DEVUP/join", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:
         return json.loads(response.read())
 
@@ -346,16 +370,23 @@ def _play(room: Morning) -> None:
     table1.call("pin_idea", {"id": posts["e1"], "pinned": False})
     room.checkpoint("groups")
     table1.call("merge_ideas", {"id": posts["a3"], "into": posts["a2"]})
-    duplicates = [i["id"] for i in lead.snapshot["ideas"]
-                  if i.get("duplicate_of") and i["state"] == "visible" and i["id"] != posts["a3"]]
+    duplicates = [
+        i["id"]
+        for i in lead.snapshot["ideas"]
+        if i.get("duplicate_of") and i["state"] == "visible" and i["id"] != posts["a3"]
+    ]
     assert duplicates, "the grouping engine saw no duplicate"
     lead.call("dismiss_duplicate", {"id": duplicates[0]})
     for group in [g for g in lead.snapshot["groups"] if g["table_id"] == t0 and g["id"] != mine]:
         table1.call("remove_group", {"id": group["id"]})
     for table in (t0, t1):  # "Regrouper" proposes; the lead accepts the whole proposal
         proposal = lead.call("regroup", {"table_id": table})["proposal"]
-        accepted = [{"id": new_id(), "label": g["label"], "idea_ids": g["idea_ids"]} if g["group_id"] is None
-                    else {"group_id": g["group_id"], "idea_ids": g["idea_ids"]} for g in proposal["groups"]]
+        accepted = [
+            {"id": new_id(), "label": g["label"], "idea_ids": g["idea_ids"]}
+            if g["group_id"] is None
+            else {"group_id": g["group_id"], "idea_ids": g["idea_ids"]}
+            for g in proposal["groups"]
+        ]
         if accepted:
             lead.call("accept_proposal", {"table_id": table, "groups": accepted})
     room.checkpoint("regroup")
@@ -386,8 +417,9 @@ def _play(room: Morning) -> None:
         form[blank] = "Énergie"
 
     organiser.edit(rename_and_add)
-    organiser.edit(lambda form: form.update({next(k for k, v in form.items() if v == "Énergie")
-                                             .replace("-theme", "-remove"): "1"}))
+    organiser.edit(
+        lambda form: form.update({next(k for k, v in form.items() if v == "Énergie").replace("-theme", "-remove"): "1"})
+    )
     room.checkpoint("rotation")
 
     # -- plenary restitution, everyone seated again ---------------------------------------
@@ -430,10 +462,24 @@ def _play(room: Morning) -> None:
     # -- the action plan, closing --------------------------------------------------------------
     first, second, third = new_id(), new_id(), new_id()
     group = next(g["id"] for g in lead.snapshot["groups"] if g["table_id"] == t0)
-    table1.call("create_action", {"id": first, "source": {"kind": "group", "id": group},
-                                  "title": "Parrainer chaque nouvel adhérent", "owner_org": "Cosmetic Valley"})
-    lead.call("create_action", {"id": second, "source": {"kind": "idea", "id": posts["b1"]},
-                                "title": "Rendez-vous acheteurs", "due_on": "2027-06-30"})
+    table1.call(
+        "create_action",
+        {
+            "id": first,
+            "source": {"kind": "group", "id": group},
+            "title": "Parrainer chaque nouvel adhérent",
+            "owner_org": "Cosmetic Valley",
+        },
+    )
+    lead.call(
+        "create_action",
+        {
+            "id": second,
+            "source": {"kind": "idea", "id": posts["b1"]},
+            "title": "Rendez-vous acheteurs",
+            "due_on": "2027-06-30",
+        },
+    )
     lead.call("create_action", {"id": third, "source": None, "table_id": None, "title": "Bilan commun"})
     table1.call("update_action", {"id": first, "status": "in_progress", "progress_note": "Trois binômes"})
     lead.call("update_action", {"id": second, "due_on": None, "indicator": "10 rendez-vous"})
@@ -458,5 +504,8 @@ def _play(room: Morning) -> None:
 def _seated(room: Morning) -> list[tuple[Recorder, int]]:
     """The phones with a table, as the lead's last snapshot seats them."""
     seats = {p["id"]: p["table_id"] for p in room.clients["lead"].snapshot["participants"]}
-    return [(client, seats[client.participant["id"]]) for client in room.clients.values()
-            if client.kind == "participant" and seats.get(client.participant["id"]) is not None]
+    return [
+        (client, seats[client.participant["id"]])
+        for client in room.clients.values()
+        if client.kind == "participant" and seats.get(client.participant["id"]) is not None
+    ]

@@ -4,6 +4,7 @@ It keeps ``last``, applies events by the envelope rule, resyncs on a gap and on
 every (re)connect, and keeps a staff state with the reference reducer, so tests
 can check that a real client converges to the database's state.
 """
+
 from __future__ import annotations
 
 import copy
@@ -60,9 +61,13 @@ def apply_staff(state: dict, envelope: dict) -> dict:
                 e = erased[author["id"]]
                 return {"id": e["id"], "first_name": e["first_name"], "organisation": e["organisation"]}
             return author
+
         for ident, idea in ideas.items():
-            ideas[ident] = {**idea, "author": rename(idea.get("author")),
-                            "merged": [{**m, "author": rename(m.get("author"))} for m in idea.get("merged", [])]}
+            ideas[ident] = {
+                **idea,
+                "author": rename(idea.get("author")),
+                "merged": [{**m, "author": rename(m.get("author"))} for m in idea.get("merged", [])],
+            }
     elif kind in ("retention_changed", "archived_changed"):
         pass
     elif kind == "participant_moved":
@@ -116,15 +121,22 @@ def apply_staff(state: dict, envelope: dict) -> dict:
         groups[data["group"]["id"]] = data["group"]
         state["groups"] = list(groups.values())
         for ident in data.get("idea_ids", []):
-            ideas[ident] = {**ideas[ident], "group_id": data["group"]["id"], "placement": "facilitator",
-                            "confidence": None, "suggestions": []}
+            ideas[ident] = {
+                **ideas[ident],
+                "group_id": data["group"]["id"],
+                "placement": "facilitator",
+                "confidence": None,
+                "suggestions": [],
+            }
     elif kind == "idea_pinned":
         if data["id"] in ideas:
             ideas[data["id"]] = {**ideas[data["id"]], "pinned_at": data["pinned_at"]}
     elif kind == "idea_moved":
         if data["id"] in ideas:
-            ideas[data["id"]] = {**ideas[data["id"]], **{k: data[k] for k in
-                                                        ("group_id", "placement", "confidence", "suggestions")}}
+            ideas[data["id"]] = {
+                **ideas[data["id"]],
+                **{k: data[k] for k in ("group_id", "placement", "confidence", "suggestions")},
+            }
     elif kind == "board_regrouped":
         state["groups"] = state["groups"] + data["groups"]
         for move in data["moves"]:
@@ -161,8 +173,13 @@ def apply_staff(state: dict, envelope: dict) -> dict:
         state["groups"] = [g for g in state["groups"] if g["id"] != data["id"]]
         for ident in data["idea_ids"]:
             if ident in ideas:
-                ideas[ident] = {**ideas[ident], "group_id": target, "placement": placement,
-                                "confidence": None, "suggestions": []}
+                ideas[ident] = {
+                    **ideas[ident],
+                    "group_id": target,
+                    "placement": placement,
+                    "confidence": None,
+                    "suggestions": [],
+                }
     else:
         raise AssertionError(f"unknown event {kind}")
     state["ideas"] = sorted(ideas.values(), key=lambda i: (i["created_at"], i["id"]))
@@ -172,8 +189,9 @@ def apply_staff(state: dict, envelope: dict) -> dict:
 def comparable(state: dict) -> dict:
     """A staff state with order and refresh-only fields removed, for equality checks."""
     state = copy.deepcopy(state)
-    state["ideas"] = sorted(({k: v for k, v in i.items() if k != "updated_at"} for i in state["ideas"]),
-                            key=lambda i: i["id"])
+    state["ideas"] = sorted(
+        ({k: v for k, v in i.items() if k != "updated_at"} for i in state["ideas"]), key=lambda i: i["id"]
+    )
     state["participants"].sort(key=lambda p: p["id"])
     state["groups"] = sorted(state.get("groups", []), key=lambda g: (g["table_id"], g["position"], g["id"]))
     state["actions"] = sorted(state.get("actions", []), key=lambda x: x["id"])
@@ -205,7 +223,7 @@ class StaffClient:
         self.sio.on("connect", self._on_connect)
         self.sio.on("event", self._on_event)
 
-    def connect(self) -> "StaffClient":
+    def connect(self) -> StaffClient:
         self.sio.connect(self.url, auth=self.auth, transports=["websocket"], wait_timeout=10)
         if not self.synced.wait(10):
             raise TimeoutError("no sync after connect")

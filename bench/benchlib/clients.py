@@ -24,9 +24,24 @@ from . import BenchError
 class ClientState:
     """What one socket client saw."""
 
-    __slots__ = ("key", "kind", "table_id", "sio", "last_seq", "recv", "dups",
-                 "gaps", "stale", "wrong_table", "unknown_ideas", "types",
-                 "disconnected_at", "disconnect_reason", "idea_index", "grouped")
+    __slots__ = (
+        "key",
+        "kind",
+        "table_id",
+        "sio",
+        "last_seq",
+        "recv",
+        "dups",
+        "gaps",
+        "stale",
+        "wrong_table",
+        "unknown_ideas",
+        "types",
+        "disconnected_at",
+        "disconnect_reason",
+        "idea_index",
+        "grouped",
+    )
 
     def __init__(self, key, kind, table_id, idea_index):
         self.key = key
@@ -34,7 +49,7 @@ class ClientState:
         self.table_id = table_id
         self.sio = None
         self.last_seq = None
-        self.recv: dict[int, float] = {}   # idea index -> first receive time (time.time())
+        self.recv: dict[int, float] = {}  # idea index -> first receive time (time.time())
         self.dups = 0
         self.gaps = 0
         self.stale = 0
@@ -43,7 +58,7 @@ class ClientState:
         self.types: dict[str, int] = {}
         self.disconnected_at = None
         self.disconnect_reason = None
-        self.idea_index = idea_index       # shared dict: idea uuid -> index
+        self.idea_index = idea_index  # shared dict: idea uuid -> index
         self.grouped: dict[int, float] = {}  # idea index -> when its idea_grouped arrived
 
     def on_event(self, data=None, *_):
@@ -126,8 +141,7 @@ async def _worker_main(conn, wid: int) -> None:
     idea_index: dict[str, int] = {}
     base_url = cfg["base_url"]
     # One shared HTTP session: no connection limit, no cookie sharing between clients.
-    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0),
-                                    cookie_jar=aiohttp.DummyCookieJar())
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0), cookie_jar=aiohttp.DummyCookieJar())
     clients: dict[str, ClientState] = {}
     connect_ms: list[float] = []
     sync_ms: list[float] = []
@@ -137,17 +151,20 @@ async def _worker_main(conn, wid: int) -> None:
     async def connect_one(spec):
         async with sem:
             st = ClientState(spec["key"], spec["kind"], spec.get("table_id"), idea_index)
-            sio = socketio.AsyncClient(reconnection=False, http_session=session,
-                                       handle_sigint=False, request_timeout=cfg["connect_timeout"])
+            sio = socketio.AsyncClient(
+                reconnection=False, http_session=session, handle_sigint=False, request_timeout=cfg["connect_timeout"]
+            )
             sio.on("event", st.on_event)
             sio.on("disconnect", st.on_disconnect)
             st.sio = sio
             t0 = time.time()
             try:
                 await asyncio.wait_for(
-                    sio.connect(base_url, auth=spec["auth"], transports=["websocket"],
-                                wait_timeout=cfg["connect_timeout"]),
-                    cfg["connect_timeout"] + 5)
+                    sio.connect(
+                        base_url, auth=spec["auth"], transports=["websocket"], wait_timeout=cfg["connect_timeout"]
+                    ),
+                    cfg["connect_timeout"] + 5,
+                )
             except Exception as e:  # noqa: BLE001 - counted and reported
                 reason = f"connect:{type(e).__name__}:{str(e)[:60]}"
                 failures[reason] = failures.get(reason, 0) + 1
@@ -175,13 +192,18 @@ async def _worker_main(conn, wid: int) -> None:
 
     t_start = time.time()
     await asyncio.gather(*(connect_one(s) for s in cfg["clients"]))
-    conn.send(("connected", {
-        "connected": sorted(clients),
-        "connect_ms": connect_ms,
-        "sync_ms": sync_ms,
-        "failures": failures,
-        "wall_s": time.time() - t_start,
-    }))
+    conn.send(
+        (
+            "connected",
+            {
+                "connected": sorted(clients),
+                "connect_ms": connect_ms,
+                "sync_ms": sync_ms,
+                "failures": failures,
+                "wall_s": time.time() - t_start,
+            },
+        )
+    )
 
     msg = await _recv(conn, cfg["start_timeout"])
     if msg[0] != "start":
@@ -195,7 +217,7 @@ async def _worker_main(conn, wid: int) -> None:
 
     sends: dict[int, dict] = {}
     lag_ms: list[float] = []
-    lag_spikes: list[tuple[float, float]] = []   # (approximate start time, lag ms) of lags > 20 ms
+    lag_spikes: list[tuple[float, float]] = []  # (approximate start time, lag ms) of lags > 20 ms
     stop_lag = asyncio.Event()
 
     async def lag_monitor():
@@ -212,8 +234,9 @@ async def _worker_main(conn, wid: int) -> None:
         rec = {"sched": sched, "sent": time.time(), "ack": None, "ok": False, "error": None, "dup": False}
         sends[idx] = rec
         try:
-            ack = await st.sio.call("post_idea", {"id": plan["idea_ids"][idx], "text": text},
-                                    timeout=cfg["ack_timeout"])
+            ack = await st.sio.call(
+                "post_idea", {"id": plan["idea_ids"][idx], "text": text}, timeout=cfg["ack_timeout"]
+            )
             rec["ack"] = time.time()
             if isinstance(ack, dict) and ack.get("ok"):
                 rec["ok"] = True
@@ -245,19 +268,36 @@ async def _worker_main(conn, wid: int) -> None:
     stop_lag.set()
     await asyncio.gather(monitor, return_exceptions=True)
 
-    conn.send(("results", {
-        "sends": sends,
-        "clients": [{
-            "key": st.key, "kind": st.kind, "table_id": st.table_id, "recv": st.recv, "grouped": st.grouped,
-            "dups": st.dups, "gaps": st.gaps, "stale": st.stale, "wrong_table": st.wrong_table,
-            "unknown_ideas": st.unknown_ideas, "types": st.types,
-            "disconnected_at": st.disconnected_at, "disconnect_reason": st.disconnect_reason,
-        } for st in clients.values()],
-        "loop_lag_ms": lag_ms,
-        "lag_spikes": lag_spikes,
-        "cpu_s": cpu1 - cpu0,
-        "wall_s": wall1 - wall0,
-    }))
+    conn.send(
+        (
+            "results",
+            {
+                "sends": sends,
+                "clients": [
+                    {
+                        "key": st.key,
+                        "kind": st.kind,
+                        "table_id": st.table_id,
+                        "recv": st.recv,
+                        "grouped": st.grouped,
+                        "dups": st.dups,
+                        "gaps": st.gaps,
+                        "stale": st.stale,
+                        "wrong_table": st.wrong_table,
+                        "unknown_ideas": st.unknown_ideas,
+                        "types": st.types,
+                        "disconnected_at": st.disconnected_at,
+                        "disconnect_reason": st.disconnect_reason,
+                    }
+                    for st in clients.values()
+                ],
+                "loop_lag_ms": lag_ms,
+                "lag_spikes": lag_spikes,
+                "cpu_s": cpu1 - cpu0,
+                "wall_s": wall1 - wall0,
+            },
+        )
+    )
     await _close_all(clients, session)
     conn.send(("bye", None))
 
@@ -270,10 +310,8 @@ async def _safe_disconnect(sio) -> None:
 
 
 async def _close_all(clients: dict, session) -> None:
-    await asyncio.gather(*(_safe_disconnect(st.sio) for st in clients.values()),
-                         return_exceptions=True)
+    await asyncio.gather(*(_safe_disconnect(st.sio) for st in clients.values()), return_exceptions=True)
     try:
         await asyncio.wait_for(session.close(), 5)
     except Exception:  # noqa: BLE001
         pass
-

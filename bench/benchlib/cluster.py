@@ -7,6 +7,7 @@ upgrade), which HAProxy spreads over the processes (``balance leastconn``).
 ``proc`` is the first process: the report's server memory and CPU figures are
 that one process's (each process holds about 1/N of the phones).
 """
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,9 @@ from .server import Server, free_port
 class ClusterServer(Server):
     """N ``Server`` processes sharing a database and a Redis channel, behind HAProxy."""
 
-    def __init__(self, repo, python, database_url: str | None, processes: int, redis_url: str,
-                 startup_timeout: float = 60.0):
+    def __init__(
+        self, repo, python, database_url: str | None, processes: int, redis_url: str, startup_timeout: float = 60.0
+    ):
         if not database_url or database_url.startswith("sqlite"):
             raise BenchError("--cluster needs --database-url postgresql://... (one database for every process)")
         super().__init__(repo, python, database_url=database_url, startup_timeout=startup_timeout)
@@ -38,17 +40,20 @@ class ClusterServer(Server):
     def start(self) -> None:
         sys.path.insert(0, str(self.repo))
         from deploy.cluster import HAPROXY, haproxy_config
+
         if HAPROXY is None:
             raise BenchError("haproxy is not installed")
         port = free_port()
         channel = f"bench-{uuid.uuid4().hex}"
         saved = dict(os.environ)
-        os.environ.update({"SOCKETIO_MESSAGE_QUEUE": self.redis_url, "SOCKETIO_CHANNEL": channel,
-                           "TRUSTED_PROXIES": "1"})
+        os.environ.update(
+            {"SOCKETIO_MESSAGE_QUEUE": self.redis_url, "SOCKETIO_CHANNEL": channel, "TRUSTED_PROXIES": "1"}
+        )
         try:
             for _ in range(self.processes):  # one after the other: the first migrates
-                member = Server(self.repo, self.python, database_url=self.database_url,
-                                startup_timeout=self.startup_timeout)
+                member = Server(
+                    self.repo, self.python, database_url=self.database_url, startup_timeout=self.startup_timeout
+                )
                 member.start()
                 self.members.append(member)
         finally:
@@ -58,14 +63,19 @@ class ClusterServer(Server):
         config = self.tmpdir / "haproxy.cfg"
         ports = [int(m.base_url.rsplit(":", 1)[1]) for m in self.members]
         config.write_text(haproxy_config(ports, f"127.0.0.1:{port}", maxconn=9000))
-        self.haproxy = subprocess.Popen([HAPROXY, "-f", str(config), "-db"], stdout=open(self.tmpdir / "haproxy.log", "wb"),
-                                        stderr=subprocess.STDOUT, start_new_session=True)
+        self.haproxy = subprocess.Popen(
+            [HAPROXY, "-f", str(config), "-db"],
+            stdout=open(self.tmpdir / "haproxy.log", "wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.base_url = f"http://127.0.0.1:{port}"
         self.proc = self.members[0].proc
         self.env = self.members[0].env
         self.log_path = self.members[0].log_path
         deadline = time.monotonic() + 15
         from .server import http_json
+
         while time.monotonic() < deadline:
             try:
                 if http_json("GET", self.base_url + "/healthz", timeout=2)[0] == 200:

@@ -31,15 +31,24 @@ def windows(sends: dict, clients: list, rss_series: list[tuple[float, float]], w
         b = buckets[k]
         start, end = t0 + k * width, t0 + (k + 1) * width
         rss = [r for t, r in rss_series if start <= t < end]
-        rows.append({"from_s": round(k * width), "ideas": len(b["ack"]),
-                     "ack_p50": _p(b["ack"], 50), "ack_p99": _p(b["ack"], 99),
-                     "projector_p50": _p(b["projector"], 50), "projector_p99": _p(b["projector"], 99),
-                     "server_rss_mb": round(max(rss), 1) if rss else None})
+        rows.append(
+            {
+                "from_s": round(k * width),
+                "ideas": len(b["ack"]),
+                "ack_p50": _p(b["ack"], 50),
+                "ack_p99": _p(b["ack"], 99),
+                "projector_p50": _p(b["projector"], 50),
+                "projector_p99": _p(b["projector"], 99),
+                "server_rss_mb": round(max(rss), 1) if rss else None,
+            }
+        )
     full = rows[:-1] if len(rows) > 2 else rows  # the last window is usually cut short
     first_vs_last = None
     if len(full) >= 2:
-        first_vs_last = {key: [full[0][key], full[-1][key]]
-                         for key in ("ack_p50", "ack_p99", "projector_p50", "projector_p99", "server_rss_mb")}
+        first_vs_last = {
+            key: [full[0][key], full[-1][key]]
+            for key in ("ack_p50", "ack_p99", "projector_p50", "projector_p99", "server_rss_mb")
+        }
     return {"width_s": width, "rows": rows, "first_vs_last": first_vs_last}
 
 
@@ -62,8 +71,13 @@ def prev_chain(repo, database_url: str, code: str) -> dict:
     engine = create_engine(_database_url(database_url))
     try:
         with engine.connect() as conn:
-            rows = conn.execute(text("SELECT e.seq, e.table_prev FROM event e JOIN workshop w "
-                                     "ON w.id = e.workshop_id WHERE w.code = :code"), {"code": code}).all()
+            rows = conn.execute(
+                text(
+                    "SELECT e.seq, e.table_prev FROM event e JOIN workshop w "
+                    "ON w.id = e.workshop_id WHERE w.code = :code"
+                ),
+                {"code": code},
+            ).all()
     finally:
         engine.dispose()
     faults = chain_faults((seq, json.loads(prev) if isinstance(prev, str) else prev) for seq, prev in rows)

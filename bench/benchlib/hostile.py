@@ -7,6 +7,7 @@ refuses most snapshots and drops the sockets once their queue stops moving;
 the report says how many sends were refused by a closed socket and how the
 other phones' figures compare with a run without them.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,13 +36,18 @@ class HostileLoad:
 
         url = self.base_url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket"
         for n in range(self.count):
-            status, body = http_json("POST", f"{self.base_url}/api/w/{self.code}/join", {
-                "first_name": f"Hostile{n}", "organisation": "Bench",
-                "table_id": self.table_ids[n % len(self.table_ids)]})
+            status, body = http_json(
+                "POST",
+                f"{self.base_url}/api/w/{self.code}/join",
+                {
+                    "first_name": f"Hostile{n}",
+                    "organisation": "Bench",
+                    "table_id": self.table_ids[n % len(self.table_ids)],
+                },
+            )
             if status != 201:
                 raise RuntimeError(f"hostile join failed: {status} {body}")
-            ws = websocket.create_connection(url, sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),),
-                                             timeout=10)
+            ws = websocket.create_connection(url, sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),), timeout=10)
             ws.recv()  # Engine.IO open
             ws.send("40" + json.dumps({"role": "participant", "token": body["token"]}))
             ws.recv()  # Socket.IO connect; nothing is read after this
@@ -75,5 +81,9 @@ class HostileLoad:
                 ws.close(timeout=1)
             except Exception:  # noqa: BLE001 - closed by the server already
                 pass
-        return {"sockets": self.count, "rate_per_s_each": self.rate, "requests_sent": self.sent,
-                "sockets_closed_by_server": self.closed_by_server}
+        return {
+            "sockets": self.count,
+            "rate_per_s_each": self.rate,
+            "requests_sent": self.sent,
+            "sockets_closed_by_server": self.closed_by_server,
+        }

@@ -8,6 +8,7 @@ then removes the groups it created (their ideas return to the pool) and
 starts again, until posting ends: the server keeps re-clustering N ideas
 while phones post and projectors receive.
 """
+
 from __future__ import annotations
 
 import random
@@ -21,16 +22,19 @@ from . import log
 from .server import http_json
 from .stats import summarise
 
-VOCABULARY = ("adhésion cotisation salon export rendez-vous acheteurs formation recrutement apprentis "
-              "subvention financement veille marché newsletter annuaire mentorat dirigeants énergie "
-              "achats groupés mutualiser partenaires clients innovation prototype numérique").split()
+VOCABULARY = (
+    "adhésion cotisation salon export rendez-vous acheteurs formation recrutement apprentis "
+    "subvention financement veille marché newsletter annuaire mentorat dirigeants énergie "
+    "achats groupés mutualiser partenaires clients innovation prototype numérique"
+).split()
 
 
 class RegroupLoad:
     """Seed a board, then regroup it in a loop from a background thread."""
 
-    def __init__(self, base_url: str, code: str, info: dict, table_index: int, ideas: int, seed: int,
-                 every: float = 0.0):
+    def __init__(
+        self, base_url: str, code: str, info: dict, table_index: int, ideas: int, seed: int, every: float = 0.0
+    ):
         self.every = every
         self.base_url, self.code, self.info = base_url, code, info
         self.table_id = info["tables"][table_index]["id"]
@@ -45,16 +49,21 @@ class RegroupLoad:
         self.sio.on("event", self._on_event)
 
     def prepare(self) -> None:
-        self.sio.connect(self.base_url, auth={"role": "facilitator", "workshop": self.code,
-                                              "key": self.info["facilitator_key"]}, transports=["websocket"])
+        self.sio.connect(
+            self.base_url,
+            auth={"role": "facilitator", "workshop": self.code, "key": self.info["facilitator_key"]},
+            transports=["websocket"],
+        )
         self._remove_groups(label_sources=None)
-        status, body = http_json("POST", f"{self.base_url}/api/w/{self.code}/join",
-                                 {"first_name": "Seed", "organisation": "Bench", "table_id": self.table_id})
+        status, body = http_json(
+            "POST",
+            f"{self.base_url}/api/w/{self.code}/join",
+            {"first_name": "Seed", "organisation": "Bench", "table_id": self.table_id},
+        )
         if status != 201:
             raise RuntimeError(f"seed participant could not join: {status} {body}")
         phone = socketio.Client(reconnection=False)
-        phone.connect(self.base_url, auth={"role": "participant", "token": body["token"]},
-                      transports=["websocket"])
+        phone.connect(self.base_url, auth={"role": "participant", "token": body["token"]}, transports=["websocket"])
         t0 = time.monotonic()
         for i in range(self.n_ideas):
             words = " ".join(self.rng.choice(VOCABULARY) for _ in range(self.rng.randint(4, 10)))
@@ -97,8 +106,12 @@ class RegroupLoad:
                 self.errors[type(exc).__name__] = self.errors.get(type(exc).__name__, 0) + 1
                 continue
             if ack.get("ok") and ack["proposal"]["groups"]:  # a proposal: accept it all, as a facilitator would
-                accepted = [{"id": str(uuid.uuid4()), "label": g["label"], "idea_ids": g["idea_ids"]}
-                            if g["group_id"] is None else g for g in ack["proposal"]["groups"]]
+                accepted = [
+                    {"id": str(uuid.uuid4()), "label": g["label"], "idea_ids": g["idea_ids"]}
+                    if g["group_id"] is None
+                    else g
+                    for g in ack["proposal"]["groups"]
+                ]
                 ack = self.sio.call("accept_proposal", {"table_id": self.table_id, "groups": accepted}, timeout=120)
             if ack.get("ok"):
                 self.durations_ms.append((time.perf_counter() - t0) * 1000)
@@ -113,6 +126,11 @@ class RegroupLoad:
         if self._thread:
             self._thread.join(150)
         self.sio.disconnect()
-        return {"board_ideas": self.n_ideas, "every_s": self.every, "regroups": len(self.durations_ms),
-                "regroup_ms": summarise(self.durations_ms), "ideas_moved_per_regroup": self.moved[:20],
-                "errors": self.errors}
+        return {
+            "board_ideas": self.n_ideas,
+            "every_s": self.every,
+            "regroups": len(self.durations_ms),
+            "regroup_ms": summarise(self.durations_ms),
+            "ideas_moved_per_regroup": self.moved[:20],
+            "errors": self.errors,
+        }

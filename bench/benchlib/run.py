@@ -18,9 +18,11 @@ from .report import build_report
 from .server import Server, http_json
 from .workers import WorkerPool
 
-WORDS = ("atelier idée client durable réseau formation export usine capteur "
-         "données local emploi produit circuit énergie recyclage partenaire "
-         "bench test projet équipe").split()
+WORDS = (
+    "atelier idée client durable réseau formation export usine capteur "
+    "données local emploi produit circuit énergie recyclage partenaire "
+    "bench test projet équipe"
+).split()
 
 
 class Bench:
@@ -30,12 +32,23 @@ class Bench:
         self.args = args
         if getattr(args, "cluster", 0):
             from .cluster import ClusterServer
-            self.server = ClusterServer(args.repo, args.server_python or sys.executable, args.database_url,
-                                        args.cluster, args.redis_url, startup_timeout=args.startup_timeout)
+
+            self.server = ClusterServer(
+                args.repo,
+                args.server_python or sys.executable,
+                args.database_url,
+                args.cluster,
+                args.redis_url,
+                startup_timeout=args.startup_timeout,
+            )
         else:
-            self.server = Server(args.repo, args.server_python or sys.executable,
-                                 database_url=args.database_url, port=args.port,
-                                 startup_timeout=args.startup_timeout)
+            self.server = Server(
+                args.repo,
+                args.server_python or sys.executable,
+                database_url=args.database_url,
+                port=args.port,
+                startup_timeout=args.startup_timeout,
+            )
         self.pool = WorkerPool()
         self.rss: dict[str, float | None] = {}
 
@@ -51,14 +64,23 @@ class Bench:
             table_id = tables[i % len(tables)]
             t0 = time.perf_counter()
             try:
-                status, body = http_json("POST", url, {"first_name": f"P{i}", "organisation": "Bench",
-                                                       "table_id": table_id}, timeout=30)
+                status, body = http_json(
+                    "POST", url, {"first_name": f"P{i}", "organisation": "Bench", "table_id": table_id}, timeout=30
+                )
             except (OSError, urllib.error.URLError) as e:
                 return None, f"network:{type(e).__name__}", None
             dt = (time.perf_counter() - t0) * 1000
             if status == 201 and isinstance(body, dict) and body.get("ok") and body.get("token"):
-                return {"key": f"p{i}", "kind": "participant", "table_id": table_id,
-                        "auth": {"role": "participant", "token": body["token"]}}, None, dt
+                return (
+                    {
+                        "key": f"p{i}",
+                        "kind": "participant",
+                        "table_id": table_id,
+                        "auth": {"role": "participant", "token": body["token"]},
+                    },
+                    None,
+                    dt,
+                )
             code = body.get("error") if isinstance(body, dict) else None
             return None, f"{status}:{code}", dt
 
@@ -88,29 +110,43 @@ class Bench:
 
         regroup = None
         if a.regroup_ideas:
-            regroup = RegroupLoad(self.server.base_url, a.code, info, a.regroup_table, a.regroup_ideas, a.seed,
-                                  every=a.regroup_every)
+            regroup = RegroupLoad(
+                self.server.base_url, a.code, info, a.regroup_table, a.regroup_ideas, a.seed, every=a.regroup_every
+            )
             regroup.prepare()
         hostile = None
         if a.hostile:
             hostile = HostileLoad(self.server.base_url, a.code, tables, a.hostile, a.hostile_rate)
             hostile.prepare()
         joined, join_errors, join_wall, join_ms = self.join_participants(tables)
-        log(f"joined {len(joined)}/{a.participants} in {join_wall:.1f} s" +
-            (f" (errors {join_errors})" if join_errors else ""))
+        log(
+            f"joined {len(joined)}/{a.participants} in {join_wall:.1f} s"
+            + (f" (errors {join_errors})" if join_errors else "")
+        )
         if not joined:
             raise BenchError(f"no participant could join: {join_errors}")
-        specs = [{"key": f"proj{i}", "kind": "projector", "table_id": None,
-                  "auth": {"role": "projector", "workshop": a.code, "key": info["projector_key"]}}
-                 for i in range(a.projectors)] + joined
+        specs = [
+            {
+                "key": f"proj{i}",
+                "kind": "projector",
+                "table_id": None,
+                "auth": {"role": "projector", "workshop": a.code, "key": info["projector_key"]},
+            }
+            for i in range(a.projectors)
+        ] + joined
         time.sleep(1.0)  # let the server settle after the joins before measuring memory
         self.rss["before_clients"] = rss_mb(pid)
 
         log(f"connecting {len(specs)} sockets from {a.clients_procs} client process(es)")
         t0 = time.monotonic()
-        self.pool.start(specs, procs=a.clients_procs, base_url=self.server.base_url,
-                        connect_concurrency=a.connect_concurrency, connect_timeout=a.connect_timeout,
-                        ack_timeout=a.ack_timeout)
+        self.pool.start(
+            specs,
+            procs=a.clients_procs,
+            base_url=self.server.base_url,
+            connect_concurrency=a.connect_concurrency,
+            connect_timeout=a.connect_timeout,
+            ack_timeout=a.ack_timeout,
+        )
         connected = self.pool.recv_all("connected", timeout=a.connect_timeout * 4 + len(specs) * 0.5 + 60)
         connect_wall = time.monotonic() - t0
         connected_keys = [k for c in connected for k in c["connected"]]
@@ -119,8 +155,10 @@ class Bench:
             for r, n in c["failures"].items():
                 connect_failures[r] = connect_failures.get(r, 0) + n
         n_conn = len(connected_keys)
-        log(f"connected and synced {n_conn}/{len(specs)} sockets in {connect_wall:.1f} s" +
-            (f" (failures {connect_failures})" if connect_failures else ""))
+        log(
+            f"connected and synced {n_conn}/{len(specs)} sockets in {connect_wall:.1f} s"
+            + (f" (failures {connect_failures})" if connect_failures else "")
+        )
         time.sleep(1.0)
         self.rss["after_connect"] = rss_mb(pid)
 
@@ -148,8 +186,18 @@ class Bench:
             for k in c["connected"]:
                 owner[k] = wid
         for wid in range(len(self.pool)):
-            self.pool.send(wid, ("start", {"idea_ids": idea_ids, "end_at": end_at, "grace": a.grace,
-                                           "mine": [x for x in ideas if owner[x[2]] == wid]}))
+            self.pool.send(
+                wid,
+                (
+                    "start",
+                    {
+                        "idea_ids": idea_ids,
+                        "end_at": end_at,
+                        "grace": a.grace,
+                        "mine": [x for x in ideas if owner[x[2]] == wid],
+                    },
+                ),
+            )
         log(f"posting {n_ideas} ideas at {a.rate}/s for {a.duration} s, then {a.grace} s grace")
 
         # Sample the server while the ideas are posted.
@@ -173,8 +221,9 @@ class Bench:
                 log(f"  ... {int(time.time() - t_first)} s")
                 next_progress += 10
             if self.server.proc.poll() is not None:
-                raise BenchError(f"server exited during the run ({self.server.proc.returncode}):\n"
-                                 + self.server.log_tail())
+                raise BenchError(
+                    f"server exited during the run ({self.server.proc.returncode}):\n" + self.server.log_tail()
+                )
         cpu1, w1 = cpu_seconds(pid), time.monotonic()
         results = self.pool.recv_all("results", timeout=a.grace + a.ack_timeout + 120)
         regroup_report = regroup.finish() if regroup else None
@@ -188,18 +237,36 @@ class Bench:
         if cpu0 is not None and cpu1 is not None and w1 > w0:
             server_cpu = round(100.0 * (cpu1 - cpu0) / (w1 - w0), 1)
 
-        report = build_report(a, self.rss, info, ideas, idea_ids, spec_by_key, results, connected,
-                              join_errors, join_wall, join_ms, connect_wall, connect_failures,
-                              n_conn, len(specs), server_cpu, time.monotonic() - wall_start)
+        report = build_report(
+            a,
+            self.rss,
+            info,
+            ideas,
+            idea_ids,
+            spec_by_key,
+            results,
+            connected,
+            join_errors,
+            join_wall,
+            join_ms,
+            connect_wall,
+            connect_failures,
+            n_conn,
+            len(specs),
+            server_cpu,
+            time.monotonic() - wall_start,
+        )
         if regroup_report:
             report["regroup_load"] = regroup_report
         if hostile_report:
-            report["hostile_load"] = {**hostile_report,
-                                      "server_dropped_slow_clients": self.server.log_path.read_text(
-                                          errors="replace").count("dropping a client that stopped reading")}
+            report["hostile_load"] = {
+                **hostile_report,
+                "server_dropped_slow_clients": self.server.log_path.read_text(errors="replace").count(
+                    "dropping a client that stopped reading"
+                ),
+            }
         sends = {i: s for r in results for i, s in r["sends"].items()}
-        report["over_time"] = windows(sends, [c for r in results for c in r["clients"]], rss_series,
-                                      width=a.window)
+        report["over_time"] = windows(sends, [c for r in results for c in r["clients"]], rss_series, width=a.window)
         report["prev_chain"] = prev_chain(a.repo, self.server.env["DATABASE_URL"], a.code)
         report["target"]["criteria"]["prev_chain_ok"] = report["prev_chain"]["ok"]
         report["target"]["criteria"]["seq_gaps_is_0"] = report["seq_gaps"] == 0

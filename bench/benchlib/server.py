@@ -26,9 +26,9 @@ def free_port() -> int:
 # urllib: requests is not a dependency.
 def http_json(method: str, url: str, body=None, timeout: float = 10.0) -> tuple[int, dict | None]:
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"Content-Type": "application/json",
-                                          "Accept": "application/json"})
+    req = urllib.request.Request(
+        url, data=data, method=method, headers={"Content-Type": "application/json", "Accept": "application/json"}
+    )
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
             status, raw = resp.status, resp.read()
@@ -47,8 +47,9 @@ class Server:
     and the server's output in ``server.log``.
     """
 
-    def __init__(self, repo: Path, python: str, database_url: str | None = None, port: int = 0,
-                 startup_timeout: float = 60.0):
+    def __init__(
+        self, repo: Path, python: str, database_url: str | None = None, port: int = 0, startup_timeout: float = 60.0
+    ):
         self.repo = repo
         self.python = python
         self.database_url = database_url
@@ -67,26 +68,34 @@ class Server:
         port = self.port or free_port()
         self.base_url = f"http://127.0.0.1:{port}"
         self.env = dict(os.environ)
-        self.env.update({
-            "DATABASE_URL": db_url,
-            "JOIN_RATE_LIMIT": "0",
-            "IDEA_RATE_LIMIT": "0",
-            "COMMAND_RATE_LIMIT": "0",
-            "SECRET_KEY": "bench",
-            "PYTHONUNBUFFERED": "1",
-        })
+        self.env.update(
+            {
+                "DATABASE_URL": db_url,
+                "JOIN_RATE_LIMIT": "0",
+                "IDEA_RATE_LIMIT": "0",
+                "COMMAND_RATE_LIMIT": "0",
+                "SECRET_KEY": "bench",
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
         self.log_path = self.tmpdir / "server.log"
         cmd = [self.python, "-m", "facilitator", "serve", "--host", "127.0.0.1", "--port", str(port)]
         log(f"starting server: {' '.join(cmd)} (cwd {self.repo}, DATABASE_URL={db_url})")
         with open(self.log_path, "wb") as out:
             # Own session: Ctrl-C in the terminal reaches us, and we stop the server ourselves.
-            self.proc = subprocess.Popen(cmd, cwd=self.repo, env=self.env, stdin=subprocess.DEVNULL,
-                                         stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(
+                cmd,
+                cwd=self.repo,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise BenchError(f"server exited with code {self.proc.returncode} during start-up:\n"
-                                 + self.log_tail())
+                raise BenchError(f"server exited with code {self.proc.returncode} during start-up:\n" + self.log_tail())
             try:
                 status, body = http_json("GET", self.base_url + "/healthz", timeout=2)
                 if status == 200 and isinstance(body, dict) and body.get("ok"):
@@ -133,8 +142,7 @@ class Server:
         """The workshop's projector key and tables, from ``python -m facilitator info CODE --json``."""
         cmd = [self.python, "-m", "facilitator", "info", code, "--json"]
         try:
-            res = subprocess.run(cmd, cwd=self.repo, env=self.env, capture_output=True,
-                                 text=True, timeout=60)
+            res = subprocess.run(cmd, cwd=self.repo, env=self.env, capture_output=True, text=True, timeout=60)
         except subprocess.TimeoutExpired as e:
             raise BenchError("`facilitator info` did not finish within 60 s") from e
         if res.returncode != 0:

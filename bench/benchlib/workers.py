@@ -15,8 +15,16 @@ class WorkerPool:
     def __init__(self):
         self.workers: list[tuple[multiprocessing.Process, object]] = []
 
-    def start(self, specs: list[dict], *, procs: int, base_url: str, connect_concurrency: int,
-              connect_timeout: float, ack_timeout: float) -> None:
+    def start(
+        self,
+        specs: list[dict],
+        *,
+        procs: int,
+        base_url: str,
+        connect_concurrency: int,
+        connect_timeout: float,
+        ack_timeout: float,
+    ) -> None:
         """Spread the sockets round-robin over the processes (projectors first) and start them."""
         k = max(1, procs)
         ctx = multiprocessing.get_context("spawn")
@@ -32,14 +40,16 @@ class WorkerPool:
             p = ctx.Process(target=worker_entry, args=(child, wid), name=f"bench-clients-{wid}", daemon=True)
             p.start()
             child.close()
-            parent.send({
-                "base_url": base_url,
-                "clients": buckets[wid],
-                "connect_concurrency": max(1, connect_concurrency // k),
-                "connect_timeout": connect_timeout,
-                "ack_timeout": ack_timeout,
-                "start_timeout": 600,
-            })
+            parent.send(
+                {
+                    "base_url": base_url,
+                    "clients": buckets[wid],
+                    "connect_concurrency": max(1, connect_concurrency // k),
+                    "connect_timeout": connect_timeout,
+                    "ack_timeout": ack_timeout,
+                    "start_timeout": 600,
+                }
+            )
             self.workers.append((p, parent))
 
     def __len__(self) -> int:
@@ -72,7 +82,7 @@ class WorkerPool:
 
     def stop(self, timeout: float = 20.0) -> None:
         """Ask the workers to disconnect their sockets; terminate them after timeout seconds."""
-        for p, conn in self.workers:
+        for _process, conn in self.workers:
             try:
                 conn.send(("stop", None))
             except (OSError, ValueError, BrokenPipeError):

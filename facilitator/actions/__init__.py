@@ -13,6 +13,7 @@ actions: ``facilitator/reactions.py`` derives it from the published events.
 Importing this package imports every action module (so every command is
 declared) and the reactions: there is no list to keep by hand.
 """
+
 from __future__ import annotations
 
 import importlib

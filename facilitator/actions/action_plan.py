@@ -10,6 +10,7 @@ Every change is logged as an event for the staff screens: ``action_created``,
 ``action_updated``, ``action_deleted`` (its data keeps the removed action, so
 the event log holds the whole history) and ``review_changed``.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -22,15 +23,15 @@ from ..extensions import db
 from ..models import Action, Group, Idea, ReviewLink, Workshop, utcnow
 from ..review_dates import parse_date, review_date
 from ..state import action_dict, review_dict
-from .registry import command
 from .base import FACILITATOR, ORGANISER, REVIEWER, Actor, check_scope, field, table_in, workshop_of
+from .registry import command
 
 # Text limits (the columns' sizes; free text is capped too).
-LIMITS = {"title": 200, "description": 2000, "owner_org": 80, "contact": 120, "indicator": 300,
-          "progress_note": 2000}
+LIMITS = {"title": 200, "description": 2000, "owner_org": 80, "contact": 120, "indicator": 300, "progress_note": 2000}
 
 
 # -- validation -----------------------------------------------------------------
+
 
 def _uuid(payload: dict, name: str = "id") -> str:
     try:
@@ -97,9 +98,25 @@ def _source(actor: Actor, payload: dict) -> tuple[str | None, str | None, int | 
 
 # -- the action plan ------------------------------------------------------------
 
-@command(roles=(FACILITATOR, ORGANISER,),
-         payload={"id": "action", "source": "object|null?", "table_id": "table|null?", "title": "text|null?", "description": "text|null?", "owner_org": "text|null?", "contact": "text|null?", "due_on": "any?", "indicator": "text|null?"},
-         emits=("action_created",))
+
+@command(
+    roles=(
+        FACILITATOR,
+        ORGANISER,
+    ),
+    payload={
+        "id": "action",
+        "source": "object|null?",
+        "table_id": "table|null?",
+        "title": "text|null?",
+        "description": "text|null?",
+        "owner_org": "text|null?",
+        "contact": "text|null?",
+        "due_on": "any?",
+        "indicator": "text|null?",
+    },
+    emits=("action_created",),
+)
 def do_create_action(actor: Actor, payload: dict) -> dict:
     """A new action from a group, an idea or from scratch; idempotent by client id."""
     ident = _uuid(payload)
@@ -117,20 +134,47 @@ def do_create_action(actor: Actor, payload: dict) -> dict:
             raise CommandError("id_conflict", status=409)
         return {"action": action_dict(existing)}  # a retry after a lost ack
     now = utcnow()
-    action = Action(id=ident, workshop_id=actor.workshop_id, table_id=table_id, source_kind=kind,
-                    source_id=source_id, title=title, description=description or "",
-                    owner_org=texts["owner_org"] or "", contact=texts["contact"] or "", due_on=due_on,
-                    indicator=texts["indicator"] or "", status=Action.NOT_STARTED, progress_note="",
-                    created_at=now, updated_at=now)
+    action = Action(
+        id=ident,
+        workshop_id=actor.workshop_id,
+        table_id=table_id,
+        source_kind=kind,
+        source_id=source_id,
+        title=title,
+        description=description or "",
+        owner_org=texts["owner_org"] or "",
+        contact=texts["contact"] or "",
+        due_on=due_on,
+        indicator=texts["indicator"] or "",
+        status=Action.NOT_STARTED,
+        progress_note="",
+        created_at=now,
+        updated_at=now,
+    )
     db.session.add(action)
     db.session.flush()
     events.publish(actor.workshop_id, "action_created", {"action": action_dict(action)})
     return {"action": action_dict(action)}
 
 
-@command(roles=(FACILITATOR, ORGANISER,),
-         payload={"id": "action", "title": "text|null?", "description": "text|null?", "owner_org": "text|null?", "contact": "text|null?", "due_on": "any?", "indicator": "text|null?", "status": "any?", "progress_note": "text|null?"},
-         emits=("action_updated",))
+@command(
+    roles=(
+        FACILITATOR,
+        ORGANISER,
+    ),
+    payload={
+        "id": "action",
+        "title": "text|null?",
+        "description": "text|null?",
+        "owner_org": "text|null?",
+        "contact": "text|null?",
+        "due_on": "any?",
+        "indicator": "text|null?",
+        "status": "any?",
+        "progress_note": "text|null?",
+    },
+    emits=("action_updated",),
+)
 def do_update_action(actor: Actor, payload: dict) -> dict:
     """Change some fields of an action (those present in the payload); status and progress note too."""
     action = _action(actor, _uuid(payload))
@@ -166,7 +210,14 @@ def _apply(workshop_id: int, action: Action, changes: dict, by: str) -> None:
     events.publish(workshop_id, "action_updated", {"action": action_dict(action), "by": by, "fields": changed})
 
 
-@command(roles=(FACILITATOR, ORGANISER,), payload={"id": "action"}, emits=("action_deleted",))
+@command(
+    roles=(
+        FACILITATOR,
+        ORGANISER,
+    ),
+    payload={"id": "action"},
+    emits=("action_deleted",),
+)
 def do_delete_action(actor: Actor, payload: dict) -> dict:
     """Remove an action written by mistake (a real commitment given up is ``dropped`` instead).
 
@@ -187,6 +238,7 @@ def do_delete_action(actor: Actor, payload: dict) -> dict:
 
 
 # -- the review (organisers) ------------------------------------------------------
+
 
 @command(roles=(ORGANISER,), payload={"on": "any"}, emits=("review_changed",), socket=False)
 def do_set_review_date(actor: Actor, payload: dict) -> dict:
@@ -215,8 +267,10 @@ def do_open_review(actor: Actor, payload: dict) -> dict:
     workshop = workshop_of(actor)
     if review_date(workshop) is None:
         raise CommandError("no_review_date", status=409)
-    known = {link.organisation for link in db.session.execute(
-        select(ReviewLink).where(ReviewLink.workshop_id == workshop.id)).scalars()}
+    known = {
+        link.organisation
+        for link in db.session.execute(select(ReviewLink).where(ReviewLink.workshop_id == workshop.id)).scalars()
+    }
     created = [name for name in owner_organisations(workshop.id) if name not in known]
     for name in created:
         db.session.add(ReviewLink(workshop_id=workshop.id, organisation=name))
@@ -226,8 +280,7 @@ def do_open_review(actor: Actor, payload: dict) -> dict:
         workshop.review_open = True
         db.session.flush()
         # Keys are secrets: the event (seen by projectors too) names organisations only.
-        events.publish(workshop.id, "review_changed",
-                       {"review": review_dict(workshop), "links_created": created})
+        events.publish(workshop.id, "review_changed", {"review": review_dict(workshop), "links_created": created})
     return {"review": review_dict(workshop), "links_created": created}
 
 
@@ -243,17 +296,24 @@ def do_close_review(actor: Actor, payload: dict) -> dict:
 
 # -- the review link (owner organisations, no account) ------------------------------
 
+
 def link_actions(link: ReviewLink) -> list[Action]:
     """The actions of the link's organisation, by table then due date."""
-    return list(db.session.execute(
-        select(Action).where(Action.workshop_id == link.workshop_id, Action.owner_org == link.organisation)
-        .order_by(Action.table_id, Action.due_on, Action.created_at, Action.id)).scalars())
+    return list(
+        db.session.execute(
+            select(Action)
+            .where(Action.workshop_id == link.workshop_id, Action.owner_org == link.organisation)
+            .order_by(Action.table_id, Action.due_on, Action.created_at, Action.id)
+        ).scalars()
+    )
 
 
-@command(roles=(REVIEWER,),
-         payload={"id": "action", "status": "any?", "progress_note": "text|null?"},
-         emits=("action_updated",),
-         socket=False)
+@command(
+    roles=(REVIEWER,),
+    payload={"id": "action", "status": "any?", "progress_note": "text|null?"},
+    emits=("action_updated",),
+    socket=False,
+)
 def do_update_review_action(actor: Actor, payload: dict) -> dict:
     """An owner organisation updates the status and progress note of one of ITS actions."""
     link = db.session.get(ReviewLink, actor.link_id)

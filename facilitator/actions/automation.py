@@ -1,4 +1,5 @@
 """The engine's proposals, decided by the facilitator: regroup a board, merge or keep duplicates."""
+
 from __future__ import annotations
 
 import logging
@@ -12,9 +13,9 @@ from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea, utcnow
 from ..state import group_dict, idea_dict
-from .registry import command
-from .base import (FACILITATOR, Actor, field, idea_id, idea_in, require_board_unfrozen, staff_table)
+from .base import FACILITATOR, Actor, field, idea_id, idea_in, require_board_unfrozen, staff_table
 from .groups import LABEL_MAX, _label, next_position
+from .registry import command
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ MAX_PROPOSAL_IDEAS = 1000
 
 @command(roles=(FACILITATOR,), payload={"table_id": "table"})
 def do_regroup(actor: Actor, payload: dict) -> dict:
-    """"Regrouper": the engine's proposal for a board's unsorted ideas, for this console only.
+    """ "Regrouper": the engine's proposal for a board's unsorted ideas, for this console only.
 
     Nothing is written and no event is published: the facilitator reviews the proposal, then
     accepts all or part of it (``accept_proposal``) or discards it.
@@ -44,15 +45,27 @@ def do_regroup(actor: Actor, payload: dict) -> dict:
     for ident, _text, _group, _placement in board.ideas:  # board order: the ideas' arrival order
         if ident in plan.moves:
             members.setdefault(plan.moves[ident], []).append(ident)
-    labels = {group.id: group.label for group in db.session.execute(
-        select(Group).where(Group.table_id == table.id, Group.active.is_(True))).scalars()}
-    groups = [{"group_id": ids[name], "label": labels.get(ids[name], name), "idea_ids": members[name]}
-              for name in ids if name in members]  # existing groups first, in board order
-    groups += [{"group_id": None, "label": name[:LABEL_MAX], "idea_ids": members[name]}
-               for name in plan.new_groups if name in members]
-    return {"proposal": {"table_id": table.id, "groups": groups},
-            "groups": sum(1 for g in groups if g["group_id"] is None),
-            "moved": sum(len(g["idea_ids"]) for g in groups)}
+    labels = {
+        group.id: group.label
+        for group in db.session.execute(
+            select(Group).where(Group.table_id == table.id, Group.active.is_(True))
+        ).scalars()
+    }
+    groups = [
+        {"group_id": ids[name], "label": labels.get(ids[name], name), "idea_ids": members[name]}
+        for name in ids
+        if name in members
+    ]  # existing groups first, in board order
+    groups += [
+        {"group_id": None, "label": name[:LABEL_MAX], "idea_ids": members[name]}
+        for name in plan.new_groups
+        if name in members
+    ]
+    return {
+        "proposal": {"table_id": table.id, "groups": groups},
+        "groups": sum(1 for g in groups if g["group_id"] is None),
+        "moved": sum(len(g["idea_ids"]) for g in groups),
+    }
 
 
 def _proposed_groups(payload: dict) -> list[dict]:
@@ -68,8 +81,12 @@ def _proposed_groups(payload: dict) -> list[dict]:
         if existing is not None:
             entry = {"group_id": idea_id({"id": field(item, "group_id", str)}), "new": False}
         else:
-            entry = {"group_id": idea_id(item), "new": True, "label": _label(item),
-                     "renamed": bool(field(item, "renamed", bool, required=False))}
+            entry = {
+                "group_id": idea_id(item),
+                "new": True,
+                "label": _label(item),
+                "renamed": bool(field(item, "renamed", bool, required=False)),
+            }
         idea_ids = field(item, "idea_ids", list)
         if not idea_ids or not all(isinstance(i, str) for i in idea_ids):
             raise CommandError("invalid_payload", detail="'idea_ids' must be a non-empty list of ids")
@@ -108,21 +125,36 @@ def do_accept_proposal(actor: Actor, payload: dict) -> dict:
     position = next_position(table.id)
     for entry in proposed:
         group = db.session.get(Group, entry["group_id"])
-        if entry["new"] and group is not None and (group.workshop_id != actor.workshop_id
-                                                   or group.table_id != table.id):
+        if (
+            entry["new"]
+            and group is not None
+            and (group.workshop_id != actor.workshop_id or group.table_id != table.id)
+        ):
             raise CommandError("id_conflict", status=409)
-        if not entry["new"] and (group is None or group.workshop_id != actor.workshop_id
-                                 or group.table_id != table.id or not group.active):
+        if not entry["new"] and (
+            group is None or group.workshop_id != actor.workshop_id or group.table_id != table.id or not group.active
+        ):
             raise CommandError("not_found", status=404, what="group")
-        fresh = [i for i in entry["idea_ids"] if ideas[i].state == Idea.VISIBLE and ideas[i].group_id is None
-                 and ideas[i].placement != grouping.FACILITATOR_PLACED]
+        fresh = [
+            i
+            for i in entry["idea_ids"]
+            if ideas[i].state == Idea.VISIBLE
+            and ideas[i].group_id is None
+            and ideas[i].placement != grouping.FACILITATOR_PLACED
+        ]
         skipped += [i for i in entry["idea_ids"] if i not in fresh]
         if not fresh:
             continue
         if group is None:  # a new group (a retry finds it made already)
-            group = Group(id=entry["group_id"], workshop_id=actor.workshop_id, table_id=table.id,
-                          label=entry["label"], position=position, created_at=utcnow(),
-                          label_source=Group.FACILITATOR if entry["renamed"] else Group.AUTO)
+            group = Group(
+                id=entry["group_id"],
+                workshop_id=actor.workshop_id,
+                table_id=table.id,
+                label=entry["label"],
+                position=position,
+                created_at=utcnow(),
+                label_source=Group.FACILITATOR if entry["renamed"] else Group.AUTO,
+            )
             position += 1
             db.session.add(group)
             created.append(group)
@@ -133,18 +165,33 @@ def do_accept_proposal(actor: Actor, payload: dict) -> dict:
     moved: dict[str, set[str]] = {}
     for group_id, members in by_group.items():  # one UPDATE per group, not one per idea
         # Still unsorted and not the facilitator's at write time too (another console may accept at once).
-        moved[group_id] = set(db.session.execute(
-            update(Idea).where(Idea.id.in_(members), Idea.group_id.is_(None), Idea.state == Idea.VISIBLE,
-                               or_(Idea.placement.is_(None), Idea.placement != grouping.FACILITATOR_PLACED))
-            .values(group_id=group_id, placement=grouping.AUTO_PLACED, confidence=None, suggestions=[])
-            .returning(Idea.id), execution_options={"synchronize_session": False}).scalars())
-    moves = [{"id": ident, "group_id": group_id, "placement": grouping.AUTO_PLACED, "confidence": None,
-              "suggestions": []} for group_id, members in by_group.items() for ident in members
-             if ident in moved[group_id]]
+        moved[group_id] = set(
+            db.session.execute(
+                update(Idea)
+                .where(
+                    Idea.id.in_(members),
+                    Idea.group_id.is_(None),
+                    Idea.state == Idea.VISIBLE,
+                    or_(Idea.placement.is_(None), Idea.placement != grouping.FACILITATOR_PLACED),
+                )
+                .values(group_id=group_id, placement=grouping.AUTO_PLACED, confidence=None, suggestions=[])
+                .returning(Idea.id),
+                execution_options={"synchronize_session": False},
+            ).scalars()
+        )
+    moves = [
+        {"id": ident, "group_id": group_id, "placement": grouping.AUTO_PLACED, "confidence": None, "suggestions": []}
+        for group_id, members in by_group.items()
+        for ident in members
+        if ident in moved[group_id]
+    ]
     skipped += [ident for group_id, members in by_group.items() for ident in members if ident not in moved[group_id]]
     if moves:
-        events.publish(actor.workshop_id, "board_regrouped",
-                       {"table_id": table.id, "groups": [group_dict(g) for g in created], "moves": moves})
+        events.publish(
+            actor.workshop_id,
+            "board_regrouped",
+            {"table_id": table.id, "groups": [group_dict(g) for g in created], "moves": moves},
+        )
     return {"groups": [group_dict(g) for g in created], "moved": len(moves), "skipped": skipped}
 
 
@@ -184,9 +231,13 @@ def do_merge_ideas(actor: Actor, payload: dict) -> dict:
         repointed.append(other.id)
     db.session.flush()
     data = idea_dict(into)
-    events.publish(actor.workshop_id, "idea_merged",
-                   {"id": idea.id, "table_id": idea.table_id, "into": data, "repointed": repointed},
-                   events.TABLE, idea.table_id)
+    events.publish(
+        actor.workshop_id,
+        "idea_merged",
+        {"id": idea.id, "table_id": idea.table_id, "into": data, "repointed": repointed},
+        events.TABLE,
+        idea.table_id,
+    )
     return {"idea": data}
 
 

@@ -1,4 +1,5 @@
 """What every action needs: who is acting, and checked access to the data."""
+
 from __future__ import annotations
 
 import uuid
@@ -129,8 +130,12 @@ def participant_of(actor: Actor) -> Participant:
 def idea_in(actor: Actor, ident: str, *, own: bool = False) -> Idea:
     """An idea of the actor's workshop (of the actor, when ``own``); withdrawn and merged ones do not exist."""
     idea = db.session.get(Idea, ident)
-    if (idea is None or idea.workshop_id != actor.workshop_id or idea.state in (Idea.WITHDRAWN, Idea.MERGED)
-            or (own and idea.participant_id != actor.participant_id)):
+    if (
+        idea is None
+        or idea.workshop_id != actor.workshop_id
+        or idea.state in (Idea.WITHDRAWN, Idea.MERGED)
+        or (own and idea.participant_id != actor.participant_id)
+    ):
         raise CommandError("not_found", status=404, what="idea")
     check_scope(actor, idea.table_id)
     return idea

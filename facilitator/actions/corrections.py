@@ -8,6 +8,7 @@ both), and the idea's ``corrected_at`` makes the author's phone say
 The author hears of the correction even from another table: see
 ``reactions.tell_author``.
 """
+
 from __future__ import annotations
 
 from flask import current_app
@@ -16,8 +17,8 @@ from .. import events
 from ..errors import CommandError
 from ..models import Idea, utcnow
 from ..state import idea_dict
-from .registry import command
 from .base import FACILITATOR, Actor, clean_text, idea_id, idea_in
+from .registry import command
 
 
 @command(roles=(FACILITATOR,), payload={"id": "idea", "text": "text"}, emits=("idea_corrected",))
@@ -38,6 +39,7 @@ def do_correct_idea(actor: Actor, payload: dict) -> dict:
         idea.updated_at = now
         idea.edited_by_facilitator_at = now
         data = idea_dict(idea)
-        events.publish(actor.workshop_id, "idea_corrected", {"idea": data, "old_text": old},
-                       events.TABLE, idea.table_id)
+        events.publish(
+            actor.workshop_id, "idea_corrected", {"idea": data, "old_text": old}, events.TABLE, idea.table_id
+        )
     return {"idea": idea_dict(idea)}

@@ -7,6 +7,7 @@ the copies of the name held in the event log; their ideas, votes and
 organisation stay (the ideas are shown without author). One
 ``participant_erased`` event tells live screens to update.
 """
+
 from __future__ import annotations
 
 from .. import events
@@ -14,8 +15,8 @@ from ..errors import CommandError
 from ..extensions import db
 from ..models import Event, Participant, Workshop, utcnow
 from ..state import participant_dict
-from .registry import command
 from .base import ORGANISER, Actor, field, workshop_of
+from .registry import command
 
 ERASED_NAME = {"fr": "Participant effacé", "en": "Erased participant"}
 RETENTION_MAX_DAYS = 3650
@@ -25,11 +26,13 @@ def erased_name(workshop: Workshop) -> str:
     return ERASED_NAME.get((workshop.definition or {}).get("language", "fr"), ERASED_NAME["fr"])
 
 
-@command(roles=(ORGANISER,),
-         payload={"participant_id": "participant"},
-         emits=("participant_erased",),
-         socket=False,
-         denied='organiser_only')
+@command(
+    roles=(ORGANISER,),
+    payload={"participant_id": "participant"},
+    emits=("participant_erased",),
+    socket=False,
+    denied="organiser_only",
+)
 def do_erase_participant(actor: Actor, payload: dict) -> dict:
     """Erase one participant's name (their ideas stay, unattributed). Idempotent."""
     participant_id = field(payload, "participant_id", int)
@@ -51,16 +54,21 @@ def erase_participants(workshop: Workshop, participants: list[Participant]) -> l
         participant.first_name = name
         participant.erased_at = now
     scrub_event_log(workshop.id, {p.id: name for p in todo})
-    events.publish(workshop.id, "participant_erased",
-                   {"participants": [participant_dict(p) for p in todo]}, audience=events.ALL)
+    events.publish(
+        workshop.id, "participant_erased", {"participants": [participant_dict(p) for p in todo]}, audience=events.ALL
+    )
     return todo
 
 
 def erase_workshop_names(workshop: Workshop) -> int:
     """Erase every participant's name of a workshop (end of the retention period); returns how many."""
-    participants = list(db.session.execute(
-        db.select(Participant).where(Participant.workshop_id == workshop.id, Participant.erased_at.is_(None))
-        .order_by(Participant.id)).scalars())
+    participants = list(
+        db.session.execute(
+            db.select(Participant)
+            .where(Participant.workshop_id == workshop.id, Participant.erased_at.is_(None))
+            .order_by(Participant.id)
+        ).scalars()
+    )
     done = erase_participants(workshop, participants)
     workshop.names_erased_at = utcnow()
     return len(done)
@@ -69,6 +77,7 @@ def erase_workshop_names(workshop: Workshop) -> int:
 def scrub_event_log(workshop_id: int, names: dict[int, str]) -> None:
     """Replace the given participants' names wherever the event log holds a copy (person dicts)."""
     from ..exports.snapshot import scrub_people
+
     rows = db.session.execute(db.select(Event.id, Event.data).where(Event.workshop_id == workshop_id)).all()
     for ident, data in rows:
         cleaned = scrub_people(data, names)
@@ -76,11 +85,13 @@ def scrub_event_log(workshop_id: int, names: dict[int, str]) -> None:
             db.session.execute(db.update(Event).where(Event.id == ident).values(data=cleaned))
 
 
-@command(roles=(ORGANISER,),
-         payload={"retention_days": "small|null?"},
-         emits=("retention_changed",),
-         socket=False,
-         denied='organiser_only')
+@command(
+    roles=(ORGANISER,),
+    payload={"retention_days": "small|null?"},
+    emits=("retention_changed",),
+    socket=False,
+    denied="organiser_only",
+)
 def do_set_retention(actor: Actor, payload: dict) -> dict:
     """How many days after the workshop date names are kept (None: until erased by hand)."""
     days = payload.get("retention_days") if isinstance(payload, dict) else None
@@ -95,11 +106,9 @@ def do_set_retention(actor: Actor, payload: dict) -> dict:
     return {"retention_days": days}
 
 
-@command(roles=(ORGANISER,),
-         payload={"archived": "bool"},
-         emits=("archived_changed",),
-         socket=False,
-         denied='organiser_only')
+@command(
+    roles=(ORGANISER,), payload={"archived": "bool"}, emits=("archived_changed",), socket=False, denied="organiser_only"
+)
 def do_set_archived(actor: Actor, payload: dict) -> dict:
     """Archive a past workshop (listed last in the organiser space) or bring it back."""
     archived = field(payload, "archived", bool)

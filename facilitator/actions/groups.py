@@ -4,6 +4,7 @@ Every decision taken here is the facilitator's: moved ideas become
 ``placement="facilitator"`` and named groups ``label_source="facilitator"``,
 which automatic regrouping never overrides.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import func, select, update
@@ -13,8 +14,8 @@ from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea, iso, utcnow
 from ..state import group_dict, idea_dict
+from .base import FACILITATOR, Actor, check_scope, field, idea_id, idea_in, require_board_unfrozen, staff_table
 from .registry import command
-from .base import (FACILITATOR, Actor, check_scope, field, idea_id, idea_in, require_board_unfrozen, staff_table)
 
 LABEL_MAX = 80
 
@@ -57,36 +58,52 @@ def _place(idea: Idea, group: Group | None) -> None:
 
 
 def _ideas_of(group: Group) -> list[Idea]:
-    return list(db.session.execute(
-        select(Idea).where(Idea.group_id == group.id, Idea.state != Idea.WITHDRAWN)
-        .order_by(Idea.created_at, Idea.id)).scalars())
+    return list(
+        db.session.execute(
+            select(Idea)
+            .where(Idea.group_id == group.id, Idea.state != Idea.WITHDRAWN)
+            .order_by(Idea.created_at, Idea.id)
+        ).scalars()
+    )
 
 
 def _idea_ids_of(group: Group) -> list[str]:
     """Ids only: a group can hold hundreds of ideas, no need to load them as objects."""
-    return list(db.session.execute(
-        select(Idea.id).where(Idea.group_id == group.id, Idea.state != Idea.WITHDRAWN)
-        .order_by(Idea.created_at, Idea.id)).scalars())
+    return list(
+        db.session.execute(
+            select(Idea.id)
+            .where(Idea.group_id == group.id, Idea.state != Idea.WITHDRAWN)
+            .order_by(Idea.created_at, Idea.id)
+        ).scalars()
+    )
 
 
 def _set_placement(ids: list[str], group_id: str | None, placement: str | None) -> None:
     """Place many ideas in one UPDATE."""
     if ids:
-        db.session.execute(update(Idea).where(Idea.id.in_(ids)).values(
-            group_id=group_id, placement=placement, confidence=None, suggestions=[]),
-            execution_options={"synchronize_session": "fetch"})
+        db.session.execute(
+            update(Idea)
+            .where(Idea.id.in_(ids))
+            .values(group_id=group_id, placement=placement, confidence=None, suggestions=[]),
+            execution_options={"synchronize_session": "fetch"},
+        )
 
 
 def _new_group(actor: Actor, ident: str, table_id: int, label: str) -> Group:
-    group = Group(id=ident, workshop_id=actor.workshop_id, table_id=table_id, label=label,
-                  label_source=Group.FACILITATOR, position=next_position(table_id), created_at=utcnow())
+    group = Group(
+        id=ident,
+        workshop_id=actor.workshop_id,
+        table_id=table_id,
+        label=label,
+        label_source=Group.FACILITATOR,
+        position=next_position(table_id),
+        created_at=utcnow(),
+    )
     db.session.add(group)
     return group
 
 
-@command(roles=(FACILITATOR,),
-         payload={"id": "group", "table_id": "table", "label": "text"},
-         emits=("group_created",))
+@command(roles=(FACILITATOR,), payload={"id": "group", "table_id": "table", "label": "text"}, emits=("group_created",))
 def do_create_group(actor: Actor, payload: dict) -> dict:
     """A new, empty, facilitator-named group on a table; idempotent by client id."""
     ident = _group_id(payload)
@@ -134,9 +151,14 @@ def do_move_idea(actor: Actor, payload: dict) -> dict:
 
 
 def _moved(idea: Idea) -> dict:
-    return {"id": idea.id, "table_id": idea.table_id, "group_id": idea.group_id,
-            "placement": idea.placement, "confidence": idea.confidence,
-            "suggestions": list(idea.suggestions or [])}
+    return {
+        "id": idea.id,
+        "table_id": idea.table_id,
+        "group_id": idea.group_id,
+        "placement": idea.placement,
+        "confidence": idea.confidence,
+        "suggestions": list(idea.suggestions or []),
+    }
 
 
 @command(roles=(FACILITATOR,), payload={"id": "group", "into": "group"}, emits=("groups_merged",))
@@ -152,14 +174,19 @@ def do_merge_groups(actor: Actor, payload: dict) -> dict:
     moved = _idea_ids_of(group)
     _set_placement(moved, into.id, "facilitator")
     group.active = False
-    events.publish(actor.workshop_id, "groups_merged",
-                   {"id": group.id, "into": group_dict(into), "table_id": into.table_id, "idea_ids": moved})
+    events.publish(
+        actor.workshop_id,
+        "groups_merged",
+        {"id": group.id, "into": group_dict(into), "table_id": into.table_id, "idea_ids": moved},
+    )
     return {"group": group_dict(into)}
 
 
-@command(roles=(FACILITATOR,),
-         payload={"id": "group", "new_id": "group", "label": "text", "idea_ids": "list"},
-         emits=("group_split",))
+@command(
+    roles=(FACILITATOR,),
+    payload={"id": "group", "new_id": "group", "label": "text", "idea_ids": "list"},
+    emits=("group_split",),
+)
 def do_split_group(actor: Actor, payload: dict) -> dict:
     """Take some ideas out of a group into a new group on the same table."""
     group = _group(actor, _group_id(payload))
@@ -178,8 +205,9 @@ def do_split_group(actor: Actor, payload: dict) -> dict:
     new = _new_group(actor, new_id, group.table_id, label)
     for ident in sorted(ids):
         _place(members[ident], new)
-    events.publish(actor.workshop_id, "group_split",
-                   {"group": group_dict(new), "from": group.id, "idea_ids": sorted(ids)})
+    events.publish(
+        actor.workshop_id, "group_split", {"group": group_dict(new), "from": group.id, "idea_ids": sorted(ids)}
+    )
     return {"group": group_dict(new)}
 
 
@@ -196,8 +224,7 @@ def do_remove_group(actor: Actor, payload: dict) -> dict:
     moved = _idea_ids_of(group)
     _set_placement(moved, None, None)
     group.active = False
-    events.publish(actor.workshop_id, "group_removed",
-                   {"id": group.id, "table_id": group.table_id, "idea_ids": moved})
+    events.publish(actor.workshop_id, "group_removed", {"id": group.id, "table_id": group.table_id, "idea_ids": moved})
     return {}
 
 
@@ -213,9 +240,13 @@ def do_pin_idea(actor: Actor, payload: dict) -> dict:
     pinned = payload["pinned"]
     if (idea.pinned_at is not None) != pinned:
         idea.pinned_at = utcnow() if pinned else None
-        events.publish(actor.workshop_id, "idea_pinned",
-                       {"id": idea.id, "table_id": idea.table_id, "pinned_at": iso(idea.pinned_at)},
-                       events.TABLE, idea.table_id)
+        events.publish(
+            actor.workshop_id,
+            "idea_pinned",
+            {"id": idea.id, "table_id": idea.table_id, "pinned_at": iso(idea.pinned_at)},
+            events.TABLE,
+            idea.table_id,
+        )
     return {"idea": idea_dict(idea)}
 
 
@@ -238,14 +269,26 @@ def do_restore_group(actor: Actor, payload: dict) -> dict:
     ids = {idea_id({"id": ident}) if isinstance(ident, str) else None for ident in wanted}
     if None in ids:
         raise CommandError("invalid_payload", detail="'idea_ids' must be idea ids")
-    back = sorted(db.session.execute(select(Idea.id).where(
-        Idea.id.in_(ids), Idea.table_id == group.table_id, Idea.state.in_((Idea.VISIBLE, Idea.HIDDEN)),
-        (Idea.group_id != group.id) | Idea.group_id.is_(None) | (Idea.placement != "facilitator"))).scalars()) if ids else []
+    back = (
+        sorted(
+            db.session.execute(
+                select(Idea.id).where(
+                    Idea.id.in_(ids),
+                    Idea.table_id == group.table_id,
+                    Idea.state.in_((Idea.VISIBLE, Idea.HIDDEN)),
+                    (Idea.group_id != group.id) | Idea.group_id.is_(None) | (Idea.placement != "facilitator"),
+                )
+            ).scalars()
+        )
+        if ids
+        else []
+    )
     if group.active and not back:
         return {"group": group_dict(group)}  # a retried undo that already landed
     require_board_unfrozen(group.table_id)
     group.active = True
     _set_placement(back, group.id, "facilitator")
-    events.publish(actor.workshop_id, "group_restored",
-                   {"group": group_dict(group), "table_id": group.table_id, "idea_ids": back})
+    events.publish(
+        actor.workshop_id, "group_restored", {"group": group_dict(group), "table_id": group.table_id, "idea_ids": back}
+    )
     return {"group": group_dict(group)}

@@ -1,4 +1,5 @@
 """Ideas on a board: post, edit, withdraw (participants); hide, restore (facilitators)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,9 +12,8 @@ from ..errors import CommandError
 from ..extensions import db
 from ..models import Idea, utcnow
 from ..state import idea_dict
+from .base import FACILITATOR, PARTICIPANT, Actor, clean_text, field, idea_id, idea_in, participant_of, table_in
 from .registry import command
-from .base import (FACILITATOR, PARTICIPANT, Actor, clean_text, field, idea_id, idea_in,
-                   participant_of, table_in)
 
 
 def _max_length() -> int:
@@ -45,9 +45,18 @@ def do_post_idea(actor: Actor, payload: dict) -> dict:
     suggestion = grouping.suggest_inline(table.id, text)
 
     now = utcnow()
-    idea = Idea(id=ident, workshop_id=actor.workshop_id, table_id=table.id,
-                participant_id=participant.id, text=text, state=Idea.VISIBLE,
-                created_at=now, updated_at=now, author=participant, suggestions=[])
+    idea = Idea(
+        id=ident,
+        workshop_id=actor.workshop_id,
+        table_id=table.id,
+        participant_id=participant.id,
+        text=text,
+        state=Idea.VISIBLE,
+        created_at=now,
+        updated_at=now,
+        author=participant,
+        suggestions=[],
+    )
     if suggestion is not None:
         idea.group_id = suggestion.group_id
         idea.placement = grouping.AUTO_PLACED if suggestion.group_id else None
@@ -66,9 +75,9 @@ def _check_idea_rate(participant_id: int) -> None:
     if count <= 0:
         return
     recent = db.session.execute(
-        select(func.count()).select_from(Idea).where(
-            Idea.participant_id == participant_id,
-            Idea.created_at > utcnow() - timedelta(seconds=seconds))
+        select(func.count())
+        .select_from(Idea)
+        .where(Idea.participant_id == participant_id, Idea.created_at > utcnow() - timedelta(seconds=seconds))
     ).scalar_one()
     if recent >= count:
         raise CommandError("rate_limited", status=429)
@@ -94,8 +103,7 @@ def do_edit_idea(actor: Actor, payload: dict) -> dict:
     if text != idea.text:
         idea.text = text
         idea.updated_at = utcnow()
-        events.publish(actor.workshop_id, "idea_edited", {"idea": idea_dict(idea)},
-                       events.TABLE, idea.table_id)
+        events.publish(actor.workshop_id, "idea_edited", {"idea": idea_dict(idea)}, events.TABLE, idea.table_id)
     return {"idea": idea_dict(idea)}
 
 
@@ -109,8 +117,9 @@ def do_withdraw_idea(actor: Actor, payload: dict) -> dict:
     idea = _own_open_idea(actor, payload)
     idea.state = Idea.WITHDRAWN
     idea.updated_at = utcnow()
-    events.publish(actor.workshop_id, "idea_withdrawn", {"id": idea.id, "table_id": idea.table_id},
-                   events.TABLE, idea.table_id)
+    events.publish(
+        actor.workshop_id, "idea_withdrawn", {"id": idea.id, "table_id": idea.table_id}, events.TABLE, idea.table_id
+    )
     return {}
 
 
@@ -119,11 +128,15 @@ def _moderate(actor: Actor, payload: dict, state: str) -> dict:
     if idea.state != state:
         idea.state = state  # updated_at is left alone: it dates the text, which moderation does not change
         if state == Idea.HIDDEN:
-            events.publish(actor.workshop_id, "idea_hidden", {"id": idea.id, "table_id": idea.table_id},
-                           events.TABLE, idea.table_id)
+            events.publish(
+                actor.workshop_id,
+                "idea_hidden",
+                {"id": idea.id, "table_id": idea.table_id},
+                events.TABLE,
+                idea.table_id,
+            )
         else:
-            events.publish(actor.workshop_id, "idea_restored", {"idea": idea_dict(idea)},
-                           events.TABLE, idea.table_id)
+            events.publish(actor.workshop_id, "idea_restored", {"idea": idea_dict(idea)}, events.TABLE, idea.table_id)
     return {"idea": idea_dict(idea)}
 
 

@@ -19,6 +19,7 @@ Facilitators can still override one table afterwards (``set_posting``,
 ``set_voting``). Leaving the agenda (``key: null``) closes voting and leaves
 posting as it was.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,8 +29,8 @@ from .. import events, voting
 from ..errors import CommandError
 from ..models import Workshop, utcnow
 from ..state import agenda_list, phase_dict
-from .registry import command
 from .base import FACILITATOR, Actor, field, workshop_of
+from .registry import command
 
 ROUND_TABLES, VOTING = "round_tables", "voting"
 # extend_timer adds 1 to this many minutes at once (the console offers +1 and +5).
@@ -49,10 +50,12 @@ def phase_of(workshop: Workshop, key: str | None) -> dict | None:
     return next((phase for phase in agenda_list(workshop) if phase["key"] == key), None)
 
 
-@command(roles=(FACILITATOR,),
-         payload={"key": "word|null", "restart": "bool?"},
-         emits=("phase_changed", "posting_changed", "voting_changed"),
-         lead=True)
+@command(
+    roles=(FACILITATOR,),
+    payload={"key": "word|null", "restart": "bool?"},
+    emits=("phase_changed", "posting_changed", "voting_changed"),
+    lead=True,
+)
 def do_set_phase(actor: Actor, payload: dict) -> dict:
     """Enter an agenda phase (its timer starts at the phase's duration), or leave the agenda (key null).
 
@@ -86,8 +89,9 @@ def apply_gating(workshop: Workshop, kind: str | None) -> None:
     for table in workshop.tables:
         if posting is not None and table.posting_open != posting:
             table.posting_open = posting
-            events.publish(workshop.id, "posting_changed", {"table_id": table.id, "open": posting},
-                           events.TABLE, table.id)
+            events.publish(
+                workshop.id, "posting_changed", {"table_id": table.id, "open": posting}, events.TABLE, table.id
+            )
         voting.set_table_voting(workshop.id, table, kind == VOTING)
 
 

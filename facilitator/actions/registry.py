@@ -20,10 +20,11 @@ is (``idea``, ``table``, ``text``...; see ``KINDS``), a trailing ``?`` makes it
 optional and ``|null`` lets it be null: ``{"group_id": "group|null",
 "step": "small?"}``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..errors import CommandError
 from .base import FACILITATOR, MAX_ID, Actor
@@ -31,10 +32,21 @@ from .base import FACILITATOR, MAX_ID, Actor
 # What a payload value may be, by kind (bool is never an int).
 KINDS: dict[str, tuple[type, ...]] = {
     # ids made by the server (numbers) and by clients (UUID strings)
-    "seq": (int,), "table": (int,), "participant": (int,), "small": (int,),
-    "idea": (str,), "group": (str,), "action": (str,), "item": (str,),
+    "seq": (int,),
+    "table": (int,),
+    "participant": (int,),
+    "small": (int,),
+    "idea": (str,),
+    "group": (str,),
+    "action": (str,),
+    "item": (str,),
     # values
-    "text": (str,), "word": (str,), "date": (str,), "bool": (bool,), "list": (list,), "object": (dict,),
+    "text": (str,),
+    "word": (str,),
+    "date": (str,),
+    "bool": (bool,),
+    "list": (list,),
+    "object": (dict,),
     "view": (str, int),
     # anything: the action checks it and answers its own error (e.g. ``invalid_date``, ``invalid_status``)
     "any": (object,),
@@ -61,8 +73,7 @@ class Field:
         types = KINDS[self.kind]
         if isinstance(value, bool) and bool not in types and object not in types or not isinstance(value, types):
             raise CommandError("invalid_payload", detail=f"'{self.name}' must be {self.kind}")
-        if (isinstance(value, int) and not isinstance(value, bool) and int in types
-                and not 0 <= value <= MAX_ID):
+        if isinstance(value, int) and not isinstance(value, bool) and int in types and not 0 <= value <= MAX_ID:
             raise CommandError("invalid_payload", detail=f"'{self.name}' is out of range")
 
 
@@ -103,17 +114,35 @@ class Command:
 REGISTRY: dict[str, Command] = {}
 
 
-def command(*, roles: tuple[str, ...], payload: dict[str, str] | None = None, emits: tuple[str, ...] = (),
-            lead: bool = False, socket: bool = True, denied: str = "forbidden", name: str | None = None):
+def command(
+    *,
+    roles: tuple[str, ...],
+    payload: dict[str, str] | None = None,
+    emits: tuple[str, ...] = (),
+    lead: bool = False,
+    socket: bool = True,
+    denied: str = "forbidden",
+    name: str | None = None,
+):
     """Declare ``do_<name>(actor, payload) -> dict`` as the command ``<name>`` (see the module's doc)."""
+
     def register(fn: Callable[[Actor, dict], dict]):
         command_name = name or fn.__name__.removeprefix("do_")
         if command_name in REGISTRY:
             raise ValueError(f"command {command_name!r} declared twice")
         REGISTRY[command_name] = Command(
-            command_name, fn, frozenset(roles), tuple(parse_field(k, v) for k, v in (payload or {}).items()),
-            tuple(emits), lead, socket, denied, (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else "")
+            command_name,
+            fn,
+            frozenset(roles),
+            tuple(parse_field(k, v) for k, v in (payload or {}).items()),
+            tuple(emits),
+            lead,
+            socket,
+            denied,
+            (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else "",
+        )
         return fn
+
     return register
 
 

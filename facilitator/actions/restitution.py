@@ -16,6 +16,7 @@ Both commands set absolute values (a retried command changes nothing) and log
 an event only when something changed. Moving the restitution to another table,
 or stopping it, clears the spotlight: the item belonged to the previous turn.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -24,16 +25,18 @@ from .. import events
 from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea
-from .registry import command
 from .base import FACILITATOR, Actor, check_scope, field, require_lead, table_in, workshop_of
+from .registry import command
 
 STEPS = ("theme", "groups", "votes")
 KINDS = ("idea", "group")
 
 
-@command(roles=(FACILITATOR,),
-         payload={"table_id": "table|null", "step": "small?"},
-         emits=("restitution_changed", "spotlight_changed"))
+@command(
+    roles=(FACILITATOR,),
+    payload={"table_id": "table|null", "step": "small?"},
+    emits=("restitution_changed", "spotlight_changed"),
+)
 def do_set_restitution(actor: Actor, payload: dict) -> dict:
     """Start, move or stop the walk-through: ``{"table_id": <id> | null, "step": 0..2}``."""
     if "table_id" not in payload:
@@ -71,7 +74,7 @@ def do_set_spotlight(actor: Actor, payload: dict) -> dict:
     if kind is None:
         wanted = None
     elif kind not in KINDS:
-        raise CommandError("invalid_payload", detail="'kind' must be \"idea\", \"group\" or null")
+        raise CommandError("invalid_payload", detail='\'kind\' must be "idea", "group" or null')
     else:
         try:
             ident = str(uuid.UUID(field(payload, "id", str)))

@@ -12,6 +12,7 @@ Every change of seat is logged (``participant_moved``, ``tables_assigned``,
 ``tables_rotated``, staff) and, after commit, the moved phones switch rooms
 and resync (rooms.py).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -20,8 +21,8 @@ from .. import events
 from ..errors import CommandError
 from ..extensions import db
 from ..models import Participant, RoundTable
-from .registry import command
 from .base import FACILITATOR, ORGANISER, Actor, field, table_in, workshop_of
+from .registry import command
 
 ASSIGN_MODES = ("balanced_by_organisation", "fill")
 
@@ -32,15 +33,18 @@ def rotation_enabled(definition: dict | None) -> bool:
 
 
 def _participants(workshop_id: int) -> list[Participant]:
-    return list(db.session.execute(
-        select(Participant).where(Participant.workshop_id == workshop_id, Participant.erased_at.is_(None))
-        .order_by(Participant.id)).scalars())
+    return list(
+        db.session.execute(
+            select(Participant)
+            .where(Participant.workshop_id == workshop_id, Participant.erased_at.is_(None))
+            .order_by(Participant.id)
+        ).scalars()
+    )
 
 
 def _seat(participant: Participant, table_id: int | None, moves: list[dict]) -> None:
     if participant.table_id != table_id:
-        moves.append({"participant_id": participant.id, "table_id": table_id,
-                      "from_table_id": participant.table_id})
+        moves.append({"participant_id": participant.id, "table_id": table_id, "from_table_id": participant.table_id})
         participant.table_id = table_id
 
 
@@ -78,7 +82,15 @@ def plan_fill(seated: dict[int, int], unseated: list[int], table_ids: list[int])
     return plan
 
 
-@command(roles=(FACILITATOR, ORGANISER,), payload={"mode": "word"}, emits=("tables_assigned",), lead=True)
+@command(
+    roles=(
+        FACILITATOR,
+        ORGANISER,
+    ),
+    payload={"mode": "word"},
+    emits=("tables_assigned",),
+    lead=True,
+)
 def do_assign_tables(actor: Actor, payload: dict) -> dict:
     """Seat participants automatically: ``balanced_by_organisation`` (everyone) or ``fill`` (those with no table)."""
     mode = field(payload, "mode", str)
@@ -88,8 +100,11 @@ def do_assign_tables(actor: Actor, payload: dict) -> dict:
     table_ids = [table.id for table in workshop.tables]  # by number
     people = _participants(actor.workshop_id)
     if mode == "fill":
-        plan = plan_fill({p.id: p.table_id for p in people if p.table_id is not None},
-                         [p.id for p in people if p.table_id is None], table_ids)
+        plan = plan_fill(
+            {p.id: p.table_id for p in people if p.table_id is not None},
+            [p.id for p in people if p.table_id is None],
+            table_ids,
+        )
     else:
         plan = plan_balanced([(p.id, p.organisation) for p in people], table_ids)
     moves: list[dict] = []
@@ -101,9 +116,14 @@ def do_assign_tables(actor: Actor, payload: dict) -> dict:
     return {"moved": len(moves)}
 
 
-@command(roles=(FACILITATOR, ORGANISER,),
-         payload={"participant_id": "participant", "table_id": "table"},
-         emits=("participant_moved",))
+@command(
+    roles=(
+        FACILITATOR,
+        ORGANISER,
+    ),
+    payload={"participant_id": "participant", "table_id": "table"},
+    emits=("participant_moved",),
+)
 def do_move_participant(actor: Actor, payload: dict) -> dict:
     """Move one participant to a table (lead, or the facilitator of the table they leave)."""
     participant_id = field(payload, "participant_id", int)
@@ -122,7 +142,15 @@ def do_move_participant(actor: Actor, payload: dict) -> dict:
     return {"participant": {"id": participant.id, "table_id": participant.table_id}}
 
 
-@command(roles=(FACILITATOR, ORGANISER,), payload={"round": "small"}, emits=("tables_rotated",), lead=True)
+@command(
+    roles=(
+        FACILITATOR,
+        ORGANISER,
+    ),
+    payload={"round": "small"},
+    emits=("tables_rotated",),
+    lead=True,
+)
 def do_rotate_tables(actor: Actor, payload: dict) -> dict:
     """World café: everyone seated moves to the next table (by number, the last to the first).
 
@@ -151,10 +179,15 @@ def do_rotate_tables(actor: Actor, payload: dict) -> dict:
     return {"round": target, "moved": len(moves), "duplicate": False}
 
 
-@command(roles=(FACILITATOR, ORGANISER,),
-         payload={"show": "bool"},
-         emits=("show_authors_changed",),
-         lead=True)
+@command(
+    roles=(
+        FACILITATOR,
+        ORGANISER,
+    ),
+    payload={"show": "bool"},
+    emits=("show_authors_changed",),
+    lead=True,
+)
 def do_set_show_authors(actor: Actor, payload: dict) -> dict:
     """Show authors (first name, organisation) on the projector, or hide them there."""
     show = field(payload, "show", bool)

@@ -6,6 +6,7 @@ Each participant has ``votes_per_person`` dots per theme (table), at most
 taking the workshop's writer lock, so two quick casts never exceed them.
 Who sees the results is decided in ``facilitator/voting.py``.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -16,8 +17,8 @@ from .. import events, voting
 from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea, Participant, RoundTable, Vote, Workshop, utcnow
+from .base import FACILITATOR, PARTICIPANT, PROJECTOR, Actor, field, participant_of, staff_table, workshop_of
 from .registry import command
-from .base import (FACILITATOR, PARTICIPANT, PROJECTOR, Actor, field, participant_of, staff_table, workshop_of)
 
 MAX_VOTES = 20
 TARGETS = ("ideas", "groups")
@@ -25,10 +26,13 @@ TARGETS = ("ideas", "groups")
 
 # -- facilitators -------------------------------------------------------------------
 
-@command(roles=(FACILITATOR,),
-         payload={"votes_per_person": "small?", "votes_per_item": "small?", "target": "word?", "live": "bool?"},
-         emits=("voting_settings_changed",),
-         lead=True)
+
+@command(
+    roles=(FACILITATOR,),
+    payload={"votes_per_person": "small?", "votes_per_item": "small?", "target": "word?", "live": "bool?"},
+    emits=("voting_settings_changed",),
+    lead=True,
+)
 def do_set_voting_settings(actor: Actor, payload: dict) -> dict:
     """Dots per person and per item, ideas or groups, results live or on reveal (lead facilitator).
 
@@ -41,24 +45,33 @@ def do_set_voting_settings(actor: Actor, payload: dict) -> dict:
     per_item = _bounded(payload, "votes_per_item", workshop.votes_per_item)
     target = payload.get("target", workshop.vote_target)
     if target not in TARGETS:
-        raise CommandError("invalid_payload", detail="'target' must be \"ideas\" or \"groups\"")
+        raise CommandError("invalid_payload", detail='\'target\' must be "ideas" or "groups"')
     live = field(payload, "live", bool, required=False)
     live = workshop.votes_live if live is None else live
     if per_item > per_person:
         raise CommandError("invalid_vote_settings", per_item=per_item, per_person=per_person)
-    if (per_person, per_item, target, live) == (workshop.votes_per_person, workshop.votes_per_item,
-                                                 workshop.vote_target, workshop.votes_live):
+    if (per_person, per_item, target, live) == (
+        workshop.votes_per_person,
+        workshop.votes_per_item,
+        workshop.vote_target,
+        workshop.votes_live,
+    ):
         return {"settings": voting.settings_dict(workshop)}
     voting.lock_workshop(workshop.id)
     cast = db.session.execute(select(Vote.id).where(Vote.workshop_id == workshop.id).limit(1)).first()
-    if cast and (target != workshop.vote_target or per_person < workshop.votes_per_person
-                 or per_item < workshop.votes_per_item):
+    if cast and (
+        target != workshop.vote_target or per_person < workshop.votes_per_person or per_item < workshop.votes_per_item
+    ):
         raise CommandError("votes_exist", status=409)
     workshop.votes_per_person, workshop.votes_per_item = per_person, per_item
     workshop.vote_target, workshop.votes_live = target, live
     settings = voting.settings_dict(workshop)
-    events.publish(workshop.id, "voting_settings_changed",
-                   {"settings": settings, "results": voting.all_results(workshop)}, events.ALL)
+    events.publish(
+        workshop.id,
+        "voting_settings_changed",
+        {"settings": settings, "results": voting.all_results(workshop)},
+        events.ALL,
+    )
     return {"settings": settings}
 
 
@@ -87,13 +100,23 @@ def do_reveal_votes(actor: Actor, payload: dict) -> dict:
     if table.votes_revealed != revealed:
         table.votes_revealed = revealed
         workshop = workshop_of(actor)
-        events.publish(actor.workshop_id, "votes_revealed",
-                       {"table_id": table.id, "revealed": revealed, **voting.results(workshop, table)},
-                       events.TABLE, table.id)
+        events.publish(
+            actor.workshop_id,
+            "votes_revealed",
+            {"table_id": table.id, "revealed": revealed, **voting.results(workshop, table)},
+            events.TABLE,
+            table.id,
+        )
     return {}
 
 
-@command(roles=(PARTICIPANT, FACILITATOR, PROJECTOR,))
+@command(
+    roles=(
+        PARTICIPANT,
+        FACILITATOR,
+        PROJECTOR,
+    )
+)
 def do_get_votes(actor: Actor, payload: dict) -> dict:
     """Read-only: a participant's ballot, or every table's live counts for a facilitator."""
     workshop = workshop_of(actor)
@@ -105,6 +128,7 @@ def do_get_votes(actor: Actor, payload: dict) -> dict:
 
 
 # -- participants ---------------------------------------------------------------------
+
 
 @command(roles=(PARTICIPANT,), payload={"target_kind": "any", "target_id": "item"}, emits=("votes_changed",))
 def do_cast_vote(actor: Actor, payload: dict) -> dict:
@@ -127,9 +151,7 @@ def do_retract_vote(actor: Actor, payload: dict) -> dict:
     return _done(workshop, participant, table)
 
 
-@command(roles=(PARTICIPANT,),
-         payload={"target_kind": "any", "from": "item", "to": "item"},
-         emits=("votes_changed",))
+@command(roles=(PARTICIPANT,), payload={"target_kind": "any", "from": "item", "to": "item"}, emits=("votes_changed",))
 def do_move_vote(actor: Actor, payload: dict) -> dict:
     """Move one dot from an item to another, at once (never two dots, never none)."""
     workshop, participant, table = _voter(actor)
@@ -157,7 +179,7 @@ def _voter(actor: Actor) -> tuple[Workshop, Participant, RoundTable]:
 def _target(workshop: Workshop, payload: dict, name: str, *, any_kind: bool = False) -> tuple[str, str]:
     kind = payload.get("target_kind")
     if kind not in (Vote.IDEA, Vote.GROUP):
-        raise CommandError("invalid_payload", detail="'target_kind' must be \"idea\" or \"group\"")
+        raise CommandError("invalid_payload", detail='\'target_kind\' must be "idea" or "group"')
     if not any_kind and kind != voting.KIND_OF_TARGET[workshop.vote_target]:
         raise CommandError("wrong_vote_target", status=409, target=workshop.vote_target)
     try:
@@ -169,8 +191,11 @@ def _target(workshop: Workshop, payload: dict, name: str, *, any_kind: bool = Fa
 def _check_item(table: RoundTable, kind: str, ident: str) -> None:
     """The item exists in the workshop, counts (visible idea, active group) and is on the voter's table."""
     item = db.session.get(Idea if kind == Vote.IDEA else Group, ident)
-    if item is None or item.workshop_id != table.workshop_id or (
-            item.state != Idea.VISIBLE if kind == Vote.IDEA else not item.active):
+    if (
+        item is None
+        or item.workshop_id != table.workshop_id
+        or (item.state != Idea.VISIBLE if kind == Vote.IDEA else not item.active)
+    ):
         raise CommandError("not_found", status=404, what=kind)
     if item.table_id != table.id:
         raise CommandError("vote_other_table", status=403)
@@ -189,16 +214,31 @@ def _add(workshop: Workshop, participant: Participant, table: RoundTable, kind: 
         raise CommandError("no_votes_left", status=409, limit=workshop.votes_per_person)
     if _mine(participant, table, kind, ident) >= workshop.votes_per_item:
         raise CommandError("item_vote_limit", status=409, limit=workshop.votes_per_item)
-    db.session.add(Vote(workshop_id=workshop.id, table_id=table.id, participant_id=participant.id,
-                        target_kind=kind, target_id=ident, created_at=utcnow()))
+    db.session.add(
+        Vote(
+            workshop_id=workshop.id,
+            table_id=table.id,
+            participant_id=participant.id,
+            target_kind=kind,
+            target_id=ident,
+            created_at=utcnow(),
+        )
+    )
     db.session.flush()
 
 
 def _remove(participant: Participant, table: RoundTable, kind: str, ident: str) -> None:
     vote = db.session.execute(
-        select(Vote).where(Vote.participant_id == participant.id, Vote.table_id == table.id,
-                           Vote.target_kind == kind, Vote.target_id == ident)
-        .order_by(Vote.id.desc()).limit(1)).scalar_one_or_none()
+        select(Vote)
+        .where(
+            Vote.participant_id == participant.id,
+            Vote.table_id == table.id,
+            Vote.target_kind == kind,
+            Vote.target_id == ident,
+        )
+        .order_by(Vote.id.desc())
+        .limit(1)
+    ).scalar_one_or_none()
     if vote is None:
         raise CommandError("no_vote_to_retract", status=409)
     db.session.delete(vote)

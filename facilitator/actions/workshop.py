@@ -1,10 +1,11 @@
 """Facilitator controls of the room: posting per table, joining, what the projector shows."""
+
 from __future__ import annotations
 
 from .. import events
 from ..errors import CommandError
-from .registry import command
 from .base import FACILITATOR, Actor, field, staff_table, table_in, workshop_of
+from .registry import command
 
 
 @command(roles=(FACILITATOR,), payload={"table_id": "table", "open": "bool"}, emits=("posting_changed",))
@@ -14,8 +15,9 @@ def do_set_posting(actor: Actor, payload: dict) -> dict:
     is_open = field(payload, "open", bool)
     if table.posting_open != is_open:
         table.posting_open = is_open
-        events.publish(actor.workshop_id, "posting_changed",
-                       {"table_id": table.id, "open": is_open}, events.TABLE, table.id)
+        events.publish(
+            actor.workshop_id, "posting_changed", {"table_id": table.id, "open": is_open}, events.TABLE, table.id
+        )
     return {}
 
 
@@ -46,8 +48,9 @@ def do_set_projector_view(actor: Actor, payload: dict) -> dict:
 STEPS = {"next": 1, "previous": -1}
 
 
-@command(roles=(FACILITATOR,), payload={"paused": "bool?", "step": "word?"}, emits=("projector_rotation_changed",),
-         lead=True)
+@command(
+    roles=(FACILITATOR,), payload={"paused": "bool?", "step": "word?"}, emits=("projector_rotation_changed",), lead=True
+)
 def do_set_projector_rotation(actor: Actor, payload: dict) -> dict:
     """Hold or release the projector's rotation of pages, or turn it one page back or forward.
 
@@ -65,6 +68,7 @@ def do_set_projector_rotation(actor: Actor, payload: dict) -> dict:
     if paused is not None and paused != workshop.projector_paused or step:
         if paused is not None:
             workshop.projector_paused = paused
-        events.publish(actor.workshop_id, "projector_rotation_changed",
-                       {"paused": workshop.projector_paused, "step": step})
+        events.publish(
+            actor.workshop_id, "projector_rotation_changed", {"paused": workshop.projector_paused, "step": step}
+        )
     return {"paused": workshop.projector_paused}

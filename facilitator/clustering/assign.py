@@ -14,6 +14,7 @@ vocabulary grows with what participants actually wrote:
 
 Confidence is the softmax probability of the best group (temperature TEMPERATURE).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,8 +33,18 @@ LIVE_PLACEMENT_WEIGHT = 0.2  # live board: hold of a placed idea on its topic (1
 # tuning boards (bench/cluster_online.py, placements on and off, 3290 decisions); `calibrate`
 # interpolates between the points. Reliability on tuning and held-out boards: docs/clustering.md.
 CALIBRATION = (
-    (0.265, 0.419), (0.334, 0.474), (0.365, 0.527), (0.437, 0.541), (0.512, 0.600), (0.545, 0.629),
-    (0.593, 0.693), (0.672, 0.796), (0.745, 0.810), (0.790, 0.824), (0.829, 0.862), (0.904, 0.961),
+    (0.265, 0.419),
+    (0.334, 0.474),
+    (0.365, 0.527),
+    (0.437, 0.541),
+    (0.512, 0.600),
+    (0.545, 0.629),
+    (0.593, 0.693),
+    (0.672, 0.796),
+    (0.745, 0.810),
+    (0.790, 0.824),
+    (0.829, 0.862),
+    (0.904, 0.961),
 )
 MIN_CONFIDENCE = 0.30  # below: "À classer" (unsorted), with the suggestions kept
 
@@ -150,7 +161,5 @@ def decide(scores: np.ndarray, names: list[str], min_confidence: float = MIN_CON
         order = np.argsort(-scores[r], kind="stable")
         conf = float(prob[r, order[0]])
         best = names[order[0]]
-        out.append(
-            Assignment(best if conf >= min_confidence else None, round(conf, 3), [names[k] for k in order[:3]])
-        )
+        out.append(Assignment(best if conf >= min_confidence else None, round(conf, 3), [names[k] for k in order[:3]]))
     return out

@@ -1,4 +1,5 @@
 """One board end to end: topics, placements and discovery combined (what the CLI runs)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -37,7 +38,7 @@ def group_board(
     label_vecs: list[np.ndarray | None] = [None] * len(names)
     if topics:
         tv = normalise(embedder.encode(list(topics), kind="passage"))
-        for k, t in enumerate(dict.fromkeys(topics)):
+        for _k, t in enumerate(dict.fromkeys(topics)):
             label_vecs[names.index(t)] = tv[list(topics).index(t)]
     examples = [[r for r in range(n) if placements[r] == g] for g in names]
     # a group known only by its name (no topic) gets its name embedded as a label too
@@ -58,7 +59,9 @@ def group_board(
     out = decide(scores, names, min_confidence)
     for r in range(n):
         if placements[r]:
-            out[r] = Assignment(placements[r], 1.0, [placements[r]] + [s for s in out[r].suggestions if s != placements[r]][:2])
+            out[r] = Assignment(
+                placements[r], 1.0, [placements[r]] + [s for s in out[r].suggestions if s != placements[r]][:2]
+            )
     return out
 
 

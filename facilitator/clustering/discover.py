@@ -7,6 +7,7 @@ seed); the number of groups is the cut with the best silhouette, between about n
 (bounded 2..12). Labels = the 2-3 words most specific to a group versus the rest of the board
 (class-based TF-IDF on stems, shown as the most frequent surface form).
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -106,8 +107,9 @@ def choose_k_range(n: int) -> range:
     return range(lo, hi + 1)
 
 
-def cluster(ideas: np.ndarray, k: int | None = None, k_range: range | None = None,
-            snn_weight: float | None = None) -> np.ndarray:
+def cluster(
+    ideas: np.ndarray, k: int | None = None, k_range: range | None = None, snn_weight: float | None = None
+) -> np.ndarray:
     """Cluster ids 0..k-1 for each idea (k chosen by silhouette within `k_range`, by default
     `choose_k_range(n)`, when not given; `snn_weight` overrides SNN_WEIGHT)."""
     n = len(ideas)

@@ -1,4 +1,5 @@
 """Near-identical ideas ("the same idea said twice"): pairs to propose for a merge."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,8 +17,10 @@ PARAPHRASE_SHARED_STEMS = 2
 
 
 def find_duplicates(
-    texts: list[str], vectors: np.ndarray | None = None,
-    cosine: float = COSINE_THRESHOLD, jaccard: float = JACCARD_THRESHOLD,
+    texts: list[str],
+    vectors: np.ndarray | None = None,
+    cosine: float = COSINE_THRESHOLD,
+    jaccard: float = JACCARD_THRESHOLD,
 ) -> list[tuple[int, int, float]]:
     """Pairs (i, j, score) with i < j that look like the same idea, most similar first."""
     stems = [set(content_stems(t)) for t in texts]

@@ -20,6 +20,7 @@ else ``use``, else ``lexical``. Nothing here ever downloads a model.
 Every backend returns L2-normalised float32 rows. ``kind`` distinguishes a short text being
 classified ("query") from a group label it is compared with ("passage"); only e5 uses it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,7 +31,8 @@ import time
 import urllib.error
 import urllib.request
 from collections import OrderedDict
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -118,8 +120,7 @@ class RemoteEmbedder:
     # arrive unsorted at once and "Regrouper" says the service is unavailable.
     RETRY_AFTER_S = 30.0
 
-    def __init__(self, url: str, model: str = "", api_key: str = "", timeout: float = 10.0,
-                 input_type: bool = False):
+    def __init__(self, url: str, model: str = "", api_key: str = "", timeout: float = 10.0, input_type: bool = False):
         self.url = url.rstrip("/")
         if not self.url.endswith("/embeddings"):
             self.url += "/embeddings"
@@ -139,7 +140,7 @@ class RemoteEmbedder:
         rows = []
         try:
             for start in range(0, len(texts), self.BATCH):
-                rows.extend(self._request(texts[start:start + self.BATCH], kind))
+                rows.extend(self._request(texts[start : start + self.BATCH], kind))
         except EmbeddingServiceError as exc:
             self._down = (time.monotonic(), str(exc))
             raise

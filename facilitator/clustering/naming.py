@@ -9,6 +9,7 @@ infinitive ("Mutualiser les achats" -> "Achats"), ends on a content word, and ma
 words between ("Cotisations selon la taille", "Achats d'énergie"). The first letter is
 capitalised; nothing else of the participant's spelling is changed.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,25 +28,31 @@ NAME_MAX = 60
 # Linking words a phrase may keep inside it ("taille *des* entreprises", "salons *à l'*étranger").
 LINKS = frozenset("de d des du la le les l à au aux en et pour selon avec entre sur sans par".split())
 # Nouns that look like infinitives (-er / -ir): kept as possible heads of a phrase.
-NOT_VERBS = frozenset("""
+NOT_VERBS = frozenset(
+    """
     dossier dossiers métier métiers atelier ateliers chantier chantiers fichier fichiers quartier quartiers loyer
     loyers panier paniers foyer foyers avenir loisir loisirs plaisir désir cahier cahiers clavier
     courrier courriers calendrier calendriers bouclier levier leviers palier paliers pilier piliers poulailler
     tiers hier mer fer hiver cuir saphir élixir empire soir espoir devoir pouvoir savoir savoir-faire
-    """.split())
-IRREGULAR_VERBS = frozenset("""
+    """.split()
+)
+IRREGULAR_VERBS = frozenset(
+    """
     faire mettre prendre rendre permettre promouvoir produire réduire construire traduire conduire
     développer dire lire écrire vendre attendre apprendre comprendre entreprendre suivre vivre voir
     recevoir offrir ouvrir créer former aider
-    """.split())
+    """.split()
+)
 
 # Words that never name anything on their own (adverbs, fillers, common conjugated verbs).
-WEAK = frozenset("""
+WEAK = frozenset(
+    """
     auprès est-ce ans an faite faits fait haut bas gens sinon hors près loin vers idée idées truc trucs
     peut-être plutôt souvent jamais parfois ensemble etc avoir arrive arrivent ramène permet permettent
     puis deux trois quatre cinq dix cent mille premier première premiers premières
     jour jours semaine semaines mois année années trimestre heure heures fois
-    """.split())
+    """.split()
+)
 
 _TOKEN = re.compile(r"[0-9A-Za-zÀ-ÖØ-öø-ÿŒœÆæ-]+|['’]", re.UNICODE)
 
@@ -64,10 +71,12 @@ def is_verb_like(word: str) -> bool:
 
 
 # Nouns ending like past participles ("-é", "-ée"): fine as the head of a name.
-NOUNS_IN_E = frozenset("""
+NOUNS_IN_E = frozenset(
+    """
     journée année entrée idée employé salarié marché musée lycée café comité clé degré soirée durée arrivée
     randonnée vallée allée associé délégué retraité invité député réseau métier
-    """.split())
+    """.split()
+)
 
 
 def is_participle_like(word: str) -> bool:
@@ -175,8 +184,13 @@ def name_group(texts: list[str], board_texts: list[str] | None = None, taken: se
             gain = weights.get(distinct[0], 0.0) + sum(weights.get(s, 0.0) for s in distinct)
             # A group name is a few words: each word must earn its place; a single word is fine
             # only when it is what the ideas share.
-            score = (gain - SECOND_WORD * min(1, len(distinct) - 1) - EXTRA_WORD * max(0, len(distinct) - 2)
-                     - 0.01 * (len(span) - len(distinct)) - (LONE_WORD if len(distinct) == 1 else 0.0))
+            score = (
+                gain
+                - SECOND_WORD * min(1, len(distinct) - 1)
+                - EXTRA_WORD * max(0, len(distinct) - 2)
+                - 0.01 * (len(span) - len(distinct))
+                - (LONE_WORD if len(distinct) == 1 else 0.0)
+            )
             name = _render(span)
             if len(name) > NAME_MAX or _key(name) in taken_keys:
                 continue

@@ -5,6 +5,7 @@ facilitator-named group, then matches the new clusters to the previous automatic
 (greatest overlap first, one to one): a matched cluster keeps the old group's name, so ideas
 that stay together keep their group, and only ideas whose cluster really changed move.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ def regroup(
     overlaps.sort(key=lambda x: (-x[0], x[1], x[2]))
     name_of: dict[int, str] = {}
     used_old: set[str] = set()
-    for n, c, g in overlaps:
+    for _n, c, g in overlaps:
         if c not in name_of and g not in used_old:
             name_of[c] = g
             used_old.add(g)

@@ -3,6 +3,7 @@
 Pure Python; snowballstemmer is used when installed (it is in requirements.txt) and a
 crude suffix trimmer otherwise, so the engine still imports without it.
 """
+
 from __future__ import annotations
 
 import re

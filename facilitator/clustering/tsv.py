@@ -3,10 +3,12 @@
 No quoting convention: a field is everything between two tabs (so texts are passed through
 byte for byte). Errors raise TsvError with a message naming the file and line.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable, TextIO
+from typing import TextIO
 
 
 class TsvError(ValueError):
@@ -48,9 +50,7 @@ def read_table(path: str, required: Iterable[str]) -> Table:
         raise TsvError(f"{path}: line 1: duplicate column(s) {', '.join(dupes)}")
     missing = [c for c in required if c not in header]
     if missing:
-        raise TsvError(
-            f"{path}: line 1: missing required column(s) {', '.join(missing)} (found: {', '.join(header)})"
-        )
+        raise TsvError(f"{path}: line 1: missing required column(s) {', '.join(missing)} (found: {', '.join(header)})")
     rows = []
     for n, line in enumerate(lines[1:], start=2):
         if not line.strip():

@@ -13,6 +13,7 @@ snapshot or workshop code in, file bytes + MIME type + file name out.
 This package imports nothing heavy at import time: ``render`` imports the
 module of the format it needs.
 """
+
 from __future__ import annotations
 
 from importlib import import_module
@@ -52,14 +53,17 @@ def render(workshop, fmt: str, anonymise: bool = False, lang: str | None = None)
         snapshot = workshop
     else:
         from .snapshot import export_snapshot, workshop_id_of
+
         ident = workshop_id_of(workshop) if isinstance(workshop, str) else int(workshop)
         snapshot = export_snapshot(ident)
     # Whatever is stored (text from before facilitator/text.py, or a hostile import),
     # every writer gets text it can write: XML-illegal characters broke XLSX and DOCX.
     from ..text import deep_clean
+
     snapshot = deep_clean(snapshot)
     if anonymise and not snapshot.get("anonymised"):
         from .anonymise import anonymise as anonymised
+
         snapshot = anonymised(snapshot)
     module = import_module(f".{fmt}_format", __name__)
     if fmt == "json":
@@ -73,7 +77,7 @@ def render(workshop, fmt: str, anonymise: bool = False, lang: str | None = None)
 
 
 def filename(snapshot: dict, fmt: str) -> str:
-    """"DEVUP-2026-12-10.pdf", "DEVUP-2026-12-10-anonymised.pdf" (no date: "DEVUP.pdf")."""
+    """ "DEVUP-2026-12-10.pdf", "DEVUP-2026-12-10-anonymised.pdf" (no date: "DEVUP.pdf")."""
     workshop = snapshot["workshop"]
     parts = [workshop["code"]] + ([workshop["date"]] if workshop.get("date") else [])
     if snapshot.get("anonymised"):

@@ -9,6 +9,7 @@ in the order the contacts first appear in the action plan, the same in the
 event log). Free text (ideas, purpose, agenda) is not rewritten:
 a name someone typed in an idea stays (docs/exports.md).
 """
+
 from __future__ import annotations
 
 import copy

@@ -7,6 +7,7 @@ field quoted when needed by the csv module. Times are ISO-8601 UTC text
 depend on the machine's time zone. Text a participant typed that starts like a
 formula (= + - @) is prefixed with an apostrophe so no spreadsheet evaluates it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -28,13 +29,37 @@ def to_csv(snapshot: dict, lang: str | None = None) -> str:
     words = labels(snapshot, lang)
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([words["table"], words["theme"], words["group"], words["idea"], words["first_name"],
-                     words["organisation"], words["state"], words["votes"], words["created_at"]])
+    writer.writerow(
+        [
+            words["table"],
+            words["theme"],
+            words["group"],
+            words["idea"],
+            words["first_name"],
+            words["organisation"],
+            words["state"],
+            words["votes"],
+            words["created_at"],
+        ]
+    )
     for row in idea_rows(snapshot, lang):
         # Every text column is defused: the theme (set by an organiser, or imported) ran as a formula.
-        writer.writerow([safe(v) if isinstance(v, str) else v for v in (
-            row.table_number, row.theme, row.group, row.text, row.first_name, row.organisation, row.state,
-            row.votes, row.created_iso)])
+        writer.writerow(
+            [
+                safe(v) if isinstance(v, str) else v
+                for v in (
+                    row.table_number,
+                    row.theme,
+                    row.group,
+                    row.text,
+                    row.first_name,
+                    row.organisation,
+                    row.state,
+                    row.votes,
+                    row.created_iso,
+                )
+            ]
+        )
     return out.getvalue()
 
 

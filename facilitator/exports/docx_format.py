@@ -7,6 +7,7 @@ work), bulleted lists for the ideas, tables in the "Table Grid" style with a
 repeated header row, the document's language set to the report's (French
 spell-checking). Each round table starts on a new page.
 """
+
 from __future__ import annotations
 
 import io
@@ -79,8 +80,13 @@ def build_docx(snapshot: dict, lang: str | None = None):
 
     document.add_paragraph(words["report"].upper(), style="Subtitle")
     document.add_heading(context["title"], level=0)
-    facts([(words["date"], context["date"]), (words["place"], context["place"]),
-           (words["organiser"], context["organiser"])])
+    facts(
+        [
+            (words["date"], context["date"]),
+            (words["place"], context["place"]),
+            (words["organiser"], context["organiser"]),
+        ]
+    )
     if context["anonymised"]:
         note(words["anonymised"])
     if context["purpose"]:
@@ -89,24 +95,36 @@ def build_docx(snapshot: dict, lang: str | None = None):
     if context["agenda"]:
         document.add_heading(words["agenda"], level=1)
         timed = bool(context["agenda"][0]["time"])
-        rows = [([p["time"]] if timed else []) + [p["title"] + (f"\n{p['description']}" if p["description"] else ""),
-                                                  p["minutes"]] for p in context["agenda"]]
+        rows = [
+            ([p["time"]] if timed else [])
+            + [p["title"] + (f"\n{p['description']}" if p["description"] else ""), p["minutes"]]
+            for p in context["agenda"]
+        ]
         rows.append(([""] if timed else []) + [words["total"], context["agenda_total"]])
         table(([words["time"]] if timed else []) + [words["phase"], words["duration"]], rows)
 
     document.add_heading(words["participants"], level=1)
     document.add_paragraph(context["participants_total"])
     if context["organisations"]:
-        table([words["organisation"], words["count"], words["pseudonyms" if context["anonymised"] else "names"]],
-              [[o["name"], str(o["count"]), o["names"]] for o in context["organisations"]])
+        table(
+            [words["organisation"], words["count"], words["pseudonyms" if context["anonymised"] else "names"]],
+            [[o["name"], str(o["count"]), o["names"]] for o in context["organisations"]],
+        )
 
     for round_table in context["tables"]:
         document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         document.add_heading(f"{round_table['heading']}{colon}{round_table['theme']}", level=1)
-        facts([(words["question"], round_table["question"]), (words["facilitator"], round_table["facilitator"]),
-               (words["participants"], f"{round_table['participants']} · {round_table['visible_count']}")])
-        sections = [(g["label"] + (f" — {g['votes_text']}" if g["votes_text"] else ""), g["ideas"])
-                    for g in round_table["groups"]]
+        facts(
+            [
+                (words["question"], round_table["question"]),
+                (words["facilitator"], round_table["facilitator"]),
+                (words["participants"], f"{round_table['participants']} · {round_table['visible_count']}"),
+            ]
+        )
+        sections = [
+            (g["label"] + (f" — {g['votes_text']}" if g["votes_text"] else ""), g["ideas"])
+            for g in round_table["groups"]
+        ]
         if round_table["unsorted"] or not round_table["groups"]:
             sections.append((words["unsorted"], round_table["unsorted"]))
         for label, ideas in sections:
@@ -118,12 +136,13 @@ def build_docx(snapshot: dict, lang: str | None = None):
                 item.add_run(idea["text"])
                 if idea["votes_text"]:
                     item.add_run(f" — {idea['votes_text']}").bold = True
-                author = idea["author"]["name"] + (f" ({idea['author']['organisation']})"
-                                                   if idea["author"]["organisation"] else "")
+                author = idea["author"]["name"] + (
+                    f" ({idea['author']['organisation']})" if idea["author"]["organisation"] else ""
+                )
                 if idea["co_authors"]:
                     author += f", {words['with']} " + ", ".join(
-                        p["name"] + (f" ({p['organisation']})" if p["organisation"] else "")
-                        for p in idea["co_authors"])
+                        p["name"] + (f" ({p['organisation']})" if p["organisation"] else "") for p in idea["co_authors"]
+                    )
                 item.add_run("\n")
                 run = item.add_run(author)
                 run.font.size = Pt(9)
@@ -133,8 +152,10 @@ def build_docx(snapshot: dict, lang: str | None = None):
         document.add_heading(words["top_items"], level=3)
         if round_table["top"]:
             note(round_table["voting"])
-            table([words["rank"], words["item"], words["votes"]],
-                  [[_rank(r, words), f"{r['text']} ({r['kind']})", str(r["votes"])] for r in round_table["top"]])
+            table(
+                [words["rank"], words["item"], words["votes"]],
+                [[_rank(r, words), f"{r['text']} ({r['kind']})", str(r["votes"])] for r in round_table["top"]],
+            )
         else:
             note(words["no_votes"])
 
@@ -142,9 +163,13 @@ def build_docx(snapshot: dict, lang: str | None = None):
     document.add_heading(words["priorities"], level=1)
     if context["priorities"]:
         document.add_paragraph(words["priorities_intro"])
-        table([words["rank"], words["theme"], words["item"], words["votes"]],
-              [[_rank(r, words), r["table"], f"{r['text']} ({r['kind']})", str(r["votes"])]
-               for r in context["priorities"]])
+        table(
+            [words["rank"], words["theme"], words["item"], words["votes"]],
+            [
+                [_rank(r, words), r["table"], f"{r['text']} ({r['kind']})", str(r["votes"])]
+                for r in context["priorities"]
+            ],
+        )
     else:
         note(words["no_votes"])
 
@@ -155,8 +180,9 @@ def build_docx(snapshot: dict, lang: str | None = None):
             what = a["title"] + (f"\n{a['description']}" if a["description"] else "")
             what += f"\n{a['table']} · {words['source']}{colon}{a['source']}"
             owner = a["owner"] + (f"\n{words['contact']}{colon}{a['contact']}" if a["contact"] else "")
-            rows.append([what, owner, a["due"], a["indicator"],
-                         a["status"] + (f"\n{a['progress']}" if a["progress"] else "")])
+            rows.append(
+                [what, owner, a["due"], a["indicator"], a["status"] + (f"\n{a['progress']}" if a["progress"] else "")]
+            )
         table([words["action"], words["owner"], words["due"], words["indicator"], words["status"]], rows)
     else:
         note(words["no_actions"])
@@ -166,12 +192,16 @@ def build_docx(snapshot: dict, lang: str | None = None):
         document.add_heading(words["review_title"], level=1)
         facts([(words["review_date"], review["date"]), (words["review_state"], review["state"])])
         statuses = review["statuses"]
-        for heading, rows in ((words["by_organisation"], review["by_organisation"]),
-                              (words["by_theme"], review["by_theme"])):
+        for heading, rows in (
+            (words["by_organisation"], review["by_organisation"]),
+            (words["by_theme"], review["by_theme"]),
+        ):
             if rows:
                 document.add_heading(heading, level=2)
-                table(["", words["total_actions"]] + [s["label"] for s in statuses],
-                      [[r["name"], str(r["total"])] + [str(r[s["key"]]) for s in statuses] for r in rows])
+                table(
+                    ["", words["total_actions"]] + [s["label"] for s in statuses],
+                    [[r["name"], str(r["total"])] + [str(r[s["key"]]) for s in statuses] for r in rows],
+                )
     elif context["review"]:
         document.add_paragraph(context["review"])
     if context["generated"]:

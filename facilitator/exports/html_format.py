@@ -5,6 +5,7 @@ Flask app needed) with autoescaping on: every text a person typed is escaped,
 none is marked safe. What the report shows is ``report.report_context``,
 shared with the PDF and DOCX formats so the three say the same thing.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,8 +20,14 @@ TEMPLATE = "report.html"
 
 
 def _environment() -> Environment:
-    return Environment(autoescape=True, loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
-                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return Environment(
+        autoescape=True,
+        loader=FileSystemLoader(str(TEMPLATES)),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 def to_html(snapshot: dict, lang: str | None = None) -> str:

@@ -10,11 +10,12 @@ are given by the database and mapped everywhere they appear, inside the event
 data too, so replaying the log to a client stays consistent; UUID ids (ideas,
 groups) are kept. One transaction: a refused or failed import leaves nothing.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Any, Literal, Optional, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy import select
@@ -23,8 +24,8 @@ from ..actions.base import MAX_ID
 from ..actions.gdpr import RETENTION_MAX_DAYS
 from ..actions.votes import MAX_VOTES
 from ..extensions import db
-from ..text import deep_clean
 from ..models import Action, Event, Group, Idea, Participant, ReviewLink, RoundTable, Vote, Workshop
+from ..text import deep_clean
 from ..workshops import WorkshopDef, _location
 from . import FORMAT
 from .snapshot import parse_moment
@@ -46,32 +47,32 @@ class WorkshopIn(_Model):
     code: str = Field(pattern=r"^[A-Z0-9]{3,12}$")
     title: str
     purpose: str = ""
-    date: Optional[dt.date] = None
+    date: dt.date | None = None
     place: str = ""
     organiser: str = ""
     definition: dict[str, Any]
     source_file: str = "import"
     joining_open: bool = True
-    projector_view: Union[Literal["all"], int] = "all"
+    projector_view: Literal["all"] | int = "all"
     last_seq: int = Field(ge=0)
-    created_at: Optional[dt.datetime] = None
+    created_at: dt.datetime | None = None
     # Version 2 (defaults: what a version 1 workshop had).
-    phase_key: Optional[str] = Field(None, max_length=40)
-    phase_started_at: Optional[dt.datetime] = None
-    phase_ends_at: Optional[dt.datetime] = None
-    phase_remaining_s: Optional[int] = None
+    phase_key: str | None = Field(None, max_length=40)
+    phase_started_at: dt.datetime | None = None
+    phase_ends_at: dt.datetime | None = None
+    phase_remaining_s: int | None = None
     show_authors: bool = True
     votes_per_person: int = Field(3, ge=0, le=MAX_VOTES)
     votes_per_item: int = Field(1, ge=0, le=MAX_VOTES)
     vote_target: Literal["ideas", "groups"] = "ideas"
     votes_live: bool = False
     rotation_round: int = Field(0, ge=0, le=MAX_ID)
-    restitution: Optional[dict[str, Any]] = None
-    spotlight: Optional[dict[str, Any]] = None
-    review_on: Optional[dt.date] = None
+    restitution: dict[str, Any] | None = None
+    spotlight: dict[str, Any] | None = None
+    review_on: dt.date | None = None
     review_open: bool = False
-    retention_days: Optional[int] = Field(None, ge=0, le=RETENTION_MAX_DAYS)
-    names_erased_at: Optional[dt.datetime] = None
+    retention_days: int | None = Field(None, ge=0, le=RETENTION_MAX_DAYS)
+    names_erased_at: dt.datetime | None = None
     archived: bool = False
 
 
@@ -87,16 +88,16 @@ class TableIn(_Model):
     last_seq: int = Field(0, ge=0)
     voting_open: bool = False
     votes_revealed: bool = False
-    results: Optional[dict[str, Any]] = None  # derived (snapshot.table_results): recomputed, not read
+    results: dict[str, Any] | None = None  # derived (snapshot.table_results): recomputed, not read
 
 
 class ParticipantIn(_Model):
     id: int
     first_name: str
     organisation: str
-    table_id: Optional[int]
+    table_id: int | None
     created_at: dt.datetime
-    erased_at: Optional[dt.datetime] = None
+    erased_at: dt.datetime | None = None
 
 
 class GroupIn(_Model):
@@ -115,15 +116,15 @@ class IdeaIn(_Model):
     participant_id: int
     text: str
     state: Literal["visible", "hidden", "withdrawn", "merged"]
-    group_id: Optional[str] = None
-    placement: Optional[str] = None
-    confidence: Optional[float] = None
+    group_id: str | None = None
+    placement: str | None = None
+    confidence: float | None = None
     suggestions: list[str] = []
-    duplicate_of: Optional[str] = None
-    merged_into: Optional[str] = None
+    duplicate_of: str | None = None
+    merged_into: str | None = None
     created_at: dt.datetime
     updated_at: dt.datetime
-    edited_by_facilitator_at: Optional[dt.datetime] = None
+    edited_by_facilitator_at: dt.datetime | None = None
 
 
 class VoteIn(_Model):
@@ -136,14 +137,14 @@ class VoteIn(_Model):
 
 class ActionIn(_Model):
     id: str = Field(min_length=1, max_length=36)
-    table_id: Optional[int] = None
-    source_kind: Optional[Literal["idea", "group"]] = None
-    source_id: Optional[str] = Field(None, max_length=36)
+    table_id: int | None = None
+    source_kind: Literal["idea", "group"] | None = None
+    source_id: str | None = Field(None, max_length=36)
     title: str = Field(min_length=1, max_length=200)
     description: str = ""
     owner_org: str = Field("", max_length=80)
     contact: str = Field("", max_length=120)
-    due_on: Optional[dt.date] = None
+    due_on: dt.date | None = None
     indicator: str = Field("", max_length=300)
     status: Literal["not_started", "in_progress", "done", "dropped"] = "not_started"
     progress_note: str = ""
@@ -154,14 +155,14 @@ class ActionIn(_Model):
 class ReviewLinkIn(_Model):
     organisation: str = Field(min_length=1, max_length=80)
     created_at: dt.datetime
-    last_used_at: Optional[dt.datetime] = None
+    last_used_at: dt.datetime | None = None
 
 
 class EventIn(_Model):
     seq: int = Field(ge=1)
     type: str
     audience: Literal["staff", "table", "all"]
-    table_id: Optional[int]
+    table_id: int | None
     data: dict[str, Any]
     table_prev: dict[str, int] = {}
     created_at: dt.datetime
@@ -170,7 +171,7 @@ class EventIn(_Model):
 class SnapshotIn(_Model):
     format: Literal["facilitator-export"]
     version: int
-    exported_at: Optional[str] = None
+    exported_at: str | None = None
     anonymised: bool = False
     workshop: WorkshopIn
     tables: list[TableIn]
@@ -187,10 +188,12 @@ def check(data: object) -> SnapshotIn:
     """The validated snapshot; ImportProblem naming the field otherwise."""
     data = deep_clean(data)  # the same text rule as every other entry point (facilitator/text.py)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ImportProblem(f"not a facilitator export (expected \"format\": \"{FORMAT}\")")
+        raise ImportProblem(f'not a facilitator export (expected "format": "{FORMAT}")')
     if data.get("version") not in SUPPORTED_VERSIONS:
-        raise ImportProblem(f"unknown export version {data.get('version')!r}: this program reads version "
-                            + ", ".join(str(v) for v in SUPPORTED_VERSIONS))
+        raise ImportProblem(
+            f"unknown export version {data.get('version')!r}: this program reads version "
+            + ", ".join(str(v) for v in SUPPORTED_VERSIONS)
+        )
     if data["version"] >= 2:
         missing = [key for key in V2_LISTS if key not in data]
         if missing:
@@ -204,8 +207,9 @@ def check(data: object) -> SnapshotIn:
         WorkshopDef.model_validate(snapshot.workshop.definition)
     except ValidationError as exc:
         first = exc.errors()[:5]
-        raise ImportProblem("invalid export: " + "; ".join(
-            f"{_location(e['loc'])}: {e['msg']}" for e in first)) from exc
+        raise ImportProblem(
+            "invalid export: " + "; ".join(f"{_location(e['loc'])}: {e['msg']}" for e in first)
+        ) from exc
     _check_references(snapshot)
     return snapshot
 
@@ -218,8 +222,9 @@ def _naive(data: dict) -> dict:
         if isinstance(out.get(key), list):
             out[key] = [_times(item, times) for item in out[key]]
     if isinstance(out.get("workshop"), dict):
-        out["workshop"] = _times(out["workshop"], ("created_at", "phase_started_at", "phase_ends_at",
-                                                   "names_erased_at"))
+        out["workshop"] = _times(
+            out["workshop"], ("created_at", "phase_started_at", "phase_ends_at", "names_erased_at")
+        )
     return out
 
 
@@ -242,8 +247,11 @@ def _check_references(s: SnapshotIn) -> None:
     groups = {g.id for g in s.groups}
     if s.workshop.definition.get("code") != s.workshop.code:
         raise ImportProblem("workshop.definition.code differs from workshop.code")
-    problems = [f"participant {p.id}: unknown table {p.table_id}" for p in s.participants
-                if p.table_id is not None and p.table_id not in tables]
+    problems = [
+        f"participant {p.id}: unknown table {p.table_id}"
+        for p in s.participants
+        if p.table_id is not None and p.table_id not in tables
+    ]
     problems += [f"group {g.id}: unknown table {g.table_id}" for g in s.groups if g.table_id not in tables]
     for i in s.ideas:
         if i.table_id not in tables:
@@ -284,8 +292,11 @@ def import_snapshot(data: object) -> Workshop:
     s = check(data)
     if db.session.execute(select(Workshop.id).where(Workshop.code == s.workshop.code)).scalar() is not None:
         raise ImportProblem(f"a workshop with code {s.workshop.code} already exists in this database")
-    taken = (_taken_ids(Group, [g.id for g in s.groups]) + _taken_ids(Idea, [i.id for i in s.ideas])
-             + _taken_ids(Action, [a.id for a in s.actions]))
+    taken = (
+        _taken_ids(Group, [g.id for g in s.groups])
+        + _taken_ids(Idea, [i.id for i in s.ideas])
+        + _taken_ids(Action, [a.id for a in s.actions])
+    )
     if taken:
         raise ImportProblem(f"ids already used in this database (imported before?): {', '.join(taken[:5])}")
     try:
@@ -300,82 +311,173 @@ def import_snapshot(data: object) -> Workshop:
 def _taken_ids(model, ids: list[str]) -> list[str]:
     found: list[str] = []
     for start in range(0, len(ids), 500):
-        found += db.session.execute(select(model.id).where(model.id.in_(ids[start:start + 500]))).scalars()
+        found += db.session.execute(select(model.id).where(model.id.in_(ids[start : start + 500]))).scalars()
     return found
 
 
 def _create(s: SnapshotIn) -> Workshop:
     w = s.workshop
     workshop = Workshop(
-        code=w.code, source_file=w.source_file, title=w.title, purpose=w.purpose, starts_on=w.date,
-        place=w.place, organiser=w.organiser, definition=w.definition,
-        facilitator_key=secrets.token_urlsafe(18), projector_key=secrets.token_urlsafe(18),
-        joining_open=w.joining_open, projector_view="all", last_seq=w.last_seq,
-        phase_key=w.phase_key, phase_started_at=w.phase_started_at, phase_ends_at=w.phase_ends_at,
-        phase_remaining_s=w.phase_remaining_s, show_authors=w.show_authors,
-        votes_per_person=w.votes_per_person, votes_per_item=w.votes_per_item, vote_target=w.vote_target,
-        votes_live=w.votes_live, rotation_round=w.rotation_round, spotlight=w.spotlight,
-        review_on=w.review_on, review_open=w.review_open, retention_days=w.retention_days,
-        names_erased_at=w.names_erased_at, archived=w.archived,
-        **({"created_at": w.created_at} if w.created_at else {}))
+        code=w.code,
+        source_file=w.source_file,
+        title=w.title,
+        purpose=w.purpose,
+        starts_on=w.date,
+        place=w.place,
+        organiser=w.organiser,
+        definition=w.definition,
+        facilitator_key=secrets.token_urlsafe(18),
+        projector_key=secrets.token_urlsafe(18),
+        joining_open=w.joining_open,
+        projector_view="all",
+        last_seq=w.last_seq,
+        phase_key=w.phase_key,
+        phase_started_at=w.phase_started_at,
+        phase_ends_at=w.phase_ends_at,
+        phase_remaining_s=w.phase_remaining_s,
+        show_authors=w.show_authors,
+        votes_per_person=w.votes_per_person,
+        votes_per_item=w.votes_per_item,
+        vote_target=w.vote_target,
+        votes_live=w.votes_live,
+        rotation_round=w.rotation_round,
+        spotlight=w.spotlight,
+        review_on=w.review_on,
+        review_open=w.review_open,
+        retention_days=w.retention_days,
+        names_erased_at=w.names_erased_at,
+        archived=w.archived,
+        **({"created_at": w.created_at} if w.created_at else {}),
+    )
     db.session.add(workshop)
     db.session.flush()
 
-    tables = {t.id: RoundTable(workshop_id=workshop.id, number=t.number, theme=t.theme, question=t.question,
-                               facilitator_name=t.facilitator_name, facilitator_org=t.facilitator_org,
-                               subtopics=list(t.subtopics), posting_open=t.posting_open, last_seq=t.last_seq,
-                               voting_open=t.voting_open, votes_revealed=t.votes_revealed)
-              for t in s.tables}
+    tables = {
+        t.id: RoundTable(
+            workshop_id=workshop.id,
+            number=t.number,
+            theme=t.theme,
+            question=t.question,
+            facilitator_name=t.facilitator_name,
+            facilitator_org=t.facilitator_org,
+            subtopics=list(t.subtopics),
+            posting_open=t.posting_open,
+            last_seq=t.last_seq,
+            voting_open=t.voting_open,
+            votes_revealed=t.votes_revealed,
+        )
+        for t in s.tables
+    }
     db.session.add_all(tables.values())
     db.session.flush()
     table_ids = {old: table.id for old, table in tables.items()}
     if w.projector_view != "all":
         workshop.projector_view = str(table_ids[w.projector_view])
 
-    people = {p.id: Participant(workshop_id=workshop.id,
-                                table_id=table_ids[p.table_id] if p.table_id is not None else None,
-                                first_name=p.first_name, organisation=p.organisation, created_at=p.created_at,
-                                erased_at=p.erased_at)
-              for p in s.participants}
+    people = {
+        p.id: Participant(
+            workshop_id=workshop.id,
+            table_id=table_ids[p.table_id] if p.table_id is not None else None,
+            first_name=p.first_name,
+            organisation=p.organisation,
+            created_at=p.created_at,
+            erased_at=p.erased_at,
+        )
+        for p in s.participants
+    }
     db.session.add_all(people.values())
     db.session.flush()
     participant_ids = {old: person.id for old, person in people.items()}
 
-    db.session.add_all(Group(id=g.id, workshop_id=workshop.id, table_id=table_ids[g.table_id], label=g.label,
-                             label_source=g.label_source, position=g.position, active=g.active,
-                             created_at=g.created_at) for g in s.groups)
+    db.session.add_all(
+        Group(
+            id=g.id,
+            workshop_id=workshop.id,
+            table_id=table_ids[g.table_id],
+            label=g.label,
+            label_source=g.label_source,
+            position=g.position,
+            active=g.active,
+            created_at=g.created_at,
+        )
+        for g in s.groups
+    )
     db.session.flush()
-    db.session.add_all(Idea(id=i.id, workshop_id=workshop.id, table_id=table_ids[i.table_id],
-                            participant_id=participant_ids[i.participant_id], text=i.text, state=i.state,
-                            group_id=i.group_id, placement=i.placement, confidence=i.confidence,
-                            suggestions=list(i.suggestions), duplicate_of=i.duplicate_of,
-                            merged_into=i.merged_into, created_at=i.created_at, updated_at=i.updated_at,
-                            edited_by_facilitator_at=i.edited_by_facilitator_at)
-                       for i in s.ideas)
+    db.session.add_all(
+        Idea(
+            id=i.id,
+            workshop_id=workshop.id,
+            table_id=table_ids[i.table_id],
+            participant_id=participant_ids[i.participant_id],
+            text=i.text,
+            state=i.state,
+            group_id=i.group_id,
+            placement=i.placement,
+            confidence=i.confidence,
+            suggestions=list(i.suggestions),
+            duplicate_of=i.duplicate_of,
+            merged_into=i.merged_into,
+            created_at=i.created_at,
+            updated_at=i.updated_at,
+            edited_by_facilitator_at=i.edited_by_facilitator_at,
+        )
+        for i in s.ideas
+    )
     db.session.flush()
     remap = IdMap(table_ids, participant_ids)
     if w.restitution is not None:
         workshop.restitution = remap.data(w.restitution, "workshop.restitution")
-    db.session.add_all(Vote(workshop_id=workshop.id, table_id=table_ids[v.table_id],
-                            participant_id=participant_ids[v.participant_id], target_kind=v.target_kind,
-                            target_id=v.target_id, created_at=v.created_at) for v in s.votes)
-    db.session.add_all(Action(id=a.id, workshop_id=workshop.id,
-                              table_id=table_ids[a.table_id] if a.table_id is not None else None,
-                              source_kind=a.source_kind, source_id=a.source_id, title=a.title,
-                              description=a.description, owner_org=a.owner_org, contact=a.contact,
-                              due_on=a.due_on, indicator=a.indicator, status=a.status,
-                              progress_note=a.progress_note, created_at=a.created_at, updated_at=a.updated_at)
-                       for a in s.actions)
+    db.session.add_all(
+        Vote(
+            workshop_id=workshop.id,
+            table_id=table_ids[v.table_id],
+            participant_id=participant_ids[v.participant_id],
+            target_kind=v.target_kind,
+            target_id=v.target_id,
+            created_at=v.created_at,
+        )
+        for v in s.votes
+    )
+    db.session.add_all(
+        Action(
+            id=a.id,
+            workshop_id=workshop.id,
+            table_id=table_ids[a.table_id] if a.table_id is not None else None,
+            source_kind=a.source_kind,
+            source_id=a.source_id,
+            title=a.title,
+            description=a.description,
+            owner_org=a.owner_org,
+            contact=a.contact,
+            due_on=a.due_on,
+            indicator=a.indicator,
+            status=a.status,
+            progress_note=a.progress_note,
+            created_at=a.created_at,
+            updated_at=a.updated_at,
+        )
+        for a in s.actions
+    )
     # Review links get new keys (like the staff keys): the old personal links stop working.
-    db.session.add_all(ReviewLink(workshop_id=workshop.id, organisation=r.organisation, created_at=r.created_at,
-                                  last_used_at=r.last_used_at) for r in s.review_links)
+    db.session.add_all(
+        ReviewLink(
+            workshop_id=workshop.id, organisation=r.organisation, created_at=r.created_at, last_used_at=r.last_used_at
+        )
+        for r in s.review_links
+    )
     for e in s.events:
-        db.session.add(Event(
-            workshop_id=workshop.id, seq=e.seq, type=e.type, audience=e.audience,
-            table_id=remap.table(e.table_id, f"event {e.seq}") if e.table_id is not None else None,
-            data=remap.data(e.data, f"event {e.seq}"),
-            table_prev={str(remap.table(int(k), f"event {e.seq}")): v for k, v in e.table_prev.items()},
-            created_at=e.created_at))
+        db.session.add(
+            Event(
+                workshop_id=workshop.id,
+                seq=e.seq,
+                type=e.type,
+                audience=e.audience,
+                table_id=remap.table(e.table_id, f"event {e.seq}") if e.table_id is not None else None,
+                data=remap.data(e.data, f"event {e.seq}"),
+                table_prev={str(remap.table(int(k), f"event {e.seq}")): v for k, v in e.table_prev.items()},
+                created_at=e.created_at,
+            )
+        )
     db.session.flush()
     return workshop
 

@@ -1,4 +1,5 @@
 """The snapshot as a JSON file (UTF-8, indented): the complete, importable export."""
+
 from __future__ import annotations
 
 import json

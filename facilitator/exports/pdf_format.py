@@ -11,6 +11,7 @@ The text is set in DejaVu Sans, shipped in ``fonts/`` with its licence
 (fpdf2's built-in fonts are Latin-1 only: no "œ", "’" or "€"); fpdf2 embeds
 only the glyphs used. Nothing is downloaded at run time.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -61,8 +62,9 @@ class Writer:
     def __init__(self, pdf):
         self.pdf = pdf
 
-    def text(self, value: str, size: float = 10, style: str = "", color=(29, 29, 31), height: float = 5,
-             indent: float = 0) -> None:
+    def text(
+        self, value: str, size: float = 10, style: str = "", color=(29, 29, 31), height: float = 5, indent: float = 0
+    ) -> None:
         pdf = self.pdf
         pdf.set_font(FAMILY, style, size)
         pdf.set_text_color(*color)
@@ -102,9 +104,16 @@ class Writer:
         pdf.set_draw_color(200, 205, 214)
         pdf.set_line_width(0.2)
         from fpdf.fonts import FontFace
-        with pdf.table(col_widths=widths, line_height=LINE_HEIGHT, text_align=align or "LEFT", padding=PADDING,
-                       headings_style=FontFace(emphasis="BOLD", fill_color=SHADE),
-                       first_row_as_headings=True, repeat_headings=1) as table:
+
+        with pdf.table(
+            col_widths=widths,
+            line_height=LINE_HEIGHT,
+            text_align=align or "LEFT",
+            padding=PADDING,
+            headings_style=FontFace(emphasis="BOLD", fill_color=SHADE),
+            first_row_as_headings=True,
+            repeat_headings=1,
+        ) as table:
             row = table.row()
             for heading in headings:
                 row.cell(heading)
@@ -125,13 +134,17 @@ class Writer:
         """
         pdf = self.pdf
         scale = pdf.epw / sum(widths)
-        lines = [pdf.multi_cell(w * scale - 2 * PADDING, LINE_HEIGHT, value, dry_run=True, output="LINES")
-                 for w, value in zip(widths, values)]
+        lines = [
+            pdf.multi_cell(w * scale - 2 * PADDING, LINE_HEIGHT, value, dry_run=True, output="LINES")
+            for w, value in zip(widths, values)
+        ]
         tallest = max((len(cell) for cell in lines), default=0)
         if tallest <= MAX_ROW_LINES:
             return [values]
-        return [["\n".join(cell[start:start + MAX_ROW_LINES]) for cell in lines]
-                for start in range(0, tallest, MAX_ROW_LINES)]
+        return [
+            ["\n".join(cell[start : start + MAX_ROW_LINES]) for cell in lines]
+            for start in range(0, tallest, MAX_ROW_LINES)
+        ]
 
 
 def build_pdf(snapshot: dict, lang: str | None = None):
@@ -148,8 +161,13 @@ def build_pdf(snapshot: dict, lang: str | None = None):
     pdf.start_section(context["title"][:120])
     out.text(context["title"], size=18, style="B", height=8)
     pdf.ln(2)
-    out.facts([(words["date"], context["date"]), (words["place"], context["place"]),
-               (words["organiser"], context["organiser"])])
+    out.facts(
+        [
+            (words["date"], context["date"]),
+            (words["place"], context["place"]),
+            (words["organiser"], context["organiser"]),
+        ]
+    )
     if context["anonymised"]:
         pdf.ln(1)
         out.text(words["anonymised"], size=9, style="I", color=GREY)
@@ -160,26 +178,41 @@ def build_pdf(snapshot: dict, lang: str | None = None):
     if context["agenda"]:
         out.heading(words["agenda"])
         timed = bool(context["agenda"][0]["time"])
-        rows = [([p["time"]] if timed else []) + [p["title"] + (f"\n{p['description']}" if p["description"] else ""),
-                                                  p["minutes"]] for p in context["agenda"]]
+        rows = [
+            ([p["time"]] if timed else [])
+            + [p["title"] + (f"\n{p['description']}" if p["description"] else ""), p["minutes"]]
+            for p in context["agenda"]
+        ]
         rows.append(([""] if timed else []) + [words["total"], context["agenda_total"]])
-        out.table(([words["time"]] if timed else []) + [words["phase"], words["duration"]], rows,
-                  (22, 128, 24) if timed else (150, 24))
+        out.table(
+            ([words["time"]] if timed else []) + [words["phase"], words["duration"]],
+            rows,
+            (22, 128, 24) if timed else (150, 24),
+        )
 
     out.heading(words["participants"])
     out.text(context["participants_total"])
     pdf.ln(1)
     if context["organisations"]:
-        out.table([words["organisation"], words["count"], words["pseudonyms" if context["anonymised"] else "names"]],
-                  [[o["name"], str(o["count"]), o["names"]] for o in context["organisations"]], (60, 18, 96))
+        out.table(
+            [words["organisation"], words["count"], words["pseudonyms" if context["anonymised"] else "names"]],
+            [[o["name"], str(o["count"]), o["names"]] for o in context["organisations"]],
+            (60, 18, 96),
+        )
 
     for table in context["tables"]:
         pdf.add_page()
         out.heading(f"{table['heading']}{colon}{table['theme']}")
-        out.facts([(words["question"], table["question"]), (words["facilitator"], table["facilitator"]),
-                   (words["participants"], f"{table['participants']} · {table['visible_count']}")])
-        sections = [(g["label"] + (f" — {g['votes_text']}" if g["votes_text"] else ""), g["ideas"])
-                    for g in table["groups"]]
+        out.facts(
+            [
+                (words["question"], table["question"]),
+                (words["facilitator"], table["facilitator"]),
+                (words["participants"], f"{table['participants']} · {table['visible_count']}"),
+            ]
+        )
+        sections = [
+            (g["label"] + (f" — {g['votes_text']}" if g["votes_text"] else ""), g["ideas"]) for g in table["groups"]
+        ]
         if table["unsorted"] or not table["groups"]:
             sections.append((words["unsorted"], table["unsorted"]))
         for label, ideas in sections:
@@ -194,9 +227,11 @@ def build_pdf(snapshot: dict, lang: str | None = None):
         if table["top"]:
             out.text(table["voting"], size=9, style="I", color=GREY)
             pdf.ln(1)
-            out.table([words["rank"], words["item"], words["votes"]],
-                      [[_rank(r, words), f"{r['text']} ({r['kind']})", str(r["votes"])] for r in table["top"]],
-                      (22, 134, 18))
+            out.table(
+                [words["rank"], words["item"], words["votes"]],
+                [[_rank(r, words), f"{r['text']} ({r['kind']})", str(r["votes"])] for r in table["top"]],
+                (22, 134, 18),
+            )
         else:
             out.text(words["no_votes"], style="I", color=GREY)
 
@@ -205,9 +240,14 @@ def build_pdf(snapshot: dict, lang: str | None = None):
     if context["priorities"]:
         out.text(words["priorities_intro"])
         pdf.ln(1)
-        out.table([words["rank"], words["theme"], words["item"], words["votes"]],
-                  [[_rank(r, words), r["table"], f"{r['text']} ({r['kind']})", str(r["votes"])]
-                   for r in context["priorities"]], (22, 20, 114, 18))
+        out.table(
+            [words["rank"], words["theme"], words["item"], words["votes"]],
+            [
+                [_rank(r, words), r["table"], f"{r['text']} ({r['kind']})", str(r["votes"])]
+                for r in context["priorities"]
+            ],
+            (22, 20, 114, 18),
+        )
     else:
         out.text(words["no_votes"], style="I", color=GREY)
 
@@ -220,8 +260,11 @@ def build_pdf(snapshot: dict, lang: str | None = None):
             owner = a["owner"] + (f"\n{words['contact']}{colon}{a['contact']}" if a["contact"] else "")
             status = a["status"] + (f"\n{a['progress']}" if a["progress"] else "")
             rows.append([what, owner, a["due"], a["indicator"], status])
-        out.table([words["action"], words["owner"], words["due"], words["indicator"], words["status"]], rows,
-                  (56, 36, 22, 32, 28))
+        out.table(
+            [words["action"], words["owner"], words["due"], words["indicator"], words["status"]],
+            rows,
+            (56, 36, 22, 32, 28),
+        )
     else:
         out.text(words["no_actions"], style="I", color=GREY)
 
@@ -230,13 +273,17 @@ def build_pdf(snapshot: dict, lang: str | None = None):
         out.heading(words["review_title"])
         out.facts([(words["review_date"], review["date"]), (words["review_state"], review["state"])])
         statuses = review["statuses"]
-        for heading, rows in ((words["by_organisation"], review["by_organisation"]),
-                              (words["by_theme"], review["by_theme"])):
+        for heading, rows in (
+            (words["by_organisation"], review["by_organisation"]),
+            (words["by_theme"], review["by_theme"]),
+        ):
             if rows:
                 out.heading(heading, level=1)
-                out.table(["", words["total_actions"]] + [s["label"] for s in statuses],
-                          [[r["name"], str(r["total"])] + [str(r[s["key"]]) for s in statuses] for r in rows],
-                          (50, 16, 27, 27, 27, 27))
+                out.table(
+                    ["", words["total_actions"]] + [s["label"] for s in statuses],
+                    [[r["name"], str(r["total"])] + [str(r[s["key"]]) for s in statuses] for r in rows],
+                    (50, 16, 27, 27, 27, 27),
+                )
     elif context["review"]:
         pdf.ln(3)
         out.text(context["review"])
@@ -253,11 +300,11 @@ def _rank(row: dict, words: dict) -> str:
 
 def _idea(out: Writer, idea: dict, words: dict) -> None:
     pdf = out.pdf
-    author = idea["author"]["name"] + (f" ({idea['author']['organisation']})" if idea["author"]["organisation"]
-                                       else "")
+    author = idea["author"]["name"] + (f" ({idea['author']['organisation']})" if idea["author"]["organisation"] else "")
     if idea["co_authors"]:
         author += f", {words['with']} " + ", ".join(
-            p["name"] + (f" ({p['organisation']})" if p["organisation"] else "") for p in idea["co_authors"])
+            p["name"] + (f" ({p['organisation']})" if p["organisation"] else "") for p in idea["co_authors"]
+        )
     top = pdf.get_y()
     if top > pdf.h - 30:
         pdf.add_page()

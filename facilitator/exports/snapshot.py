@@ -7,9 +7,10 @@ part of it. Times are ISO-8601 UTC with microseconds
 objects inside event data keep the shapes (and second precision) the clients
 received. docs/exports.md describes every field.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import raiseload
@@ -35,7 +36,7 @@ def parse_moment(text: str | None) -> datetime | None:
         return None
     value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(UTC).replace(tzinfo=None)
     return value
 
 
@@ -54,35 +55,70 @@ def workshop_id_of(code: str) -> int:
 def export_snapshot(workshop_id: int, now: datetime | None = None) -> dict:
     """Everything about one workshop, read from the database, as JSON-ready plain data."""
     workshop = db.session.execute(
-        select(Workshop).where(Workshop.id == workshop_id).options(raiseload("*"))).scalar_one_or_none()
+        select(Workshop).where(Workshop.id == workshop_id).options(raiseload("*"))
+    ).scalar_one_or_none()
     if workshop is None:
         raise UnknownWorkshop(workshop_id)
-    tables = db.session.execute(
-        select(RoundTable).where(RoundTable.workshop_id == workshop_id)
-        .order_by(RoundTable.number).options(raiseload("*"))).scalars().all()
-    participants = db.session.execute(
-        select(Participant).where(Participant.workshop_id == workshop_id)
-        .order_by(Participant.id)).scalars().all()
-    groups = db.session.execute(
-        select(Group).where(Group.workshop_id == workshop_id)
-        .order_by(Group.table_id, Group.position, Group.created_at, Group.id)).scalars().all()
-    ideas = db.session.execute(
-        select(Idea).where(Idea.workshop_id == workshop_id)
-        .order_by(Idea.created_at, Idea.id).options(raiseload(Idea.author))).scalars().all()
-    events = db.session.execute(
-        select(Event).where(Event.workshop_id == workshop_id).order_by(Event.seq)).scalars().all()
-    votes = db.session.execute(
-        select(Vote).where(Vote.workshop_id == workshop_id).order_by(Vote.created_at, Vote.id)).scalars().all()
-    actions = db.session.execute(
-        select(Action).where(Action.workshop_id == workshop_id)
-        .order_by(Action.created_at, Action.id)).scalars().all()
-    links = db.session.execute(
-        select(ReviewLink).where(ReviewLink.workshop_id == workshop_id)
-        .order_by(ReviewLink.organisation)).scalars().all()
+    tables = (
+        db.session.execute(
+            select(RoundTable)
+            .where(RoundTable.workshop_id == workshop_id)
+            .order_by(RoundTable.number)
+            .options(raiseload("*"))
+        )
+        .scalars()
+        .all()
+    )
+    participants = (
+        db.session.execute(select(Participant).where(Participant.workshop_id == workshop_id).order_by(Participant.id))
+        .scalars()
+        .all()
+    )
+    groups = (
+        db.session.execute(
+            select(Group)
+            .where(Group.workshop_id == workshop_id)
+            .order_by(Group.table_id, Group.position, Group.created_at, Group.id)
+        )
+        .scalars()
+        .all()
+    )
+    ideas = (
+        db.session.execute(
+            select(Idea)
+            .where(Idea.workshop_id == workshop_id)
+            .order_by(Idea.created_at, Idea.id)
+            .options(raiseload(Idea.author))
+        )
+        .scalars()
+        .all()
+    )
+    events = (
+        db.session.execute(select(Event).where(Event.workshop_id == workshop_id).order_by(Event.seq)).scalars().all()
+    )
+    votes = (
+        db.session.execute(select(Vote).where(Vote.workshop_id == workshop_id).order_by(Vote.created_at, Vote.id))
+        .scalars()
+        .all()
+    )
+    actions = (
+        db.session.execute(
+            select(Action).where(Action.workshop_id == workshop_id).order_by(Action.created_at, Action.id)
+        )
+        .scalars()
+        .all()
+    )
+    links = (
+        db.session.execute(
+            select(ReviewLink).where(ReviewLink.workshop_id == workshop_id).order_by(ReviewLink.organisation)
+        )
+        .scalars()
+        .all()
+    )
     snapshot = {
         "format": FORMAT,
         "version": VERSION,
-        "exported_at": moment(now or datetime.now(timezone.utc)),
+        "exported_at": moment(now or datetime.now(UTC)),
         "anonymised": False,
         "workshop": {
             "code": workshop.code,
@@ -117,47 +153,113 @@ def export_snapshot(workshop_id: int, now: datetime | None = None) -> dict:
             "names_erased_at": moment(workshop.names_erased_at),
             "archived": workshop.archived,
         },
-        "tables": [{
-            "id": t.id, "number": t.number, "theme": t.theme, "question": t.question,
-            "facilitator_name": t.facilitator_name, "facilitator_org": t.facilitator_org,
-            "subtopics": list(t.subtopics or []), "posting_open": t.posting_open, "last_seq": t.last_seq,
-            "voting_open": t.voting_open, "votes_revealed": t.votes_revealed,
-        } for t in tables],
-        "participants": [{
-            "id": p.id, "first_name": p.first_name, "organisation": p.organisation,
-            "table_id": p.table_id, "created_at": moment(p.created_at), "erased_at": moment(p.erased_at),
-        } for p in participants],
-        "groups": [{
-            "id": g.id, "table_id": g.table_id, "label": g.label, "label_source": g.label_source,
-            "position": g.position, "active": g.active, "created_at": moment(g.created_at),
-        } for g in groups],
-        "ideas": [{
-            "id": i.id, "table_id": i.table_id, "participant_id": i.participant_id, "text": i.text,
-            "state": i.state, "group_id": i.group_id, "placement": i.placement,
-            "confidence": i.confidence, "suggestions": list(i.suggestions or []),
-            "duplicate_of": i.duplicate_of, "merged_into": i.merged_into,
-            "created_at": moment(i.created_at), "updated_at": moment(i.updated_at),
-            "edited_by_facilitator_at": moment(i.edited_by_facilitator_at),
-        } for i in ideas],
-        "votes": [{
-            "table_id": v.table_id, "participant_id": v.participant_id, "target_kind": v.target_kind,
-            "target_id": v.target_id, "created_at": moment(v.created_at),
-        } for v in votes],
-        "actions": [{
-            "id": a.id, "table_id": a.table_id, "source_kind": a.source_kind, "source_id": a.source_id,
-            "title": a.title, "description": a.description, "owner_org": a.owner_org, "contact": a.contact,
-            "due_on": day(a.due_on), "indicator": a.indicator, "status": a.status,
-            "progress_note": a.progress_note, "created_at": moment(a.created_at),
-            "updated_at": moment(a.updated_at),
-        } for a in actions],
-        "review_links": [{
-            "organisation": r.organisation, "created_at": moment(r.created_at),
-            "last_used_at": moment(r.last_used_at),
-        } for r in links],
-        "events": [{
-            "seq": e.seq, "type": e.type, "audience": e.audience, "table_id": e.table_id,
-            "data": e.data, "table_prev": dict(e.table_prev or {}), "created_at": moment(e.created_at),
-        } for e in events],
+        "tables": [
+            {
+                "id": t.id,
+                "number": t.number,
+                "theme": t.theme,
+                "question": t.question,
+                "facilitator_name": t.facilitator_name,
+                "facilitator_org": t.facilitator_org,
+                "subtopics": list(t.subtopics or []),
+                "posting_open": t.posting_open,
+                "last_seq": t.last_seq,
+                "voting_open": t.voting_open,
+                "votes_revealed": t.votes_revealed,
+            }
+            for t in tables
+        ],
+        "participants": [
+            {
+                "id": p.id,
+                "first_name": p.first_name,
+                "organisation": p.organisation,
+                "table_id": p.table_id,
+                "created_at": moment(p.created_at),
+                "erased_at": moment(p.erased_at),
+            }
+            for p in participants
+        ],
+        "groups": [
+            {
+                "id": g.id,
+                "table_id": g.table_id,
+                "label": g.label,
+                "label_source": g.label_source,
+                "position": g.position,
+                "active": g.active,
+                "created_at": moment(g.created_at),
+            }
+            for g in groups
+        ],
+        "ideas": [
+            {
+                "id": i.id,
+                "table_id": i.table_id,
+                "participant_id": i.participant_id,
+                "text": i.text,
+                "state": i.state,
+                "group_id": i.group_id,
+                "placement": i.placement,
+                "confidence": i.confidence,
+                "suggestions": list(i.suggestions or []),
+                "duplicate_of": i.duplicate_of,
+                "merged_into": i.merged_into,
+                "created_at": moment(i.created_at),
+                "updated_at": moment(i.updated_at),
+                "edited_by_facilitator_at": moment(i.edited_by_facilitator_at),
+            }
+            for i in ideas
+        ],
+        "votes": [
+            {
+                "table_id": v.table_id,
+                "participant_id": v.participant_id,
+                "target_kind": v.target_kind,
+                "target_id": v.target_id,
+                "created_at": moment(v.created_at),
+            }
+            for v in votes
+        ],
+        "actions": [
+            {
+                "id": a.id,
+                "table_id": a.table_id,
+                "source_kind": a.source_kind,
+                "source_id": a.source_id,
+                "title": a.title,
+                "description": a.description,
+                "owner_org": a.owner_org,
+                "contact": a.contact,
+                "due_on": day(a.due_on),
+                "indicator": a.indicator,
+                "status": a.status,
+                "progress_note": a.progress_note,
+                "created_at": moment(a.created_at),
+                "updated_at": moment(a.updated_at),
+            }
+            for a in actions
+        ],
+        "review_links": [
+            {
+                "organisation": r.organisation,
+                "created_at": moment(r.created_at),
+                "last_used_at": moment(r.last_used_at),
+            }
+            for r in links
+        ],
+        "events": [
+            {
+                "seq": e.seq,
+                "type": e.type,
+                "audience": e.audience,
+                "table_id": e.table_id,
+                "data": e.data,
+                "table_prev": dict(e.table_prev or {}),
+                "created_at": moment(e.created_at),
+            }
+            for e in events
+        ],
     }
     erased = {p["id"]: p["first_name"] for p in snapshot["participants"] if p["erased_at"]}
     if erased:
@@ -194,10 +296,21 @@ def table_results(snapshot: dict, table_id: int) -> dict:
     then ideas by time). Derived data: the importer recomputes it.
     """
     votes = [v for v in snapshot["votes"] if v["table_id"] == table_id]
-    order: dict = {("group", g["id"]): (0, g["position"], "") for g in snapshot["groups"]
-                   if g["table_id"] == table_id and g["active"]}
-    order.update({("idea", i["id"]): (1, 0, i["created_at"]) for i in snapshot["ideas"]
-                  if i["table_id"] == table_id and i["state"] == "visible"})
+    order: dict = {
+        ("group", g["id"]): (0, g["position"], "")
+        for g in snapshot["groups"]
+        if g["table_id"] == table_id and g["active"]
+    }
+    order.update(
+        {
+            ("idea", i["id"]): (1, 0, i["created_at"])
+            for i in snapshot["ideas"]
+            if i["table_id"] == table_id and i["state"] == "visible"
+        }
+    )
     ranked = tally([(v["target_kind"], v["target_id"]) for v in votes], counted=order.keys(), order=order)
-    return {"dots": sum(r["votes"] for r in ranked), "voters": len({v["participant_id"] for v in votes}),
-            "tally": ranked}
+    return {
+        "dots": sum(r["votes"] for r in ranked),
+        "voters": len({v["participant_id"] for v in votes}),
+        "tally": ranked,
+    }

@@ -6,12 +6,12 @@ times are real date-time cells in UTC. Text is always stored as text, even
 when a participant typed something that starts with "=" (never a formula);
 counts are numbers, due dates real date cells.
 """
+
 from __future__ import annotations
 
 import io
-from pathlib import Path
-
 from datetime import date
+from pathlib import Path
 
 from .rows import idea_rows, labels, person_name, vote_counts
 from .snapshot import parse_moment
@@ -20,15 +20,48 @@ HEADER_FONT = {"bold": True, "color": "FFFFFF"}
 HEADER_FILL = "2F5597"
 TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
 DATE_FORMAT = "yyyy-mm-dd"
-IDEA_COLUMNS = (("group", 32), ("idea", 70), ("organisation", 30), ("first_name", 16), ("state", 12),
-                ("votes", 9), ("created_at", 20))
-PARTICIPANT_COLUMNS = (("first_name", 20), ("organisation", 36), ("table", 10), ("ideas", 10),
-                       ("votes_cast", 13), ("joined_at", 20))
-VOTE_COLUMNS = (("table", 8), ("theme", 40), ("rank", 8), ("tied", 9), ("kind", 10), ("item", 70),
-                ("group", 32), ("votes", 9))
-ACTION_COLUMNS = (("table", 8), ("theme", 32), ("action", 40), ("description", 40), ("source", 50),
-                  ("owner", 28), ("contact", 26), ("due", 12), ("indicator", 36), ("status", 15),
-                  ("progress", 40), ("created_at", 20), ("updated_at", 20))
+IDEA_COLUMNS = (
+    ("group", 32),
+    ("idea", 70),
+    ("organisation", 30),
+    ("first_name", 16),
+    ("state", 12),
+    ("votes", 9),
+    ("created_at", 20),
+)
+PARTICIPANT_COLUMNS = (
+    ("first_name", 20),
+    ("organisation", 36),
+    ("table", 10),
+    ("ideas", 10),
+    ("votes_cast", 13),
+    ("joined_at", 20),
+)
+VOTE_COLUMNS = (
+    ("table", 8),
+    ("theme", 40),
+    ("rank", 8),
+    ("tied", 9),
+    ("kind", 10),
+    ("item", 70),
+    ("group", 32),
+    ("votes", 9),
+)
+ACTION_COLUMNS = (
+    ("table", 8),
+    ("theme", 32),
+    ("action", 40),
+    ("description", 40),
+    ("source", 50),
+    ("owner", 28),
+    ("contact", 26),
+    ("due", 12),
+    ("indicator", 36),
+    ("status", 15),
+    ("progress", 40),
+    ("created_at", 20),
+    ("updated_at", 20),
+)
 
 
 def build_workbook(snapshot: dict, lang: str | None = None):
@@ -135,8 +168,14 @@ def build_workbook(snapshot: dict, lang: str | None = None):
     header(sheet, 1, ACTION_COLUMNS)
     tables = {t["id"]: t for t in snapshot["tables"]}
     votes = vote_counts(snapshot)
-    actions = sorted(snapshot.get("actions", []), key=lambda a: (
-        tables[a["table_id"]]["number"] if a.get("table_id") in tables else 10 ** 6, a["created_at"], a["id"]))
+    actions = sorted(
+        snapshot.get("actions", []),
+        key=lambda a: (
+            tables[a["table_id"]]["number"] if a.get("table_id") in tables else 10**6,
+            a["created_at"],
+            a["id"],
+        ),
+    )
     for row_number, action in enumerate(actions, start=2):
         table = tables.get(action.get("table_id"))
         kind, ident = action.get("source_kind"), action.get("source_id")
@@ -148,12 +187,19 @@ def build_workbook(snapshot: dict, lang: str | None = None):
         if source and votes.get((kind, ident)):
             source += f" — {words['votes']} {votes[(kind, ident)]}"
         sheet.cell(row=row_number, column=1, value=table["number"] if table else None)
-        values = (table["theme"] if table else "", action["title"], action.get("description") or "", source,
-                  action.get("owner_org") or "", action.get("contact") or "")
+        values = (
+            table["theme"] if table else "",
+            action["title"],
+            action.get("description") or "",
+            source,
+            action.get("owner_org") or "",
+            action.get("contact") or "",
+        )
         for column, value in enumerate(values, start=2):
             text(sheet.cell(row=row_number, column=column), value)
-        due = sheet.cell(row=row_number, column=8,
-                         value=date.fromisoformat(action["due_on"]) if action.get("due_on") else None)
+        due = sheet.cell(
+            row=row_number, column=8, value=date.fromisoformat(action["due_on"]) if action.get("due_on") else None
+        )
         due.number_format = DATE_FORMAT
         text(sheet.cell(row=row_number, column=9), action.get("indicator") or "")
         text(sheet.cell(row=row_number, column=10), words.get(action["status"], action["status"]))

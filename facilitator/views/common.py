@@ -1,4 +1,5 @@
 """Helpers shared by the page blueprints: rendering with language and page config."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -6,16 +7,14 @@ from urllib.parse import urlencode
 from flask import abort, current_app, render_template, request
 
 from ..extensions import db
-from ..limits import RateLimiter
 from ..i18n import current_language, js_strings, translate
+from ..limits import RateLimiter
 from ..models import Workshop
 
 
 def find_workshop(code: str) -> Workshop | None:
     """The workshop with this join code (case-insensitive), or None."""
-    return db.session.execute(
-        db.select(Workshop).where(Workshop.code == code.strip().upper())
-    ).scalar_one_or_none()
+    return db.session.execute(db.select(Workshop).where(Workshop.code == code.strip().upper())).scalar_one_or_none()
 
 
 def workshop_or_404(code: str) -> Workshop:
@@ -39,8 +38,14 @@ def render_page(template: str, page: dict | None = None, status: int = 200, **co
     other = "en" if lang == "fr" else "fr"
     switch = switch_language_url(other)
     page = {**(page or {}), "lang": lang, "strings": js_strings(lang)}
-    html = render_template(template, lang=lang, t=lambda key, **kw: translate(lang, key, **kw),
-                           switch_lang_url=switch, page=page, **context)
+    html = render_template(
+        template,
+        lang=lang,
+        t=lambda key, **kw: translate(lang, key, **kw),
+        switch_lang_url=switch,
+        page=page,
+        **context,
+    )
     return html, status
 
 

@@ -1,4 +1,5 @@
 """QR code images and the health check."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify

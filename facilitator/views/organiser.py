@@ -4,6 +4,7 @@ Every page needs an organiser session (``organiser_required``, see
 organiser_auth.py); every POST needs the session's CSRF token. The workshop
 page, exports and personal-data controls are in organiser_workshop.py.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, request, url_for
@@ -13,8 +14,19 @@ from ..i18n import request_language, translate
 from ..limits import RateLimiter
 from ..models import Workshop
 from .common import render_page, shared_limiter
-from .organiser_auth import (AccountProblem, authenticate, create_organiser, current_organiser, log_in, log_out,
-                             organiser_count, organiser_required, protect_blueprint, safe_next, setup_token_ok)
+from .organiser_auth import (
+    AccountProblem,
+    authenticate,
+    create_organiser,
+    current_organiser,
+    log_in,
+    log_out,
+    organiser_count,
+    organiser_required,
+    protect_blueprint,
+    safe_next,
+    setup_token_ok,
+)
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 protect_blueprint(bp)
@@ -24,7 +36,9 @@ protect_blueprint(bp)
 def local_date(value, fmt: str = "long") -> str:
     """A date (or an ISO date string, as in action dicts) in the page's language: "10 décembre 2026"."""
     import datetime as dt
+
     from flask_babel import format_date
+
     if isinstance(value, str):
         try:
             value = dt.date.fromisoformat(value[:10])
@@ -79,8 +93,7 @@ def login():
         return render_page("organiser/login.html", status=401, error=error, email=email)
     if current_organiser() is not None:
         return redirect(url_for("organiser.index"))
-    return render_page("organiser/login.html", error=error, email=email,
-                       no_account=organiser_count() == 0)
+    return render_page("organiser/login.html", error=error, email=email, no_account=organiser_count() == 0)
 
 
 @bp.post("/logout")
@@ -111,8 +124,9 @@ def setup():
                 db.session.commit()
                 log_in(organiser)
                 return redirect(url_for("organiser.index"))
-    return render_page("organiser/setup.html", status=400 if error else 200, error=error, token=token,
-                       email=email, name=name)
+    return render_page(
+        "organiser/setup.html", status=400 if error else 200, error=error, token=token, email=email, name=name
+    )
 
 
 @bp.get("/")
@@ -120,10 +134,15 @@ def setup():
 def index():
     """Every workshop with its status and figures."""
     from ..organiser_figures import figures_of_all
-    workshops = db.session.execute(db.select(Workshop).order_by(Workshop.archived, Workshop.starts_on.desc(),
-                                                                 Workshop.code)).scalars().all()
-    return render_page("organiser/index.html", workshops=workshops, figures=figures_of_all(workshops),
-                       organiser=current_organiser())
+
+    workshops = (
+        db.session.execute(db.select(Workshop).order_by(Workshop.archived, Workshop.starts_on.desc(), Workshop.code))
+        .scalars()
+        .all()
+    )
+    return render_page(
+        "organiser/index.html", workshops=workshops, figures=figures_of_all(workshops), organiser=current_organiser()
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -131,6 +150,7 @@ def index():
 def new():
     """Create a workshop: upload a definition file or fill in the form (organiser_create.py)."""
     from .organiser_create import new_workshop
+
     return new_workshop()
 
 
@@ -139,6 +159,7 @@ def new():
 def workshop(code: str):
     """One workshop: links to its screens, figures, exports, personal data (organiser_workshop.py)."""
     from .organiser_workshop import workshop_page
+
     return workshop_page(code)
 
 
@@ -147,6 +168,7 @@ def workshop(code: str):
 def edit(code: str):
     """Edit a workshop's definition, before or during the morning: the live screens follow."""
     from .organiser_edit import edit_workshop
+
     return edit_workshop(code)
 
 
@@ -155,6 +177,7 @@ def edit(code: str):
 def duplicate(code: str):
     """Start a new workshop from a past one: its definition, a new code, no participants or ideas."""
     from .organiser_create import duplicate_workshop
+
     return duplicate_workshop(code)
 
 
@@ -162,6 +185,7 @@ def duplicate(code: str):
 @organiser_required
 def settings(code: str):
     from .organiser_workshop import save_settings
+
     return save_settings(code)
 
 
@@ -170,6 +194,7 @@ def settings(code: str):
 def erase(code: str, participant_id: int):
     """Erase one participant's name (GDPR request): their ideas stay, unattributed."""
     from .organiser_workshop import erase_participant
+
     return erase_participant(code, participant_id)
 
 
@@ -177,6 +202,7 @@ def erase(code: str, participant_id: int):
 @organiser_required
 def create_export(code: str):
     from .organiser_workshop import create_export as start
+
     return start(code)
 
 
@@ -184,6 +210,7 @@ def create_export(code: str):
 @organiser_required
 def export_status(job_id: str):
     from .organiser_workshop import export_status as status
+
     return status(job_id)
 
 
@@ -191,4 +218,5 @@ def export_status(job_id: str):
 @organiser_required
 def export_download(job_id: str):
     from .organiser_workshop import export_download as download
+
     return download(job_id)

@@ -25,6 +25,7 @@ Other blueprints of the space (e.g. the review) use ``organiser_required``
 and ``current_organiser``; their POST routes get CSRF checking by calling
 ``check_csrf()`` (or by registering ``protect_blueprint(bp)``).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -69,7 +70,8 @@ def normalise_email(email: str) -> str:
 
 def find_organiser(email: str) -> Organiser | None:
     return db.session.execute(
-        db.select(Organiser).where(Organiser.email == normalise_email(email))).scalar_one_or_none()
+        db.select(Organiser).where(Organiser.email == normalise_email(email))
+    ).scalar_one_or_none()
 
 
 def organiser_count() -> int:
@@ -86,8 +88,9 @@ def create_organiser(email: str, password: str, name: str = "") -> Organiser:
         raise AccountProblem(problem)
     if find_organiser(email) is not None:
         raise AccountProblem("email_taken")
-    organiser = Organiser(email=email, name=" ".join((name or "").split())[:120],
-                          password_hash=generate_password_hash(password))
+    organiser = Organiser(
+        email=email, name=" ".join((name or "").split())[:120], password_hash=generate_password_hash(password)
+    )
     db.session.add(organiser)
     db.session.flush()
     return organiser
@@ -141,25 +144,33 @@ def current_organiser() -> Organiser | None:
     data = session.get(SESSION_KEY)
     if isinstance(data, dict) and isinstance(data.get("id"), int):
         candidate = db.session.get(Organiser, data["id"])
-        if (candidate is not None and data.get("fp") == _fingerprint(candidate)
-                and data.get("epoch") == (candidate.session_epoch or 0)):
+        if (
+            candidate is not None
+            and data.get("fp") == _fingerprint(candidate)
+            and data.get("epoch") == (candidate.session_epoch or 0)
+        ):
             organiser = candidate
     g.organiser = organiser
     return organiser
 
 
 def _wants_json() -> bool:
-    return (request.path.startswith("/organiser/api/") or request.is_json
-            or request.accept_mimetypes.best == "application/json")
+    return (
+        request.path.startswith("/organiser/api/")
+        or request.is_json
+        or request.accept_mimetypes.best == "application/json"
+    )
 
 
 def organiser_required(view):
     """Only a logged-in organiser gets through; others go to the login page (JSON callers get 401)."""
+
     @wraps(view)
     def wrapped(*args, **kwargs):
         if current_organiser() is None:
             return _refuse_anonymous()
         return view(*args, **kwargs)
+
     wrapped.organiser_only = True  # seen by the CSRF check: a logged-out POST is told so, not "bad token"
     return wrapped
 
@@ -167,8 +178,9 @@ def organiser_required(view):
 def _refuse_anonymous():
     if _wants_json() or request.method != "GET":
         lang = request_language()
-        return jsonify({"ok": False, "error": "unauthorized",
-                        "message": translate(lang, "page.organiser.login.required")}), 401
+        return jsonify(
+            {"ok": False, "error": "unauthorized", "message": translate(lang, "page.organiser.login.required")}
+        ), 401
     return redirect(url_for("organiser.login", next=request.full_path.rstrip("?")))
 
 
@@ -198,6 +210,7 @@ def check_csrf() -> None:
 
 def protect_blueprint(bp) -> None:
     """Check the CSRF token on every POST/PUT/PATCH/DELETE of a blueprint, and prepare the session cookie."""
+
     @bp.before_request
     def _csrf():
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):
@@ -252,9 +265,15 @@ def safe_next(target: str | None) -> str:
     Anything else (another site, ``//host``, a backslash, a line break or any control or non-ASCII
     character, which would also break the Location header) falls back to the workshop list.
     """
-    if (target and len(target) <= 500 and target.isascii() and target.isprintable()
-            and "\\" not in target and not target.startswith("//")
-            and (target == "/organiser" or target.startswith(("/organiser/", "/organiser?")))):
+    if (
+        target
+        and len(target) <= 500
+        and target.isascii()
+        and target.isprintable()
+        and "\\" not in target
+        and not target.startswith("//")
+        and (target == "/organiser" or target.startswith(("/organiser/", "/organiser?")))
+    ):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target

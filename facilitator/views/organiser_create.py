@@ -6,6 +6,7 @@ the equivalent YAML file would give; problems are listed field by field.
 The new workshop lives in the database only (the source of truth), with
 fresh keys; its ``source_file`` says where it came from.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -21,22 +22,38 @@ from ..models import Workshop
 from ..workshops import WorkshopDef, _location, load_yaml, upsert_workshop
 from .common import render_page, workshop_or_404
 from .organiser_auth import current_organiser
-from .organiser_form import (KINDS, field_errors, to_definition, values_from_definition, values_from_form,
-                             with_blank_rows)
+from .organiser_form import (
+    KINDS,
+    field_errors,
+    to_definition,
+    values_from_definition,
+    values_from_form,
+    with_blank_rows,
+)
 
 UPLOAD_MAX = 256 * 1024
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 # The agenda a web-form workshop starts with (the seed morning's shape), per language.
 DEFAULT_AGENDA = {
-    "fr": [("accueil", "welcome", "Accueil et ouverture", 15), ("partage", "talks", "Partage d'expériences", 45),
-           ("tables", "round_tables", "Tables rondes", 75), ("pause", "break", "Pause", 10),
-           ("restitution", "plenary", "Restitution en plénière", 30),
-           ("priorites", "voting", "Priorités", 15), ("cloture", "closing", "Clôture", 10)],
-    "en": [("welcome", "welcome", "Welcome", 15), ("talks", "talks", "Experience sharing", 45),
-           ("tables", "round_tables", "Round tables", 75), ("break", "break", "Break", 10),
-           ("plenary", "plenary", "Plenary restitution", 30),
-           ("priorities", "voting", "Priorities", 15), ("closing", "closing", "Closing", 10)],
+    "fr": [
+        ("accueil", "welcome", "Accueil et ouverture", 15),
+        ("partage", "talks", "Partage d'expériences", 45),
+        ("tables", "round_tables", "Tables rondes", 75),
+        ("pause", "break", "Pause", 10),
+        ("restitution", "plenary", "Restitution en plénière", 30),
+        ("priorites", "voting", "Priorités", 15),
+        ("cloture", "closing", "Clôture", 10),
+    ],
+    "en": [
+        ("welcome", "welcome", "Welcome", 15),
+        ("talks", "talks", "Experience sharing", 45),
+        ("tables", "round_tables", "Round tables", 75),
+        ("break", "break", "Break", 10),
+        ("plenary", "plenary", "Plenary restitution", 30),
+        ("priorities", "voting", "Priorities", 15),
+        ("closing", "closing", "Closing", 10),
+    ],
 }
 
 
@@ -89,7 +106,9 @@ def new_workshop():
             code = values["code"].strip().upper() or new_code()
             raw, _, rows = to_definition(values, code)
             retention = values["retention_days"].strip()
-            bad_retention = bool(retention) and not (retention.isascii() and retention.isdigit() and len(retention) <= 5)
+            bad_retention = bool(retention) and not (
+                retention.isascii() and retention.isdigit() and len(retention) <= 5
+            )
             try:
                 definition = WorkshopDef.model_validate(raw)
             except ValidationError as exc:
@@ -103,8 +122,15 @@ def new_workshop():
                     workshop = create(definition, "organiser-form", int(retention) if retention else None)
                     return redirect(url_for("organiser.workshop", code=workshop.code, created=1))
             values = with_blank_rows(values, tables=0 if values["tables"] else 1, steps=0)
-    return render_page("organiser/new.html", status=400 if problems or errors else 200, problems=problems,
-                       errors=errors, values=values, kinds=KINDS, organiser=current_organiser())
+    return render_page(
+        "organiser/new.html",
+        status=400 if problems or errors else 200,
+        problems=problems,
+        errors=errors,
+        values=values,
+        kinds=KINDS,
+        organiser=current_organiser(),
+    )
 
 
 def _create_from_upload(upload) -> tuple[Workshop | None, list[str]]:
@@ -128,8 +154,10 @@ def _create_from_upload(upload) -> tuple[Workshop | None, list[str]]:
 
 def blank_values(lang: str) -> dict:
     """A new workshop's form: the agenda of a morning in the page's language, no table yet."""
-    agenda = [{"key": k, "kind": kind, "title": title, "minutes": m}
-              for k, kind, title, m in DEFAULT_AGENDA[lang if lang in DEFAULT_AGENDA else "fr"]]
+    agenda = [
+        {"key": k, "kind": kind, "title": title, "minutes": m}
+        for k, kind, title, m in DEFAULT_AGENDA[lang if lang in DEFAULT_AGENDA else "fr"]
+    ]
     return values_from_definition({"language": lang, "agenda": agenda, "tables": []})
 
 
@@ -154,5 +182,10 @@ def duplicate_workshop(code: str):
             workshop.retention_days = source.retention_days
             db.session.commit()
             return redirect(url_for("organiser.workshop", code=workshop.code, created=1))
-    return render_page("organiser/duplicate.html", status=400 if problems else 200, problems=problems,
-                       source=source, organiser=current_organiser())
+    return render_page(
+        "organiser/duplicate.html",
+        status=400 if problems else 200,
+        problems=problems,
+        source=source,
+        organiser=current_organiser(),
+    )

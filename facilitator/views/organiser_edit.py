@@ -7,6 +7,7 @@ that update the live screens, all in one ``events.transaction()``. A refused sav
 ideas, a stale version) shows the form again with the organiser's input and
 each message next to its field.
 """
+
 from __future__ import annotations
 
 from flask import redirect, request, url_for
@@ -19,8 +20,15 @@ from ..workshop_edit import EditRefused, StaleVersion, apply_edit
 from ..workshops import WorkshopDef
 from .common import render_page, workshop_or_404
 from .organiser_auth import current_organiser
-from .organiser_form import (KINDS, field_errors, settings_signature, to_definition, values_from_definition,
-                             values_from_form, with_blank_rows)
+from .organiser_form import (
+    KINDS,
+    field_errors,
+    settings_signature,
+    to_definition,
+    values_from_definition,
+    values_from_form,
+    with_blank_rows,
+)
 
 
 def _t(key: str, **params) -> str:
@@ -40,17 +48,29 @@ def edit_workshop(code: str):
         errors, problems, status = _save(workshop, values)
         if status == 302:
             return redirect(url_for("organiser.workshop", code=workshop.code, edited=1))
-    return render_page("organiser/edit.html", status=status, w=workshop, values=with_blank_rows(values),
-                       errors=errors, problems=problems, kinds=KINDS, organiser=current_organiser(),
-                       running=workshop.phase_key is not None)
+    return render_page(
+        "organiser/edit.html",
+        status=status,
+        w=workshop,
+        values=with_blank_rows(values),
+        errors=errors,
+        problems=problems,
+        kinds=KINDS,
+        organiser=current_organiser(),
+        running=workshop.phase_key is not None,
+    )
 
 
 def _save(workshop, values: dict) -> tuple[dict, list[str], int]:
     """(field errors, general problems, HTTP status): 302 when saved."""
     lang = request_language()
     raw, table_ids, rows = to_definition(values, workshop.code)
-    raw = {**raw, **{k: v for k, v in (workshop.definition or {}).items()
-                     if k in ("review", "rotation", "expected_participants")}}
+    raw = {
+        **raw,
+        **{
+            k: v for k, v in (workshop.definition or {}).items() if k in ("review", "rotation", "expected_participants")
+        },
+    }
     retention = values["retention_days"].strip()
     errors: dict[str, str] = {}
     if retention and not (retention.isascii() and retention.isdigit() and len(retention) <= 5):
@@ -67,8 +87,15 @@ def _save(workshop, values: dict) -> tuple[dict, list[str], int]:
     settings_changed = values.get("loaded") != settings_signature(values)
     try:
         with events.transaction():
-            apply_edit(workshop, definition, table_ids, int(version), int(retention) if retention else None, lang,
-                       settings=settings_changed)
+            apply_edit(
+                workshop,
+                definition,
+                table_ids,
+                int(version),
+                int(retention) if retention else None,
+                lang,
+                settings=settings_changed,
+            )
     except StaleVersion as exc:
         values["version"] = str(exc.current)  # saving again now overwrites, knowingly
         return {}, [_t("edit.stale")], 409

@@ -15,6 +15,7 @@ read with: ``settings_signature``); rows ``tables-<i>-<field>``
 ``kind``, ``minutes``, ``title``, ``description``, ``remove``). Rows are read
 in the order of ``<i>``; a row left blank is skipped.
 """
+
 from __future__ import annotations
 
 import re
@@ -26,12 +27,24 @@ from ..i18n import translate
 from ..models import Workshop
 
 # The agenda's step kinds and the keys of their labels, in the form's order.
-KINDS = {kind: f"page.organiser.form.kind.{kind}" for kind in
-         ("welcome", "talks", "round_tables", "break", "plenary", "voting", "closing")}
+KINDS = {
+    kind: f"page.organiser.form.kind.{kind}"
+    for kind in ("welcome", "talks", "round_tables", "break", "plenary", "voting", "closing")
+}
 TABLE_FIELDS = ("id", "theme", "question", "facilitator", "facilitator_org", "subtopics")
 AGENDA_FIELDS = ("key", "kind", "minutes", "title", "description")
-TOP_FIELDS = ("title", "code", "date", "start_time", "place", "organiser", "language", "purpose",
-              "organisations", "retention_days")
+TOP_FIELDS = (
+    "title",
+    "code",
+    "date",
+    "start_time",
+    "place",
+    "organiser",
+    "language",
+    "purpose",
+    "organisations",
+    "retention_days",
+)
 ROW = re.compile(r"^(tables|agenda)-(\d{1,3})-([a-z_]+)$")
 MAX_ROWS = 60
 
@@ -52,32 +65,57 @@ def values_from_definition(definition: dict, workshop: Workshop | None = None) -
     """Form values of a stored definition (editing), with the workshop's live settings when given."""
     voting = definition.get("voting") or {}
     values = {
-        "title": definition.get("title", ""), "code": definition.get("code", ""),
-        "date": definition.get("date") or "", "start_time": (definition.get("start_time") or "")[:5],
-        "place": definition.get("place", ""), "organiser": definition.get("organiser", ""),
-        "language": definition.get("language", "fr"), "purpose": definition.get("purpose", ""),
+        "title": definition.get("title", ""),
+        "code": definition.get("code", ""),
+        "date": definition.get("date") or "",
+        "start_time": (definition.get("start_time") or "")[:5],
+        "place": definition.get("place", ""),
+        "organiser": definition.get("organiser", ""),
+        "language": definition.get("language", "fr"),
+        "purpose": definition.get("purpose", ""),
         "organisations": "\n".join(o["name"] for o in definition.get("organisations") or []),
         "retention_days": "",
         "voting-votes_per_person": str(voting.get("votes_per_person", 3)),
         "voting-votes_per_item": str(voting.get("votes_per_item", 1)),
-        "voting-target": voting.get("target", "ideas"), "voting-live": bool(voting.get("live", False)),
+        "voting-target": voting.get("target", "ideas"),
+        "voting-live": bool(voting.get("live", False)),
         "version": "",
-        "tables": [{"id": "", "theme": t["theme"], "question": t.get("question", ""),
-                    "facilitator": (t.get("facilitator") or {}).get("name", ""),
-                    "facilitator_org": (t.get("facilitator") or {}).get("organisation", ""),
-                    "subtopics": "\n".join(t.get("subtopics") or [])} for t in definition.get("tables") or []],
-        "agenda": [{"key": p["key"], "kind": p["kind"], "minutes": str(p["minutes"]), "title": p["title"],
-                    "description": p.get("description") or ""} for p in definition.get("agenda") or []],
+        "tables": [
+            {
+                "id": "",
+                "theme": t["theme"],
+                "question": t.get("question", ""),
+                "facilitator": (t.get("facilitator") or {}).get("name", ""),
+                "facilitator_org": (t.get("facilitator") or {}).get("organisation", ""),
+                "subtopics": "\n".join(t.get("subtopics") or []),
+            }
+            for t in definition.get("tables") or []
+        ],
+        "agenda": [
+            {
+                "key": p["key"],
+                "kind": p["kind"],
+                "minutes": str(p["minutes"]),
+                "title": p["title"],
+                "description": p.get("description") or "",
+            }
+            for p in definition.get("agenda") or []
+        ],
     }
     if workshop is not None:
         ids = {t.number: t.id for t in workshop.tables}
         for row, table in zip(values["tables"], definition.get("tables") or []):
             row["id"] = str(ids.get(table["number"], ""))
-        values.update({"voting-votes_per_person": str(workshop.votes_per_person),
-                       "voting-votes_per_item": str(workshop.votes_per_item),
-                       "voting-target": workshop.vote_target, "voting-live": bool(workshop.votes_live),
-                       "retention_days": "" if workshop.retention_days is None else str(workshop.retention_days),
-                       "version": str(workshop.version)})
+        values.update(
+            {
+                "voting-votes_per_person": str(workshop.votes_per_person),
+                "voting-votes_per_item": str(workshop.votes_per_item),
+                "voting-target": workshop.vote_target,
+                "voting-live": bool(workshop.votes_live),
+                "retention_days": "" if workshop.retention_days is None else str(workshop.retention_days),
+                "version": str(workshop.version),
+            }
+        )
         values["loaded"] = settings_signature(values)
     return values
 
@@ -85,15 +123,19 @@ def values_from_definition(definition: dict, workshop: Workshop | None = None) -
 def settings_signature(values: dict) -> str:
     """The voting rules and retention as a form shows them: saved only when the organiser changed them,
     so a form left open never reverts what the lead changed from the console (or the workshop page) meanwhile."""
-    return "|".join(str(values.get(name, "")).strip() for name in (
-        "voting-votes_per_person", "voting-votes_per_item", "voting-target", "retention_days")) + (
-        "|1" if values.get("voting-live") else "|0")
+    return "|".join(
+        str(values.get(name, "")).strip()
+        for name in ("voting-votes_per_person", "voting-votes_per_item", "voting-target", "retention_days")
+    ) + ("|1" if values.get("voting-live") else "|0")
 
 
 def values_from_form(form) -> dict:
     """What was posted, as form values (rows in the order of their index, removed rows dropped)."""
-    values = {name: (form.get(name) or "") for name in TOP_FIELDS + (
-        "voting-votes_per_person", "voting-votes_per_item", "voting-target", "version", "loaded")}
+    values = {
+        name: (form.get(name) or "")
+        for name in TOP_FIELDS
+        + ("voting-votes_per_person", "voting-votes_per_item", "voting-target", "version", "loaded")
+    }
     values["voting-live"] = form.get("voting-live") == "1"
     rows: dict[str, dict[int, dict]] = {"tables": {}, "agenda": {}}
     for name in form:
@@ -101,8 +143,9 @@ def values_from_form(form) -> dict:
         if match and int(match.group(2)) < MAX_ROWS:
             rows[match.group(1)].setdefault(int(match.group(2)), {})[match.group(3)] = form.get(name) or ""
     for kind, fields in (("tables", TABLE_FIELDS), ("agenda", AGENDA_FIELDS)):
-        values[kind] = [{f: row.get(f, "") for f in fields} for _, row in sorted(rows[kind].items())
-                        if row.get("remove") != "1"]
+        values[kind] = [
+            {f: row.get(f, "") for f in fields} for _, row in sorted(rows[kind].items()) if row.get("remove") != "1"
+        ]
     return values
 
 
@@ -117,9 +160,14 @@ def _slug(text: str) -> str:
 
 def to_definition(values: dict, code: str) -> tuple[dict, list[int | None], dict]:
     """(definition mapping, existing table id per table, index maps back to form rows)."""
-    raw: dict = {"code": code, "title": values["title"], "purpose": values["purpose"],
-                 "place": values["place"], "organiser": values["organiser"],
-                 "language": values["language"] if values["language"] in ("fr", "en") else "fr"}
+    raw: dict = {
+        "code": code,
+        "title": values["title"],
+        "purpose": values["purpose"],
+        "place": values["place"],
+        "organiser": values["organiser"],
+        "language": values["language"] if values["language"] in ("fr", "en") else "fr",
+    }
     for name in ("date", "start_time"):
         if values[name].strip():
             raw[name] = values[name].strip()
@@ -130,9 +178,15 @@ def to_definition(values: dict, code: str) -> tuple[dict, list[int | None], dict
         ident = row.get("id", "").strip()
         table_ids.append(int(ident) if ident.isascii() and ident.isdigit() else None)
         table_rows.append(row_index)
-        tables.append({"number": len(tables) + 1, "theme": row["theme"], "question": row["question"],
-                       "facilitator": {"name": row["facilitator"], "organisation": row["facilitator_org"]},
-                       "subtopics": list(dict.fromkeys(_lines(row["subtopics"])))})
+        tables.append(
+            {
+                "number": len(tables) + 1,
+                "theme": row["theme"],
+                "question": row["question"],
+                "facilitator": {"name": row["facilitator"], "organisation": row["facilitator_org"]},
+                "subtopics": list(dict.fromkeys(_lines(row["subtopics"]))),
+            }
+        )
     raw["tables"] = tables
     agenda_rows, agenda, keys = [], [], set()
     for row_index, row in enumerate(values["agenda"]):
@@ -157,19 +211,32 @@ def to_definition(values: dict, code: str) -> tuple[dict, list[int | None], dict
         if name.casefold() not in seen:
             seen.add(name.casefold())
             raw["organisations"].append({"name": name})
-    raw["voting"] = {"votes_per_person": values["voting-votes_per_person"].strip() or 3,
-                     "votes_per_item": values["voting-votes_per_item"].strip() or 1,
-                     "target": values["voting-target"] or "ideas", "live": bool(values["voting-live"])}
+    raw["voting"] = {
+        "votes_per_person": values["voting-votes_per_person"].strip() or 3,
+        "votes_per_item": values["voting-votes_per_item"].strip() or 1,
+        "target": values["voting-target"] or "ideas",
+        "live": bool(values["voting-live"]),
+    }
     return raw, table_ids, {"tables": table_rows, "agenda": agenda_rows}
 
 
 # pydantic error type -> message key of page.organiser.form.err.*
 ERROR_KEYS = {
-    "missing": "required", "string_too_short": "required", "too_short": "required",
-    "string_too_long": "too_long", "greater_than_equal": "too_small", "less_than_equal": "too_big",
-    "int_parsing": "not_number", "int_type": "not_number", "int_from_float": "not_number",
-    "date_parsing": "bad_date", "date_from_datetime_parsing": "bad_date", "date_type": "bad_date",
-    "time_parsing": "bad_time", "time_type": "bad_time", "literal_error": "bad_choice",
+    "missing": "required",
+    "string_too_short": "required",
+    "too_short": "required",
+    "string_too_long": "too_long",
+    "greater_than_equal": "too_small",
+    "less_than_equal": "too_big",
+    "int_parsing": "not_number",
+    "int_type": "not_number",
+    "int_from_float": "not_number",
+    "date_parsing": "bad_date",
+    "date_from_datetime_parsing": "bad_date",
+    "date_type": "bad_date",
+    "time_parsing": "bad_time",
+    "time_type": "bad_time",
+    "literal_error": "bad_choice",
     "string_pattern_mismatch": "bad_code",
 }
 
@@ -214,5 +281,8 @@ def field_errors(exc: ValidationError, rows: dict, lang: str) -> dict[str, str]:
 
 def with_blank_rows(values: dict, tables: int = 1, steps: int = 1) -> dict:
     """Values with a few empty rows to fill in (the form works without JavaScript)."""
-    return {**values, "tables": values["tables"] + [blank_table() for _ in range(tables)],
-            "agenda": values["agenda"] + [blank_step() for _ in range(steps)]}
+    return {
+        **values,
+        "tables": values["tables"] + [blank_table() for _ in range(tables)],
+        "agenda": values["agenda"] + [blank_step() for _ in range(steps)],
+    }

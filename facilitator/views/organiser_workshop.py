@@ -4,6 +4,7 @@ The organiser may see the staff keys (they created the workshop); the keys do
 not open this page. Data changes go through actions (AUTHORISE as an
 organiser, events logged), like every other change.
 """
+
 from __future__ import annotations
 
 from flask import abort, jsonify, redirect, request, send_file, url_for
@@ -31,6 +32,7 @@ def _t(key: str, **params) -> str:
 
 def available_formats() -> list[str]:
     from ..exports import FORMATS
+
     return [f for f in FORMAT_ORDER if f in FORMATS] + [f for f in FORMATS if f not in FORMAT_ORDER]
 
 
@@ -44,24 +46,50 @@ def workshop_page(code: str, error: str | None = None, status: int = 200):
         db.select(Participant, db.func.count(Idea.id))
         .outerjoin(Idea, (Idea.participant_id == Participant.id) & Idea.state.in_((Idea.VISIBLE, Idea.HIDDEN)))
         .where(Participant.workshop_id == workshop.id)
-        .group_by(Participant.id).order_by(Participant.id)).all()
+        .group_by(Participant.id)
+        .order_by(Participant.id)
+    ).all()
     tables = {t.id: t.number for t in workshop.tables}
-    links = {**staff_urls(workshop.code, workshop.facilitator_key, workshop.projector_key),
-             "tables": [{"number": t.number, "theme": t.theme, "join_url": join_url(workshop.code, t.number),
-                         "facilitator_url": staff_urls(workshop.code, t.facilitator_key, "")["facilitator_url"]}
-                        for t in workshop.tables]}
-    page = {"code": workshop.code, "exports_url": url_for("organiser.create_export", code=workshop.code),
-            "jobs": [j.public() | _job_urls(j) for j in export_jobs.of_workshop(workshop.id)]}
-    return render_page("organiser/workshop.html", page, status=status, w=workshop, figures=figures_of(workshop),
-                       links=links, participants=participants, tables=tables, formats=available_formats(),
-                       expiry=expiry_date(workshop), error=error, created=request.args.get("created"),
-                       saved_edit=request.args.get("edited"),
-                       organiser=current_organiser())
+    links = {
+        **staff_urls(workshop.code, workshop.facilitator_key, workshop.projector_key),
+        "tables": [
+            {
+                "number": t.number,
+                "theme": t.theme,
+                "join_url": join_url(workshop.code, t.number),
+                "facilitator_url": staff_urls(workshop.code, t.facilitator_key, "")["facilitator_url"],
+            }
+            for t in workshop.tables
+        ],
+    }
+    page = {
+        "code": workshop.code,
+        "exports_url": url_for("organiser.create_export", code=workshop.code),
+        "jobs": [j.public() | _job_urls(j) for j in export_jobs.of_workshop(workshop.id)],
+    }
+    return render_page(
+        "organiser/workshop.html",
+        page,
+        status=status,
+        w=workshop,
+        figures=figures_of(workshop),
+        links=links,
+        participants=participants,
+        tables=tables,
+        formats=available_formats(),
+        expiry=expiry_date(workshop),
+        error=error,
+        created=request.args.get("created"),
+        saved_edit=request.args.get("edited"),
+        organiser=current_organiser(),
+    )
 
 
 def _job_urls(job) -> dict:
-    return {"status_url": url_for("organiser.export_status", job_id=job.id),
-            "download_url": url_for("organiser.export_download", job_id=job.id)}
+    return {
+        "status_url": url_for("organiser.export_status", job_id=job.id),
+        "download_url": url_for("organiser.export_download", job_id=job.id),
+    }
 
 
 def save_settings(code: str):
@@ -99,8 +127,9 @@ def create_export(code: str):
             return jsonify({"ok": False, "error": "invalid_payload", "message": _t("exports.bad_format")}), 400
         abort(400)
     lang = request.form.get("lang") if request.form.get("lang") in ("fr", "en") else None
-    job = export_jobs.start(workshop.id, workshop.code, fmt, request.form.get("anonymise") == "1", lang,
-                            current_organiser().id)
+    job = export_jobs.start(
+        workshop.id, workshop.code, fmt, request.form.get("anonymise") == "1", lang, current_organiser().id
+    )
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"ok": True, "job": job.public() | _job_urls(job)}), 202
     return redirect(url_for("organiser.workshop", code=workshop.code) + "#exports")
@@ -115,8 +144,10 @@ def export_status(job_id: str):
 
 def export_download(job_id: str):
     import io
+
     job = export_jobs.get(job_id)
     if job is None or job.status != "done" or job.content is None:
         abort(404)
-    return send_file(io.BytesIO(job.content), mimetype=job.mimetype, as_attachment=True,
-                     download_name=job.filename, max_age=0)
+    return send_file(
+        io.BytesIO(job.content), mimetype=job.mimetype, as_attachment=True, download_name=job.filename, max_age=0
+    )

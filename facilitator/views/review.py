@@ -15,6 +15,7 @@ Two blueprints:
 Every change goes through the actions of ``actions/action_plan.py``, logged as
 events and delivered to the staff screens like any other command.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,18 +23,18 @@ from urllib.parse import quote
 
 import icalendar
 from flask import Blueprint, abort, redirect, request, url_for
-from werkzeug.exceptions import BadRequest
 from sqlalchemy import select
+from werkzeug.exceptions import BadRequest
 
 from .. import events
 from ..actions import run
 from ..actions.action_plan import link_actions
 from ..actions.base import ORGANISER, REVIEWER, Actor
-from ..review_dates import default_review_date, review_date
 from ..errors import CommandError
 from ..extensions import db
 from ..i18n import request_language, translate
 from ..models import Action, Group, Idea, ReviewLink, Workshop
+from ..review_dates import default_review_date, review_date
 from ..review_figures import STATUSES, bars, figures
 from ..state import action_dict, workshop_actions
 from ..urls import base_url
@@ -75,6 +76,7 @@ def _run(workshop: Workshop, name: str, payload: dict):
 
 # -- organiser: dashboard ------------------------------------------------------------
 
+
 @organiser_bp.get("")
 @organiser_required
 def dashboard(code: str):
@@ -91,24 +93,45 @@ def _dashboard(workshop: Workshop, error: CommandError | None = None, status: in
     for row in numbers["by_organisation"]:
         if not row.key:
             row.label = _t("no_owner")
-    links = list(db.session.execute(
-        select(ReviewLink).where(ReviewLink.workshop_id == workshop.id).order_by(ReviewLink.organisation)).scalars())
+    links = list(
+        db.session.execute(
+            select(ReviewLink).where(ReviewLink.workshop_id == workshop.id).order_by(ReviewLink.organisation)
+        ).scalars()
+    )
     counts = {row.key: row.total for row in numbers["by_organisation"]}
-    link_rows = [{"organisation": link.organisation, "url": _link_url(link), "actions": counts.get(link.organisation, 0),
-                  "last_used_at": link.last_used_at, "mailto": _mailto(workshop, link, lang)} for link in links]
+    link_rows = [
+        {
+            "organisation": link.organisation,
+            "url": _link_url(link),
+            "actions": counts.get(link.organisation, 0),
+            "last_used_at": link.last_used_at,
+            "mailto": _mailto(workshop, link, lang),
+        }
+        for link in links
+    ]
     day = review_date(workshop)
     context = {
-        "workshop": workshop, "organiser": current_organiser(), "review_on": day,
-        "default_on": default_review_date(workshop), "review_open": workshop.review_open,
+        "workshop": workshop,
+        "organiser": current_organiser(),
+        "review_on": day,
+        "default_on": default_review_date(workshop),
+        "review_open": workshop.review_open,
         "description": ((workshop.definition or {}).get("review") or {}).get("description") or "",
-        "total": numbers["total"], "statuses": STATUSES, "status_labels": status_labels(),
+        "total": numbers["total"],
+        "statuses": STATUSES,
+        "status_labels": status_labels(),
         "theme_bars": bars(numbers["by_theme"], CHART_WIDTH),
         "organisation_bars": bars(numbers["by_organisation"], CHART_WIDTH),
-        "chart_width": CHART_WIDTH, "links": link_rows,
-        "missing_links": [row.label for row in numbers["by_organisation"]
-                          if row.key and row.key not in {link.organisation for link in links}],
+        "chart_width": CHART_WIDTH,
+        "links": link_rows,
+        "missing_links": [
+            row.label
+            for row in numbers["by_organisation"]
+            if row.key and row.key not in {link.organisation for link in links}
+        ],
         "error": error.message(lang) if error else None,
-        "notice": _t(f"notice.{request.args['done']}") if request.args.get("done") in ("date", "opened", "closed")
+        "notice": _t(f"notice.{request.args['done']}")
+        if request.args.get("done") in ("date", "opened", "closed")
         else None,
     }
     return render_page("review/dashboard.html", {"copied": _t("copied")}, status=status, **context)
@@ -125,8 +148,9 @@ def _link_url(link: ReviewLink) -> str:
 def _mailto(workshop: Workshop, link: ReviewLink, lang: str) -> str:
     """A ready-to-send e-mail (no address: the organiser picks the recipient)."""
     subject = translate(lang, "page.review.mail_subject", title=workshop.title)
-    body = translate(lang, "page.review.mail_body", organisation=link.organisation, title=workshop.title,
-                     url=_link_url(link))
+    body = translate(
+        lang, "page.review.mail_body", organisation=link.organisation, title=workshop.title, url=_link_url(link)
+    )
     return f"mailto:?subject={quote(subject)}&body={quote(body)}"
 
 
@@ -169,8 +193,14 @@ def calendar(code: str):
     if day is None:
         abort(404)
     body = review_ics(workshop, day, request_language())
-    return body, 200, {"Content-Type": "text/calendar; charset=utf-8",
-                       "Content-Disposition": f'attachment; filename="bilan-{workshop.code.lower()}.ics"'}
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="bilan-{workshop.code.lower()}.ics"',
+        },
+    )
 
 
 def review_ics(workshop: Workshop, day: dt.date, lang: str) -> bytes:
@@ -182,7 +212,7 @@ def review_ics(workshop: Workshop, day: dt.date, lang: str) -> bytes:
     cal.add("calscale", "GREGORIAN")
     event = icalendar.Event()
     event.add("uid", f"review-{workshop.code.lower()}@facilitator")
-    event.add("dtstamp", dt.datetime.now(dt.timezone.utc))
+    event.add("dtstamp", dt.datetime.now(dt.UTC))
     event.add("dtstart", day)
     event.add("dtend", day + dt.timedelta(days=1))
     event.add("summary", translate(lang, "page.review.ics_summary", title=workshop.title))
@@ -197,6 +227,7 @@ def review_ics(workshop: Workshop, day: dt.date, lang: str) -> bytes:
 
 
 # -- the personal link (owner organisations) ------------------------------------------
+
 
 def _link(key: str) -> ReviewLink:
     link = None
@@ -213,19 +244,34 @@ def page(key: str):
     return _link_page(_link(key))
 
 
-def _link_page(link: ReviewLink, error: str | None = None, status: int = 200, failed: str | None = None,
-               form: dict | None = None):
+def _link_page(
+    link: ReviewLink, error: str | None = None, status: int = 200, failed: str | None = None, form: dict | None = None
+):
     workshop = db.session.get(Workshop, link.workshop_id)
     tables = {t.id: t for t in workshop.tables}
     rows = []
     for action in link_actions(link):
-        rows.append({"action": action_dict(action), "theme": tables[action.table_id].theme
-                     if action.table_id in tables else "", "source": _source_text(action)})
+        rows.append(
+            {
+                "action": action_dict(action),
+                "theme": tables[action.table_id].theme if action.table_id in tables else "",
+                "source": _source_text(action),
+            }
+        )
     saved = request.args.get("saved")
-    context = {"workshop": workshop, "link": link, "rows": rows, "statuses": STATUSES,
-               "status_labels": status_labels(),
-               "review_on": review_date(workshop), "open": workshop.review_open, "error": error,
-               "failed": failed, "form": form or {}, "saved": saved}
+    context = {
+        "workshop": workshop,
+        "link": link,
+        "rows": rows,
+        "statuses": STATUSES,
+        "status_labels": status_labels(),
+        "review_on": review_date(workshop),
+        "open": workshop.review_open,
+        "error": error,
+        "failed": failed,
+        "form": form or {},
+        "saved": saved,
+    }
     response = render_page("review/link.html", {}, status=status, **context)
     return response
 
@@ -251,15 +297,19 @@ def update(key: str):
     except BadRequest:  # missing or expired token (e.g. a page left open for days): say so, keep nothing
         return _link_page(link, CommandError("bad_form_token").message(lang), 400)
     ident = request.form.get("action_id") or ""
-    payload = {"id": ident, "status": request.form.get("status"),
-               "progress_note": request.form.get("progress_note") or ""}
+    payload = {
+        "id": ident,
+        "status": request.form.get("status"),
+        "progress_note": request.form.get("progress_note") or "",
+    }
     try:
         with events.transaction():
             run("update_review_action", Actor(REVIEWER, link.workshop_id, lang=lang, link_id=link.id), payload)
     except CommandError as exc:
         return _link_page(link, exc.message(lang), exc.status, failed=ident, form=payload)
-    return redirect(url_for("review_link.page", key=link.key, saved=ident, lang=request.args.get("lang"))
-                    + f"#action-{ident}")
+    return redirect(
+        url_for("review_link.page", key=link.key, saved=ident, lang=request.args.get("lang")) + f"#action-{ident}"
+    )
 
 
 @link_bp.after_request

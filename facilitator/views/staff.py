@@ -1,4 +1,5 @@
 """Staff pages: the facilitator console and the projector, each behind its secret key."""
+
 from __future__ import annotations
 
 import hmac
@@ -31,8 +32,12 @@ def console(code: str):
     if scope is False:
         return _refused()
     # A table facilitator's console (scope = their table id) acts on that table only.
-    page = {"code": workshop.code, "key": key, "table_id": scope,
-            "projector_url": url_for("staff.projector", code=workshop.code, key=workshop.projector_key)}
+    page = {
+        "code": workshop.code,
+        "key": key,
+        "table_id": scope,
+        "projector_url": url_for("staff.projector", code=workshop.code, key=workshop.projector_key),
+    }
     return render_page("console.html", page, workshop={"code": workshop.code, "title": workshop.title})
 
 

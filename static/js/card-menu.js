@@ -22,7 +22,13 @@ import { h } from "./dom.js";
 const OWNER = ".idea[data-idea-id], .group[data-group-id]";
 const CONTROLS = "button, select, input, textarea, label, a, summary, [contenteditable], .duplicate-notice";
 
-const pointAt = (event) => ({ left: event.clientX, right: event.clientX, top: event.clientY, bottom: event.clientY, width: 0 });
+const pointAt = (event) => ({
+  left: event.clientX,
+  right: event.clientX,
+  top: event.clientY,
+  bottom: event.clientY,
+  width: 0,
+});
 
 /** Where each kind of owner keeps its controls. */
 function sourcesOf(owner) {
@@ -50,8 +56,10 @@ export function mountCardMenu(root, { label }) {
 
   const ownerEl = () => {
     if (!owner) return null;
-    const sel = owner.kind === "idea" ? `.idea[data-idea-id="${CSS.escape(owner.id)}"]`
-      : `.group[data-group-id="${CSS.escape(owner.id)}"]`;
+    const sel =
+      owner.kind === "idea"
+        ? `.idea[data-idea-id="${CSS.escape(owner.id)}"]`
+        : `.group[data-group-id="${CSS.escape(owner.id)}"]`;
     return root.querySelector(sel);
   };
   const buttonOf = () => {
@@ -74,7 +82,8 @@ export function mountCardMenu(root, { label }) {
     const button = buttonOf();
     if (button) button.setAttribute("aria-expanded", "true");
     place(at || (button || el).getBoundingClientRect());
-    const first = menu.querySelector(".card-menu-item:not([aria-disabled='true'])") || menu.querySelector(".card-menu-item");
+    const first =
+      menu.querySelector(".card-menu-item:not([aria-disabled='true'])") || menu.querySelector(".card-menu-item");
     if (first) first.focus({ preventScroll: true });
   }
 
@@ -91,24 +100,38 @@ export function mountCardMenu(root, { label }) {
         const heading = source.title || (source.options[0] && source.options[0].text) || "";
         items.push(h("p", { class: "card-menu-heading", "aria-hidden": "true", text: heading }));
         for (const option of options) {
-          items.push(h("button", {
-            type: "button", class: "card-menu-item card-menu-option", dataset: { for: action, value: option.value },
-            "aria-label": `${heading} ${option.text}`, "aria-disabled": blocked ? "true" : null,
-            text: `→ ${option.text}`,
-          }));
+          items.push(
+            h("button", {
+              type: "button",
+              class: "card-menu-item card-menu-option",
+              dataset: { for: action, value: option.value },
+              "aria-label": `${heading} ${option.text}`,
+              "aria-disabled": blocked ? "true" : null,
+              text: `→ ${option.text}`,
+            }),
+          );
         }
         continue;
       }
-      if (source.dataset.heading) items.push(h("p", { class: "card-menu-heading", "aria-hidden": "true", text: source.dataset.heading }));
-      const kind = [source.classList.contains("btn-warn") || source.classList.contains("btn-danger") ? "is-warn" : "",
-        source.getAttribute("aria-pressed") === "true" ? "is-on" : ""].filter(Boolean).join(" ");
-      items.push(h("button", {
-        type: "button", class: `card-menu-item ${kind}`.trim(), dataset: { for: action },
-        "aria-label": source.getAttribute("aria-label") || null,
-        "aria-pressed": source.getAttribute("aria-pressed"),
-        "aria-disabled": blocked ? "true" : null,
-        text: source.textContent.trim(),
-      }));
+      if (source.dataset.heading)
+        items.push(h("p", { class: "card-menu-heading", "aria-hidden": "true", text: source.dataset.heading }));
+      const kind = [
+        source.classList.contains("btn-warn") || source.classList.contains("btn-danger") ? "is-warn" : "",
+        source.getAttribute("aria-pressed") === "true" ? "is-on" : "",
+      ]
+        .filter(Boolean)
+        .join(" ");
+      items.push(
+        h("button", {
+          type: "button",
+          class: `card-menu-item ${kind}`.trim(),
+          dataset: { for: action },
+          "aria-label": source.getAttribute("aria-label") || null,
+          "aria-pressed": source.getAttribute("aria-pressed"),
+          "aria-disabled": blocked ? "true" : null,
+          text: source.textContent.trim(),
+        }),
+      );
     }
     return items;
   }
@@ -135,8 +158,14 @@ export function mountCardMenu(root, { label }) {
     const was = owner;
     owner = null;
     if (focusBack && returnFocus) {
-      const again = buttonOf() || (was && root.querySelector(was.kind === "idea"
-        ? `.idea[data-idea-id="${CSS.escape(was.id)}"] .menu-button` : `.group[data-group-id="${CSS.escape(was.id)}"] .menu-button`));
+      const again =
+        buttonOf() ||
+        (was &&
+          root.querySelector(
+            was.kind === "idea"
+              ? `.idea[data-idea-id="${CSS.escape(was.id)}"] .menu-button`
+              : `.group[data-group-id="${CSS.escape(was.id)}"] .menu-button`,
+          ));
       if (again) again.focus({ preventScroll: true });
     }
   }
@@ -167,8 +196,13 @@ export function mountCardMenu(root, { label }) {
     }
     // A tap or click on the card itself (not on one of its controls) opens its menu.
     const card = event.target.closest(".idea[data-idea-id]");
-    if (card && root.contains(card) && !event.target.closest(CONTROLS) && !card.querySelector(".correct-form")
-        && !card.closest("[data-splitting='true']")) {
+    if (
+      card &&
+      root.contains(card) &&
+      !event.target.closest(CONTROLS) &&
+      !card.querySelector(".correct-form") &&
+      !card.closest("[data-splitting='true']")
+    ) {
       open(card, pointAt(event));
     }
   });
@@ -206,13 +240,17 @@ export function mountCardMenu(root, { label }) {
       close();
     }
   });
-  document.addEventListener("pointerdown", (event) => {
-    if (owner && !menu.contains(event.target) && !event.target.closest(".menu-button")) {
-      returnFocus = false;
-      close();
-      returnFocus = true;
-    }
-  }, true);
+  document.addEventListener(
+    "pointerdown",
+    (event) => {
+      if (owner && !menu.contains(event.target) && !event.target.closest(".menu-button")) {
+        returnFocus = false;
+        close();
+        returnFocus = true;
+      }
+    },
+    true,
+  );
   window.addEventListener("resize", () => close(false));
 
   return {

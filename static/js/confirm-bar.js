@@ -13,10 +13,18 @@ import { setText } from "./staff-ui.js";
 export function createConfirmBar(t, className = "") {
   const question = h("p", { class: "confirm-question" });
   const yes = h("button", { type: "button", class: "btn btn-primary", dataset: { confirm: "yes" } });
-  const no = h("button", { type: "button", class: "btn btn-secondary", dataset: { confirm: "no" },
-    text: t("common.cancel") });
-  const el = h("div", { class: `confirm-bar ${className}`.trim(), role: "alertdialog", "aria-modal": "false",
-    hidden: true }, question, h("div", { class: "confirm-buttons" }, yes, no));
+  const no = h("button", {
+    type: "button",
+    class: "btn btn-secondary",
+    dataset: { confirm: "no" },
+    text: t("common.cancel"),
+  });
+  const el = h(
+    "div",
+    { class: `confirm-bar ${className}`.trim(), role: "alertdialog", "aria-modal": "false", hidden: true },
+    question,
+    h("div", { class: "confirm-buttons" }, yes, no),
+  );
   let pending = null; // {onYes, opener, token}
 
   function close(restoreFocus) {

@@ -19,9 +19,12 @@ const TEXT_MAX = { title: 200, owner_org: 80, contact: 120, indicator: 300, desc
 
 export function createActionPlan({ main, boards, store, t, run, config }) {
   const scope = config.table_id ?? null; // null: the lead facilitator (every table)
-  const panel = h("section", { class: "actions-panel", id: "actions-panel", "aria-labelledby": "actions-title" },
+  const panel = h(
+    "section",
+    { class: "actions-panel", id: "actions-panel", "aria-labelledby": "actions-title" },
     h("h2", { id: "actions-title", text: t("actions.title") }),
-    h("div", { class: "actions-tables" }));
+    h("div", { class: "actions-tables" }),
+  );
   main.append(panel);
   const dialog = buildDialog(t);
   document.body.append(dialog.el);
@@ -43,9 +46,14 @@ export function createActionPlan({ main, boards, store, t, run, config }) {
     f.indicator.value = action ? action.indicator : "";
     f.status.value = action ? action.status : "not_started";
     f.progress_note.value = action ? action.progress_note : "";
-    dialog.editOnly.forEach((el) => { el.hidden = !action; });
+    dialog.editOnly.forEach((el) => {
+      el.hidden = !action;
+    });
     setText(dialog.heading, t(action ? "actions.edit_title" : "actions.new_title"));
-    setText(dialog.source, sourceText(action ? action.source : state.source, action ? action.table_id : state.table_id));
+    setText(
+      dialog.source,
+      sourceText(action ? action.source : state.source, action ? action.table_id : state.table_id),
+    );
     setText(dialog.error, "");
     dialog.error.hidden = true;
     refreshOrganisations();
@@ -70,12 +78,17 @@ export function createActionPlan({ main, boards, store, t, run, config }) {
     if (!editing) return;
     const f = dialog.fields;
     const payload = {
-      title: f.title.value, description: f.description.value, owner_org: f.owner_org.value,
-      contact: f.contact.value, due_on: f.due_on.value || null, indicator: f.indicator.value,
+      title: f.title.value,
+      description: f.description.value,
+      owner_org: f.owner_org.value,
+      contact: f.contact.value,
+      due_on: f.due_on.value || null,
+      indicator: f.indicator.value,
     };
     let ack;
     if (editing.mode === "create") {
-      const id = editing.id || (editing.id = crypto.randomUUID()); // kept: a retry is the same action
+      if (!editing.id) editing.id = crypto.randomUUID(); // kept: a retry is the same action
+      const id = editing.id;
       Object.assign(payload, { id, source: editing.source || null });
       if (!editing.source && editing.table_id !== null) payload.table_id = editing.table_id;
       ack = await run(`action:${id}`, "create_action", payload);
@@ -99,7 +112,16 @@ export function createActionPlan({ main, boards, store, t, run, config }) {
       event.stopPropagation();
       if (data.kind === "group") {
         const group = store.groupById(data.id);
-        if (group) open({ mode: "create", source: { kind: "group", id: group.id }, table_id: group.table_id, suggested: group.label }, button);
+        if (group)
+          open(
+            {
+              mode: "create",
+              source: { kind: "group", id: group.id },
+              table_id: group.table_id,
+              suggested: group.label,
+            },
+            button,
+          );
       } else if (data.kind === "idea") {
         const idea = store.ideas.get(data.id);
         if (idea) open({ mode: "create", source: { kind: "idea", id: idea.id }, table_id: idea.table_id }, button);
@@ -124,19 +146,29 @@ export function createActionPlan({ main, boards, store, t, run, config }) {
       const group = store.groupById(section.dataset.groupId);
       const head = section.querySelector(".group-head");
       if (!group || !head || head.querySelector(".create-action")) continue;
-      head.append(h("button", {
-        type: "button", class: "btn btn-tiny btn-quiet create-action", dataset: { kind: "group", id: group.id },
-        "aria-label": t("actions.create_from_group", { label: group.label }), text: t("actions.create"),
-      }));
+      head.append(
+        h("button", {
+          type: "button",
+          class: "btn btn-tiny btn-quiet create-action",
+          dataset: { kind: "group", id: group.id },
+          "aria-label": t("actions.create_from_group", { label: group.label }),
+          text: t("actions.create"),
+        }),
+      );
     }
     for (const card of boards.querySelectorAll("li.idea")) {
       const idea = store.ideas.get(card.dataset.ideaId);
       const tools = card.querySelector(".idea-actions");
       if (!idea || !tools || tools.querySelector(".create-action")) continue;
-      tools.append(h("button", {
-        type: "button", class: "btn btn-tiny btn-quiet create-action", dataset: { kind: "idea", id: idea.id },
-        "aria-label": t("actions.create_from_idea", { text: truncate(idea.text, 60) }), text: t("actions.create"),
-      }));
+      tools.append(
+        h("button", {
+          type: "button",
+          class: "btn btn-tiny btn-quiet create-action",
+          dataset: { kind: "idea", id: idea.id },
+          "aria-label": t("actions.create_from_idea", { text: truncate(idea.text, 60) }),
+          text: t("actions.create"),
+        }),
+      );
     }
   }
 
@@ -162,7 +194,10 @@ export function createActionPlan({ main, boards, store, t, run, config }) {
 
   function sections() {
     const tables = store.tables.filter((table) => scope === null || table.id === scope);
-    const list = tables.map((table) => ({ id: table.id, label: `${t("common.table_number", { n: table.number })} · ${table.theme}` }));
+    const list = tables.map((table) => ({
+      id: table.id,
+      label: `${t("common.table_number", { n: table.number })} · ${table.theme}`,
+    }));
     if (scope === null) list.push({ id: null, label: t("actions.workshop_wide") });
     return list;
   }
@@ -171,11 +206,15 @@ export function createActionPlan({ main, boards, store, t, run, config }) {
     if (!store.loaded) return;
     decorate();
     const parts = sections().map((section) => ({ section, actions: store.actionsOf(section.id) }));
-    const sig = JSON.stringify([connected, parts.map((p) => [p.section, p.actions, p.actions.map((a) => sourceText(a.source, a.table_id))])]);
+    const sig = JSON.stringify([
+      connected,
+      parts.map((p) => [p.section, p.actions, p.actions.map((a) => sourceText(a.source, a.table_id))]),
+    ]);
     if (sig === signature) return;
     signature = sig;
     const container = panel.querySelector(".actions-tables");
-    const focused = document.activeElement && panel.contains(document.activeElement) ? focusKey(document.activeElement) : null;
+    const focused =
+      document.activeElement && panel.contains(document.activeElement) ? focusKey(document.activeElement) : null;
     container.replaceChildren(...parts.map(({ section, actions }) => buildSection(section, actions, connected)));
     if (focused) {
       const again = container.querySelector(focused);
@@ -185,41 +224,85 @@ export function createActionPlan({ main, boards, store, t, run, config }) {
 
   function buildSection(section, actions, connected) {
     const key = section.id === null ? "" : String(section.id);
-    return h("section", { class: "actions-table", dataset: { table: key } },
-      h("div", { class: "actions-table-head" },
+    return h(
+      "section",
+      { class: "actions-table", dataset: { table: key } },
+      h(
+        "div",
+        { class: "actions-table-head" },
         h("h3", { text: section.label }),
         h("button", {
-          type: "button", class: "btn btn-tiny btn-secondary create-action", dataset: { kind: "scratch", table: key },
-          "aria-label": t("actions.new_for", { where: section.label }), text: t("actions.new"),
+          type: "button",
+          class: "btn btn-tiny btn-secondary create-action",
+          dataset: { kind: "scratch", table: key },
+          "aria-label": t("actions.new_for", { where: section.label }),
+          text: t("actions.new"),
           "aria-disabled": connected ? null : "true",
-        })),
+        }),
+      ),
       actions.length
-        ? h("ul", { class: "actions-list" }, actions.map((action) => buildAction(action, connected)))
-        : h("p", { class: "hint", text: t("actions.none") }));
+        ? h(
+            "ul",
+            { class: "actions-list" },
+            actions.map((action) => buildAction(action, connected)),
+          )
+        : h("p", { class: "hint", text: t("actions.none") }),
+    );
   }
 
   function buildAction(action, connected) {
-    const facts = [action.owner_org || t("actions.no_owner"), action.contact,
-      action.due_on ? t("actions.due", { date: formatDate(action.due_on, config.lang) }) : null].filter(Boolean).join(" · ");
-    return h("li", { class: "action-item", dataset: { actionId: action.id, status: action.status } },
-      h("p", { class: "action-title" }, h("strong", { text: action.title }), " ",
-        h("span", { class: `badge action-status status-${action.status}`, text: t(`actions.status.${action.status}`) })),
+    const facts = [
+      action.owner_org || t("actions.no_owner"),
+      action.contact,
+      action.due_on ? t("actions.due", { date: formatDate(action.due_on, config.lang) }) : null,
+    ]
+      .filter(Boolean)
+      .join(" · ");
+    return h(
+      "li",
+      { class: "action-item", dataset: { actionId: action.id, status: action.status } },
+      h(
+        "p",
+        { class: "action-title" },
+        h("strong", { text: action.title }),
+        " ",
+        h("span", { class: `badge action-status status-${action.status}`, text: t(`actions.status.${action.status}`) }),
+      ),
       h("p", { class: "action-facts", text: facts }),
       h("p", { class: "action-source hint", text: sourceText(action.source, action.table_id) }),
-      action.indicator ? h("p", { class: "action-indicator", text: `${t("actions.indicator")} : ${action.indicator}` }) : null,
+      action.indicator
+        ? h("p", { class: "action-indicator", text: `${t("actions.indicator")} : ${action.indicator}` })
+        : null,
       action.progress_note ? h("p", { class: "action-note", text: action.progress_note }) : null,
-      h("div", { class: "action-tools" },
-        h("button", { type: "button", class: "btn btn-tiny btn-quiet edit-action", dataset: { id: action.id, focus: "edit" },
-          "aria-label": t("actions.edit_named", { title: action.title }), text: t("actions.edit"), "aria-disabled": connected ? null : "true" }),
-        h("button", { type: "button", class: "btn btn-tiny btn-quiet btn-warn delete-action", dataset: { id: action.id, focus: "delete" },
-          "aria-label": t("actions.delete_named", { title: action.title }), text: t("actions.delete"), "aria-disabled": connected ? null : "true" })));
+      h(
+        "div",
+        { class: "action-tools" },
+        h("button", {
+          type: "button",
+          class: "btn btn-tiny btn-quiet edit-action",
+          dataset: { id: action.id, focus: "edit" },
+          "aria-label": t("actions.edit_named", { title: action.title }),
+          text: t("actions.edit"),
+          "aria-disabled": connected ? null : "true",
+        }),
+        h("button", {
+          type: "button",
+          class: "btn btn-tiny btn-quiet btn-warn delete-action",
+          dataset: { id: action.id, focus: "delete" },
+          "aria-label": t("actions.delete_named", { title: action.title }),
+          text: t("actions.delete"),
+          "aria-disabled": connected ? null : "true",
+        }),
+      ),
+    );
   }
 
   return { render, open };
 }
 
 function focusKey(el) {
-  if (el.dataset.id && el.dataset.focus) return `[data-id="${CSS.escape(el.dataset.id)}"][data-focus="${el.dataset.focus}"]`;
+  if (el.dataset.id && el.dataset.focus)
+    return `[data-id="${CSS.escape(el.dataset.id)}"][data-focus="${el.dataset.focus}"]`;
   if (el.dataset.kind === "scratch") return `.create-action[data-table="${CSS.escape(el.dataset.table)}"]`;
   return null;
 }
@@ -232,13 +315,29 @@ function truncate(text, max) {
 function formatDate(iso, lang) {
   const [y, m, d] = iso.split("-").map(Number);
   if (!y || !m || !d) return iso;
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(lang || "fr", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(lang || "fr", {
+    timeZone: "UTC",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  });
 }
 
 function buildDialog(t) {
-  const field = (name, label, input) => h("div", { class: "field" }, h("label", { for: `action-${name}`, text: label }), input);
-  const text = (name, extra = {}) => h("input", { class: "input", id: `action-${name}`, name, type: "text", maxlength: String(TEXT_MAX[name]), autocomplete: "off", ...extra });
-  const area = (name) => h("textarea", { class: "input", id: `action-${name}`, name, rows: "3", maxlength: String(TEXT_MAX[name]) });
+  const field = (name, label, input) =>
+    h("div", { class: "field" }, h("label", { for: `action-${name}`, text: label }), input);
+  const text = (name, extra = {}) =>
+    h("input", {
+      class: "input",
+      id: `action-${name}`,
+      name,
+      type: "text",
+      maxlength: String(TEXT_MAX[name]),
+      autocomplete: "off",
+      ...extra,
+    });
+  const area = (name) =>
+    h("textarea", { class: "input", id: `action-${name}`, name, rows: "3", maxlength: String(TEXT_MAX[name]) });
   const fields = {
     title: text("title", { required: true }),
     description: area("description"),
@@ -246,8 +345,11 @@ function buildDialog(t) {
     contact: text("contact"),
     due_on: h("input", { class: "input", id: "action-due_on", name: "due_on", type: "date" }),
     indicator: text("indicator"),
-    status: h("select", { class: "input", id: "action-status", name: "status" },
-      STATUSES.map((s) => h("option", { value: s, text: t(`actions.status.${s}`) }))),
+    status: h(
+      "select",
+      { class: "input", id: "action-status", name: "status" },
+      STATUSES.map((s) => h("option", { value: s, text: t(`actions.status.${s}`) })),
+    ),
     progress_note: area("progress_note"),
   };
   const heading = h("h2", { id: "action-dialog-title" });
@@ -257,17 +359,32 @@ function buildDialog(t) {
   const cancel = h("button", { type: "button", class: "btn btn-quiet", text: t("actions.cancel") });
   const statusField = field("status", t("actions.status_label"), fields.status);
   const noteField = field("progress_note", t("actions.progress_note"), fields.progress_note);
-  const form = h("form", { class: "stack action-form", method: "dialog" },
-    heading, source,
+  const form = h(
+    "form",
+    { class: "stack action-form", method: "dialog" },
+    heading,
+    source,
     field("title", t("actions.field_title"), fields.title),
     field("owner_org", t("actions.owner_org"), fields.owner_org),
     field("contact", t("actions.contact"), fields.contact),
     field("due_on", t("actions.due_on"), fields.due_on),
     field("indicator", t("actions.indicator"), fields.indicator),
     field("description", t("actions.description"), fields.description),
-    statusField, noteField, organisations, error,
-    h("div", { class: "action-form-buttons" },
-      h("button", { type: "submit", class: "btn btn-primary", text: t("actions.save") }), cancel));
-  const el = h("dialog", { class: "action-dialog", id: "action-dialog", "aria-labelledby": "action-dialog-title" }, form);
+    statusField,
+    noteField,
+    organisations,
+    error,
+    h(
+      "div",
+      { class: "action-form-buttons" },
+      h("button", { type: "submit", class: "btn btn-primary", text: t("actions.save") }),
+      cancel,
+    ),
+  );
+  const el = h(
+    "dialog",
+    { class: "action-dialog", id: "action-dialog", "aria-labelledby": "action-dialog-title" },
+    form,
+  );
   return { el, form, fields, heading, source, error, cancel, organisations, editOnly: [statusField, noteField] };
 }

@@ -27,10 +27,13 @@ export function bindAutomationActions({ root, store, t, ui, run, render }) {
     else ui.regroupResults.delete(tableId);
     render();
     if (result) {
-      timers.set(tableId, setTimeout(() => {
-        ui.regroupResults.delete(tableId);
-        render();
-      }, RESULT_SHOWN_MS));
+      timers.set(
+        tableId,
+        setTimeout(() => {
+          ui.regroupResults.delete(tableId);
+          render();
+        }, RESULT_SHOWN_MS),
+      );
     }
   }
 

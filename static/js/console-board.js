@@ -90,15 +90,23 @@ function buildBoard(table, { t }) {
       "div",
       { class: "board-tools" },
       h("button", {
-        type: "button", class: "btn btn-small new-group", dataset: { tableId, focus: "new-group" },
-        "aria-expanded": "false", "aria-controls": `new-group-form-${table.id}`, text: `+ ${t("console.new_group")}`,
+        type: "button",
+        class: "btn btn-small new-group",
+        dataset: { tableId, focus: "new-group" },
+        "aria-expanded": "false",
+        "aria-controls": `new-group-form-${table.id}`,
+        text: `+ ${t("console.new_group")}`,
       }),
       h(
         "form",
         { class: "new-group-form inline-form", id: `new-group-form-${table.id}`, dataset: { tableId }, hidden: true },
         h("label", { class: "visually-hidden", for: inputId, text: t("console.new_group_label") }),
         h("input", {
-          class: "input new-group-input", id: inputId, type: "text", maxlength: "80", autocomplete: "off",
+          class: "input new-group-input",
+          id: inputId,
+          type: "text",
+          maxlength: "80",
+          autocomplete: "off",
           placeholder: t("console.new_group_label"),
         }),
         h("button", { type: "submit", class: "btn btn-small btn-primary new-group-save", text: t("console.create") }),
@@ -107,8 +115,11 @@ function buildBoard(table, { t }) {
       h(
         "button",
         {
-          type: "button", class: "btn btn-small regroup", dataset: { tableId, focus: "regroup" },
-          title: t("console.regroup_title"), "aria-describedby": `regroup-status-${table.id}`,
+          type: "button",
+          class: "btn btn-small regroup",
+          dataset: { tableId, focus: "regroup" },
+          title: t("console.regroup_title"),
+          "aria-describedby": `regroup-status-${table.id}`,
         },
         h("span", { class: "regroup-spinner", "aria-hidden": "true" }),
         h("span", { class: "regroup-text", text: t("console.regroup") }),
@@ -116,7 +127,12 @@ function buildBoard(table, { t }) {
       h("p", { class: "regroup-status", id: `regroup-status-${table.id}`, role: "status", "aria-live": "polite" }),
       h("p", { class: "board-hint", text: t("console.board_hint") }),
     ),
-    h("section", { class: "proposal", dataset: { tableId }, "aria-labelledby": `proposal-title-${table.id}`, hidden: true }),
+    h("section", {
+      class: "proposal",
+      dataset: { tableId },
+      "aria-labelledby": `proposal-title-${table.id}`,
+      hidden: true,
+    }),
     h("p", { class: "board-empty", text: t("console.no_ideas") }),
     h("div", { class: "groups" }),
   );
@@ -135,7 +151,10 @@ function updateBoard(board, table, ctx) {
   setText(q(".board-question"), table.question || "");
   if (q(".board-question").title !== (table.question || "")) q(".board-question").title = table.question || "";
   const f = table.facilitator && table.facilitator.name ? table.facilitator : null;
-  setText(q(".board-facilitator"), f ? t(f.organisation ? "console.facilitated_by_org" : "console.facilitated_by", f) : "");
+  setText(
+    q(".board-facilitator"),
+    f ? t(f.organisation ? "console.facilitated_by_org" : "console.facilitated_by", f) : "",
+  );
   show(q(".board-facilitator"), Boolean(f));
   setText(q(".board-participants"), t.plural("console.participants", store.participantCount(table.id)));
   setText(q(".board-idea-count"), t.plural("console.ideas", visible));
@@ -223,16 +242,38 @@ function buildGroup(area, table, { t }) {
         h(
           "div",
           { class: "group-tools", hidden: true }, // the menu's sources (card-menu.js)
-          h("button", { type: "button", class: "btn btn-tiny btn-quiet rename-group", dataset: { focus: "rename" }, text: t("console.rename") }),
-          h("button", { type: "button", class: "btn btn-tiny btn-quiet split-group", dataset: { focus: "split" }, "aria-pressed": "false", text: t("console.split") }),
-          h("button", { type: "button", class: "btn btn-tiny btn-quiet btn-warn remove-group", dataset: { focus: "remove" }, text: t("console.remove") }),
+          h("button", {
+            type: "button",
+            class: "btn btn-tiny btn-quiet rename-group",
+            dataset: { focus: "rename" },
+            text: t("console.rename"),
+          }),
+          h("button", {
+            type: "button",
+            class: "btn btn-tiny btn-quiet split-group",
+            dataset: { focus: "split" },
+            "aria-pressed": "false",
+            text: t("console.split"),
+          }),
+          h("button", {
+            type: "button",
+            class: "btn btn-tiny btn-quiet btn-warn remove-group",
+            dataset: { focus: "remove" },
+            text: t("console.remove"),
+          }),
           h("select", { class: "input input-inline input-tiny merge-group", dataset: { focus: "merge" } }),
         ),
         h(
           "form",
           { class: "rename-form inline-form", hidden: true },
           h("label", { class: "visually-hidden", for: `rename-input-${key}`, text: t("console.rename_label") }),
-          h("input", { class: "input rename-input", id: `rename-input-${key}`, type: "text", maxlength: "80", autocomplete: "off" }),
+          h("input", {
+            class: "input rename-input",
+            id: `rename-input-${key}`,
+            type: "text",
+            maxlength: "80",
+            autocomplete: "off",
+          }),
           h("button", { type: "submit", class: "btn btn-tiny btn-primary rename-save", text: t("console.save") }),
           h("button", { type: "button", class: "btn btn-tiny btn-quiet rename-cancel", text: t("console.cancel") }),
         ),
@@ -240,7 +281,11 @@ function buildGroup(area, table, { t }) {
           "div",
           { class: "remove-confirm inline-confirm", role: "group", hidden: true },
           h("p", { class: "remove-question" }),
-          h("button", { type: "button", class: "btn btn-tiny btn-danger confirm-remove", text: t("console.remove_yes") }),
+          h("button", {
+            type: "button",
+            class: "btn btn-tiny btn-danger confirm-remove",
+            text: t("console.remove_yes"),
+          }),
           h("button", { type: "button", class: "btn btn-tiny btn-quiet cancel-remove", text: t("console.cancel") }),
         ),
         h(
@@ -249,8 +294,18 @@ function buildGroup(area, table, { t }) {
           h("p", { class: "split-hint", text: t("console.split_hint") }),
           h("p", { class: "split-count", role: "status" }),
           h("label", { class: "visually-hidden", for: `split-label-${key}`, text: t("console.split_label") }),
-          h("input", { class: "input split-label", id: `split-label-${key}`, type: "text", maxlength: "80", autocomplete: "off" }),
-          h("button", { type: "submit", class: "btn btn-tiny btn-primary split-confirm", text: t("console.split_confirm") }),
+          h("input", {
+            class: "input split-label",
+            id: `split-label-${key}`,
+            type: "text",
+            maxlength: "80",
+            autocomplete: "off",
+          }),
+          h("button", {
+            type: "submit",
+            class: "btn btn-tiny btn-primary split-confirm",
+            text: t("console.split_confirm"),
+          }),
           h("button", { type: "button", class: "btn btn-tiny btn-quiet split-cancel", text: t("console.cancel") }),
         ),
       ];
@@ -262,12 +317,29 @@ function buildGroup(area, table, { t }) {
       "div",
       { class: "group-head" },
       h("h3", { class: "group-label", id: labelId }),
-      unsorted ? null : h("span", { class: "group-source badge", title: t("console.label_auto_title"), text: t("console.label_auto"), hidden: true }),
+      unsorted
+        ? null
+        : h("span", {
+            class: "group-source badge",
+            title: t("console.label_auto_title"),
+            text: t("console.label_auto"),
+            hidden: true,
+          }),
       h("span", { class: "group-count badge" }),
-      unsorted ? null : h("button", {
-        type: "button", class: "btn btn-tiny btn-quiet menu-button", dataset: { focus: "menu" },
-        "aria-expanded": "false", "aria-controls": "card-menu",
-      }, h("span", { "aria-hidden": "true", text: "⋯" }), h("span", { class: "visually-hidden menu-button-label" })),
+      unsorted
+        ? null
+        : h(
+            "button",
+            {
+              type: "button",
+              class: "btn btn-tiny btn-quiet menu-button",
+              dataset: { focus: "menu" },
+              "aria-expanded": "false",
+              "aria-controls": "card-menu",
+            },
+            h("span", { "aria-hidden": "true", text: "⋯" }),
+            h("span", { class: "visually-hidden menu-button-label" }),
+          ),
     ),
     tools,
     h("ol", { class: "group-ideas" }),
@@ -303,7 +375,9 @@ function updateGroup(el, area, list, ctx) {
 
     const merge = q(".merge-group");
     const others = list.groups.filter((other) => other.id !== group.id);
-    const options = [{ value: "", label: t("console.merge") }].concat(others.map((o) => ({ value: o.id, label: o.label })));
+    const options = [{ value: "", label: t("console.merge") }].concat(
+      others.map((o) => ({ value: o.id, label: o.label })),
+    );
     syncOptions(merge, options, "");
     merge.setAttribute("aria-label", t("console.merge_named", { label }));
     merge.disabled = others.length === 0;

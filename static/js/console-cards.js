@@ -21,7 +21,9 @@ import { correctButton, correctForm, correctSig } from "./console-correct.js";
 const DUPLICATE_TEXT_MAX = 90;
 
 export function truncate(text, max) {
-  const flat = String(text || "").replace(/\s+/g, " ").trim();
+  const flat = String(text || "")
+    .replace(/\s+/g, " ")
+    .trim();
   return flat.length <= max ? flat : `${flat.slice(0, max - 1).trimEnd()}…`;
 }
 
@@ -38,14 +40,29 @@ function suggestionsOf(idea, area, list) {
 export function cardSig(idea, area, split, { store, busy, connected, ui }, list) {
   const duplicate = store.duplicateOf(idea);
   return JSON.stringify([
-    idea.text, idea.state, idea.updated_at, idea.author, idea.pinned_at || null, busy.has(`pin:${idea.id}`), idea.placement, idea.confidence, area.key,
+    idea.text,
+    idea.state,
+    idea.updated_at,
+    idea.author,
+    idea.pinned_at || null,
+    busy.has(`pin:${idea.id}`),
+    idea.placement,
+    idea.confidence,
+    area.key,
     suggestionsOf(idea, area, list).map((group) => [group.id, group.label]),
     duplicate ? [duplicate.id, duplicate.text, duplicate.author] : null,
     (idea.merged || []).map((m) => [m.id, m.author]),
     split ? split.picked.has(idea.id) : null,
-    connected, busy.has(`idea:${idea.id}`), busy.has(`move:${idea.id}`), busy.has(`dup:${idea.id}`), ui.moves.has(idea.id),
-    idea.state === "visible" ? spotlightSig(store, ui, "idea", idea.id, idea.table_id) : null, busy.has("spotlight"),
-    correctSig(ui, idea), busy.has(`correct:${idea.id}`), idea.corrected_at || null,
+    connected,
+    busy.has(`idea:${idea.id}`),
+    busy.has(`move:${idea.id}`),
+    busy.has(`dup:${idea.id}`),
+    ui.moves.has(idea.id),
+    idea.state === "visible" ? spotlightSig(store, ui, "idea", idea.id, idea.table_id) : null,
+    busy.has("spotlight"),
+    correctSig(ui, idea),
+    busy.has(`correct:${idea.id}`),
+    idea.corrected_at || null,
   ]);
 }
 
@@ -63,22 +80,40 @@ export function buildCard(idea, area, split, ctx, list) {
   const merged = (idea.merged || []).length;
   const duplicate = store.duplicateOf(idea);
   const classes = ["idea", hidden && "is-hidden", auto && "is-auto", moving && "is-moving", duplicate && "is-duplicate"]
-    .filter(Boolean).join(" ");
+    .filter(Boolean)
+    .join(" ");
   const suggestions = suggestionsOf(idea, area, list);
   // The card shows what the room wrote; its actions wait in its menu (card-menu.js, the "⋯" button).
   return h(
     "li",
-    { class: classes, dataset: { ideaId: idea.id, groupId: area.key, state: idea.state, placement: idea.placement || "" } },
+    {
+      class: classes,
+      dataset: { ideaId: idea.id, groupId: area.key, state: idea.state, placement: idea.placement || "" },
+    },
     h("span", { class: "drag-handle", title: t("console.drag_handle"), "aria-hidden": "true", text: "⠿" }),
-    h("button", {
-      type: "button", class: "btn btn-tiny btn-quiet menu-button", dataset: { focus: "menu" },
-      "aria-expanded": "false", "aria-controls": "card-menu", title: t("menu.open_idea", { name }),
-    }, h("span", { "aria-hidden": "true", text: "⋯" }), h("span", { class: "visually-hidden", text: t("menu.open_idea", { name }) })),
+    h(
+      "button",
+      {
+        type: "button",
+        class: "btn btn-tiny btn-quiet menu-button",
+        dataset: { focus: "menu" },
+        "aria-expanded": "false",
+        "aria-controls": "card-menu",
+        title: t("menu.open_idea", { name }),
+      },
+      h("span", { "aria-hidden": "true", text: "⋯" }),
+      h("span", { class: "visually-hidden", text: t("menu.open_idea", { name }) }),
+    ),
     split
       ? h(
           "label",
           { class: "split-pick-label" },
-          h("input", { type: "checkbox", class: "split-pick", checked: split.picked.has(idea.id), dataset: { focus: "pick" } }),
+          h("input", {
+            type: "checkbox",
+            class: "split-pick",
+            checked: split.picked.has(idea.id),
+            dataset: { focus: "pick" },
+          }),
           h("span", { class: "visually-hidden", text: t("console.pick_idea", { name }) }),
         )
       : null,
@@ -91,7 +126,9 @@ export function buildCard(idea, area, split, ctx, list) {
       edited ? h("span", { class: "idea-edited", text: t("console.edited") }) : null,
       idea.corrected_at ? h("span", { class: "idea-corrected", text: t("tables.corrected") }) : null,
       hidden ? h("span", { class: "badge badge-hidden", text: t("console.hidden_label") }) : null,
-      idea.pinned_at ? h("span", { class: "idea-pinned", title: t("console.pinned_title"), text: t("console.pinned") }) : null,
+      idea.pinned_at
+        ? h("span", { class: "idea-pinned", title: t("console.pinned_title"), text: t("console.pinned") })
+        : null,
       auto ? suggestedMarker(idea, t) : null,
       duplicate ? duplicateNotice(idea, duplicate, ctx) : null,
     ),
@@ -103,7 +140,8 @@ export function buildCard(idea, area, split, ctx, list) {
           h("span", { class: "idea-suggestions-label", text: t("console.suggestion") }),
           suggestions.map((group) =>
             h("button", {
-              type: "button", class: "btn btn-tiny btn-quiet apply-suggestion",
+              type: "button",
+              class: "btn btn-tiny btn-quiet apply-suggestion",
               dataset: { target: group.id, focus: `suggest-${group.id}` },
               "aria-label": t("console.apply_suggestion", { name, label: group.label }),
               text: `→ ${group.label}`,
@@ -132,11 +170,15 @@ export function buildCard(idea, area, split, ctx, list) {
         hidden ? t("console.restore") : t("console.hide"),
         h("span", { class: "visually-hidden", text: ` ${t("console.idea_of", { name })}` }),
       ),
-      hidden ? null : h("button", {
-        type: "button", class: "btn btn-tiny btn-quiet pin-idea", dataset: { focus: "pin", pinned: String(Boolean(idea.pinned_at)) },
-        "aria-disabled": !connected || busy.has(`pin:${idea.id}`) ? "true" : null,
-        text: idea.pinned_at ? t("console.unpin") : t("console.pin"),
-      }),
+      hidden
+        ? null
+        : h("button", {
+            type: "button",
+            class: "btn btn-tiny btn-quiet pin-idea",
+            dataset: { focus: "pin", pinned: String(Boolean(idea.pinned_at)) },
+            "aria-disabled": !connected || busy.has(`pin:${idea.id}`) ? "true" : null,
+            text: idea.pinned_at ? t("console.unpin") : t("console.pin"),
+          }),
       hidden ? null : spotlightButton(store, ctx, "idea", idea.id, idea.table_id, truncate(idea.text, 40)),
       hidden ? null : correctButton(idea, ctx, name),
     ),
@@ -161,18 +203,29 @@ function mergedCount(n, t) {
 
 /** "+ Bob (Area), Carl (Org)": the authors of the ideas merged into this one (their texts as a tooltip). */
 function mergedAuthors(idea, t) {
-  const texts = idea.merged.map((m) => `${truncate(m.text, DUPLICATE_TEXT_MAX)} — ${m.author ? m.author.first_name : ""}`);
-  return h("p", { class: "merged-authors", title: texts.join("\n"), text: t("console.merged_authors", { names: mergedNames(idea) }) });
+  const texts = idea.merged.map(
+    (m) => `${truncate(m.text, DUPLICATE_TEXT_MAX)} — ${m.author ? m.author.first_name : ""}`,
+  );
+  return h("p", {
+    class: "merged-authors",
+    title: texts.join("\n"),
+    text: t("console.merged_authors", { names: mergedNames(idea) }),
+  });
 }
 
 /** "Doublon ?": a badge in the card's meta line (the earlier idea as its tooltip); the choices are in the menu. */
-function duplicateNotice(idea, other, { t }) {
+function duplicateNotice(_idea, other, { t }) {
   const text = truncate(other.text, DUPLICATE_TEXT_MAX);
-  return h("span", {
-    class: "duplicate-notice", dataset: { duplicateOf: other.id },
-    title: t("console.duplicate_title", { name: (other.author && other.author.first_name) || "", text: other.text }),
-  }, h("span", { "aria-hidden": "true", text: t("console.duplicate_badge") }),
-  h("span", { class: "visually-hidden duplicate-text", text: t("console.duplicate_of", { text }) }));
+  return h(
+    "span",
+    {
+      class: "duplicate-notice",
+      dataset: { duplicateOf: other.id },
+      title: t("console.duplicate_title", { name: (other.author && other.author.first_name) || "", text: other.text }),
+    },
+    h("span", { "aria-hidden": "true", text: t("console.duplicate_badge") }),
+    h("span", { class: "visually-hidden duplicate-text", text: t("console.duplicate_of", { text }) }),
+  );
 }
 
 /** The duplicate's two choices, listed first in the card's menu. */
@@ -182,14 +235,23 @@ function duplicateButtons(idea, other, { t, busy, connected }) {
   const blocked = !connected || busy.has(`dup:${idea.id}`) ? "true" : null;
   return [
     h("button", {
-      type: "button", class: "btn btn-tiny merge-duplicate",
-      dataset: { into: other.id, focus: "merge-duplicate", heading: t("console.duplicate_of", { text: truncate(other.text, 60) }) },
-      "aria-label": t("console.merge_duplicate_named", { name, text }), "aria-disabled": blocked,
+      type: "button",
+      class: "btn btn-tiny merge-duplicate",
+      dataset: {
+        into: other.id,
+        focus: "merge-duplicate",
+        heading: t("console.duplicate_of", { text: truncate(other.text, 60) }),
+      },
+      "aria-label": t("console.merge_duplicate_named", { name, text }),
+      "aria-disabled": blocked,
       text: t("console.merge_duplicate"),
     }),
     h("button", {
-      type: "button", class: "btn btn-tiny btn-quiet dismiss-duplicate", dataset: { focus: "dismiss-duplicate" },
-      "aria-label": t("console.dismiss_duplicate_named", { name }), "aria-disabled": blocked,
+      type: "button",
+      class: "btn btn-tiny btn-quiet dismiss-duplicate",
+      dataset: { focus: "dismiss-duplicate" },
+      "aria-label": t("console.dismiss_duplicate_named", { name }),
+      "aria-disabled": blocked,
       text: t("console.dismiss_duplicate"),
     }),
   ];

@@ -29,7 +29,10 @@ export function correctButton(idea, { t, busy, connected }, name) {
 export function correctForm(idea, { t, ui, store }) {
   const fieldId = `correct-${idea.id}`;
   const area = h("textarea", {
-    id: fieldId, class: "input correct-text", rows: "3", maxlength: String(store.limits.idea_max_length || 280),
+    id: fieldId,
+    class: "input correct-text",
+    rows: "3",
+    maxlength: String(store.limits.idea_max_length || 280),
     "data-focus": "correct-text",
   });
   area.value = ui.correcting.get(idea.id) ?? idea.text;

@@ -250,7 +250,11 @@ export function bindBoardActions({ root, store, t, ui, run, render, message }) {
     const label = input.value.trim();
     if (!label) return refuse(input, t("console.empty_label"));
     if (!ui.createIds.has(tableId)) ui.createIds.set(tableId, newId());
-    const ack = await run(`create:${tableId}`, "create_group", { id: ui.createIds.get(tableId), table_id: tableId, label });
+    const ack = await run(`create:${tableId}`, "create_group", {
+      id: ui.createIds.get(tableId),
+      table_id: tableId,
+      label,
+    });
     if (!ack || !ack.ok) return;
     ui.createIds.delete(tableId);
     input.value = "";
@@ -272,12 +276,22 @@ export function bindBoardActions({ root, store, t, ui, run, render, message }) {
     const group = groupOf(form);
     const split = group && ui.splitting.get(group.id);
     if (!split) return;
-    const inGroup = new Set(store.boardOf(group.table_id).groups.find((e) => e.group.id === group.id)?.ideas.map((i) => i.id));
+    const inGroup = new Set(
+      store
+        .boardOf(group.table_id)
+        .groups.find((e) => e.group.id === group.id)
+        ?.ideas.map((i) => i.id),
+    );
     const ids = [...split.picked].filter((id) => inGroup.has(id));
     if (!ids.length) return refuse(form.querySelector(".split-pick") || form, t("console.split_none"));
     const input = form.querySelector(".split-label");
     const label = input.value.trim() || t("console.split_default", { label: group.label });
-    const ack = await run(`group:${group.id}`, "split_group", { id: group.id, new_id: split.newId, label, idea_ids: ids });
+    const ack = await run(`group:${group.id}`, "split_group", {
+      id: group.id,
+      new_id: split.newId,
+      label,
+      idea_ids: ids,
+    });
     if (!ack || !ack.ok) return;
     ui.splitting.delete(group.id);
     input.value = "";

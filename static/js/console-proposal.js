@@ -39,7 +39,8 @@ export function keepProposal(ui, tableId, proposal) {
 
 /** The ideas of a proposed group that are still unsorted on the board (others went meanwhile). */
 function stillUnsorted(store, group) {
-  return group.idea_ids.map((id) => store.ideas.get(id))
+  return group.idea_ids
+    .map((id) => store.ideas.get(id))
     .filter((idea) => idea && idea.state === "visible" && !store.groupIdOf(idea));
 }
 
@@ -63,10 +64,13 @@ export function renderProposal(el, table, { store, t, busy, connected, ui }) {
   }
   if (!el.firstChild) el.append(...buildPanel(table, t));
   const ideas = groups.reduce((n, g) => n + g.ideas.length, 0);
-  setText(el.querySelector(".proposal-summary"), t("console.proposal_summary", {
-    groups: t.plural("console.proposal_groups", groups.length),
-    ideas: t.plural("console.proposal_ideas", ideas),
-  }));
+  setText(
+    el.querySelector(".proposal-summary"),
+    t("console.proposal_summary", {
+      groups: t.plural("console.proposal_groups", groups.length),
+      ideas: t.plural("console.proposal_ideas", ideas),
+    }),
+  );
   const sending = busy.has(`proposal:${table.id}`);
   const frozen = Boolean(table.voting_open);
   for (const button of el.querySelectorAll(".proposal-accept-all, .proposal-accept")) {
@@ -82,59 +86,122 @@ export function renderProposal(el, table, { store, t, busy, connected, ui }) {
 function buildPanel(table, t) {
   const titleId = `proposal-title-${table.id}`;
   return [
-    h("div", { class: "proposal-head" },
+    h(
+      "div",
+      { class: "proposal-head" },
       h("h3", { class: "proposal-title", id: titleId, text: t("console.proposal_title") }),
       h("p", { class: "proposal-note", text: t("console.proposal_note") }),
       h("p", { class: "proposal-summary" }),
-      h("div", { class: "proposal-tools" },
-        h("button", { type: "button", class: "btn btn-small btn-primary proposal-accept-all",
-          dataset: { focus: "proposal-accept-all" }, text: t("console.proposal_accept_all") }),
-        h("button", { type: "button", class: "btn btn-small btn-quiet proposal-discard-all",
-          text: t("console.proposal_discard_all") }))),
+      h(
+        "div",
+        { class: "proposal-tools" },
+        h("button", {
+          type: "button",
+          class: "btn btn-small btn-primary proposal-accept-all",
+          dataset: { focus: "proposal-accept-all" },
+          text: t("console.proposal_accept_all"),
+        }),
+        h("button", {
+          type: "button",
+          class: "btn btn-small btn-quiet proposal-discard-all",
+          text: t("console.proposal_discard_all"),
+        }),
+      ),
+    ),
     h("ul", { class: "proposal-groups", "aria-labelledby": titleId }),
   ];
 }
 
-function buildGroup(g, table, store, t) {
+function buildGroup(g, _table, store, t) {
   const existing = g.group_id ? store.groupById(g.group_id) : null;
   const labelId = `proposal-label-${g.key}`;
-  const head = h("div", { class: "proposal-group-head" },
+  const head = h(
+    "div",
+    { class: "proposal-group-head" },
     h("span", { class: "proposal-kind", text: existing ? t("console.proposal_existing") : t("console.proposal_new") }),
-    h("strong", { class: "proposal-label", id: labelId, text: existing ? existing.label : g.label }));
+    h("strong", { class: "proposal-label", id: labelId, text: existing ? existing.label : g.label }),
+  );
   if (!existing && !g.editing) {
-    head.append(h("button", { type: "button", class: "btn btn-tiny btn-quiet proposal-rename",
-      dataset: { focus: "proposal-rename" }, "aria-describedby": labelId, text: t("console.rename") }));
+    head.append(
+      h("button", {
+        type: "button",
+        class: "btn btn-tiny btn-quiet proposal-rename",
+        dataset: { focus: "proposal-rename" },
+        "aria-describedby": labelId,
+        text: t("console.rename"),
+      }),
+    );
   }
   const inputId = `proposal-name-${g.key}`;
-  const form = !existing && g.editing
-    ? h("form", { class: "inline-form proposal-rename-form" },
-      h("label", { class: "visually-hidden", for: inputId, text: t("console.proposal_name_label") }),
-      h("input", { class: "input proposal-name", id: inputId, type: "text", maxlength: "80",
-        autocomplete: "off", value: g.label, dataset: { focus: "proposal-name" } }),
-      h("button", { type: "submit", class: "btn btn-small btn-primary proposal-rename-save", text: t("console.save") }),
-      h("button", { type: "button", class: "btn btn-small btn-quiet proposal-rename-cancel", text: t("console.cancel") }))
-    : null;
-  return h("li", { class: "proposal-group", dataset: { key: g.key }, "aria-labelledby": labelId },
+  const form =
+    !existing && g.editing
+      ? h(
+          "form",
+          { class: "inline-form proposal-rename-form" },
+          h("label", { class: "visually-hidden", for: inputId, text: t("console.proposal_name_label") }),
+          h("input", {
+            class: "input proposal-name",
+            id: inputId,
+            type: "text",
+            maxlength: "80",
+            autocomplete: "off",
+            value: g.label,
+            dataset: { focus: "proposal-name" },
+          }),
+          h("button", {
+            type: "submit",
+            class: "btn btn-small btn-primary proposal-rename-save",
+            text: t("console.save"),
+          }),
+          h("button", {
+            type: "button",
+            class: "btn btn-small btn-quiet proposal-rename-cancel",
+            text: t("console.cancel"),
+          }),
+        )
+      : null;
+  return h(
+    "li",
+    { class: "proposal-group", dataset: { key: g.key }, "aria-labelledby": labelId },
     head,
     form,
-    h("ul", { class: "proposal-ideas" }, g.ideas.map((idea) => h("li", { text: idea.text }))),
-    h("div", { class: "proposal-group-tools" },
-      h("button", { type: "button", class: "btn btn-small btn-primary proposal-accept", dataset: { focus: "proposal-accept" },
-        "aria-describedby": labelId, text: t("console.proposal_accept") }),
-      h("button", { type: "button", class: "btn btn-small btn-quiet proposal-discard", "aria-describedby": labelId,
-        text: t("console.proposal_discard") })));
+    h(
+      "ul",
+      { class: "proposal-ideas" },
+      g.ideas.map((idea) => h("li", { text: idea.text })),
+    ),
+    h(
+      "div",
+      { class: "proposal-group-tools" },
+      h("button", {
+        type: "button",
+        class: "btn btn-small btn-primary proposal-accept",
+        dataset: { focus: "proposal-accept" },
+        "aria-describedby": labelId,
+        text: t("console.proposal_accept"),
+      }),
+      h("button", {
+        type: "button",
+        class: "btn btn-small btn-quiet proposal-discard",
+        "aria-describedby": labelId,
+        text: t("console.proposal_discard"),
+      }),
+    ),
+  );
 }
 
 /** What `accept_proposal` receives for these proposed groups (the ideas still unsorted only). */
 export function acceptPayload(store, tableId, groups) {
   return {
     table_id: tableId,
-    groups: groups.map((g) => {
-      const ideaIds = stillUnsorted(store, g).map((idea) => idea.id);
-      return g.group_id
-        ? { group_id: g.group_id, idea_ids: ideaIds }
-        : { id: g.key, label: g.label, renamed: g.renamed, idea_ids: ideaIds };
-    }).filter((g) => g.idea_ids.length),
+    groups: groups
+      .map((g) => {
+        const ideaIds = stillUnsorted(store, g).map((idea) => idea.id);
+        return g.group_id
+          ? { group_id: g.group_id, idea_ids: ideaIds }
+          : { id: g.key, label: g.label, renamed: g.renamed, idea_ids: ideaIds };
+      })
+      .filter((g) => g.idea_ids.length),
   };
 }
 
@@ -191,7 +258,11 @@ export function bindProposalActions({ root, store, t, ui, run, render, showResul
     const proposal = proposalsOf(ui).get(tableId);
     if (!proposal) return;
     const group = groupOf(button);
-    if (button.classList.contains("proposal-accept-all")) accept(tableId, proposal.groups.filter((g) => !g.editing));
+    if (button.classList.contains("proposal-accept-all"))
+      accept(
+        tableId,
+        proposal.groups.filter((g) => !g.editing),
+      );
     else if (button.classList.contains("proposal-discard-all")) {
       proposalsOf(ui).delete(tableId);
       render();

@@ -13,7 +13,15 @@ import { h, show } from "./dom.js";
 import { setBlocked } from "./staff-ui.js";
 import { truncate } from "./console-cards.js";
 import {
-  STEPS, currentPosition, neighbour, canDrive, canSpotlight, isSpotlit, groupsStep, voteStep, spotlightItem,
+  STEPS,
+  currentPosition,
+  neighbour,
+  canDrive,
+  canSpotlight,
+  isSpotlit,
+  groupsStep,
+  voteStep,
+  spotlightItem,
   defaultTarget,
 } from "./restitution.js";
 import { rowLabel } from "./vote-chart.js";
@@ -25,7 +33,11 @@ import { rowLabel } from "./vote-chart.js";
  */
 export function mountConsoleRemote({ root, boards, store, t, run, busy, scope, isConnected }) {
   const lead = scope === null || scope === undefined;
-  const toggle = h("button", { type: "button", class: "btn btn-quiet btn-small remote-toggle", "aria-pressed": "false" });
+  const toggle = h("button", {
+    type: "button",
+    class: "btn btn-quiet btn-small remote-toggle",
+    "aria-pressed": "false",
+  });
   const params = new URLSearchParams(window.location.search);
   setMode(params.get("mode") === "remote");
 
@@ -36,17 +48,15 @@ export function mountConsoleRemote({ root, boards, store, t, run, busy, scope, i
       toggle.textContent = remote ? t("restitution.full_console") : t("restitution.remote");
     }
   }
-  {
-    toggle.addEventListener("click", () => {
-      const remote = document.body.dataset.mode !== "remote";
-      setMode(remote);
-      const url = new URL(window.location.href);
-      if (remote) url.searchParams.set("mode", "remote");
-      else url.searchParams.delete("mode");
-      window.history.replaceState(null, "", url);
-      update();
-    });
-  }
+  toggle.addEventListener("click", () => {
+    const remote = document.body.dataset.mode !== "remote";
+    setMode(remote);
+    const url = new URL(window.location.href);
+    if (remote) url.searchParams.set("mode", "remote");
+    else url.searchParams.delete("mode");
+    window.history.replaceState(null, "", url);
+    update();
+  });
 
   const go = (position) => {
     if (!position) return;
@@ -76,28 +86,59 @@ export function mountConsoleRemote({ root, boards, store, t, run, busy, scope, i
     where: h("p", { class: "remote-where" }),
     lead: h("div", { class: "remote-lead", hidden: !lead }),
     tableSelect: h("select", { class: "input remote-table", "aria-label": t("restitution.choose_table") }),
-    start: h("button", { type: "button", class: "btn btn-primary remote-start", on: { click: act(() => {
-      const tableId = Number(els.tableSelect.value) || (store.tables[0] && store.tables[0].id);
-      if (tableId) go({ table_id: tableId, step: 0 });
-    }) } }),
-    stop: h("button", { type: "button", class: "btn btn-quiet remote-stop", text: t("restitution.stop"),
-      on: { click: act(() => run("restitution", "set_restitution", { table_id: null })) } }),
-    prev: h("button", { type: "button", class: "btn btn-secondary remote-prev", on: { click: act(() => step(-1)) } },
-      h("span", { "aria-hidden": "true", text: "◀ " }), t("restitution.previous")),
-    next: h("button", { type: "button", class: "btn btn-primary remote-next", on: { click: act(() => step(1)) } },
-      t("restitution.next"), h("span", { "aria-hidden": "true", text: " ▶" })),
-    spot: h("button", { type: "button", class: "btn btn-secondary remote-spot", on: { click: act(() => {
-      const target = defaultTarget(store, currentPosition(store));
-      if (target) spotlight(target.kind, target.id);
-    }) } }),
-    clear: h("button", { type: "button", class: "btn btn-warn remote-clear", text: t("restitution.clear"), on: { click: act(clear) } }),
+    start: h("button", {
+      type: "button",
+      class: "btn btn-primary remote-start",
+      on: {
+        click: act(() => {
+          const tableId = Number(els.tableSelect.value) || (store.tables[0] && store.tables[0].id);
+          if (tableId) go({ table_id: tableId, step: 0 });
+        }),
+      },
+    }),
+    stop: h("button", {
+      type: "button",
+      class: "btn btn-quiet remote-stop",
+      text: t("restitution.stop"),
+      on: { click: act(() => run("restitution", "set_restitution", { table_id: null })) },
+    }),
+    prev: h(
+      "button",
+      { type: "button", class: "btn btn-secondary remote-prev", on: { click: act(() => step(-1)) } },
+      h("span", { "aria-hidden": "true", text: "◀ " }),
+      t("restitution.previous"),
+    ),
+    next: h(
+      "button",
+      { type: "button", class: "btn btn-primary remote-next", on: { click: act(() => step(1)) } },
+      t("restitution.next"),
+      h("span", { "aria-hidden": "true", text: " ▶" }),
+    ),
+    spot: h("button", {
+      type: "button",
+      class: "btn btn-secondary remote-spot",
+      on: {
+        click: act(() => {
+          const target = defaultTarget(store, currentPosition(store));
+          if (target) spotlight(target.kind, target.id);
+        }),
+      },
+    }),
+    clear: h("button", {
+      type: "button",
+      class: "btn btn-warn remote-clear",
+      text: t("restitution.clear"),
+      on: { click: act(clear) },
+    }),
     current: h("p", { class: "remote-current" }),
     items: h("ul", { class: "remote-items" }),
     hint: h("p", { class: "remote-hint" }),
   };
   els.lead.append(
     h("label", { class: "visually-hidden", text: t("restitution.choose_table") }),
-    els.tableSelect, els.start, els.stop,
+    els.tableSelect,
+    els.start,
+    els.stop,
   );
   els.tableSelect.id = "remote-table";
   els.lead.firstChild.setAttribute("for", "remote-table");
@@ -105,11 +146,20 @@ export function mountConsoleRemote({ root, boards, store, t, run, busy, scope, i
   for (const button of [els.start, els.stop, els.prev, els.next, els.spot, els.clear]) setBlocked(button, true);
   els.start.textContent = t("restitution.start");
   root.replaceChildren(
-    h("div", { class: "remote-head" }, h("h2", { class: "remote-title", id: "remote-title", text: t("restitution.title") }), toggle),
-    els.status, els.where,
+    h(
+      "div",
+      { class: "remote-head" },
+      h("h2", { class: "remote-title", id: "remote-title", text: t("restitution.title") }),
+      toggle,
+    ),
+    els.status,
+    els.where,
     h("div", { class: "remote-nav" }, els.prev, els.next),
     h("div", { class: "remote-spots" }, els.spot, els.clear),
-    els.current, els.items, els.lead, els.hint,
+    els.current,
+    els.items,
+    els.lead,
+    els.hint,
   );
   root.setAttribute("aria-labelledby", "remote-title");
 
@@ -156,14 +206,21 @@ export function mountConsoleRemote({ root, boards, store, t, run, busy, scope, i
     root.dataset.driving = driving && position ? "yes" : "no";
 
     els.status.textContent = position
-      ? t("restitution.status", { n: table.number, step: t(`restitution.step_${STEPS[position.step]}`),
-        i: position.step + 1, total: STEPS.length })
+      ? t("restitution.status", {
+          n: table.number,
+          step: t(`restitution.step_${STEPS[position.step]}`),
+          i: position.step + 1,
+          total: STEPS.length,
+        })
       : t("restitution.status_off");
     els.where.textContent = table ? table.theme : "";
     show(els.where, Boolean(table));
 
     if (lead) {
-      const options = store.tables.map((tb) => ({ value: String(tb.id), label: `${t("common.table_number", { n: tb.number })} · ${truncate(tb.theme, 40)}` }));
+      const options = store.tables.map((tb) => ({
+        value: String(tb.id),
+        label: `${t("common.table_number", { n: tb.number })} · ${truncate(tb.theme, 40)}`,
+      }));
       const sig = JSON.stringify(options);
       if (els.tableSelect._sig !== sig) {
         els.tableSelect._sig = sig;
@@ -203,7 +260,8 @@ export function mountConsoleRemote({ root, boards, store, t, run, busy, scope, i
 
   function hintOf(position, driving) {
     if (!lead && !driving) {
-      return position ? t("restitution.not_your_turn", { n: store.tableById(position.table_id).number })
+      return position
+        ? t("restitution.not_your_turn", { n: store.tableById(position.table_id).number })
         : t("restitution.wait_turn");
     }
     if (position && lead) return t("restitution.keys_hint");
@@ -220,31 +278,52 @@ export function mountConsoleRemote({ root, boards, store, t, run, busy, scope, i
         }
       } else if (stepName === "votes") {
         for (const row of voteStep(store, position.table_id).rows) {
-          entries.push({ kind: row.kind, id: row.id, text: rowLabel(store, row, t),
-            meta: `${row.rank}. ${t.plural("votes.dots", row.votes)}${row.tied ? ` · ${t("votes.ex_aequo")}` : ""}` });
+          entries.push({
+            kind: row.kind,
+            id: row.id,
+            text: rowLabel(store, row, t),
+            meta: `${row.rank}. ${t.plural("votes.dots", row.votes)}${row.tied ? ` · ${t("votes.ex_aequo")}` : ""}`,
+          });
         }
       }
     }
     const sig = JSON.stringify([entries, entries.map((e) => isSpotlit(store, e.kind, e.id)), spotBlocked]);
     if (els.items._sig === sig) return;
     els.items._sig = sig;
-    const focused = document.activeElement && els.items.contains(document.activeElement)
-      ? document.activeElement.dataset.spotId : null;
-    els.items.replaceChildren(...entries.map((entry) => {
-      const lit = isSpotlit(store, entry.kind, entry.id);
-      const name = truncate(entry.text, 40);
-      return h("li", { class: "remote-item", dataset: { kind: entry.kind } },
-        h("span", { class: "remote-item-text" }, h("span", { text: truncate(entry.text, 120) }),
-          h("span", { class: "remote-item-meta", text: entry.meta })),
-        h("button", {
-          type: "button", class: `btn ${lit ? "btn-primary" : "btn-secondary"} remote-item-spot`,
-          dataset: { spotKind: entry.kind, spotId: entry.id }, "aria-pressed": String(lit),
-          "aria-disabled": spotBlocked ? "true" : null,
-          // The visible word starts the accessible name (WCAG 2.5.3, axe label-content-name-mismatch);
-          // the item's text follows for screen readers, aria-pressed tells whether it is on screen.
-        }, lit ? t("restitution.spotlit") : t("restitution.spotlight"),
-        h("span", { class: "visually-hidden", text: ` : ${name}` })));
-    }));
+    const focused =
+      document.activeElement && els.items.contains(document.activeElement)
+        ? document.activeElement.dataset.spotId
+        : null;
+    els.items.replaceChildren(
+      ...entries.map((entry) => {
+        const lit = isSpotlit(store, entry.kind, entry.id);
+        const name = truncate(entry.text, 40);
+        return h(
+          "li",
+          { class: "remote-item", dataset: { kind: entry.kind } },
+          h(
+            "span",
+            { class: "remote-item-text" },
+            h("span", { text: truncate(entry.text, 120) }),
+            h("span", { class: "remote-item-meta", text: entry.meta }),
+          ),
+          h(
+            "button",
+            {
+              type: "button",
+              class: `btn ${lit ? "btn-primary" : "btn-secondary"} remote-item-spot`,
+              dataset: { spotKind: entry.kind, spotId: entry.id },
+              "aria-pressed": String(lit),
+              "aria-disabled": spotBlocked ? "true" : null,
+              // The visible word starts the accessible name (WCAG 2.5.3, axe label-content-name-mismatch);
+              // the item's text follows for screen readers, aria-pressed tells whether it is on screen.
+            },
+            lit ? t("restitution.spotlit") : t("restitution.spotlight"),
+            h("span", { class: "visually-hidden", text: ` : ${name}` }),
+          ),
+        );
+      }),
+    );
     show(els.items, entries.length > 0);
     if (focused) {
       const again = els.items.querySelector(`[data-spot-id="${CSS.escape(focused)}"]`);

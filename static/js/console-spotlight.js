@@ -11,7 +11,7 @@ import { canSpotlight, isSpotlit } from "./restitution.js";
 
 /** What a card's or group's spotlight button shows (part of the card signature). */
 export function spotlightSig(store, ui, kind, id, tableId) {
-  const scope = ui ? ui.scope ?? null : null;
+  const scope = ui ? (ui.scope ?? null) : null;
   return [canSpotlight(store, scope, tableId), isSpotlit(store, kind, id)];
 }
 
@@ -20,22 +20,31 @@ export function spotlightButton(store, { t, ui, busy, connected }, kind, id, tab
   const [allowed, lit] = spotlightSig(store, ui, kind, id, tableId);
   if (!allowed) return null;
   const label = lit ? t("restitution.unspotlight_named", { name }) : t("restitution.spotlight_named", { name });
-  return h("button", {
-    type: "button",
-    class: `btn btn-tiny ${lit ? "btn-primary" : "btn-quiet"} spotlight-${kind}`,
-    dataset: { focus: `spotlight-${kind}`, spotKind: kind, spotId: id },
-    "aria-pressed": String(lit),
-    title: label,
-    "aria-disabled": !connected || busy.has("spotlight") ? "true" : null,
-    // The visible word starts the accessible name (WCAG 2.5.3, axe label-content-name-mismatch).
-  }, lit ? t("restitution.spotlit") : t("restitution.spotlight"), h("span", { class: "visually-hidden", text: ` : ${name}` }));
+  return h(
+    "button",
+    {
+      type: "button",
+      class: `btn btn-tiny ${lit ? "btn-primary" : "btn-quiet"} spotlight-${kind}`,
+      dataset: { focus: `spotlight-${kind}`, spotKind: kind, spotId: id },
+      "aria-pressed": String(lit),
+      title: label,
+      "aria-disabled": !connected || busy.has("spotlight") ? "true" : null,
+      // The visible word starts the accessible name (WCAG 2.5.3, axe label-content-name-mismatch).
+    },
+    lit ? t("restitution.spotlit") : t("restitution.spotlight"),
+    h("span", { class: "visually-hidden", text: ` : ${name}` }),
+  );
 }
 
 /** Keep a group header's button (built once per group) in step with the state. */
 export function syncGroupSpotlight(head, store, ctx, group) {
   if (!head) return;
-  const sig = JSON.stringify([spotlightSig(store, ctx.ui, "group", group.id, group.table_id), group.label,
-    ctx.connected, ctx.busy.has("spotlight")]);
+  const sig = JSON.stringify([
+    spotlightSig(store, ctx.ui, "group", group.id, group.table_id),
+    group.label,
+    ctx.connected,
+    ctx.busy.has("spotlight"),
+  ]);
   if (head._spotSig === sig) return;
   head._spotSig = sig;
   const old = head.querySelector(".spotlight-group");

@@ -20,14 +20,25 @@ export function mountConsoleTables(root, { store, t, run, busy, scope }) {
   if (scoped) hideLeadControls();
 
   const others = h("button", {
-    type: "button", class: "btn btn-secondary toggle-others", "aria-pressed": "false",
+    type: "button",
+    class: "btn btn-secondary toggle-others",
+    "aria-pressed": "false",
     text: t("tables.show_others"),
   });
-  const balanced = h("button", { type: "button", class: "btn btn-secondary assign-balanced", text: t("tables.assign_balanced") });
+  const balanced = h("button", {
+    type: "button",
+    class: "btn btn-secondary assign-balanced",
+    text: t("tables.assign_balanced"),
+  });
   const fill = h("button", { type: "button", class: "btn btn-secondary assign-fill", text: t("tables.assign_fill") });
   const rotate = h("button", { type: "button", class: "btn btn-primary rotate-tables" });
   const authorsBox = h("input", { type: "checkbox", id: "show-authors", class: "show-authors" });
-  const authors = h("label", { class: "show-authors-label", for: "show-authors" }, authorsBox, h("span", { text: t("tables.show_authors") }));
+  const authors = h(
+    "label",
+    { class: "show-authors-label", for: "show-authors" },
+    authorsBox,
+    h("span", { text: t("tables.show_authors") }),
+  );
   const round = h("p", { class: "rotation-round", role: "status" });
   const list = h("ul", { class: "seat-list" });
   const summary = h("summary", { class: "tables-summary" });
@@ -47,7 +58,9 @@ export function mountConsoleTables(root, { store, t, run, busy, scope }) {
     update(true);
     render();
   });
-  balanced.addEventListener("click", () => guarded(balanced, "assign", "assign_tables", { mode: "balanced_by_organisation" }));
+  balanced.addEventListener("click", () =>
+    guarded(balanced, "assign", "assign_tables", { mode: "balanced_by_organisation" }),
+  );
   fill.addEventListener("click", () => guarded(fill, "assign", "assign_tables", { mode: "fill" }));
   rotate.addEventListener("click", () => {
     const next = (Number(store.workshop.rotation_round) || 0) + 1;
@@ -81,8 +94,12 @@ export function mountConsoleTables(root, { store, t, run, busy, scope }) {
   /** Who this console lists: everyone for the lead; their table and the unseated for a table facilitator. */
   function people() {
     const all = [...store.participants.values()];
-    const mine = scoped ? all.filter((p) => p.table_id === scope || p.table_id === null || p.table_id === undefined) : all;
-    return mine.sort((a, b) => seatOrder(a) - seatOrder(b) || String(a.first_name).localeCompare(String(b.first_name)) || a.id - b.id);
+    const mine = scoped
+      ? all.filter((p) => p.table_id === scope || p.table_id === null || p.table_id === undefined)
+      : all;
+    return mine.sort(
+      (a, b) => seatOrder(a) - seatOrder(b) || String(a.first_name).localeCompare(String(b.first_name)) || a.id - b.id,
+    );
   }
 
   function seatOrder(p) {
@@ -104,7 +121,9 @@ export function mountConsoleTables(root, { store, t, run, busy, scope }) {
   function update(connected) {
     const blocked = (key) => !connected || busy.has(key);
     const ws = store.workshop;
-    const seated = [...store.participants.values()].filter((p) => p.table_id !== null && p.table_id !== undefined).length;
+    const seated = [...store.participants.values()].filter(
+      (p) => p.table_id !== null && p.table_id !== undefined,
+    ).length;
     summary.textContent = t("tables.summary", { seated, total: store.participants.size });
     setBlocked(balanced, blocked("assign"));
     setBlocked(fill, blocked("assign"));
@@ -122,7 +141,8 @@ export function mountConsoleTables(root, { store, t, run, busy, scope }) {
     }
     reconcile(list, people(), {
       keyOf: (p) => String(p.id),
-      sigOf: (p) => JSON.stringify([p.first_name, p.organisation, p.table_id, store.tables.length, blocked(`seat:${p.id}`)]),
+      sigOf: (p) =>
+        JSON.stringify([p.first_name, p.organisation, p.table_id, store.tables.length, blocked(`seat:${p.id}`)]),
       build: (p) => buildSeat(p, blocked(`seat:${p.id}`)),
     });
   }
@@ -130,15 +150,26 @@ export function mountConsoleTables(root, { store, t, run, busy, scope }) {
   function buildSeat(p, isBusy) {
     const selectId = `seat-move-${p.id}`;
     const select = h("select", { id: selectId, class: "input input-inline input-tiny seat-move", disabled: isBusy });
-    syncOptions(select, [{ value: "", label: t("tables.move_to") }].concat(
-      destinations(p).map((table) => ({ value: String(table.id), label: `${t("common.table_number", { n: table.number })} · ${table.theme}` })),
-    ), "");
+    syncOptions(
+      select,
+      [{ value: "", label: t("tables.move_to") }].concat(
+        destinations(p).map((table) => ({
+          value: String(table.id),
+          label: `${t("common.table_number", { n: table.number })} · ${table.theme}`,
+        })),
+      ),
+      "",
+    );
     return h(
       "li",
       { class: "seat", dataset: { participantId: String(p.id), tableId: String(p.table_id ?? "") } },
       h("span", { class: "seat-name", text: [p.first_name, p.organisation].filter(Boolean).join(" · ") }),
       h("span", { class: "seat-table", text: tableLabel(p.table_id) }),
-      h("label", { class: "visually-hidden", for: selectId, text: t("tables.move_label", { name: p.first_name || "" }) }),
+      h("label", {
+        class: "visually-hidden",
+        for: selectId,
+        text: t("tables.move_label", { name: p.first_name || "" }),
+      }),
       select,
     );
   }

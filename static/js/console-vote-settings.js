@@ -20,29 +20,53 @@ export function mountVoteSettings(root, { store, t, run, busy, lead }) {
   root.append(summary);
   if (!lead) return { update: () => setText(summary, describe(store.voteSettings, t)) };
 
-  const perPerson = h("input", { type: "number", id: "vote-per-person", name: "votes_per_person",
-    min: "1", max: String(MAX), step: "1", required: true, inputmode: "numeric" });
-  const perItem = h("input", { type: "number", id: "vote-per-item", name: "votes_per_item",
-    min: "1", max: String(MAX), step: "1", required: true, inputmode: "numeric" });
-  const target = h("select", { id: "vote-target", name: "target" },
+  const perPerson = h("input", {
+    type: "number",
+    id: "vote-per-person",
+    name: "votes_per_person",
+    min: "1",
+    max: String(MAX),
+    step: "1",
+    required: true,
+    inputmode: "numeric",
+  });
+  const perItem = h("input", {
+    type: "number",
+    id: "vote-per-item",
+    name: "votes_per_item",
+    min: "1",
+    max: String(MAX),
+    step: "1",
+    required: true,
+    inputmode: "numeric",
+  });
+  const target = h(
+    "select",
+    { id: "vote-target", name: "target" },
     h("option", { value: "ideas", text: t("votes.settings.target_ideas") }),
-    h("option", { value: "groups", text: t("votes.settings.target_groups") }));
+    h("option", { value: "groups", text: t("votes.settings.target_groups") }),
+  );
   const live = h("input", { type: "checkbox", id: "vote-live", name: "live" });
   const save = h("button", { type: "submit", class: "btn btn-primary", text: t("votes.settings.save") });
   const cancel = h("button", { type: "button", class: "btn btn-secondary", text: t("votes.settings.cancel") });
   const castNote = h("p", { class: "vote-settings-note", hidden: true, text: t("votes.settings.cast_note") });
   const status = h("p", { class: "vote-settings-status", role: "status" });
-  const form = h("form", { class: "vote-settings", "aria-labelledby": "vote-settings-title", novalidate: true },
+  const form = h(
+    "form",
+    { class: "vote-settings", "aria-labelledby": "vote-settings-title", novalidate: true },
     h("h3", { id: "vote-settings-title", text: t("votes.settings.title") }),
-    h("div", { class: "vote-settings-fields" },
+    h(
+      "div",
+      { class: "vote-settings-fields" },
       field("vote-per-person", t("votes.settings.per_person"), perPerson),
       field("vote-per-item", t("votes.settings.per_item"), perItem),
       field("vote-target", t("votes.settings.target"), target),
-      h("div", { class: "field field-check" }, live,
-        h("label", { for: "vote-live", text: t("votes.settings.live") }))),
+      h("div", { class: "field field-check" }, live, h("label", { for: "vote-live", text: t("votes.settings.live") })),
+    ),
     castNote,
     h("div", { class: "vote-settings-actions" }, save, cancel),
-    status);
+    status,
+  );
   root.append(form);
 
   let dirty = false;
@@ -68,8 +92,9 @@ export function mountVoteSettings(root, { store, t, run, busy, lead }) {
     event.preventDefault();
     const person = Number(perPerson.value);
     const item = Number(perItem.value);
-    const invalid = [perPerson, perItem].find((el) => !/^\d+$/.test(el.value.trim())
-      || Number(el.value) < 1 || Number(el.value) > MAX);
+    const invalid = [perPerson, perItem].find(
+      (el) => !/^\d+$/.test(el.value.trim()) || Number(el.value) < 1 || Number(el.value) > MAX,
+    );
     if (invalid) {
       setText(status, t("votes.settings.bounds", { max: MAX }));
       invalid.focus();
@@ -81,8 +106,12 @@ export function mountVoteSettings(root, { store, t, run, busy, lead }) {
       return;
     }
     setText(status, "");
-    const ack = await run("vote-settings", "set_voting_settings",
-      { votes_per_person: person, votes_per_item: item, target: target.value, live: live.checked });
+    const ack = await run("vote-settings", "set_voting_settings", {
+      votes_per_person: person,
+      votes_per_item: item,
+      target: target.value,
+      live: live.checked,
+    });
     if (ack && ack.ok) {
       dirty = false;
       shown = "";

@@ -36,34 +36,64 @@ export function mountConsoleVotes(root, { store, live, t, run, busy, schedule, s
 
   function update(connected) {
     if (!store.loaded) return;
-    const dots = [...counts.values()].some((entry) => (entry.dots || 0) > 0)
-      || [...store.votes.values()].some((entry) => (entry.dots || 0) > 0);
+    const dots =
+      [...counts.values()].some((entry) => (entry.dots || 0) > 0) ||
+      [...store.votes.values()].some((entry) => (entry.dots || 0) > 0);
     settings.update(connected, dots);
-    const rows = store.tables.filter((table) => scope == null || table.id === scope).map((table) => {
-      const entry = counts.get(table.id) || store.votes.get(table.id) || { dots: 0, voters: 0, tally: null };
-      const shown = Boolean(table.votes_revealed || (store.voteSettings && store.voteSettings.live));
-      const openKey = `voting:${table.id}`;
-      const revealKey = `reveal:${table.id}`;
-      return h("section", { class: "vote-console", dataset: { tableId: String(table.id) } },
-        h("h3", { text: `${t("common.table_short", { n: table.number })} · ${table.theme}` }),
-        h("p", { class: "vote-console-counts", role: "status" },
-          `${t.plural("votes.dots", entry.dots || 0)} · ${t.plural("votes.voters", entry.voters || 0)}`,
-          shown ? "" : ` · ${t("votes.live_hidden")}`),
-        h("div", { class: "vote-console-actions" },
-          h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "voting" },
-            "aria-pressed": String(Boolean(table.voting_open)), disabled: !connected || busy.has(openKey),
-            text: table.voting_open ? t("votes.close") : t("votes.open"),
-            on: { click: () => run(openKey, "set_voting", { table_id: table.id, open: !table.voting_open }) } }),
-          h("button", { type: "button", class: "btn btn-secondary", dataset: { action: "reveal" },
-            "aria-pressed": String(Boolean(table.votes_revealed)), disabled: !connected || busy.has(revealKey),
-            text: table.votes_revealed ? t("votes.unreveal") : t("votes.reveal"),
-            on: { click: () => run(revealKey, "reveal_votes", { table_id: table.id, revealed: !table.votes_revealed }) } })),
-        entry.tally && entry.tally.length
-          ? voteChart(entry.tally, { label: (row) => rowLabel(store, row, t), t, className: "vote-chart vote-chart-small" })
-          : null);
-    });
-    const focusedAction = document.activeElement && rowsBox.contains(document.activeElement)
-      ? [document.activeElement.closest("[data-table-id]")?.dataset.tableId, document.activeElement.dataset.action] : null;
+    const rows = store.tables
+      .filter((table) => scope == null || table.id === scope)
+      .map((table) => {
+        const entry = counts.get(table.id) || store.votes.get(table.id) || { dots: 0, voters: 0, tally: null };
+        const shown = Boolean(table.votes_revealed || (store.voteSettings && store.voteSettings.live));
+        const openKey = `voting:${table.id}`;
+        const revealKey = `reveal:${table.id}`;
+        return h(
+          "section",
+          { class: "vote-console", dataset: { tableId: String(table.id) } },
+          h("h3", { text: `${t("common.table_short", { n: table.number })} · ${table.theme}` }),
+          h(
+            "p",
+            { class: "vote-console-counts", role: "status" },
+            `${t.plural("votes.dots", entry.dots || 0)} · ${t.plural("votes.voters", entry.voters || 0)}`,
+            shown ? "" : ` · ${t("votes.live_hidden")}`,
+          ),
+          h(
+            "div",
+            { class: "vote-console-actions" },
+            h("button", {
+              type: "button",
+              class: "btn btn-secondary",
+              dataset: { action: "voting" },
+              "aria-pressed": String(Boolean(table.voting_open)),
+              disabled: !connected || busy.has(openKey),
+              text: table.voting_open ? t("votes.close") : t("votes.open"),
+              on: { click: () => run(openKey, "set_voting", { table_id: table.id, open: !table.voting_open }) },
+            }),
+            h("button", {
+              type: "button",
+              class: "btn btn-secondary",
+              dataset: { action: "reveal" },
+              "aria-pressed": String(Boolean(table.votes_revealed)),
+              disabled: !connected || busy.has(revealKey),
+              text: table.votes_revealed ? t("votes.unreveal") : t("votes.reveal"),
+              on: {
+                click: () => run(revealKey, "reveal_votes", { table_id: table.id, revealed: !table.votes_revealed }),
+              },
+            }),
+          ),
+          entry.tally && entry.tally.length
+            ? voteChart(entry.tally, {
+                label: (row) => rowLabel(store, row, t),
+                t,
+                className: "vote-chart vote-chart-small",
+              })
+            : null,
+        );
+      });
+    const focusedAction =
+      document.activeElement && rowsBox.contains(document.activeElement)
+        ? [document.activeElement.closest("[data-table-id]")?.dataset.tableId, document.activeElement.dataset.action]
+        : null;
     rowsBox.replaceChildren(...rows);
     if (focusedAction) {
       const again = rowsBox.querySelector(`[data-table-id="${focusedAction[0]}"] [data-action="${focusedAction[1]}"]`);

@@ -74,8 +74,10 @@ const undo = createUndo({ store, t, run, toast: createToast(document.body) });
 const actions = bindBoardActions({ root: els.boards, store, t, ui, run: undo.run, render, message });
 // Each card's and group's actions in one menu behind its "⋯" (card-menu.js).
 const menu = mountCardMenu(els.boards, {
-  label: (el) => (el.matches(".idea") ? el.querySelector(".menu-button").textContent.replace("⋯", "").trim()
-    : el.querySelector(".group-head .menu-button").textContent.replace("⋯", "").trim()),
+  label: (el) =>
+    el.matches(".idea")
+      ? el.querySelector(".menu-button").textContent.replace("⋯", "").trim()
+      : el.querySelector(".group-head .menu-button").textContent.replace("⋯", "").trim(),
 });
 // The action plan: "Créer une action" on groups and ideas, the list per table (console-actions.js).
 const actionPlan = createActionPlan({ main: $("main"), boards: els.boards, store, t, run, config });
@@ -85,19 +87,36 @@ tablesPanel.setRender(() => render());
 bindCorrectActions({ root: els.boards, store, ui, run: undo.run, render });
 // Agenda and timer: controls for the lead, read-only for a table facilitator (phase-ui.js).
 const phasePanel = mountConsolePhase($("phase-controls"), {
-  store, clock: attachClock(live), t, run, busy, code: config.code,
+  store,
+  clock: attachClock(live),
+  t,
+  run,
+  busy,
+  code: config.code,
   lead: config.table_id === null || config.table_id === undefined,
   isConnected: () => live.status === "connected",
 });
 bindAutomationActions({ root: els.boards, store, t, ui, run, render });
 // Dot voting per table: open/close, reveal, live counts (console-votes.js); a table facilitator sees their table.
 votesPanel = mountConsoleVotes($("votes-panel"), {
-  store, live, t, run, busy, schedule: () => render(), scope: config.table_id ?? null,
+  store,
+  live,
+  t,
+  run,
+  busy,
+  schedule: () => render(),
+  scope: config.table_id ?? null,
 });
 
 // Plenary restitution remote, keyboard arrows and spotlight buttons (console-remote.js).
 remote = mountConsoleRemote({
-  root: $("remote"), boards: els.boards, store, t, run, busy, scope: ui.scope,
+  root: $("remote"),
+  boards: els.boards,
+  store,
+  t,
+  run,
+  busy,
+  scope: ui.scope,
   isConnected: () => live.status === "connected",
 });
 
@@ -154,7 +173,10 @@ function renderBar(connected) {
   els.joiningState.dataset.open = String(open);
 
   const options = [{ value: "all", label: t("console.view_all") }].concat(
-    store.tables.map((table) => ({ value: String(table.id), label: `${t("common.table_number", { n: table.number })} · ${table.theme}` })),
+    store.tables.map((table) => ({
+      value: String(table.id),
+      label: `${t("common.table_number", { n: table.number })} · ${table.theme}`,
+    })),
   );
   reconcile(els.view, options, {
     keyOf: (option) => option.value,
@@ -164,8 +186,13 @@ function renderBar(connected) {
   if (!busy.has("view")) els.view.value = String(store.projectorView());
 
   const total = store.participants.size;
-  const unseated = [...store.participants.values()].filter((p) => p.table_id === null || p.table_id === undefined).length;
+  const unseated = [...store.participants.values()].filter(
+    (p) => p.table_id === null || p.table_id === undefined,
+  ).length;
   els.participants.textContent =
     t.plural("console.participants", total) + (unseated ? ` (${t.plural("console.unseated", unseated)})` : "");
-  els.ideas.textContent = t.plural("console.ideas", [...store.ideas.values()].filter((i) => i.state === "visible").length);
+  els.ideas.textContent = t.plural(
+    "console.ideas",
+    [...store.ideas.values()].filter((i) => i.state === "visible").length,
+  );
 }

@@ -25,7 +25,10 @@
 const CONTROLS = "button, select, input, textarea, label, a, [contenteditable]";
 const EDGE = 44; // px from the viewport edge (or the sticky header) where the page starts scrolling
 
-export function enableDragDrop(root, { item, itemKey, handle, zone, zoneKey, scope, scopeKey, canDrag, topInset, onDrop }) {
+export function enableDragDrop(
+  root,
+  { item, itemKey, handle, zone, zoneKey, scope, scopeKey, canDrag, topInset, onDrop },
+) {
   let press = null; // {pointerId, id, scopeKey, from, x, y, slop}
   let drag = null; // same + {zone: element | null, x, y}
   let scrollFrame = 0;
@@ -56,19 +59,23 @@ export function enableDragDrop(root, { item, itemKey, handle, zone, zoneKey, sco
     if (onHandle) event.preventDefault(); // no text selection or focus change from the grip
   });
 
-  document.addEventListener("pointermove", (event) => {
-    const current = drag || press;
-    if (!current || event.pointerId !== current.pointerId) return;
-    if (!drag) {
-      if (Math.hypot(event.clientX - press.x, event.clientY - press.y) < press.slop) return;
-      start();
-    }
-    drag.x = event.clientX;
-    drag.y = event.clientY;
-    event.preventDefault();
-    moveGhost();
-    hover();
-  }, { passive: false });
+  document.addEventListener(
+    "pointermove",
+    (event) => {
+      const current = drag || press;
+      if (!current || event.pointerId !== current.pointerId) return;
+      if (!drag) {
+        if (Math.hypot(event.clientX - press.x, event.clientY - press.y) < press.slop) return;
+        start();
+      }
+      drag.x = event.clientX;
+      drag.y = event.clientY;
+      event.preventDefault();
+      moveGhost();
+      hover();
+    },
+    { passive: false },
+  );
 
   document.addEventListener("pointerup", (event) => {
     if (press && event.pointerId === press.pointerId && !drag) press = null;

@@ -22,8 +22,12 @@ const button = $("join-button");
 const error = $("join-error");
 const limit = $("first-name-limit");
 // Server error codes that belong to one field (the others are shown above the button).
-const FIELD_OF = { empty_name: "first-name", name_too_long: "first-name", empty_organisation: "organisation",
-  organisation_too_long: "organisation" };
+const FIELD_OF = {
+  empty_name: "first-name",
+  name_too_long: "first-name",
+  empty_organisation: "organisation",
+  organisation_too_long: "organisation",
+};
 
 offerResume();
 formatDate();
@@ -36,7 +40,12 @@ function formatDate() {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(el.getAttribute("datetime") || "");
   if (!match) return;
   const date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
-  el.textContent = date.toLocaleDateString(config.lang || "fr", { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  el.textContent = date.toLocaleDateString(config.lang || "fr", {
+    weekday: "long",
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  });
 }
 
 function offerResume() {
@@ -101,8 +110,11 @@ function setUpForm() {
         return;
       }
       const field = FIELD_OF[result.error];
-      if (field) invalid(field === "organisation" && organisation.value === OTHER ? other : $(field),
-        result.message || t("errors.generic"));
+      if (field)
+        invalid(
+          field === "organisation" && organisation.value === OTHER ? other : $(field),
+          result.message || t("errors.generic"),
+        );
       else setError(result.message || t("errors.generic"));
     } finally {
       button.disabled = false;
@@ -115,11 +127,13 @@ function setUpForm() {
 function readForm() {
   const name = firstName.value.trim();
   if (!name) return invalid(firstName, t("join.empty_name"));
-  if (name.length > config.max_name_len) return invalid(firstName, t("join.name_too_long", { max: config.max_name_len }));
+  if (name.length > config.max_name_len)
+    return invalid(firstName, t("join.name_too_long", { max: config.max_name_len }));
   let org = organisation.value === OTHER ? other.value.trim() : organisation.value;
   org = (org || "").trim();
   if (!org) return invalid(organisation.value === OTHER ? other : organisation, t("join.empty_organisation"));
-  if (org.length > config.max_org_len) return invalid(other, t("join.organisation_too_long", { max: config.max_org_len }));
+  if (org.length > config.max_org_len)
+    return invalid(other, t("join.organisation_too_long", { max: config.max_org_len }));
   const payload = { first_name: name, organisation: org, lang: config.lang };
   const checked = form.querySelector("input[name=table]:checked");
   if (checked) payload.table_id = Number(checked.value);

@@ -50,8 +50,18 @@ export class LiveClient {
    *   this client makes up itself.
    * options.onUnauthorized(data): the server refused the credentials.
    */
-  constructor(socket, { store, messages = {}, onUnauthorized = null, win = globalThis, nav = globalThis.navigator,
-    gapWaitMs = GAP_WAIT_MS, random = Math.random } = {}) {
+  constructor(
+    socket,
+    {
+      store,
+      messages = {},
+      onUnauthorized = null,
+      win = globalThis,
+      nav = globalThis.navigator,
+      gapWaitMs = GAP_WAIT_MS,
+      random = Math.random,
+    } = {},
+  ) {
     this.socket = socket;
     this.store = store;
     this.messages = messages;

@@ -69,7 +69,10 @@ async function poll(job) {
   while (job.status !== "done" && job.status !== "failed") {
     await new Promise((resolve) => setTimeout(resolve, failures ? 1500 : 400));
     try {
-      const response = await fetch(job.status_url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      const response = await fetch(job.status_url, {
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
       if (response.ok) {
         failures = 0;
         job = (await response.json()).job;
@@ -80,7 +83,7 @@ async function poll(job) {
         if (reason || failures >= 20) job = { ...job, status: "failed", reason: reason || "organiser.failed" };
       }
       render(job);
-    } catch (err) {
+    } catch (_err) {
       failures += 1; // offline for a moment: keep trying
     }
   }
@@ -93,14 +96,23 @@ for (const form of document.querySelectorAll("form.export-form")) {
     const data = new FormData(form);
     if (event.submitter && event.submitter.name) data.set(event.submitter.name, event.submitter.value);
     const format = String(data.get("format") || "");
-    const refused = (reason) => render({ id: `refused-${(attempts += 1)}`, format, anonymise: data.get("anonymise") === "1",
-      status: "failed", reason });
+    const refused = (reason) =>
+      render({
+        id: `refused-${++attempts}`,
+        format,
+        anonymise: data.get("anonymise") === "1",
+        status: "failed",
+        reason,
+      });
     let response;
     try {
       response = await fetch(form.action, {
-        method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" },
+        method: "POST",
+        body: data,
+        credentials: "same-origin",
+        headers: { Accept: "application/json" },
       });
-    } catch (err) {
+    } catch (_err) {
       refused("organiser.offline");
       return;
     }

@@ -11,7 +11,9 @@
 const SHORT = 40;
 
 function short(text) {
-  const clean = String(text || "").replace(/\s+/g, " ").trim();
+  const clean = String(text || "")
+    .replace(/\s+/g, " ")
+    .trim();
   return clean.length > SHORT ? `${clean.slice(0, SHORT - 1)}…` : clean;
 }
 
@@ -59,6 +61,8 @@ export function makeAnnouncer(region, t) {
     // Empty first, then fill: the same sentence twice in a row is still announced.
     region.textContent = "";
     clearTimeout(timer);
-    timer = setTimeout(() => { region.textContent = said.join(" "); }, 100);
+    timer = setTimeout(() => {
+      region.textContent = said.join(" ");
+    }, 100);
   };
 }

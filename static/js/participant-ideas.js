@@ -29,7 +29,12 @@ export function buildMyIdea(view, t, lang) {
 function buildMeta(view, t, lang) {
   const parts = [];
   if (view.state === "pending") {
-    parts.push(h("span", { class: "badge badge-pending", text: view.sending ? t("participant.sending") : t("participant.pending_label") }));
+    parts.push(
+      h("span", {
+        class: "badge badge-pending",
+        text: view.sending ? t("participant.sending") : t("participant.pending_label"),
+      }),
+    );
   } else if (view.state === "failed") {
     parts.push(h("span", { class: "badge badge-failed", text: t("participant.failed_label") }));
     if (view.message) parts.push(h("span", { class: "idea-error", text: view.message }));
@@ -48,7 +53,10 @@ function buildMeta(view, t, lang) {
     else if (view.edited) parts.push(h("span", { text: t("participant.edited") }));
   }
   if (view.otherTable) parts.push(h("span", { text: view.otherTable }));
-  if (view.coAuthors) parts.push(h("span", { class: "merged-authors", text: t("participant.merged_authors", { names: view.coAuthors }) }));
+  if (view.coAuthors)
+    parts.push(
+      h("span", { class: "merged-authors", text: t("participant.merged_authors", { names: view.coAuthors }) }),
+    );
   return h("p", { class: "idea-meta" }, parts);
 }
 
@@ -57,8 +65,18 @@ function buildActions(view, t) {
     return h(
       "div",
       { class: "idea-actions" },
-      h("button", { type: "button", class: "btn btn-small retry-idea", "data-focus": "retry", text: t("participant.retry") }),
-      h("button", { type: "button", class: "btn btn-small btn-quiet delete-idea", "data-focus": "retry", text: t("participant.delete") }),
+      h("button", {
+        type: "button",
+        class: "btn btn-small retry-idea",
+        "data-focus": "retry",
+        text: t("participant.retry"),
+      }),
+      h("button", {
+        type: "button",
+        class: "btn btn-small btn-quiet delete-idea",
+        "data-focus": "retry",
+        text: t("participant.delete"),
+      }),
     );
   }
   if (view.state !== "visible" || !view.canChange || view.editing !== null) return null;
@@ -67,15 +85,39 @@ function buildActions(view, t) {
       "div",
       { class: "idea-actions idea-confirm" },
       h("span", { class: "confirm-text", text: t("participant.confirm_withdraw") }),
-      h("button", { type: "button", class: "btn btn-small btn-danger confirm-withdraw", "data-focus": "withdraw", disabled: view.busy, text: t("participant.withdraw_yes") }),
-      h("button", { type: "button", class: "btn btn-small btn-quiet cancel-withdraw", "data-focus": "withdraw", disabled: view.busy, text: t("participant.cancel") }),
+      h("button", {
+        type: "button",
+        class: "btn btn-small btn-danger confirm-withdraw",
+        "data-focus": "withdraw",
+        disabled: view.busy,
+        text: t("participant.withdraw_yes"),
+      }),
+      h("button", {
+        type: "button",
+        class: "btn btn-small btn-quiet cancel-withdraw",
+        "data-focus": "withdraw",
+        disabled: view.busy,
+        text: t("participant.cancel"),
+      }),
     );
   }
   return h(
     "div",
     { class: "idea-actions" },
-    h("button", { type: "button", class: "btn btn-small btn-quiet edit-idea", "data-focus": "edit", disabled: view.busy, text: t("participant.edit") }),
-    h("button", { type: "button", class: "btn btn-small btn-quiet withdraw-idea", "data-focus": "withdraw", disabled: view.busy, text: t("participant.withdraw") }),
+    h("button", {
+      type: "button",
+      class: "btn btn-small btn-quiet edit-idea",
+      "data-focus": "edit",
+      disabled: view.busy,
+      text: t("participant.edit"),
+    }),
+    h("button", {
+      type: "button",
+      class: "btn btn-small btn-quiet withdraw-idea",
+      "data-focus": "withdraw",
+      disabled: view.busy,
+      text: t("participant.withdraw"),
+    }),
   );
 }
 
@@ -100,9 +142,25 @@ function buildEditForm(view, t) {
     h(
       "div",
       { class: "idea-edit-row" },
-      h("span", { id: counterId, class: "counter edit-counter", "aria-live": "polite", text: counterText(view.editing, view.max, t) }),
-      h("button", { type: "button", class: "btn btn-small btn-quiet cancel-edit", "data-focus": "edit", disabled: view.busy, text: t("participant.cancel") }),
-      h("button", { type: "submit", class: "btn btn-small btn-primary save-edit", disabled: view.busy, text: t("participant.save") }),
+      h("span", {
+        id: counterId,
+        class: "counter edit-counter",
+        "aria-live": "polite",
+        text: counterText(view.editing, view.max, t),
+      }),
+      h("button", {
+        type: "button",
+        class: "btn btn-small btn-quiet cancel-edit",
+        "data-focus": "edit",
+        disabled: view.busy,
+        text: t("participant.cancel"),
+      }),
+      h("button", {
+        type: "submit",
+        class: "btn btn-small btn-primary save-edit",
+        disabled: view.busy,
+        text: t("participant.save"),
+      }),
     ),
   );
 }
@@ -118,14 +176,19 @@ export function buildTableIdea(idea, t) {
       "p",
       { class: "idea-author" },
       idea.author ? idea.author.first_name : "",
-      coAuthors ? h("span", { class: "merged-authors", text: t("participant.merged_authors", { names: coAuthors }) }) : null,
+      coAuthors
+        ? h("span", { class: "merged-authors", text: t("participant.merged_authors", { names: coAuthors }) })
+        : null,
     ),
   );
 }
 
 /** First names of the authors of the ideas merged into this one: "Bob, Carl", or "". */
 export function coAuthorsOf(idea) {
-  return ((idea && idea.merged) || []).map((m) => (m.author && m.author.first_name) || "").filter(Boolean).join(", ");
+  return ((idea && idea.merged) || [])
+    .map((m) => (m.author && m.author.first_name) || "")
+    .filter(Boolean)
+    .join(", ");
 }
 
 export function counterText(text, max, t) {

@@ -134,13 +134,16 @@ const handlers = {
   participant_erased: (store, data) => {
     const erased = new Map((data.participants || []).map((p) => [p.id, p]));
     if (store.me && erased.has(store.me.id)) store.me.first_name = erased.get(store.me.id).first_name;
-    const rename = (author) => (author && erased.has(author.id)
-      ? { ...author, first_name: erased.get(author.id).first_name } : author);
+    const rename = (author) =>
+      author && erased.has(author.id) ? { ...author, first_name: erased.get(author.id).first_name } : author;
     for (const ideas of [store.myIdeas, store.tableIdeas]) {
       for (const [id, idea] of ideas) {
         if (idea.author || idea.merged) {
-          ideas.set(id, { ...idea, author: rename(idea.author),
-            ...(idea.merged ? { merged: idea.merged.map((m) => ({ ...m, author: rename(m.author) })) } : {}) });
+          ideas.set(id, {
+            ...idea,
+            author: rename(idea.author),
+            ...(idea.merged ? { merged: idea.merged.map((m) => ({ ...m, author: rename(m.author) })) } : {}),
+          });
         }
       }
     }
@@ -159,8 +162,12 @@ const handlers = {
     if (!store.me || data.participant_id !== store.me.id) return;
     const mine = store.myIdeas.get(data.id);
     if (!mine) return;
-    const next = { ...mine, state: data.state, updated_at: data.updated_at ?? mine.updated_at,
-      corrected_at: data.corrected_at ?? null };
+    const next = {
+      ...mine,
+      state: data.state,
+      updated_at: data.updated_at ?? mine.updated_at,
+      corrected_at: data.corrected_at ?? null,
+    };
     if (typeof data.text === "string") next.text = data.text;
     store.myIdeas.set(data.id, next);
   },
@@ -174,8 +181,9 @@ const handlers = {
     if (!table || table.id === undefined) return;
     const shown = {};
     for (const key of TABLE_KEYS) if (key in table) shown[key] = table[key];
-    store.tables = [...store.tables.filter((other) => other.id !== table.id), shown]
-      .sort((a, b) => a.number - b.number);
+    store.tables = [...store.tables.filter((other) => other.id !== table.id), shown].sort(
+      (a, b) => a.number - b.number,
+    );
   },
   table_removed: (store, data) => {
     store.tables = store.tables.filter((table) => table.id !== data.id);

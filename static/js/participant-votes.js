@@ -57,7 +57,8 @@ export function mountVoting(root, { store, live, t, message, schedule }) {
 
   function items() {
     const settings = store.voteSettings || {};
-    if (settings.target === "groups") return (store.voteItems || []).map((g) => ({ kind: "group", id: g.id, label: g.label }));
+    if (settings.target === "groups")
+      return (store.voteItems || []).map((g) => ({ kind: "group", id: g.id, label: g.label }));
     return [...store.tableIdeas.values()]
       .sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0))
       .map((idea) => ({ kind: "idea", id: idea.id, label: idea.text }));
@@ -71,24 +72,33 @@ export function mountVoting(root, { store, live, t, message, schedule }) {
     const tally = table ? visibleTally(store, table.id) : null;
     root.hidden = !open && !tally;
     if (root.hidden) return;
-    const focused = document.activeElement && root.contains(document.activeElement)
-      ? document.activeElement.dataset.key : null;
+    const focused =
+      document.activeElement && root.contains(document.activeElement) ? document.activeElement.dataset.key : null;
     const ballot = store.ballot || { mine: new Map(), remaining: 0 };
     const settings = store.voteSettings || {};
     const list = items();
     const labels = new Map(list.map((item) => [`${item.kind}:${item.id}`, item.label]));
     const children = [h("h2", { id: "votes-title", text: t("votes.title") })];
     if (open) {
-      children.push(h("p", { class: "votes-remaining", role: "status", "aria-live": "polite",
-        text: t.plural("votes.remaining", ballot.remaining) }));
+      children.push(
+        h("p", {
+          class: "votes-remaining",
+          role: "status",
+          "aria-live": "polite",
+          text: t.plural("votes.remaining", ballot.remaining),
+        }),
+      );
       const rows = list.map((item) => voteRow(item, ballot, settings));
-      for (const [key, count] of ballot.mine) { // dots on an item since hidden or removed: can be taken back
+      for (const [key, count] of ballot.mine) {
+        // dots on an item since hidden or removed: can be taken back
         if (!labels.has(key) && count > 0) {
           const [kind, id] = key.split(":");
           rows.push(voteRow({ kind, id, label: t("votes.gone"), gone: true }, ballot, settings));
         }
       }
-      children.push(rows.length ? h("ul", { class: "votes-list" }, rows) : h("p", { class: "empty", text: t("votes.empty") }));
+      children.push(
+        rows.length ? h("ul", { class: "votes-list" }, rows) : h("p", { class: "empty", text: t("votes.empty") }),
+      );
     } else {
       children.push(h("p", { class: "notice", text: t("votes.closed") }));
     }
@@ -104,26 +114,65 @@ export function mountVoting(root, { store, live, t, message, schedule }) {
     const key = `${item.kind}:${item.id}`;
     const count = ballot.mine.get(key) || 0;
     const canAdd = !item.gone && ballot.remaining > 0 && count < (settings.votes_per_item || 1);
-    return h("li", { class: "vote-item", dataset: { voteKey: key, count: String(count) } },
+    return h(
+      "li",
+      { class: "vote-item", dataset: { voteKey: key, count: String(count) } },
       h("span", { class: "vote-label", text: item.label }),
       // role="img": a plain span may not carry an aria-label (axe aria-prohibited-attr).
-      h("span", { class: "vote-dots", role: "img", "aria-label": t.plural("votes.mine", count) },
-        ...Array.from({ length: count }, () => h("span", { class: "vote-dot", "aria-hidden": "true" }))),
-      h("button", { type: "button", class: "btn btn-secondary vote-btn", dataset: { key: `-${key}` },
-        "aria-label": t("votes.remove", { label: item.label }), disabled: count === 0,
-        on: { click: () => send("retract_vote", item) } }, "−"),
-      h("button", { type: "button", class: "btn btn-primary vote-btn", dataset: { key: `+${key}` },
-        "aria-label": t("votes.add", { label: item.label }), disabled: !canAdd,
-        on: { click: () => send("cast_vote", item) } }, "+"));
+      h(
+        "span",
+        { class: "vote-dots", role: "img", "aria-label": t.plural("votes.mine", count) },
+        ...Array.from({ length: count }, () => h("span", { class: "vote-dot", "aria-hidden": "true" })),
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-secondary vote-btn",
+          dataset: { key: `-${key}` },
+          "aria-label": t("votes.remove", { label: item.label }),
+          disabled: count === 0,
+          on: { click: () => send("retract_vote", item) },
+        },
+        "−",
+      ),
+      h(
+        "button",
+        {
+          type: "button",
+          class: "btn btn-primary vote-btn",
+          dataset: { key: `+${key}` },
+          "aria-label": t("votes.add", { label: item.label }),
+          disabled: !canAdd,
+          on: { click: () => send("cast_vote", item) },
+        },
+        "+",
+      ),
+    );
   }
 
   function resultsList(tally, labels) {
-    return h("section", { class: "votes-results", "aria-label": t("votes.results") },
+    return h(
+      "section",
+      { class: "votes-results", "aria-label": t("votes.results") },
       h("h3", { text: t("votes.results") }),
-      h("ol", { class: "votes-ranking" }, tally.map((row) => h("li", { class: "vote-result" },
-        h("span", { class: "vote-rank", text: t("votes.rank", { rank: row.rank }) + (row.tied ? ` (${t("votes.ex_aequo")})` : "") }),
-        h("span", { class: "vote-label", text: labels.get(`${row.kind}:${row.id}`) || t("votes.gone") }),
-        h("span", { class: "vote-count", text: t.plural("votes.dots", row.votes) })))));
+      h(
+        "ol",
+        { class: "votes-ranking" },
+        tally.map((row) =>
+          h(
+            "li",
+            { class: "vote-result" },
+            h("span", {
+              class: "vote-rank",
+              text: t("votes.rank", { rank: row.rank }) + (row.tied ? ` (${t("votes.ex_aequo")})` : ""),
+            }),
+            h("span", { class: "vote-label", text: labels.get(`${row.kind}:${row.id}`) || t("votes.gone") }),
+            h("span", { class: "vote-count", text: t.plural("votes.dots", row.votes) }),
+          ),
+        ),
+      ),
+    );
   }
 
   return { update, refresh };

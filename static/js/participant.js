@@ -95,11 +95,11 @@ function start() {
     if (!live.synced || !store.table()) return;
     clearTimeout(retryTimer);
     const stalled = await queue.flush((item) => live.command("post_idea", { id: item.id, text: item.text }), {
-      onSent: (item, ack) => {
+      onSent: (_item, ack) => {
         if (ack.idea) store.acceptOwnIdea(ack.idea);
         schedule();
       },
-      onFailed: (item, ack) => message.show(ack.message || t("errors.generic")),
+      onFailed: (_item, ack) => message.show(ack.message || t("errors.generic")),
     });
     // A lost ack on a live connection: try again soon (a reconnect also flushes).
     if (stalled && live.status === "connected") retryTimer = setTimeout(flush, 5000);
@@ -293,7 +293,15 @@ function renderChooser(store, ui, els, current) {
   show(els.cancelChange, Boolean(current));
   reconcile(els.tableList, store.tables, {
     keyOf: (table) => String(table.id),
-    sigOf: (table) => JSON.stringify([table.number, table.theme, table.question, current && current.id === table.id, open, ui.joiningTable]),
+    sigOf: (table) =>
+      JSON.stringify([
+        table.number,
+        table.theme,
+        table.question,
+        current && current.id === table.id,
+        open,
+        ui.joiningTable,
+      ]),
     build: (table) => {
       const isCurrent = Boolean(current && current.id === table.id);
       return h(
@@ -318,11 +326,12 @@ function renderChooser(store, ui, els, current) {
   });
 }
 
-function renderTable(store, queue, ui, els, live, table) {
+function renderTable(store, queue, ui, els, _live, table) {
   // Whose phone this is, at all times ("Vous : Anne · Cosmetic Valley").
   const me = store.me || {};
   els.me.textContent = me.first_name
-    ? t("participant.me", { who: [me.first_name, me.organisation].filter(Boolean).join(" · ") }) : "";
+    ? t("participant.me", { who: [me.first_name, me.organisation].filter(Boolean).join(" · ") })
+    : "";
   show(els.me, Boolean(me.first_name));
   els.number.textContent = t("common.table_number", { n: table.number });
   els.theme.textContent = table.theme;
@@ -427,4 +436,3 @@ function renderComposer(store, els) {
   els.counter.classList.toggle("is-near", length >= max - 20);
   els.post.disabled = !open || els.text.value.trim() === "";
 }
-

@@ -36,7 +36,9 @@ export class PendingQueue {
     try {
       const raw = this.storage.getItem(this.key);
       const items = raw ? JSON.parse(raw) : [];
-      return Array.isArray(items) ? items.filter((item) => item && typeof item.id === "string" && typeof item.text === "string") : [];
+      return Array.isArray(items)
+        ? items.filter((item) => item && typeof item.id === "string" && typeof item.text === "string")
+        : [];
     } catch {
       return this._memory; // storage disabled (private mode): keep the queue in memory
     }

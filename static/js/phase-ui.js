@@ -14,7 +14,14 @@ import { h, show } from "./dom.js";
 import { setText, setBlocked } from "./staff-ui.js";
 import { createConfirmBar } from "./confirm-bar.js";
 import {
-  currentEntry, formatCountdown, instruction, msToNextSecond, neighbours, phaseIndex, remainingMs, timerState,
+  currentEntry,
+  formatCountdown,
+  instruction,
+  msToNextSecond,
+  neighbours,
+  phaseIndex,
+  remainingMs,
+  timerState,
 } from "./phase-state.js";
 
 /**
@@ -52,7 +59,7 @@ export function createSound(storageKey) {
   let on = false;
   try {
     on = localStorage.getItem(storageKey) === "on";
-  } catch (err) {
+  } catch (_err) {
     on = false;
   }
   const context = () => {
@@ -71,7 +78,7 @@ export function createSound(storageKey) {
       on = !on;
       try {
         localStorage.setItem(storageKey, on ? "on" : "off");
-      } catch (err) {
+      } catch (_err) {
         /* private browsing: the choice lasts for this page only */
       }
       if (on) context();
@@ -104,8 +111,11 @@ export function createSound(storageKey) {
 function endWatcher() {
   let previous = null;
   return (state, key) => {
-    const ended = state === "over" && previous !== null && previous.key === key
-      && (previous.state === "running" || previous.state === "ending");
+    const ended =
+      state === "over" &&
+      previous !== null &&
+      previous.key === key &&
+      (previous.state === "running" || previous.state === "ending");
     previous = { state, key };
     return ended;
   };
@@ -138,8 +148,12 @@ function renderCountdown(el, phase, ms, t) {
   const state = timerState(phase, ms);
   setText(el, formatCountdown(ms));
   el.dataset.state = state;
-  const label = state === "paused" ? `${t("phase.remaining")} ${formatCountdown(ms)}, ${t("phase.paused")}`
-    : state === "over" ? t("phase.over") : `${t("phase.remaining")} ${formatCountdown(ms)}`;
+  const label =
+    state === "paused"
+      ? `${t("phase.remaining")} ${formatCountdown(ms)}, ${t("phase.paused")}`
+      : state === "over"
+        ? t("phase.over")
+        : `${t("phase.remaining")} ${formatCountdown(ms)}`;
   if (el.getAttribute("aria-label") !== label) el.setAttribute("aria-label", label);
   return state;
 }
@@ -159,11 +173,7 @@ export function mountProjectorPhase(root, { store, clock, t, code }) {
   const status = h("p", { class: "phase-status" });
   const countdown = h("p", { class: "phase-countdown", role: "timer" });
   const sound = createSound(`facilitator:sound:projector:${code}`);
-  root.replaceChildren(
-    h("div", { class: "phase-info" }, step, title, status),
-    countdown,
-    soundButton(sound, t),
-  );
+  root.replaceChildren(h("div", { class: "phase-info" }, step, title, status), countdown, soundButton(sound, t));
   const ended = endWatcher();
   const update = () => {
     if (!store.loaded) return;
@@ -204,15 +214,33 @@ export function mountConsolePhase(root, { store, clock, t, run, busy, lead, code
   const previous = h("button", { type: "button", class: "btn btn-secondary", dataset: { phaseAction: "previous" } });
   const next = h("button", { type: "button", class: "btn btn-primary", dataset: { phaseAction: "next" } });
   const pause = h("button", { type: "button", class: "btn btn-secondary", dataset: { phaseAction: "pause" } });
-  const plus1 = h("button", { type: "button", class: "btn btn-secondary", dataset: { phaseAction: "extend", minutes: "1" },
-    "aria-label": t("phase.extend_label", { n: 1 }), text: t("phase.extend", { n: 1 }) });
-  const plus5 = h("button", { type: "button", class: "btn btn-secondary", dataset: { phaseAction: "extend", minutes: "5" },
-    "aria-label": t("phase.extend_label", { n: 5 }), text: t("phase.extend", { n: 5 }) });
+  const plus1 = h("button", {
+    type: "button",
+    class: "btn btn-secondary",
+    dataset: { phaseAction: "extend", minutes: "1" },
+    "aria-label": t("phase.extend_label", { n: 1 }),
+    text: t("phase.extend", { n: 1 }),
+  });
+  const plus5 = h("button", {
+    type: "button",
+    class: "btn btn-secondary",
+    dataset: { phaseAction: "extend", minutes: "5" },
+    "aria-label": t("phase.extend_label", { n: 5 }),
+    text: t("phase.extend", { n: 5 }),
+  });
   const sound = createSound(`facilitator:sound:console:${code}`);
   const agendaList = h("ol", { class: "phase-agenda" });
   const controls = lead
-    ? h("div", { class: "phase-buttons", role: "group", "aria-label": t("phase.agenda") },
-      previous, next, pause, plus1, plus5, soundButton(sound, t, true))
+    ? h(
+        "div",
+        { class: "phase-buttons", role: "group", "aria-label": t("phase.agenda") },
+        previous,
+        next,
+        pause,
+        plus1,
+        plus5,
+        soundButton(sound, t, true),
+      )
     : h("p", { class: "phase-lead-only", text: t("phase.lead_only") });
   // Moves that change every screen at once and are easy to click by mistake ask first (confirm-bar.js):
   // jumping over steps from the agenda strip, and ending the agenda. Next / previous go at once.
@@ -227,9 +255,14 @@ export function mountConsolePhase(root, { store, clock, t, run, busy, lead, code
   const ended = endWatcher();
 
   const go = (key) => run("phase", "set_phase", { key });
-  const ask = (text, yesLabel, key, opener) => confirm.ask({
-    text, yesLabel, opener, token: store.phase.key ?? "", onYes: () => go(key),
-  });
+  const ask = (text, yesLabel, key, opener) =>
+    confirm.ask({
+      text,
+      yesLabel,
+      opener,
+      token: store.phase.key ?? "",
+      onYes: () => go(key),
+    });
   root.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-phase-action], button[data-phase-key]");
     if (!button || !lead || button.getAttribute("aria-disabled") === "true") return;
@@ -240,8 +273,12 @@ export function mountConsolePhase(root, { store, clock, t, run, busy, lead, code
       const to = store.agenda.findIndex((entry) => entry.key === key);
       if (to < 0 || Math.abs(to - from) <= 1) go(key);
       else if (to > from) {
-        ask(t.plural("phase.confirm_skip", to - from - 1, { title: store.agenda[to].title }),
-          t("phase.confirm_go"), key, button);
+        ask(
+          t.plural("phase.confirm_skip", to - from - 1, { title: store.agenda[to].title }),
+          t("phase.confirm_go"),
+          key,
+          button,
+        );
       } else ask(t("phase.confirm_back", { title: store.agenda[to].title }), t("phase.confirm_go"), key, button);
       return;
     }
@@ -307,18 +344,37 @@ function renderAgenda(list, store, index, lead, t) {
   const sig = JSON.stringify([store.agenda, index, lead]);
   if (list._sig === sig) return;
   list._sig = sig;
-  const focusedKey = document.activeElement && list.contains(document.activeElement)
-    ? document.activeElement.dataset.phaseKey : undefined;
-  list.replaceChildren(...store.agenda.map((entry, i) => {
-    const current = i === index;
-    const label = [h("span", { class: "phase-agenda-title", text: entry.title }),
-      h("span", { class: "phase-agenda-minutes", text: t("phase.minutes", { n: entry.minutes }) })];
-    const body = lead
-      ? h("button", { type: "button", class: "phase-agenda-item", dataset: { phaseKey: entry.key },
-        "aria-current": current ? "step" : null, title: t("phase.go_to", { title: entry.title }) }, label)
-      : h("span", { class: "phase-agenda-item", "aria-current": current ? "step" : null }, label);
-    return h("li", { class: current ? "is-current" : i < index ? "is-done" : "", dataset: { kind: entry.kind } }, body);
-  }));
+  const focusedKey =
+    document.activeElement && list.contains(document.activeElement)
+      ? document.activeElement.dataset.phaseKey
+      : undefined;
+  list.replaceChildren(
+    ...store.agenda.map((entry, i) => {
+      const current = i === index;
+      const label = [
+        h("span", { class: "phase-agenda-title", text: entry.title }),
+        h("span", { class: "phase-agenda-minutes", text: t("phase.minutes", { n: entry.minutes }) }),
+      ];
+      const body = lead
+        ? h(
+            "button",
+            {
+              type: "button",
+              class: "phase-agenda-item",
+              dataset: { phaseKey: entry.key },
+              "aria-current": current ? "step" : null,
+              title: t("phase.go_to", { title: entry.title }),
+            },
+            label,
+          )
+        : h("span", { class: "phase-agenda-item", "aria-current": current ? "step" : null }, label);
+      return h(
+        "li",
+        { class: current ? "is-current" : i < index ? "is-done" : "", dataset: { kind: entry.kind } },
+        body,
+      );
+    }),
+  );
   if (focusedKey !== undefined) {
     const again = list.querySelector(`[data-phase-key="${CSS.escape(focusedKey)}"]`);
     if (again) again.focus({ preventScroll: true });
@@ -338,8 +394,10 @@ export function mountParticipantBanner(root, { store, clock, t }) {
   const todo = h("p", { class: "phase-banner-do", role: "status", "aria-live": "polite" });
   // "En pause" / "Temps écoulé" in words, not only as a frozen or red countdown.
   const status = h("span", { class: "phase-banner-status" });
-  root.replaceChildren(h("div", { class: "phase-banner-head" }, title, h("span", { class: "phase-banner-clock" },
-    status, countdown)), todo);
+  root.replaceChildren(
+    h("div", { class: "phase-banner-head" }, title, h("span", { class: "phase-banner-clock" }, status, countdown)),
+    todo,
+  );
   const update = () => {
     if (!store.loaded) return;
     const entry = currentEntry(store.agenda, store.phase);

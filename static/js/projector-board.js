@@ -18,14 +18,21 @@ import { setText, accent, mergedNames } from "./staff-ui.js";
 export function buildBoard(table) {
   return h(
     "section",
-    { class: "board", dataset: { tableId: String(table.id), accent: accent(table) }, "aria-labelledby": `board-theme-${table.id}` },
+    {
+      class: "board",
+      dataset: { tableId: String(table.id), accent: accent(table) },
+      "aria-labelledby": `board-theme-${table.id}`,
+    },
     h(
       "header",
       { class: "board-head" },
-      h("div", { class: "board-head-top" },
+      h(
+        "div",
+        { class: "board-head-top" },
         h("p", { class: "board-number" }),
         h("p", { class: "board-page", hidden: true }),
-        h("p", { class: "board-count" })),
+        h("p", { class: "board-count" }),
+      ),
       h("h2", { class: "board-theme", id: `board-theme-${table.id}` }),
       h("p", { class: "board-question" }),
       h("p", { class: "board-facilitator" }),
@@ -54,7 +61,8 @@ export function updateBoard(board, table, { store, t }) {
   const sorted = store.boardOf(table.id);
   const grouped = sorted.groups.length > 0;
   board.dataset.grouped = String(grouped);
-  const areas = sorted.unsorted.length || !grouped ? [{ key: "", label: t("projector.unsorted"), ideas: sorted.unsorted }] : [];
+  const areas =
+    sorted.unsorted.length || !grouped ? [{ key: "", label: t("projector.unsorted"), ideas: sorted.unsorted }] : [];
   for (const entry of sorted.groups) areas.push({ key: entry.group.id, label: entry.group.label, ideas: entry.ideas });
 
   const animate = Boolean(board._rendered); // not on the first render: only ideas that arrive or move

@@ -66,7 +66,9 @@ function showListPage(root, index, t) {
   const n = pages.length;
   const page = ((index % n) + n) % n;
   const [start, end] = pages[page];
-  (root._rows || []).forEach((row, i) => { row.hidden = i < start || i >= end; });
+  (root._rows || []).forEach((row, i) => {
+    row.hidden = i < start || i >= end;
+  });
   const indicator = root.querySelector(".restitution-page");
   if (indicator) {
     indicator.textContent = n > 1 ? t("projector.page", { n: page + 1, total: n }) : "";
@@ -98,17 +100,28 @@ function renderWalk(root, position, ctx) {
   root.dataset.step = step;
   root.dataset.accent = accent(table);
   root.replaceChildren(
-    h("header", { class: "restitution-head" },
+    h(
+      "header",
+      { class: "restitution-head" },
       h("span", { class: "restitution-chip", text: t("common.table_number", { n: table.number }) }),
-      h("span", { class: "restitution-where", text: t("restitution.progress", { n: index + 1, total: store.tables.length }) }),
+      h("span", {
+        class: "restitution-where",
+        text: t("restitution.progress", { n: index + 1, total: store.tables.length }),
+      }),
       h("span", { class: "restitution-page", hidden: true }),
-      h("ol", { class: "restitution-steps", "aria-label": t("restitution.steps_label") },
-        STEPS.map((name, i) => h("li", {
-          class: "restitution-step",
-          dataset: { state: i < position.step ? "done" : i === position.step ? "current" : "next" },
-          "aria-current": i === position.step ? "step" : null,
-          text: t(`restitution.step_${name}`),
-        })))),
+      h(
+        "ol",
+        { class: "restitution-steps", "aria-label": t("restitution.steps_label") },
+        STEPS.map((name, i) =>
+          h("li", {
+            class: "restitution-step",
+            dataset: { state: i < position.step ? "done" : i === position.step ? "current" : "next" },
+            "aria-current": i === position.step ? "step" : null,
+            text: t(`restitution.step_${name}`),
+          }),
+        ),
+      ),
+    ),
     h("div", { class: `restitution-body${sameStep ? "" : " is-entering"}`, dataset: { step } }, content.nodes),
   );
   paginateList(root, t);
@@ -119,13 +132,22 @@ function stepContent(step, table, { store, t }) {
     const summary = groupsStep(store, table.id);
     const sig = [summary.unsorted, summary.groups.map((e) => [e.group.id, e.group.label, e.count])];
     const cards = summary.groups.map((entry) =>
-      h("li", { class: "restitution-group", dataset: { groupId: entry.group.id } },
+      h(
+        "li",
+        { class: "restitution-group", dataset: { groupId: entry.group.id } },
         h("span", { class: "restitution-group-label", text: entry.group.label }),
-        h("span", { class: "restitution-group-count", text: t.plural("projector.ideas", entry.count) })));
+        h("span", { class: "restitution-group-count", text: t.plural("projector.ideas", entry.count) }),
+      ),
+    );
     if (summary.unsorted) {
-      cards.push(h("li", { class: "restitution-group is-unsorted" },
-        h("span", { class: "restitution-group-label", text: t("projector.unsorted") }),
-        h("span", { class: "restitution-group-count", text: t.plural("projector.ideas", summary.unsorted) })));
+      cards.push(
+        h(
+          "li",
+          { class: "restitution-group is-unsorted" },
+          h("span", { class: "restitution-group-label", text: t("projector.unsorted") }),
+          h("span", { class: "restitution-group-count", text: t.plural("projector.ideas", summary.unsorted) }),
+        ),
+      );
     }
     return {
       sig,
@@ -142,15 +164,13 @@ function stepContent(step, table, { store, t }) {
     const label = (row) => rowLabel(store, row, t);
     const sig = [result.state, result.rows.map((row) => [row.id, row.votes, row.rank, row.tied, label(row)])];
     let body;
-    if (result.state === "hidden") body = h("p", { class: "restitution-empty restitution-hidden-votes", text: t("restitution.votes_hidden") });
+    if (result.state === "hidden")
+      body = h("p", { class: "restitution-empty restitution-hidden-votes", text: t("restitution.votes_hidden") });
     else if (result.state === "empty") body = h("p", { class: "restitution-empty", text: t("restitution.no_votes") });
     else body = voteChart(result.rows, { label, t, limit: 10, className: "vote-chart restitution-chart" });
     return {
       sig,
-      nodes: [
-        h("h2", { class: "restitution-title", text: t("restitution.top_title", { theme: table.theme }) }),
-        body,
-      ],
+      nodes: [h("h2", { class: "restitution-title", text: t("restitution.top_title", { theme: table.theme }) }), body],
     };
   }
   // theme
@@ -161,7 +181,10 @@ function stepContent(step, table, { store, t }) {
       ? t("projector.facilitated_by_org", { name: facilitator.name, organisation: facilitator.organisation })
       : t("projector.facilitated_by", { name: facilitator.name })
     : "";
-  const counts = [t.plural("projector.ideas", summary.ideas), t.plural("restitution.groups", summary.groups.length)].join(" · ");
+  const counts = [
+    t.plural("projector.ideas", summary.ideas),
+    t.plural("restitution.groups", summary.groups.length),
+  ].join(" · ");
   return {
     sig: [table.question, by, counts],
     nodes: [
@@ -189,13 +212,18 @@ function renderSpotlight(root, { store, t }) {
   if (item.kind === "idea") {
     const { idea, group } = item;
     table = store.tableById(idea.table_id);
-    const author = showAuthors && idea.author ? [idea.author.first_name, idea.author.organisation].filter(Boolean).join(" · ") : "";
-    const coauthors = showAuthors ? (idea.merged || []).map((m) => m.author && m.author.first_name).filter(Boolean) : [];
+    const author =
+      showAuthors && idea.author ? [idea.author.first_name, idea.author.organisation].filter(Boolean).join(" · ") : "";
+    const coauthors = showAuthors
+      ? (idea.merged || []).map((m) => m.author && m.author.first_name).filter(Boolean)
+      : [];
     sig = ["idea", idea.id, idea.text, author, coauthors, group && group.label];
     nodes = [
       group ? h("p", { class: "spotlight-kicker", text: group.label }) : null,
       h("blockquote", { class: "spotlight-text", dataset: { size: sizeOf(idea.text) }, text: idea.text }),
-      author ? h("p", { class: "spotlight-author", text: coauthors.length ? `${author} + ${coauthors.join(", ")}` : author }) : null,
+      author
+        ? h("p", { class: "spotlight-author", text: coauthors.length ? `${author} + ${coauthors.join(", ")}` : author })
+        : null,
     ];
   } else {
     const { group, ideas } = item;
@@ -206,8 +234,16 @@ function renderSpotlight(root, { store, t }) {
       h("p", { class: "spotlight-kicker", text: t("restitution.spotlight_group") }),
       h("h2", { class: "spotlight-text spotlight-label", dataset: { size: sizeOf(group.label) }, text: group.label }),
       h("p", { class: "spotlight-count", text: t.plural("projector.ideas", ideas.length) }),
-      shown.length ? h("ul", { class: "spotlight-ideas" }, shown.map((i) => h("li", { text: i.text }))) : null,
-      ideas.length > shown.length ? h("p", { class: "spotlight-more", text: t.plural("projector.more", ideas.length - shown.length) }) : null,
+      shown.length
+        ? h(
+            "ul",
+            { class: "spotlight-ideas" },
+            shown.map((i) => h("li", { text: i.text })),
+          )
+        : null,
+      ideas.length > shown.length
+        ? h("p", { class: "spotlight-more", text: t.plural("projector.more", ideas.length - shown.length) })
+        : null,
     ];
   }
   sig = JSON.stringify([sig, table && table.id, showAuthors]);
@@ -215,9 +251,19 @@ function renderSpotlight(root, { store, t }) {
   root.dataset.sig = sig;
   root.dataset.kind = item.kind;
   root.dataset.accent = table ? accent(table) : "1";
-  root.replaceChildren(h("div", { class: "spotlight-card" },
-    table ? h("p", { class: "spotlight-table", text: `${t("common.table_number", { n: table.number })} · ${table.theme}` }) : null,
-    nodes));
+  root.replaceChildren(
+    h(
+      "div",
+      { class: "spotlight-card" },
+      table
+        ? h("p", {
+            class: "spotlight-table",
+            text: `${t("common.table_number", { n: table.number })} · ${table.theme}`,
+          })
+        : null,
+      nodes,
+    ),
+  );
 }
 
 /** A size class for a text: long texts get a smaller (still large) type. */

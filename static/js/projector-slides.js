@@ -30,7 +30,8 @@ export function mountSlides(root, { store, clock, t, config }) {
     if (body.results === "on") return "none";
     if (store.tables.some((table) => table.voting_open)) return "voting";
     // Before the round tables: the welcome and talks, or no phase yet while no idea is posted.
-    if (store.workshop.joining_open && (["welcome", "talks"].includes(kind) || (!kind && store.ideas.size === 0))) return "join";
+    if (store.workshop.joining_open && (["welcome", "talks"].includes(kind) || (!kind && store.ideas.size === 0)))
+      return "join";
     return "none";
   }
 
@@ -84,15 +85,31 @@ export function mountSlides(root, { store, clock, t, config }) {
       return {
         sig: JSON.stringify([kind, joined, url, code, store.workshop.qr_url, title]),
         nodes: [
-          h("div", { class: "slide-join" },
-            h("img", { class: "slide-qr", src: store.workshop.qr_url || "", alt: t("projector.qr_alt"), width: 480, height: 480 }),
-            h("div", { class: "slide-join-text" },
+          h(
+            "div",
+            { class: "slide-join" },
+            h("img", {
+              class: "slide-qr",
+              src: store.workshop.qr_url || "",
+              alt: t("projector.qr_alt"),
+              width: 480,
+              height: 480,
+            }),
+            h(
+              "div",
+              { class: "slide-join-text" },
               h("h2", { class: "slide-title", text: t("projector.join_heading") }),
               h("p", { class: "slide-label", text: t("projector.join_address") }),
               h("p", { class: "slide-url", text: url }),
               h("p", { class: "slide-label", text: t("projector.join_code") }),
               h("p", { class: "slide-code", text: code }),
-              h("p", { class: "slide-joined", dataset: { count: String(joined) }, text: t.plural("projector.joined", joined) }))),
+              h("p", {
+                class: "slide-joined",
+                dataset: { count: String(joined) },
+                text: t.plural("projector.joined", joined),
+              }),
+            ),
+          ),
         ],
       };
     }
@@ -108,14 +125,21 @@ export function mountSlides(root, { store, clock, t, config }) {
         nodes: [
           h("h2", { class: "slide-title slide-title-xl", text: t("projector.vote_heading") }),
           h("p", { class: "slide-lead", text: t.plural("projector.vote_how", perPerson) }),
-          h("p", { class: "slide-voters", dataset: { count: String(voters) }, text: t.plural("projector.voters", voters) }),
+          h("p", {
+            class: "slide-voters",
+            dataset: { count: String(voters) },
+            text: t.plural("projector.voters", voters),
+          }),
           countdown(),
         ],
       };
     }
     if (kind === "break") {
       const ms = left();
-      const resume = ms === null ? "" : new Date(clock.now() + ms).toLocaleTimeString(config.lang || "fr", { hour: "2-digit", minute: "2-digit" });
+      const resume =
+        ms === null
+          ? ""
+          : new Date(clock.now() + ms).toLocaleTimeString(config.lang || "fr", { hour: "2-digit", minute: "2-digit" });
       const minute = resume ? resume : "";
       return {
         sig: JSON.stringify([kind, minute, entry && entry.title, store.phase.paused]),
@@ -138,6 +162,8 @@ export function mountSlides(root, { store, clock, t, config }) {
     };
   }
 
-  setInterval(() => { if (!root.hidden) update(); }, 1000);
+  setInterval(() => {
+    if (!root.hidden) update();
+  }, 1000);
   return { update };
 }

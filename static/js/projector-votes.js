@@ -19,12 +19,19 @@ export function renderVoteResults(root, { store, t, view }) {
     if (view !== "all" && view !== table.id) continue;
     const tally = visibleTally(store, table.id);
     if (!tally) continue;
-    const panel = h("section", { class: "vote-panel", dataset: { tableId: String(table.id) } },
-      h("h2", { class: "vote-panel-title" },
+    const panel = h(
+      "section",
+      { class: "vote-panel", dataset: { tableId: String(table.id) } },
+      h(
+        "h2",
+        { class: "vote-panel-title" },
         h("span", { class: "vote-panel-chip", text: t("common.table_number", { n: table.number }) }),
-        h("span", { class: "vote-panel-theme", text: table.theme })),
-      tally.length ? voteChart(tally, { label: (row) => rowLabel(store, row, t), t, limit: view === "all" ? ROWS_ALL : ROWS_ONE })
-        : h("p", { class: "empty", text: t("votes.empty") }));
+        h("span", { class: "vote-panel-theme", text: table.theme }),
+      ),
+      tally.length
+        ? voteChart(tally, { label: (row) => rowLabel(store, row, t), t, limit: view === "all" ? ROWS_ALL : ROWS_ONE })
+        : h("p", { class: "empty", text: t("votes.empty") }),
+    );
     panel.style.setProperty("--accent", `var(--accent-${accent(table)})`); // CSSOM: allowed by the CSP
     panels.push(panel);
   }

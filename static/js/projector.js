@@ -67,7 +67,8 @@ function render() {
     board.hidden = view !== "all" && view !== table.id;
     updateBoard(board, table, { store, t });
   }
-  const shown = store.tables.filter((table) => view === "all" || view === table.id)
+  const shown = store.tables
+    .filter((table) => view === "all" || view === table.id)
     .map((table) => els.boards._keyed.get(String(table.id)));
   renderJoinPanel(view);
   rotation.follow();
@@ -220,7 +221,10 @@ function setUrl(element, text) {
   element.dataset.url = text;
   const cut = text.indexOf("/");
   element.replaceChildren();
-  if (cut <= 0) { element.append(text); return; }
+  if (cut <= 0) {
+    element.append(text);
+    return;
+  }
   element.append(text.slice(0, cut), document.createElement("wbr"), text.slice(cut));
 }
 

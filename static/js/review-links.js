@@ -16,8 +16,10 @@ for (const button of document.querySelectorAll(".copy-link")) {
       await navigator.clipboard.writeText(input.value);
       const label = button.textContent;
       button.textContent = config.copied || "✓";
-      setTimeout(() => { button.textContent = label; }, 2000);
-    } catch (err) {
+      setTimeout(() => {
+        button.textContent = label;
+      }, 2000);
+    } catch (_err) {
       // Clipboard refused (http, permissions): the link stays selected for a manual copy.
     }
   });

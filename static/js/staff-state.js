@@ -121,7 +121,9 @@ export function createStaffStore(role) {
     actionsOf(tableId) {
       const list = [];
       for (const action of store.actions.values()) if ((action.table_id ?? null) === tableId) list.push(action);
-      return list.sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1));
+      return list.sort((a, b) =>
+        a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : 1,
+      );
     },
 
     participantCount(tableId) {
@@ -214,13 +216,16 @@ function ideasIn(store, groupId) {
 function setPlacement(store, move) {
   const idea = move && store.ideas.get(move.id);
   if (!idea) return; // a hidden idea on the projector, or one we never had
-  store.ideas.set(move.id, normaliseIdea({
-    ...idea,
-    group_id: move.group_id ?? null,
-    placement: move.placement ?? null,
-    confidence: move.confidence ?? null,
-    suggestions: move.suggestions ?? idea.suggestions,
-  }));
+  store.ideas.set(
+    move.id,
+    normaliseIdea({
+      ...idea,
+      group_id: move.group_id ?? null,
+      placement: move.placement ?? null,
+      confidence: move.confidence ?? null,
+      suggestions: move.suggestions ?? idea.suggestions,
+    }),
+  );
 }
 
 const handlers = {
@@ -252,9 +257,14 @@ const handlers = {
     for (const [id, p] of erased) {
       if (store.participants.has(id)) store.participants.set(id, { ...store.participants.get(id), ...p });
     }
-    const rename = (author) => (author && erased.has(author.id)
-      ? { id: author.id, first_name: erased.get(author.id).first_name, organisation: erased.get(author.id).organisation }
-      : author);
+    const rename = (author) =>
+      author && erased.has(author.id)
+        ? {
+            id: author.id,
+            first_name: erased.get(author.id).first_name,
+            organisation: erased.get(author.id).organisation,
+          }
+        : author;
     for (const [id, idea] of store.ideas) {
       const merged = (idea.merged || []).map((m) => ({ ...m, author: rename(m.author) }));
       store.ideas.set(id, { ...idea, author: rename(idea.author), merged });
@@ -296,12 +306,16 @@ const handlers = {
   },
   table_updated: (store, data) => {
     if (!data.table || data.table.id === undefined) return;
-    store.tables = [...store.tables.filter((table) => table.id !== data.table.id), { ...data.table }]
-      .sort((a, b) => a.number - b.number);
+    store.tables = [...store.tables.filter((table) => table.id !== data.table.id), { ...data.table }].sort(
+      (a, b) => a.number - b.number,
+    );
     if (data.votes && store.votes) {
       const { dots, voters, tally } = data.votes;
-      store.votes.set(data.table.id, { dots: Number(dots) || 0, voters: Number(voters) || 0,
-        tally: Array.isArray(tally) ? tally : null });
+      store.votes.set(data.table.id, {
+        dots: Number(dots) || 0,
+        voters: Number(voters) || 0,
+        tally: Array.isArray(tally) ? tally : null,
+      });
     }
   },
   table_removed: (store, data) => {
@@ -382,7 +396,8 @@ const handlers = {
     if (!data.id || (data.into && data.into.id === data.id)) return;
     store.ideas.delete(data.id);
     putIdea(store, data.into, keepHidden); // its `merged` list now credits the other author
-    for (const id of data.repointed || []) { // proposals that named the merged idea now name `into`
+    for (const id of data.repointed || []) {
+      // proposals that named the merged idea now name `into`
       const idea = store.ideas.get(id);
       if (idea) store.ideas.set(id, { ...idea, duplicate_of: data.into.id });
     }

@@ -16,12 +16,15 @@ export function authorName(author) {
 
 /** The co-authors of an idea (the ideas merged into it): "Bob (Area), Carl (Org)", or "". */
 export function mergedNames(idea) {
-  return ((idea && idea.merged) || []).map((m) => authorName(m.author)).filter(Boolean).join(", ");
+  return ((idea && idea.merged) || [])
+    .map((m) => authorName(m.author))
+    .filter(Boolean)
+    .join(", ");
 }
 
 /** The table's accent colour (1-6), for CSS. */
 export function accent(table) {
-  return String(((Number(table.number) || 1) - 1) % 6 + 1);
+  return String((((Number(table.number) || 1) - 1) % 6) + 1);
 }
 
 /**

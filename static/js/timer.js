@@ -57,7 +57,10 @@ export class ServerClock {
 
   /** Measure the offset again (one run at a time); resolves true when a measure succeeded. */
   sync() {
-    if (!this._running) this._running = this._measure().finally(() => { this._running = null; });
+    if (!this._running)
+      this._running = this._measure().finally(() => {
+        this._running = null;
+      });
     return this._running;
   }
 

@@ -22,16 +22,18 @@ const SHOWN_MS = 10000;
 /** The inverse of a command, from the state before it: {name, payload, what} or null. */
 export function inverseOf(store, t, name, payload) {
   const group = (id) => store.groupById(id);
-  const ideasOf = (id) => [...store.ideas.values()]
-    .filter((idea) => idea.group_id === id && (idea.state === "visible" || idea.state === "hidden"))
-    .map((idea) => idea.id);
+  const ideasOf = (id) =>
+    [...store.ideas.values()]
+      .filter((idea) => idea.group_id === id && (idea.state === "visible" || idea.state === "hidden"))
+      .map((idea) => idea.id);
   switch (name) {
     case "move_idea": {
       const idea = store.ideas.get(payload.id);
       if (!idea) return null;
       const to = payload.group_id ? group(payload.group_id) : null;
       return {
-        name, payload: { id: idea.id, group_id: store.groupIdOf(idea) },
+        name,
+        payload: { id: idea.id, group_id: store.groupIdOf(idea) },
         what: to ? t("undo.moved", { label: to.label }) : t("undo.moved_unsorted"),
       };
     }
@@ -39,36 +41,51 @@ export function inverseOf(store, t, name, payload) {
       return { name: "remove_group", payload: { id: payload.id }, what: t("undo.created", { label: payload.label }) };
     case "rename_group": {
       const old = group(payload.id);
-      return old ? { name, payload: { id: old.id, label: old.label }, what: t("undo.renamed", { label: payload.label }) } : null;
+      return old
+        ? { name, payload: { id: old.id, label: old.label }, what: t("undo.renamed", { label: payload.label }) }
+        : null;
     }
     case "split_group": {
       const old = group(payload.id);
-      return old ? {
-        name: "merge_groups", payload: { id: payload.new_id, into: old.id },
-        what: t("undo.split", { label: old.label }),
-      } : null;
+      return old
+        ? {
+            name: "merge_groups",
+            payload: { id: payload.new_id, into: old.id },
+            what: t("undo.split", { label: old.label }),
+          }
+        : null;
     }
     case "merge_groups": {
       const old = group(payload.id);
       const into = group(payload.into);
-      return old && into ? {
-        name: "restore_group", payload: { id: old.id, idea_ids: ideasOf(old.id) },
-        what: t("undo.merged", { label: old.label, into: into.label }),
-      } : null;
+      return old && into
+        ? {
+            name: "restore_group",
+            payload: { id: old.id, idea_ids: ideasOf(old.id) },
+            what: t("undo.merged", { label: old.label, into: into.label }),
+          }
+        : null;
     }
     case "remove_group": {
       const old = group(payload.id);
-      return old ? {
-        name: "restore_group", payload: { id: old.id, idea_ids: ideasOf(old.id) },
-        what: t("undo.removed", { label: old.label }),
-      } : null;
+      return old
+        ? {
+            name: "restore_group",
+            payload: { id: old.id, idea_ids: ideasOf(old.id) },
+            what: t("undo.removed", { label: old.label }),
+          }
+        : null;
     }
     case "hide_idea":
       return { name: "restore_idea", payload: { id: payload.id }, what: t("undo.hidden") };
     case "restore_idea":
       return { name: "hide_idea", payload: { id: payload.id }, what: t("undo.restored") };
     case "pin_idea":
-      return { name, payload: { id: payload.id, pinned: !payload.pinned }, what: t(payload.pinned ? "undo.pinned" : "undo.unpinned") };
+      return {
+        name,
+        payload: { id: payload.id, pinned: !payload.pinned },
+        what: t(payload.pinned ? "undo.pinned" : "undo.unpinned"),
+      };
     case "correct_idea": {
       const idea = store.ideas.get(payload.id);
       return idea ? { name, payload: { id: idea.id, text: idea.text }, what: t("undo.corrected") } : null;

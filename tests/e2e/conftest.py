@@ -1,4 +1,5 @@
 """End-to-end fixtures: Debian's Chromium driven by Playwright, against the real server."""
+
 from __future__ import annotations
 
 import shutil
@@ -11,8 +12,16 @@ from tests.live_server import LiveServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Flags for a headless, offline-friendly Chromium (its background services cannot reach the network here).
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
 PHONE = {"width": 390, "height": 844}
 PROJECTOR = {"width": 1920, "height": 1080}
 
@@ -64,8 +73,13 @@ def open_page(browser):
         context.close()
 
 
-def join(page, first_name: str, organisation: str = "Cosmetic Valley", table_number: int | None = None,
-         other_organisation: str | None = None):
+def join(
+    page,
+    first_name: str,
+    organisation: str = "Cosmetic Valley",
+    table_number: int | None = None,
+    other_organisation: str | None = None,
+):
     """Fill the join form of the page (already on /j/...) and wait for the participant page.
 
     ``other_organisation`` types an organisation that is not in the list ("Autre…").

@@ -5,6 +5,7 @@ axe-core is vendored for these tests only (tests/vendor/axe-core, MPL-2.0, from 
 registry). It is evaluated through the DevTools protocol, so the pages keep their strict CSP.
 Set AXE_REPORT=path.json to write every page's violations (all impacts) for the record.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,22 +16,46 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PHONE, PROJECTOR, join, post, with_lang
+from tests.e2e.test_console import choose
 from tests.e2e.test_organiser import setup_link, sign_up
 from tests.live_server import LiveServer
-from tests.e2e.test_console import choose
 
 AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core" / "axe.min.js"
 LANGS = ("fr", "en")
-PAGES = ("home", "join", "participant", "projector", "console", "table_console", "not_found", "organiser_login",
-         "organiser_index", "organiser_workshop", "organiser_new", "organiser_duplicate", "organiser_review",
-         "organiser_edit", "organiser_edit_errors", "review_link")
-ORGANISER_PAGES = ("organiser_index", "organiser_workshop", "organiser_new", "organiser_duplicate", "organiser_review",
-                   "organiser_edit", "organiser_edit_errors")
+PAGES = (
+    "home",
+    "join",
+    "participant",
+    "projector",
+    "console",
+    "table_console",
+    "not_found",
+    "organiser_login",
+    "organiser_index",
+    "organiser_workshop",
+    "organiser_new",
+    "organiser_duplicate",
+    "organiser_review",
+    "organiser_edit",
+    "organiser_edit_errors",
+    "review_link",
+)
+ORGANISER_PAGES = (
+    "organiser_index",
+    "organiser_workshop",
+    "organiser_new",
+    "organiser_duplicate",
+    "organiser_review",
+    "organiser_edit",
+    "organiser_edit_errors",
+)
 DESKTOP = {"width": 1440, "height": 900}
 BLOCKING = ("serious", "critical")
-IDEAS = ("Proposer une adhésion découverte gratuite la première année",
-         "Une cotisation modulée selon la taille de l'entreprise",
-         "Des rencontres trimestrielles entre adhérents d'une même filière")
+IDEAS = (
+    "Proposer une adhésion découverte gratuite la première année",
+    "Une cotisation modulée selon la taille de l'entreprise",
+    "Des rencontres trimestrielles entre adhérents d'une même filière",
+)
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +88,9 @@ def room(tmp_path_factory, browser):
     board.locator(".new-group").click()
     board.locator(".new-group-input").fill("Tarifs solidaires")
     board.locator(".new-group-save").click()
-    group = board.locator(".group:not(.unsorted)").filter(has=console.locator(".group-label", has_text="Tarifs solidaires"))
+    group = board.locator(".group:not(.unsorted)").filter(
+        has=console.locator(".group-label", has_text="Tarifs solidaires")
+    )
     expect(group).to_be_visible()
     card = board.locator(".idea").filter(has_text=IDEAS[1])
     choose(console, card, "move-idea", group.get_attribute("data-group-id"))
@@ -104,8 +131,7 @@ def room(tmp_path_factory, browser):
         "organiser_edit_errors": base + "/organiser/w/DEVUP/edit",  # then saved with errors (open_ready)
         "review_link": review_link,
     }
-    yield {"server": server, "info": info, "urls": urls, "phones": phones, "context": context,
-           "organiser": organiser}
+    yield {"server": server, "info": info, "urls": urls, "phones": phones, "context": context, "organiser": organiser}
     for ctx in contexts:
         ctx.close()
     server.stop()
@@ -338,7 +364,9 @@ def test_console_is_usable_from_the_keyboard(room):
     card = board.locator(".group.unsorted .idea").first
     card.locator(".menu-button").focus()
     page.keyboard.press("Enter")
-    item = page.locator(f"#card-menu .card-menu-item[data-for='move-idea'][data-value='{group.get_attribute('data-group-id')}']")
+    item = page.locator(
+        f"#card-menu .card-menu-item[data-for='move-idea'][data-value='{group.get_attribute('data-group-id')}']"
+    )
     expect(item).to_be_visible()
     for _ in range(page.locator("#card-menu .card-menu-item").count()):
         if page.evaluate("document.activeElement.dataset.value") == item.get_attribute("data-value"):
@@ -414,7 +442,7 @@ def test_axe_during_voting_and_restitution(room):
     # Each step waits for the remote and every projector to show it: "next" is computed from the
     # remote's own position, and axe must see the screen of that step, not the one before.
     expect(status).to_contain_text("(1/3)")
-    for lang, projector in projectors.items():
+    for projector in projectors.values():
         expect(projector.locator("#restitution[data-step='theme']")).to_be_visible()
         assert_no_blocking(projector, "projector_restitution")
     assert_no_blocking(remote, "remote")
@@ -427,7 +455,7 @@ def test_axe_during_voting_and_restitution(room):
     expect(spot).to_be_visible()
     spot.click()
     expect(spot).to_have_attribute("aria-pressed", "true")
-    for lang, projector in projectors.items():
+    for projector in projectors.values():
         expect(projector.locator("#spotlight")).to_be_visible()
         assert_no_blocking(projector, "projector_spotlight")
     assert_no_blocking(remote, "remote_spotlight")

@@ -1,4 +1,5 @@
 """Automatic grouping in real Chromium: a duplicate merged from the console, "Regrouper" proposed then accepted."""
+
 from __future__ import annotations
 
 import re
@@ -40,7 +41,9 @@ def test_duplicate_merged_then_regroup_creates_groups(live, open_page):
     board = console.locator(f".board[data-table-id='{table1}']")
     expect(board.locator(".idea").filter(has_text=FIRST)).to_be_visible()
     # The duplicate notice quotes this text too: find the card by its id from now on.
-    first = board.locator(f".idea[data-idea-id='{board.locator('.idea').filter(has_text=FIRST).get_attribute('data-idea-id')}']")
+    first = board.locator(
+        f".idea[data-idea-id='{board.locator('.idea').filter(has_text=FIRST).get_attribute('data-idea-id')}']"
+    )
     bob = open_page(info["tables"][0]["join_url"])
     join(bob, "Bob", other_organisation="Area")
     post(bob, SECOND)
@@ -93,7 +96,8 @@ def test_duplicate_merged_then_regroup_creates_groups(live, open_page):
     expect(board2.locator(".group.unsorted .idea")).to_have_count(len(THEMES))
 
     # Record the progress state: it may last less than a poll.
-    console.evaluate("""(id) => {
+    console.evaluate(
+        """(id) => {
         const board = document.querySelector(`.board[data-table-id="${id}"]`);
         window.__regroupSeen = { board: false, button: false, text: "" };
         new MutationObserver(() => {
@@ -104,7 +108,9 @@ def test_duplicate_merged_then_regroup_creates_groups(live, open_page):
                 window.__regroupSeen.text = button.textContent;
             }
         }).observe(board, { attributes: true, subtree: true, childList: true, characterData: true });
-    }""", table2)
+    }""",
+        table2,
+    )
     board2.locator(".regroup").click()
     proposal = board2.locator(".proposal")
     expect(proposal).to_be_visible(timeout=60000)
@@ -134,10 +140,15 @@ def test_duplicate_merged_then_regroup_creates_groups(live, open_page):
     # The proposal is readable on the console: no text cut, buttons a finger can hit.
     box = proposal.bounding_box()
     assert box and box["width"] <= console.viewport_size["width"], box
-    assert console.evaluate("""(el) => [...el.querySelectorAll('.proposal-label, .proposal-ideas li')]
-        .every((n) => n.scrollWidth <= n.clientWidth + 1)""", proposal.element_handle())
-    size = console.evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)",
-                            proposal.locator(".proposal-ideas li").first.element_handle())
+    assert console.evaluate(
+        """(el) => [...el.querySelectorAll('.proposal-label, .proposal-ideas li')]
+        .every((n) => n.scrollWidth <= n.clientWidth + 1)""",
+        proposal.element_handle(),
+    )
+    size = console.evaluate(
+        "(el) => parseFloat(getComputedStyle(el).fontSize)",
+        proposal.locator(".proposal-ideas li").first.element_handle(),
+    )
     assert size >= 14, size
     blocking = [v for v in run_axe(console) if v["impact"] in BLOCKING]
     assert not blocking, blocking

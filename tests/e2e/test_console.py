@@ -1,6 +1,7 @@
 """The console shows the board: compact cards with one menu each, drag that follows the pointer,
 undo of every grouping and moderation command (console and projector), the lead's hold on the
 projector's pages. Real server, real Chromium, real Socket.IO clients for the phones."""
+
 from __future__ import annotations
 
 import os
@@ -56,8 +57,11 @@ PROJECTOR_STATE = """() => ({
 
 def board_groups(page, table_id):
     """Ids of the groups (not "À classer") on one table's board."""
-    return page.evaluate("(t) => [...document.querySelectorAll(`.board[data-table-id='${t}'] .group`)]"
-                         ".map((g) => g.dataset.groupId).filter(Boolean)", table_id)
+    return page.evaluate(
+        "(t) => [...document.querySelectorAll(`.board[data-table-id='${t}'] .group`)]"
+        ".map((g) => g.dataset.groupId).filter(Boolean)",
+        table_id,
+    )
 
 
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
@@ -130,10 +134,13 @@ def test_tablet_console_shows_six_cards_and_one_menu_per_card(quiet, open_page):
     assert in_view >= 6, in_view
     # The agenda strip is one line for a table facilitator, and no card overflows its column.
     assert console.locator("#phase-controls").bounding_box()["height"] < 60
-    assert console.evaluate("""() => [...document.querySelectorAll('.board .idea')].filter((c) => {
+    assert (
+        console.evaluate("""() => [...document.querySelectorAll('.board .idea')].filter((c) => {
         const card = c.getBoundingClientRect(), column = c.closest('.group').getBoundingClientRect();
         return c.scrollWidth > c.clientWidth + 1 || card.right > column.right + 1 || card.left < column.left - 1;
-    }).length""") == 0
+    }).length""")
+        == 0
+    )
     assert console.evaluate("parseFloat(getComputedStyle(document.querySelector('.board .idea-text')).fontSize)") >= 14
     if SHOTS:
         console.screenshot(path=os.path.join(SHOTS, "console-table-1024x768.png"))
@@ -268,12 +275,14 @@ def test_every_undo_restores_the_console_and_the_projector(quiet, open_page):
         board.locator(".new-group").click()
         board.locator(".new-group-input").fill("Tarifs solidaires")
         board.locator(".new-group-save").click()
+
     undo_restores(create)
 
     def rename():
         choose(console, group(groups[0]).locator(".group-head"), "rename-group")
         group(groups[0]).locator(".rename-input").fill("Cotisations")
         group(groups[0]).locator(".rename-save").click()
+
     undo_restores(rename)
 
     def split():
@@ -281,12 +290,14 @@ def test_every_undo_restores_the_console_and_the_projector(quiet, open_page):
         group(groups[0]).locator(".split-pick").first.check()
         group(groups[0]).locator(".split-label").fill("Part à part")
         group(groups[0]).locator(".split-confirm").click()
+
     undo_restores(split)
     undo_restores(lambda: choose(console, group(groups[0]).locator(".group-head"), "merge-group", groups[1]))
 
     def remove():
         choose(console, group(groups[0]).locator(".group-head"), "remove-group")
         group(groups[0]).locator(".confirm-remove").click()
+
     undo_restores(remove, by_keyboard=True)
     undo_restores(lambda: choose(console, card(ids[2]), "hide-idea"))
     # Restoring a hidden idea is undone by hiding it again.
@@ -298,6 +309,7 @@ def test_every_undo_restores_the_console_and_the_projector(quiet, open_page):
         choose(console, card(ids[2]), "correct-idea")
         card(ids[2]).locator(".correct-text").fill("Une cotisation solidaire")
         card(ids[2]).locator(".correct-save").click()
+
     undo_restores(correct)
     # Pinning an idea to the top of its group (the oldest one: it moves up on both screens).
     undo_restores(lambda: choose(console, card(ids[0]), "pin-idea"), by_keyboard=True)
@@ -346,7 +358,6 @@ def test_the_lead_holds_and_turns_the_projector_pages(quiet, open_page):
     expect(pause).to_have_attribute("aria-pressed", "false")
     expect(projector.locator("#rotation-paused")).to_be_hidden()
     start = board.get_attribute("data-page")
-    until(projector, 
-        f"document.querySelector('.board[data-table-id=\"{table['id']}\"]').dataset.page !== '{start}'")
+    until(projector, f"document.querySelector('.board[data-table-id=\"{table['id']}\"]').dataset.page !== '{start}'")
     for page in (console, projector):
         assert page.errors == [], page.errors

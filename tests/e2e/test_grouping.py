@@ -1,4 +1,5 @@
 """Grouping in real Chromium: the facilitator drags an idea to another group and the projector follows."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -41,8 +42,11 @@ def test_facilitator_drags_an_idea_into_a_group_and_the_projector_follows(live, 
     card = board.locator(".idea").filter(has_text=text)
     expect(card).to_be_visible()
     placed_in = card.get_attribute("data-group-id")
-    label = "Valeur perçue" if placed_in and "Grille" in board.locator(
-        f".group[data-group-id='{placed_in}'] .group-label").inner_text() else "Grille de cotisations"
+    label = (
+        "Valeur perçue"
+        if placed_in and "Grille" in board.locator(f".group[data-group-id='{placed_in}'] .group-label").inner_text()
+        else "Grille de cotisations"
+    )
     target = board.locator(".group:not(.unsorted)").filter(has=console.locator(".group-label", has_text=label))
     group_id = target.get_attribute("data-group-id")
     assert group_id and group_id != placed_in
@@ -64,12 +68,13 @@ def test_facilitator_drags_an_idea_into_a_group_and_the_projector_follows(live, 
     board.locator(".new-group-input").fill("Tarifs solidaires")
     board.locator(".new-group-save").click()
     new_group = board.locator(".group:not(.unsorted)").filter(
-        has=console.locator(".group-label", has_text="Tarifs solidaires"))
+        has=console.locator(".group-label", has_text="Tarifs solidaires")
+    )
     expect(new_group).to_be_visible()
-    drag(console, unsorted.locator(".idea").filter(has_text=text).locator(".idea-text, .drag-handle").first,
-         new_group)
+    drag(console, unsorted.locator(".idea").filter(has_text=text).locator(".idea-text, .drag-handle").first, new_group)
     projected_group = projector.locator(".group").filter(
-        has=projector.locator(".group-label", has_text="Tarifs solidaires"))
+        has=projector.locator(".group-label", has_text="Tarifs solidaires")
+    )
     expect(projected_group.locator(".idea")).to_contain_text(text)
     for page in (console, projector):
         assert page.errors == [], page.errors

@@ -5,6 +5,7 @@ stand next to their field, the name's limit is said before it cuts, four taps
 lead from the table's QR code to typing an idea, the phone says whose it is,
 and a rescan resumes instead of making a second participant.
 """
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """A participant's phone and the room's projector, in real Chromium, against the real server."""
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ a participant keeps posting: the page shows the job's progress then the
 download, the file opens with openpyxl, and the participant's posts were all
 accepted meanwhile.
 """
+
 from __future__ import annotations
 
 import io
@@ -126,6 +127,8 @@ def test_a_lost_or_refused_export_says_why_and_can_be_started_again(live, open_p
     refused = organiser.locator("#export-jobs li").first
     expect(refused).to_have_attribute("data-status", "failed")
     expect(refused).to_contain_text("XLSX")
-    expect(refused).to_contain_text("Votre session a expiré : reconnectez-vous (rechargez la page), puis relancez l'export.")
+    expect(refused).to_contain_text(
+        "Votre session a expiré : reconnectez-vous (rechargez la page), puis relancez l'export."
+    )
     # The browser logs the refused requests (404, 401) as console errors; nothing else went wrong.
     assert all("Failed to load resource" in e for e in organiser.errors), organiser.errors

@@ -2,6 +2,7 @@
 "Edit"): the theme renamed and a sub-topic added mid-session reach the projector and a phone at once; a
 table added with the form's script can be joined. The form is checked at the real sizes (laptop and phone):
 no horizontal overflow, readable type, errors next to their field."""
+
 from __future__ import annotations
 
 import os
@@ -80,7 +81,8 @@ def test_organiser_renames_a_theme_and_adds_a_subtopic_mid_session(live, open_pa
     # view once it holds an idea (empty groups are not projected there, by design).
     console_board = console.locator(f".board[data-table-id='{table_1['id']}']")
     new_group = console_board.locator(".group:not(.unsorted)").filter(
-        has=console.locator(".group-label", has_text="Mentorat des jeunes"))
+        has=console.locator(".group-label", has_text="Mentorat des jeunes")
+    )
     expect(new_group).to_be_visible()
     expect(board.locator(".group-label", has_text="Mentorat des jeunes")).to_be_attached()
     post(phone, "Un binôme senior-junior dès l'arrivée")
@@ -100,8 +102,7 @@ def test_organiser_renames_a_theme_and_adds_a_subtopic_mid_session(live, open_pa
     expect(other.locator("label", has_text="Énergie et sobriété")).to_be_visible()
 
     # An error is shown next to its field, and the phone-sized form fits the screen.
-    small = open_page(f"{live.url}/organiser/w/DEVUP/edit", PHONE,
-                      storage_state=organiser.context.storage_state())
+    small = open_page(f"{live.url}/organiser/w/DEVUP/edit", PHONE, storage_state=organiser.context.storage_state())
     small.fill("#f-tables-0-theme", "")
     small.fill("#f-agenda-0-minutes", "0")
     small.click("#save")

@@ -1,4 +1,5 @@
 """The agenda in real Chromium: the lead drives phases, the projector counts down, the phone says what to do."""
+
 from __future__ import annotations
 
 import re
@@ -114,7 +115,8 @@ def test_lead_drives_the_agenda_on_every_screen(live, open_page, browser):
     # Jump to the plenary from the agenda strip: posting closes on the phone.
     controls.locator("[data-phase-key=restitution]").click()
     expect(controls.locator(".phase-confirm .confirm-question")).to_have_text(
-        "Aller directement à « Restitution en plénière » ? 1 étape sera sautée, et tous les écrans changeront d'étape.")
+        "Aller directement à « Restitution en plénière » ? 1 étape sera sautée, et tous les écrans changeront d'étape."
+    )
     controls.locator(".phase-confirm [data-confirm=yes]").click()
     expect(panel.locator(".phase-title")).to_have_text("Restitution en plénière")
     expect(banner.locator(".phase-banner-do")).to_have_text("Restitution en plénière — suivez l'écran de la salle")
@@ -140,7 +142,8 @@ def test_lead_drives_the_agenda_on_every_screen(live, open_page, browser):
     expect(next_button).to_have_text("Terminer le programme")
     next_button.click()
     expect(controls.locator(".phase-confirm .confirm-question")).to_have_text(
-        "Terminer le programme ? Les écrans quitteront l'agenda et le vote sera fermé.")
+        "Terminer le programme ? Les écrans quitteront l'agenda et le vote sera fermé."
+    )
     expect(phone.locator("#phase-banner")).to_be_visible()  # nothing happened yet
     controls.locator(".phase-confirm [data-confirm=yes]").click()
     expect(phone.locator("#phase-banner")).to_be_hidden()

@@ -7,6 +7,7 @@ nothing may overflow its box, type sizes hold for 10 m, and each phase has
 its screen. ``PROJECTOR_SHOTS=docs/screens`` saves a screenshot of each
 screen (the ones in docs/screens/ come from this test).
 """
+
 from __future__ import annotations
 
 import json
@@ -60,9 +61,11 @@ def call(client, name, payload):
 
 def join(live, name, table_id):
     request = urllib.request.Request(
-        f"{live.url}/api/w/DEVUP/join", method="POST",
+        f"{live.url}/api/w/DEVUP/join",
+        method="POST",
         data=json.dumps({"first_name": name, "organisation": "Cosmetic Valley", "table_id": table_id}).encode(),
-        headers={"Content-Type": "application/json"})
+        headers={"Content-Type": "application/json"},
+    )
     token = json.loads(urllib.request.urlopen(request, timeout=10).read())["token"]
     client = socketio.Client()
     client.connect(live.url, auth={"role": "participant", "token": token}, transports=["websocket"], wait_timeout=10)
@@ -79,8 +82,9 @@ def fill_room(live, info, counts=(60, 40, 40), per_person=10):
             person = join(live, f"P{number}-{p // per_person}", table)
             people.append(person)
             for i in range(p, min(count, p + per_person)):
-                text = (f"T{number} idée {i + 1} : mieux travailler sur le thème {THEMES[i % len(THEMES)]}"
-                        + (" avec les adhérents de la filière" if i % 3 == 0 else ""))
+                text = f"T{number} idée {i + 1} : mieux travailler sur le thème {THEMES[i % len(THEMES)]}" + (
+                    " avec les adhérents de la filière" if i % 3 == 0 else ""
+                )
                 call(person, "post_idea", {"id": str(uuid.uuid4()), "text": text})
                 texts[table].append(text)
     return texts, people
@@ -88,8 +92,12 @@ def fill_room(live, info, counts=(60, 40, 40), per_person=10):
 
 def lead_client(live, info):
     lead = socketio.Client()
-    lead.connect(live.url, auth={"role": "facilitator", "workshop": "DEVUP", "key": info["facilitator_key"]},
-                 transports=["websocket"], wait_timeout=10)
+    lead.connect(
+        live.url,
+        auth={"role": "facilitator", "workshop": "DEVUP", "key": info["facilitator_key"]},
+        transports=["websocket"],
+        wait_timeout=10,
+    )
     return lead
 
 
@@ -101,7 +109,8 @@ def no_overflow(page):
 def font_px(page, selector):
     return page.evaluate(
         "(s) => [...document.querySelectorAll(s)].filter((e) => e.offsetParent).map((e) => parseFloat(getComputedStyle(e).fontSize))",
-        selector)
+        selector,
+    )
 
 
 def wait_all_seen(page, texts, pages_expected):
@@ -182,7 +191,9 @@ def test_every_screen_of_the_morning(live, open_page):
             for k in range(3):
                 call(person, "cast_vote", {"target_kind": "idea", "target_id": ids[(index * 2 + k) % 7]})
             voters += 1
-        projector.wait_for_function("(n) => document.querySelector('.slide-voters').dataset.count === String(n)", arg=voters)
+        projector.wait_for_function(
+            "(n) => document.querySelector('.slide-voters').dataset.count === String(n)", arg=voters
+        )
         assert projector.locator(".slide-countdown").inner_text().count(":") == 1
         no_overflow(projector)
         shot(projector, "voting")
@@ -226,7 +237,10 @@ def test_every_screen_of_the_morning(live, open_page):
         projector.wait_for_function(
             """(n) => { window.__rows = window.__rows || new Set();
               for (const r of document.querySelectorAll('#restitution .vote-row')) if (!r.hidden && r.offsetParent) window.__rows.add(r.dataset.id);
-              return window.__rows.size >= n; }""", arg=total, timeout=10000)
+              return window.__rows.size >= n; }""",
+            arg=total,
+            timeout=10000,
+        )
         no_overflow(projector)
         shot(projector, "restitution-votes")
         call(lead, "set_restitution", {"table_id": None})

@@ -1,4 +1,5 @@
 """Plenary restitution in real Chromium: a 1920x1080 projector driven from a phone-sized console."""
+
 from __future__ import annotations
 
 import json
@@ -28,15 +29,21 @@ def call(client, name, payload):
 def seed_room(live, info):
     """Anne posts two ideas at table 1, one goes into a group, she votes for it, the lead reveals the votes."""
     t1 = info["tables"][0]["id"]
-    request = urllib.request.Request(f"{live.url}/api/w/DEVUP/join", method="POST",
-                                     data=json.dumps({"first_name": "Anne", "organisation": "Cosmetic Valley",
-                                                      "table_id": t1}).encode(),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{live.url}/api/w/DEVUP/join",
+        method="POST",
+        data=json.dumps({"first_name": "Anne", "organisation": "Cosmetic Valley", "table_id": t1}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     token = json.loads(urllib.request.urlopen(request, timeout=10).read())["token"]
     anne, lead = socketio.Client(), socketio.Client()
     anne.connect(live.url, auth={"role": "participant", "token": token}, transports=["websocket"], wait_timeout=10)
-    lead.connect(live.url, auth={"role": "facilitator", "workshop": "DEVUP", "key": info["facilitator_key"]},
-                 transports=["websocket"], wait_timeout=10)
+    lead.connect(
+        live.url,
+        auth={"role": "facilitator", "workshop": "DEVUP", "key": info["facilitator_key"]},
+        transports=["websocket"],
+        wait_timeout=10,
+    )
     try:
         top, other = str(uuid.uuid4()), str(uuid.uuid4())
         call(anne, "post_idea", {"id": top, "text": "Une adhésion découverte gratuite la première année"})

@@ -5,6 +5,7 @@ dialog); the organiser opens the review and copies the owner's personal link;
 the owner, on a phone, sets the action "En cours" with a note; the console
 follows live and the organiser's dashboard counts it.
 """
+
 from __future__ import annotations
 
 from playwright.sync_api import expect

@@ -1,5 +1,6 @@
 """Round tables in real Chromium: a world café rotation moves phones live, a table
 facilitator's console acts on its own table, a typo correction reaches the author's phone."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -64,8 +65,9 @@ def test_rotation_moves_phones_and_correction_reaches_the_author(live, open_page
     field.fill("Des logements pour les jeunes actifs")
     table_console.locator(".correct-save").click()
     fixed = "Des logements pour les jeunes actifs"
-    expect(table_console.locator(f".board[data-table-id='{one['id']}'] .idea").filter(has_text=fixed)
-           ).to_contain_text("corrigé par l'animateur")
+    expect(table_console.locator(f".board[data-table-id='{one['id']}'] .idea").filter(has_text=fixed)).to_contain_text(
+        "corrigé par l'animateur"
+    )
     # The author, now at table 2, sees the corrected text and the note live.
     mine = anne.locator("#my-ideas .idea").filter(has_text=fixed)
     expect(mine).to_be_visible()

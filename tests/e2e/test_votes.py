@@ -1,4 +1,5 @@
 """Dot voting in real Chromium: two phones vote, the facilitator reveals, the projector ranks."""
+
 from __future__ import annotations
 
 from playwright.sync_api import expect
@@ -30,7 +31,12 @@ def test_two_phones_vote_and_the_projector_shows_the_revealed_ranking(live, open
     ballot = anne.locator("#voting")
     expect(ballot).to_be_visible()
     expect(ballot.locator(".votes-remaining")).to_have_text("Il vous reste 3 votes")
-    add = lambda page, text: page.locator(".vote-item", has_text=text).get_by_role("button", name="Ajouter un vote pour « " + text + " »")
+
+    def add(page, text):
+        return page.locator(".vote-item", has_text=text).get_by_role(
+            "button", name="Ajouter un vote pour « " + text + " »"
+        )
+
     add(anne, "Un annuaire des adhérents").click()
     expect(ballot.locator(".votes-remaining")).to_have_text("Il vous reste 2 votes")
     add(anne, "Des rencontres trimestrielles").click()
@@ -77,7 +83,9 @@ def test_lead_sets_the_voting_rules_from_the_console_and_every_screen_follows(li
 
     form = console.locator("form.vote-settings")
     rules = table_console.locator("[data-test='vote-rules']")
-    expect(rules).to_have_text("3 votes par personne · au plus 1 par élément · sur les idées · résultats au dévoilement")
+    expect(rules).to_have_text(
+        "3 votes par personne · au plus 1 par élément · sur les idées · résultats au dévoilement"
+    )
     expect(table_console.locator("form.vote-settings")).to_have_count(0)  # the lead's decision
     # A table's console shows the agenda read-only, with no stray text (a "null" once stood there).
     phase = table_console.locator("#phase-controls")
@@ -90,7 +98,8 @@ def test_lead_sets_the_voting_rules_from_the_console_and_every_screen_follows(li
     form.get_by_label("Au plus sur un même élément").fill("3")
     form.get_by_role("button", name="Enregistrer les règles").click()
     expect(form.locator(".vote-settings-status")).to_have_text(
-        "Le nombre de votes sur un même élément ne peut pas dépasser le nombre de votes par personne.")
+        "Le nombre de votes sur un même élément ne peut pas dépasser le nombre de votes par personne."
+    )
     expect(form.get_by_label("Au plus sur un même élément")).to_be_focused()
     form.get_by_label("Votes par personne").fill("25")
     form.get_by_label("Au plus sur un même élément").fill("2")
@@ -102,7 +111,8 @@ def test_lead_sets_the_voting_rules_from_the_console_and_every_screen_follows(li
     form.get_by_label("Résultats visibles en direct (sinon au dévoilement)").check()
     form.get_by_role("button", name="Enregistrer les règles").click()
     expect(form.locator(".vote-settings-status")).to_have_text(
-        "Règles enregistrées : elles s'appliquent à toutes les tables.")
+        "Règles enregistrées : elles s'appliquent à toutes les tables."
+    )
     expect(rules).to_have_text("5 votes par personne · au plus 2 par élément · sur les idées · résultats en direct")
 
     # The phone's ballot follows: 5 dots, two of them on one idea.
@@ -110,7 +120,8 @@ def test_lead_sets_the_voting_rules_from_the_console_and_every_screen_follows(li
     ballot = anne.locator("#voting")
     expect(ballot.locator(".votes-remaining")).to_have_text("Il vous reste 5 votes")
     add = anne.locator(".vote-item", has_text="Un annuaire des adhérents").get_by_role(
-        "button", name="Ajouter un vote pour « Un annuaire des adhérents »")
+        "button", name="Ajouter un vote pour « Un annuaire des adhérents »"
+    )
     add.click()
     expect(ballot.locator(".votes-remaining")).to_have_text("Il vous reste 4 votes")
     add.click()

@@ -7,6 +7,7 @@ plenary restitution then walks the projector through the three tables from a
 phone. Every expected text is read from the language's catalogue, so this also
 checks that the screens really speak the language asked for.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -21,12 +22,17 @@ BROWSER_LOCALE = {"fr": "fr-FR", "en": "en-GB"}
 
 # (first name, organisation, two ideas for that table's theme)
 PEOPLE = [
-    ("Anne", "Cosmetic Valley", ["Une cotisation modulée selon la taille de l'entreprise",
-                                 "Un annuaire des adhérents en ligne"]),
-    ("Bruno", "Aérocentre", ["Des rendez-vous d'affaires avec les donneurs d'ordre",
-                             "Une veille des marchés partagée entre adhérents"]),
-    ("Chloé", "Polepharma", ["Un diagnostic de croissance offert à chaque PME",
-                             "Du mentorat entre dirigeants de PME"]),
+    (
+        "Anne",
+        "Cosmetic Valley",
+        ["Une cotisation modulée selon la taille de l'entreprise", "Un annuaire des adhérents en ligne"],
+    ),
+    (
+        "Bruno",
+        "Aérocentre",
+        ["Des rendez-vous d'affaires avec les donneurs d'ordre", "Une veille des marchés partagée entre adhérents"],
+    ),
+    ("Chloé", "Polepharma", ["Un diagnostic de croissance offert à chaque PME", "Du mentorat entre dirigeants de PME"]),
 ]
 
 
@@ -46,7 +52,8 @@ def T(lang: str, key: str, count: int | None = None, **values) -> str:
 def sections(console) -> list[str]:
     """The console's main sections, in page (and Tab) order."""
     return console.evaluate(
-        "() => [...document.querySelectorAll('#remote, #votes-panel, #tables-panel, #boards')].map((e) => e.id)")
+        "() => [...document.querySelectorAll('#remote, #votes-panel, #tables-panel, #boards')].map((e) => e.id)"
+    )
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -75,8 +82,7 @@ def test_compressed_morning(live, open_page, lang):
         next_button.click()
         expect(title).to_have_text(expected)  # the agenda's own titles (the definition is in French)
     for number, phone in enumerate(phones, start=1):
-        expect(phone.locator("#phase-banner .phase-banner-do")).to_have_text(
-            T(lang, "phase.do.round_tables", n=number))
+        expect(phone.locator("#phase-banner .phase-banner-do")).to_have_text(T(lang, "phase.do.round_tables", n=number))
     # The console puts the boards first during the round tables: the first one starts on screen.
     assert sections(console) == ["tables-panel", "boards", "votes-panel", "remote"]
     assert console.locator(".board").first.bounding_box()["y"] < LAPTOP["height"] / 2
@@ -108,7 +114,8 @@ def test_compressed_morning(live, open_page, lang):
     controls.locator("[data-phase-key=priorites]").click()
     confirm = controls.locator(".phase-confirm")
     expect(confirm.locator(".confirm-question")).to_have_text(
-        T(lang, "phase.confirm_skip", 2, title="Priorités pour les prochains mois"))
+        T(lang, "phase.confirm_skip", 2, title="Priorités pour les prochains mois")
+    )
     expect(confirm.locator("[data-confirm=yes]")).to_be_focused()
     console.keyboard.press("Escape")
     expect(confirm).to_be_hidden()
@@ -212,7 +219,8 @@ def test_compressed_morning(live, open_page, lang):
     # 6. Closing: the last step of the agenda reaches every phone.
     controls.locator("[data-phase-key=cloture]").click()
     expect(confirm.locator(".confirm-question")).to_have_text(
-        T(lang, "phase.confirm_skip", 1, title="Conclusion et prochaines étapes"))
+        T(lang, "phase.confirm_skip", 1, title="Conclusion et prochaines étapes")
+    )
     confirm.locator("[data-confirm=yes]").click()
     expect(title).to_have_text("Conclusion et prochaines étapes")
     for phone in phones:

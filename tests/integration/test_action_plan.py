@@ -1,4 +1,5 @@
 """The action plan: facilitators turn groups and ideas into actions (commands, events, limits)."""
+
 from __future__ import annotations
 
 from facilitator.extensions import db
@@ -22,15 +23,21 @@ def post(room, table=0, text="Créer un parcours d'accueil des nouveaux adhéren
 
 def group_of(room, facilitator, table=0, label="Accueil"):
     ident = new_id()
-    ack = facilitator.emit("create_group", {"id": ident, "table_id": room.table_ids[table], "label": label},
-                           callback=True)
+    ack = facilitator.emit(
+        "create_group", {"id": ident, "table_id": room.table_ids[table], "label": label}, callback=True
+    )
     assert ack["ok"], ack
     return ident
 
 
-FULL = {"title": "  Parcours   d'accueil ", "owner_org": "Cosmetic Valley", "contact": "Marie Dupont",
-        "due_on": "2027-06-30", "indicator": "20 nouveaux adhérents accueillis",
-        "description": "Un binôme par nouvel adhérent.\nPremier contact sous 15 jours."}
+FULL = {
+    "title": "  Parcours   d'accueil ",
+    "owner_org": "Cosmetic Valley",
+    "contact": "Marie Dupont",
+    "due_on": "2027-06-30",
+    "indicator": "20 nouveaux adhérents accueillis",
+    "description": "Un binôme par nouvel adhérent.\nPremier contact sous 15 jours.",
+}
 
 
 def test_create_from_an_idea_links_back_and_is_idempotent(room):
@@ -45,8 +52,11 @@ def test_create_from_an_idea_links_back_and_is_idempotent(room):
     assert action["title"] == "Parcours d'accueil"  # whitespace tidied
     assert action["source"] == {"kind": "idea", "id": idea}
     assert action["table_id"] == room.table_ids[0]
-    assert (action["owner_org"], action["contact"], action["due_on"]) == ("Cosmetic Valley", "Marie Dupont",
-                                                                          "2027-06-30")
+    assert (action["owner_org"], action["contact"], action["due_on"]) == (
+        "Cosmetic Valley",
+        "Marie Dupont",
+        "2027-06-30",
+    )
     assert action["description"].splitlines() == ["Un binôme par nouvel adhérent.", "Premier contact sous 15 jours."]
     assert action["status"] == "not_started" and action["progress_note"] == ""
     # A retry after a lost ack answers the same action and logs nothing more.
@@ -63,15 +73,20 @@ def test_create_from_an_idea_links_back_and_is_idempotent(room):
 def test_create_from_a_group_and_from_scratch(room):
     facilitator = room.facilitator()
     group = group_of(room, facilitator, table=1)
-    ack = facilitator.emit("create_action", {"id": new_id(), "source": {"kind": "group", "id": group},
-                                             "title": "Charte commune"}, callback=True)
+    ack = facilitator.emit(
+        "create_action",
+        {"id": new_id(), "source": {"kind": "group", "id": group}, "title": "Charte commune"},
+        callback=True,
+    )
     assert ack["ok"] and ack["action"]["source"] == {"kind": "group", "id": group}
     assert ack["action"]["table_id"] == room.table_ids[1] and ack["action"]["due_on"] is None
-    scratch = facilitator.emit("create_action", {"id": new_id(), "title": "Bilan commun", "source": None},
-                               callback=True)
+    scratch = facilitator.emit(
+        "create_action", {"id": new_id(), "title": "Bilan commun", "source": None}, callback=True
+    )
     assert scratch["ok"] and scratch["action"]["source"] is None and scratch["action"]["table_id"] is None
-    on_table = facilitator.emit("create_action", {"id": new_id(), "title": "Atelier", "table_id": room.table_ids[2]},
-                                callback=True)
+    on_table = facilitator.emit(
+        "create_action", {"id": new_id(), "title": "Atelier", "table_id": room.table_ids[2]}, callback=True
+    )
     assert on_table["ok"] and on_table["action"]["table_id"] == room.table_ids[2]
 
 
@@ -109,9 +124,17 @@ def test_update_and_delete_keep_the_history_in_the_event_log(room):
     ident = new_id()
     facilitator.emit("create_action", {"id": ident, "title": "Parrainage", "owner_org": "Dev'Up"}, callback=True)
     facilitator.get_received()
-    ack = facilitator.emit("update_action", {"id": ident, "status": "in_progress", "progress_note": "Lancé",
-                                             "due_on": "2027-03-01", "owner_org": " Cosmetic  Valley "},
-                           callback=True)
+    ack = facilitator.emit(
+        "update_action",
+        {
+            "id": ident,
+            "status": "in_progress",
+            "progress_note": "Lancé",
+            "due_on": "2027-03-01",
+            "owner_org": " Cosmetic  Valley ",
+        },
+        callback=True,
+    )
     assert ack["ok"] and ack["action"]["status"] == "in_progress" and ack["action"]["owner_org"] == "Cosmetic Valley"
     event = events_of(facilitator)[0]
     assert event["type"] == "action_updated" and event["data"]["by"] == "staff"
@@ -129,8 +152,9 @@ def test_update_and_delete_keep_the_history_in_the_event_log(room):
     missing = facilitator.emit("update_action", {"id": ident, "title": "x"}, callback=True)
     assert missing["error"] == "not_found"
     with room.app.app_context():
-        types = [e.type for e in db.session.query(Event).filter(Event.workshop_id == room.workshop_id)
-                 .order_by(Event.seq)]
+        types = [
+            e.type for e in db.session.query(Event).filter(Event.workshop_id == room.workshop_id).order_by(Event.seq)
+        ]
         assert types[-4:] == ["action_created", "action_updated", "action_updated", "action_deleted"]
 
 
@@ -140,20 +164,25 @@ def test_a_table_facilitator_acts_on_their_own_table_only(room):
     _, idea_1 = post(room, table=1)
     group_1 = group_of(room, lead, table=1)
     mine = table_facilitator(room, table=0)
-    ok = mine.emit("create_action", {"id": new_id(), "title": "Mine", "source": {"kind": "idea", "id": idea_0}},
-                   callback=True)
+    ok = mine.emit(
+        "create_action", {"id": new_id(), "title": "Mine", "source": {"kind": "idea", "id": idea_0}}, callback=True
+    )
     assert ok["ok"], ok
     for source in ({"kind": "idea", "id": idea_1}, {"kind": "group", "id": group_1}):
         ack = mine.emit("create_action", {"id": new_id(), "title": "Other", "source": source}, callback=True)
         assert ack["error"] == "other_table_forbidden", ack
     # From scratch: only on their own table (a workshop-wide action is the lead's).
     assert mine.emit("create_action", {"id": new_id(), "title": "X"}, callback=True)["error"] == "other_table_forbidden"
-    assert mine.emit("create_action", {"id": new_id(), "title": "X", "table_id": room.table_ids[0]},
-                     callback=True)["ok"]
-    other = lead.emit("create_action", {"id": new_id(), "title": "Lead's", "source": {"kind": "idea", "id": idea_1}},
-                      callback=True)["action"]
-    for name, payload in (("update_action", {"id": other["id"], "status": "done"}),
-                          ("delete_action", {"id": other["id"]})):
+    assert mine.emit("create_action", {"id": new_id(), "title": "X", "table_id": room.table_ids[0]}, callback=True)[
+        "ok"
+    ]
+    other = lead.emit(
+        "create_action", {"id": new_id(), "title": "Lead's", "source": {"kind": "idea", "id": idea_1}}, callback=True
+    )["action"]
+    for name, payload in (
+        ("update_action", {"id": other["id"], "status": "done"}),
+        ("delete_action", {"id": other["id"]}),
+    ):
         assert mine.emit(name, payload, callback=True)["error"] == "other_table_forbidden"
     assert lead.emit("update_action", {"id": ok["action"]["id"], "status": "done"}, callback=True)["ok"]
 
@@ -162,12 +191,15 @@ def test_participants_and_projectors_cannot_touch_the_plan(room):
     anne, idea = post(room)
     projector = room.projector()
     for sock in (anne, projector):
-        ack = sock.emit("create_action", {"id": new_id(), "title": "X", "source": {"kind": "idea", "id": idea}},
-                        callback=True)
+        ack = sock.emit(
+            "create_action", {"id": new_id(), "title": "X", "source": {"kind": "idea", "id": idea}}, callback=True
+        )
         assert ack["error"] == "forbidden"
     created = room.facilitator().emit("create_action", {"id": new_id(), "title": "Y"}, callback=True)["action"]
     for sock in (anne, projector):
-        assert sock.emit("update_action", {"id": created["id"], "status": "done"}, callback=True)["error"] == "forbidden"
+        assert (
+            sock.emit("update_action", {"id": created["id"], "status": "done"}, callback=True)["error"] == "forbidden"
+        )
         assert sock.emit("delete_action", {"id": created["id"]}, callback=True)["error"] == "forbidden"
 
 

@@ -1,14 +1,15 @@
 """Every command checks who sends it; credentials are checked on connect."""
+
 from __future__ import annotations
 
 import pytest
 
-from facilitator.extensions import socketio
 import facilitator.sockets  # noqa: F401 - declares sync and time, and serves every command
 from facilitator.actions.registry import socket_commands
+from facilitator.extensions import socketio
+from tests.conftest import new_id
 
 COMMANDS = socket_commands()
-from tests.conftest import new_id
 
 FACILITATOR_COMMANDS = {
     "set_posting": lambda room, idea, groups: {"table_id": room.table_ids[0], "open": False},
@@ -21,13 +22,14 @@ FACILITATOR_COMMANDS = {
     "rename_group": lambda room, idea, groups: {"id": groups[0], "label": "Nouveau nom"},
     "move_idea": lambda room, idea, groups: {"id": idea, "group_id": groups[0]},
     "merge_groups": lambda room, idea, groups: {"id": groups[0], "into": groups[1]},
-    "split_group": lambda room, idea, groups: {"id": groups[0], "new_id": new_id(), "label": "S",
-                                               "idea_ids": [idea]},
+    "split_group": lambda room, idea, groups: {"id": groups[0], "new_id": new_id(), "label": "S", "idea_ids": [idea]},
     "remove_group": lambda room, idea, groups: {"id": groups[0]},
     "restore_group": lambda room, idea, groups: {"id": groups[0], "idea_ids": [idea]},
     "regroup": lambda room, idea, groups: {"table_id": room.table_ids[0]},
-    "accept_proposal": lambda room, idea, groups: {"table_id": room.table_ids[0], "groups": [
-        {"id": new_id(), "label": "Proposé", "idea_ids": [idea]}]},
+    "accept_proposal": lambda room, idea, groups: {
+        "table_id": room.table_ids[0],
+        "groups": [{"id": new_id(), "label": "Proposé", "idea_ids": [idea]}],
+    },
     "merge_ideas": lambda room, idea, groups: {"id": idea, "into": idea},
     "dismiss_duplicate": lambda room, idea, groups: {"id": idea},
     "set_voting": lambda room, idea, groups: {"table_id": room.table_ids[0], "open": True},
@@ -49,8 +51,15 @@ FACILITATOR_COMMANDS = {
     "delete_action": lambda room, idea, groups: {"id": new_id()},
     "pin_idea": lambda room, idea, groups: {"id": idea, "pinned": True},
 }
-PARTICIPANT_COMMANDS = {"post_idea", "edit_idea", "withdraw_idea", "join_table",
-                        "cast_vote", "retract_vote", "move_vote"}
+PARTICIPANT_COMMANDS = {
+    "post_idea",
+    "edit_idea",
+    "withdraw_idea",
+    "join_table",
+    "cast_vote",
+    "retract_vote",
+    "move_vote",
+}
 
 
 def test_every_command_is_classified():
@@ -82,33 +91,39 @@ def test_participant_commands_refused_for_staff(room, name):
         assert sock.emit(name, payload, callback=True)["error"] == "forbidden"
 
 
-@pytest.mark.parametrize("auth", [
-    None,
-    "token",
-    {},
-    {"role": "facilitator", "workshop": "DEVUP", "key": "wrong"},
-    {"role": "facilitator", "workshop": "DEVUP"},
-    {"role": "facilitator", "workshop": "NOPE", "key": "x"},
-    {"role": "admin", "workshop": "DEVUP", "key": "x"},
-    {"role": "participant", "token": "forged.token"},
-    {"role": "participant", "token": 42},
-])
+@pytest.mark.parametrize(
+    "auth",
+    [
+        None,
+        "token",
+        {},
+        {"role": "facilitator", "workshop": "DEVUP", "key": "wrong"},
+        {"role": "facilitator", "workshop": "DEVUP"},
+        {"role": "facilitator", "workshop": "NOPE", "key": "x"},
+        {"role": "admin", "workshop": "DEVUP", "key": "x"},
+        {"role": "participant", "token": "forged.token"},
+        {"role": "participant", "token": 42},
+    ],
+)
 def test_bad_credentials_are_refused(room, auth):
     sock = socketio.test_client(room.app, flask_test_client=room.http, auth=auth)
     assert not sock.is_connected()
 
 
 def test_projector_key_is_not_a_facilitator_key(room):
-    sock = socketio.test_client(room.app, flask_test_client=room.http, auth={
-        "role": "facilitator", "workshop": "DEVUP", "key": room.projector_key})
+    sock = socketio.test_client(
+        room.app,
+        flask_test_client=room.http,
+        auth={"role": "facilitator", "workshop": "DEVUP", "key": room.projector_key},
+    )
     assert not sock.is_connected()
 
 
 def test_token_signed_with_another_secret_is_refused(room, make_app):
     from itsdangerous import URLSafeSerializer
+
     forged = URLSafeSerializer("another-secret", salt="facilitator.participant").dumps({"w": 1, "p": 1})
-    sock = socketio.test_client(room.app, flask_test_client=room.http,
-                                auth={"role": "participant", "token": forged})
+    sock = socketio.test_client(room.app, flask_test_client=room.http, auth={"role": "participant", "token": forged})
     assert not sock.is_connected()
 
 
@@ -116,8 +131,19 @@ def test_token_signed_with_another_secret_is_refused(room, make_app):
 def test_malformed_payloads_never_crash(room, name):
     """Garbage in every field shape gets a clear refusal, never 'internal'."""
     socks = [room.participant(), room.facilitator()]
-    garbage = [None, 1, "x", [], {"id": None}, {"id": "x" * 10_000}, {"table_id": -1, "open": "yes"},
-               {"since": 10**30}, {"text": {"a": 1}, "id": new_id()}, {"view": None}, {"table_id": 2**70}]
+    garbage = [
+        None,
+        1,
+        "x",
+        [],
+        {"id": None},
+        {"id": "x" * 10_000},
+        {"table_id": -1, "open": "yes"},
+        {"since": 10**30},
+        {"text": {"a": 1}, "id": new_id()},
+        {"view": None},
+        {"table_id": 2**70},
+    ]
     for sock in socks:
         for payload in garbage:
             ack = sock.emit(name, payload, callback=True)
@@ -132,6 +158,7 @@ def test_token_opens_only_the_row_it_was_made_for(room, app):
     from facilitator.extensions import db
     from facilitator.models import Participant
     from facilitator.tokens import participant_token
+
     body, _ = room.join()
     with app.app_context():
         anne = db.session.get(Participant, body["participant"]["id"])

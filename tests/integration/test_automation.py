@@ -1,7 +1,8 @@
 """The grouping engine in the live app: placement on arrival, "Regrouper", duplicates."""
+
 from __future__ import annotations
 
-from tests.conftest import Room, events_of, new_id
+from tests.conftest import events_of, new_id
 
 FINANCE = "Financement, levée de fonds et subventions"
 IDEAS_T3 = [
@@ -30,6 +31,7 @@ def group_ids(snapshot, table_id):
 
 def test_new_idea_arrives_in_its_topic_with_suggestions(room):
     from facilitator.grouping import LIVE_MIN_CONFIDENCE
+
     anne, facilitator = room.participant(table=2), room.facilitator()
     groups = group_ids(facilitator.snapshot, room.table_ids[2])
     post_all(anne, IDEAS_T3)  # a board with some ideas already, as mid-session
@@ -55,12 +57,15 @@ def test_facilitator_placements_are_examples_and_never_move(room):
     price, news = new_id(), new_id()
     facilitator.emit("create_group", {"id": price, "table_id": table, "label": "Groupe A"}, callback=True)
     facilitator.emit("create_group", {"id": news, "table_id": table, "label": "Groupe B"}, callback=True)
-    examples = post_all(anne, ["Baisser le prix de l'adhésion pour les TPE",
-                               "Une lettre d'information mensuelle pour les adhérents"])
+    examples = post_all(
+        anne, ["Baisser le prix de l'adhésion pour les TPE", "Une lettre d'information mensuelle pour les adhérents"]
+    )
     facilitator.emit("move_idea", {"id": examples[0]["id"], "group_id": price}, callback=True)
     facilitator.emit("move_idea", {"id": examples[1]["id"], "group_id": news}, callback=True)
-    later = post_all(anne, ["Une cotisation réduite pour les très petites entreprises",
-                            "Envoyer chaque mois une newsletter aux membres"])
+    later = post_all(
+        anne,
+        ["Une cotisation réduite pour les très petites entreprises", "Envoyer chaque mois une newsletter aux membres"],
+    )
     assert [i["group_id"] for i in later] == [price, news]
     assert {i["placement"] for i in later} == {"auto"}
     facilitator.emit("regroup", {"table_id": table}, callback=True)
@@ -70,15 +75,17 @@ def test_facilitator_placements_are_examples_and_never_move(room):
     assert where[examples[1]["id"]] == (news, "facilitator")
 
 
-THREE_THEMES = ["Organiser des rendez-vous d'affaires avec les donneurs d'ordre",
-                "Des speed meetings entre adhérents et grands comptes",
-                "Rencontres acheteurs fournisseurs chaque trimestre",
-                "Un stand commun sur les salons internationaux",
-                "Partir ensemble en mission export au Canada",
-                "Mutualiser la présence sur les salons à l'étranger",
-                "Une veille concurrentielle partagée chaque mois",
-                "Un observatoire des marchés publié pour les adhérents",
-                "Des études de marché mutualisées par filière"]
+THREE_THEMES = [
+    "Organiser des rendez-vous d'affaires avec les donneurs d'ordre",
+    "Des speed meetings entre adhérents et grands comptes",
+    "Rencontres acheteurs fournisseurs chaque trimestre",
+    "Un stand commun sur les salons internationaux",
+    "Partir ensemble en mission export au Canada",
+    "Mutualiser la présence sur les salons à l'étranger",
+    "Une veille concurrentielle partagée chaque mois",
+    "Un observatoire des marchés publié pour les adhérents",
+    "Des études de marché mutualisées par filière",
+]
 
 
 def empty_board(room, facilitator, table_index):
@@ -91,8 +98,12 @@ def empty_board(room, facilitator, table_index):
 
 def accept_all(proposal):
     """What "Tout accepter" sends: the proposal's groups, new ones with a client-made id."""
-    return [{"id": new_id(), "label": g["label"], "idea_ids": g["idea_ids"]} if g["group_id"] is None
-            else {"group_id": g["group_id"], "idea_ids": g["idea_ids"]} for g in proposal["groups"]]
+    return [
+        {"id": new_id(), "label": g["label"], "idea_ids": g["idea_ids"]}
+        if g["group_id"] is None
+        else {"group_id": g["group_id"], "idea_ids": g["idea_ids"]}
+        for g in proposal["groups"]
+    ]
 
 
 def test_regroup_proposes_named_groups_and_the_room_sees_them_only_once_accepted(room):
@@ -118,8 +129,12 @@ def test_regroup_proposes_named_groups_and_the_room_sees_them_only_once_accepted
         assert 1 <= len(group["label"].split()) <= 6, group["label"]
     # Nothing written, nothing sent: the room and the event log are as before.
     assert events_of(projector) == [] and events_of(facilitator) == []
-    assert facilitator.emit("sync", {"since": seq}, callback=True) == {"ok": True, "mode": "events", "seq": seq,
-                                                                       "events": []}
+    assert facilitator.emit("sync", {"since": seq}, callback=True) == {
+        "ok": True,
+        "mode": "events",
+        "seq": seq,
+        "events": [],
+    }
     snapshot = projector.emit("sync", {"since": 0}, callback=True)["snapshot"]
     assert not [g for g in snapshot["groups"] if g["table_id"] == table]
 
@@ -157,8 +172,11 @@ def test_proposal_prefers_existing_groups_and_accepts_one_group_renamed(room):
     facilitator.emit("move_idea", {"id": ideas[2], "group_id": temp}, callback=True)
     facilitator.emit("remove_group", {"id": temp}, callback=True)
     snapshot = facilitator.emit("sync", {"since": 0}, callback=True)["snapshot"]
-    unsorted = [i["id"] for i in snapshot["ideas"]
-                if i["group_id"] is None and i["table_id"] == table and i["placement"] != "facilitator"]
+    unsorted = [
+        i["id"]
+        for i in snapshot["ideas"]
+        if i["group_id"] is None and i["table_id"] == table and i["placement"] != "facilitator"
+    ]
     assert ideas[2] in unsorted
     ack = facilitator.emit("regroup", {"table_id": table}, callback=True)
     proposal = ack["proposal"]
@@ -169,8 +187,11 @@ def test_proposal_prefers_existing_groups_and_accepts_one_group_renamed(room):
     assert set(i for g in proposal["groups"] for i in g["idea_ids"]) <= set(unsorted)
     # Accept that one entry: the idea joins the finance group.
     one = existing[0]
-    done = facilitator.emit("accept_proposal", {"table_id": table, "groups": [
-        {"group_id": one["group_id"], "idea_ids": one["idea_ids"]}]}, callback=True)
+    done = facilitator.emit(
+        "accept_proposal",
+        {"table_id": table, "groups": [{"group_id": one["group_id"], "idea_ids": one["idea_ids"]}]},
+        callback=True,
+    )
     assert done["ok"] and done["groups"] == [] and done["moved"] == 1 and done["skipped"] == [], done
     # A new group under the facilitator's own name; one of its ideas was moved by hand meanwhile.
     temp = new_id()
@@ -203,8 +224,12 @@ def test_accept_proposal_refusals_change_nothing(room):
     assert refused([]) == "invalid_payload"
     assert refused("tout") == "invalid_payload"
     assert refused([{"id": new_id(), "label": "X", "idea_ids": []}]) == "invalid_payload"
-    assert refused([{"id": new_id(), "label": "X", "idea_ids": [mine]},
-                    {"id": new_id(), "label": "Y", "idea_ids": [mine]}]) == "invalid_payload"
+    assert (
+        refused(
+            [{"id": new_id(), "label": "X", "idea_ids": [mine]}, {"id": new_id(), "label": "Y", "idea_ids": [mine]}]
+        )
+        == "invalid_payload"
+    )
     assert refused([{"id": new_id(), "label": " ", "idea_ids": [mine]}]) == "empty_label"
     assert refused([{"id": new_id(), "label": "x" * 81, "idea_ids": [mine]}]) == "label_too_long"
     assert refused([{"id": "pas-un-uuid", "label": "X", "idea_ids": [mine]}]) == "invalid_id"
@@ -213,8 +238,14 @@ def test_accept_proposal_refusals_change_nothing(room):
     assert refused([{"group_id": next(iter(other_group.values())), "idea_ids": [mine]}]) == "not_found"
     assert refused([{"id": next(iter(other_group.values())), "label": "X", "idea_ids": [mine]}]) == "id_conflict"
     assert refused([{"id": new_id(), "label": "X", "idea_ids": [mine]}], 999) == "not_found"
-    assert anne.emit("accept_proposal", {"table_id": table, "groups": [
-        {"id": new_id(), "label": "X", "idea_ids": [mine]}]}, callback=True)["error"] == "forbidden"
+    assert (
+        anne.emit(
+            "accept_proposal",
+            {"table_id": table, "groups": [{"id": new_id(), "label": "X", "idea_ids": [mine]}]},
+            callback=True,
+        )["error"]
+        == "forbidden"
+    )
     assert facilitator.emit("sync", {"since": seq}, callback=True)["events"] == []
 
 
@@ -268,8 +299,12 @@ def test_duplicate_dismissed_and_refusals(room):
     snapshot = facilitator.emit("sync", {"since": 0}, callback=True)["snapshot"]
     assert all(i["duplicate_of"] is None for i in snapshot["ideas"])
     other = post_all(room.participant("Bob", table=1), ["Autre table"])[0]
-    assert facilitator.emit("merge_ideas", {"id": other["id"], "into": first["id"]},
-                            callback=True)["error"] == "other_table"
-    assert facilitator.emit("merge_ideas", {"id": first["id"], "into": first["id"]},
-                            callback=True)["error"] == "invalid_payload"
+    assert (
+        facilitator.emit("merge_ideas", {"id": other["id"], "into": first["id"]}, callback=True)["error"]
+        == "other_table"
+    )
+    assert (
+        facilitator.emit("merge_ideas", {"id": first["id"], "into": first["id"]}, callback=True)["error"]
+        == "invalid_payload"
+    )
     assert facilitator.emit("regroup", {"table_id": 999}, callback=True)["error"] == "not_found"

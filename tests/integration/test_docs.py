@@ -1,12 +1,13 @@
 """Documentation stays in step with the code (Datasette's habit)."""
+
 from __future__ import annotations
 
 import re
 
-from facilitator.config import ROOT, Config
-from facilitator.errors import MESSAGES
 import facilitator.sockets  # noqa: F401 - declares sync and time, and serves every command
 from facilitator.actions.registry import socket_commands
+from facilitator.config import ROOT, Config
+from facilitator.errors import MESSAGES
 
 COMMANDS = socket_commands()
 
@@ -22,9 +23,9 @@ def _section(name: str) -> str:
     """The text of a command's section of docs/protocol.md (its heading to the next heading)."""
     for match in re.finditer(r"^### (.*)$", PROTOCOL, re.M):
         if f"`{name}`" in match.group(1):
-            rest = PROTOCOL[match.end():]
+            rest = PROTOCOL[match.end() :]
             end = re.search(r"^#{2,3} ", rest, re.M)
-            return rest[:end.start()] if end else rest
+            return rest[: end.start()] if end else rest
     return ""
 
 
@@ -50,8 +51,10 @@ def test_every_command_documents_its_payload_and_events():
 def test_paths_named_in_the_docs_exist():
     """A file named in the README or docs/ (a test, a bench script, a module) is there."""
     texts = [ROOT / "README.md", *(ROOT / "docs").glob("*.md"), ROOT / "bench" / "README.md"]
-    pattern = re.compile(r"\b((?:tests|bench|facilitator|static|deploy|docs|templates|migrations)/[\w./-]+"
-                         r"\.(?:py|js|mjs|md|json|yml|yaml|cfg|png|html|css|txt|sh))\b")
+    pattern = re.compile(
+        r"\b((?:tests|bench|facilitator|static|deploy|docs|templates|migrations)/[\w./-]+"
+        r"\.(?:py|js|mjs|md|json|yml|yaml|cfg|png|html|css|txt|sh))\b"
+    )
     named = {match for path in texts for match in pattern.findall(path.read_text(encoding="utf-8"))}
     assert len(named) > 20
     assert not sorted(path for path in named if not (ROOT / path).exists())
@@ -82,6 +85,7 @@ def test_every_setting_is_documented(tmp_path):
 def test_rate_limits_in_the_docs_match_the_defaults(tmp_path):
     """The protocol and deployment docs quote each default rate limit as the code has it."""
     import re
+
     config = Config({"SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path)})
     deployment = (ROOT / "docs" / "deployment.md").read_text(encoding="utf-8")
     for name in ("IDEA_RATE_LIMIT", "JOIN_RATE_LIMIT", "COMMAND_RATE_LIMIT", "ORGANISER_LOGIN_RATE_LIMIT"):

@@ -4,6 +4,7 @@ JSON round trip through a second, fresh database; CSV with the csv module;
 XLSX with openpyxl; the HTML report with html.parser; the anonymised variant;
 the command line.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,22 +33,34 @@ from tests.conftest import Room, _reset_postgres, new_id
 
 SCRIPT = "<script>alert('pôle')</script> & <b>gras</b>"
 PEOPLE = [  # first name, organisation, table index
-    ("Gwenaëlle", "Cosmetic Valley", 0), ("Baptiste", "Elastopôle", 0), ("Solène", "S2E2", 1),
-    ("Thibault", "Polepharma", 1), ("Maëlys", "Aérocentre", 2), ("Yannick", "Nékoé", 2),
+    ("Gwenaëlle", "Cosmetic Valley", 0),
+    ("Baptiste", "Elastopôle", 0),
+    ("Solène", "S2E2", 1),
+    ("Thibault", "Polepharma", 1),
+    ("Maëlys", "Aérocentre", 2),
+    ("Yannick", "Nékoé", 2),
 ]
 IDEAS = [
-    ["Créer une cotisation modulée selon la taille de l'entreprise",
-     "Offrir un premier rendez-vous d'affaires gratuit aux nouveaux adhérents",
-     "=SOMME(A1:A9) proposer des adhésions groupées"],  # a formula-looking text stays text
-    ["Relancer les adhérents un mois avant le renouvellement",
-     "Valoriser les avantages réservés aux adhérents dans une newsletter"],
-    ["Organiser des rendez-vous acheteurs sur les salons professionnels",
-     "Mutualiser les achats d'énergie entre adhérents"],
+    [
+        "Créer une cotisation modulée selon la taille de l'entreprise",
+        "Offrir un premier rendez-vous d'affaires gratuit aux nouveaux adhérents",
+        "=SOMME(A1:A9) proposer des adhésions groupées",
+    ],  # a formula-looking text stays text
+    [
+        "Relancer les adhérents un mois avant le renouvellement",
+        "Valoriser les avantages réservés aux adhérents dans une newsletter",
+    ],
+    [
+        "Organiser des rendez-vous acheteurs sur les salons professionnels",
+        "Mutualiser les achats d'énergie entre adhérents",
+    ],
     ["Mission collective à l'export vers l'Allemagne", "Veille marché partagée par filière"],
     ["Diagnostic de croissance individuel pour chaque PME", "Mentorat entre dirigeants de PME"],
-    ["Aider à la levée de fonds avec des investisseurs régionaux",
-     "Mentorat entre dirigeants de PME et ETI",
-     SCRIPT],  # markup typed by a participant is text in every export
+    [
+        "Aider à la levée de fonds avec des investisseurs régionaux",
+        "Mentorat entre dirigeants de PME et ETI",
+        SCRIPT,
+    ],  # markup typed by a participant is text in every export
 ]
 
 
@@ -80,8 +93,15 @@ def build_workshop(room: Room) -> dict:
     assert people[3].emit("join_table", {"table_id": room.table_ids[2]}, callback=True)["ok"]
     facilitator.emit("set_projector_view", {"view": room.table_ids[1]}, callback=True)
     facilitator.emit("set_posting", {"table_id": room.table_ids[2], "open": False}, callback=True)
-    return {"ideas": ideas, "hidden": ideas[2], "withdrawn": ideas[4], "merged": ideas[11],
-            "group": group, "removed": removed, "late": late}
+    return {
+        "ideas": ideas,
+        "hidden": ideas[2],
+        "withdrawn": ideas[4],
+        "merged": ideas[11],
+        "group": group,
+        "removed": removed,
+        "late": late,
+    }
 
 
 def snapshot_of(app, code="DEVUP") -> dict:
@@ -128,7 +148,7 @@ def integers(value, key=None):
 OTHER_WORKSHOP = """code: AUTRE
 title: "Another workshop, loaded first so that the imported ids differ"
 tables:
-""" + "".join(f"  - {{number: {n}, theme: \"Theme {n}\"}}\n" for n in range(1, 9))
+""" + "".join(f'  - {{number: {n}, theme: "Theme {n}"}}\n' for n in range(1, 9))
 
 
 def fresh_app(tmp_path, database_url, app):
@@ -148,8 +168,7 @@ def fresh_app(tmp_path, database_url, app):
     prepare(second)
     with second.app_context():
         other = db.session.execute(db.select(Workshop).where(Workshop.code == "AUTRE")).scalar_one()
-        db.session.add_all(Participant(workshop_id=other.id, first_name=f"P{n}", organisation="X")
-                           for n in range(20))
+        db.session.add_all(Participant(workshop_id=other.id, first_name=f"P{n}", organisation="X") for n in range(20))
         db.session.commit()
     return second
 
@@ -158,10 +177,15 @@ def test_json_round_trip_through_a_fresh_database(app, room, tmp_path, database_
     built = build_workshop(room)
     before = snapshot_of(app)
     ideas = {i["id"]: i for i in before["ideas"]}
-    assert {ideas[built["hidden"]]["state"], ideas[built["withdrawn"]]["state"],
-            ideas[built["merged"]]["state"]} == {"hidden", "withdrawn", "merged"}
-    assert {g["id"]: g["active"] for g in before["groups"]
-            if g["id"] in (built["group"], built["removed"])} == {built["group"]: True, built["removed"]: False}
+    assert {ideas[built["hidden"]]["state"], ideas[built["withdrawn"]]["state"], ideas[built["merged"]]["state"]} == {
+        "hidden",
+        "withdrawn",
+        "merged",
+    }
+    assert {g["id"]: g["active"] for g in before["groups"] if g["id"] in (built["group"], built["removed"])} == {
+        built["group"]: True,
+        built["removed"]: False,
+    }
     assert [e["seq"] for e in before["events"]] == list(range(1, before["workshop"]["last_seq"] + 1))
     text = json.dumps(before)
     assert room.facilitator_key not in text and room.projector_key not in text
@@ -182,8 +206,7 @@ def test_json_round_trip_through_a_fresh_database(app, room, tmp_path, database_
     assert not old_ids & new_ids  # the ids were really re-assigned...
     # ...and every integer in the imported event data (group positions aside) is an id of
     # the new database: none was left unmapped, whatever key holds it.
-    assert not [(k, v) for e in after["events"] for k, v in integers(e["data"])
-                if k != "position" and v not in new_ids]
+    assert not [(k, v) for e in after["events"] for k, v in integers(e["data"]) if k != "position" and v not in new_ids]
     assert normalise(after) == normalise(before)
     assert new_keys != (room.facilitator_key, room.projector_key)
 
@@ -192,17 +215,22 @@ def test_json_round_trip_through_a_fresh_database(app, room, tmp_path, database_
     imported = Room(second)
     assert imported.facilitator_key == new_keys[0]
     staff = imported.facilitator().snapshot
-    assert {i["id"] for i in staff["ideas"]} == {i for i in built["ideas"] if i not in (
-        built["withdrawn"], built["merged"])}
+    assert {i["id"] for i in staff["ideas"]} == {
+        i for i in built["ideas"] if i not in (built["withdrawn"], built["merged"])
+    }
     with second.app_context():
-        solene = db.session.execute(db.select(Participant).where(
-            Participant.first_name == "Solène", Participant.workshop_id == workshop.id)).scalar_one()
+        solene = db.session.execute(
+            db.select(Participant).where(Participant.first_name == "Solène", Participant.workshop_id == workshop.id)
+        ).scalar_one()
         token, table_id = participant_token(workshop.id, solene.id, solene.secret), solene.table_id
     phone = imported.connect({"role": "participant", "token": token}, sync=False)
     replay = phone.emit("sync", {"since": 1}, callback=True)
     assert replay["mode"] == "events" and replay["events"]
-    assert all(e["data"].get("table_id", e["data"].get("idea", {}).get("table_id")) == table_id
-               for e in replay["events"] if e["type"] != "joining_changed")
+    assert all(
+        e["data"].get("table_id", e["data"].get("idea", {}).get("table_id")) == table_id
+        for e in replay["events"]
+        if e["type"] != "joining_changed"
+    )
     with second.app_context():
         db.session.remove()
         db.engine.dispose()
@@ -220,8 +248,7 @@ def test_csv_xlsx_and_anonymised(app, room, tmp_path):
     raw = path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and b"\r\n" in raw
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
-    assert rows[0] == ["Table", "Thème", "Groupe", "Idée", "Prénom", "Organisation", "État", "Votes",
-                       "Créée le (UTC)"]
+    assert rows[0] == ["Table", "Thème", "Groupe", "Idée", "Prénom", "Organisation", "État", "Votes", "Créée le (UTC)"]
     assert len(rows) == 1 + len(shown)
     by_text = {r[3]: r for r in rows[1:]}
     first = by_text[IDEAS[0][0]]
@@ -238,8 +265,15 @@ def test_csv_xlsx_and_anonymised(app, room, tmp_path):
     assert book.sheetnames == ["Table 1", "Table 2", "Table 3", "Participants", "Votes", "Actions"]
     sheet = book["Table 1"]
     assert sheet["A1"].value.startswith("Table 1 : Développer une politique")
-    assert [c.value for c in sheet[3]] == ["Groupe", "Idée", "Organisation", "Prénom", "État", "Votes",
-                                           "Créée le (UTC)"]
+    assert [c.value for c in sheet[3]] == [
+        "Groupe",
+        "Idée",
+        "Organisation",
+        "Prénom",
+        "État",
+        "Votes",
+        "Créée le (UTC)",
+    ]
     assert sheet["A3"].font.bold and sheet.freeze_panes == "A4" and sheet.auto_filter.ref.startswith("A3:G")
     data = list(sheet.iter_rows(min_row=4, values_only=True))
     table_one = [i for i in shown if i["table_id"] == room.table_ids[0]]
@@ -258,8 +292,9 @@ def test_csv_xlsx_and_anonymised(app, room, tmp_path):
     outputs = {"json": json.dumps(hidden, ensure_ascii=False), "csv": to_csv(hidden)}
     write_xlsx(hidden, tmp_path / "anonymous.xlsx")
     anonymous = load_workbook(tmp_path / "anonymous.xlsx")
-    outputs["xlsx"] = json.dumps([list(s.iter_rows(values_only=True)) for s in anonymous.worksheets],
-                                  default=str, ensure_ascii=False)
+    outputs["xlsx"] = json.dumps(
+        [list(s.iter_rows(values_only=True)) for s in anonymous.worksheets], default=str, ensure_ascii=False
+    )
     for kind, text in outputs.items():
         for name in names:
             assert name not in text, (kind, name)

@@ -1,4 +1,5 @@
 """An unexpected fault inside a command: nothing changes, nothing is sent, the client gets an ack."""
+
 from __future__ import annotations
 
 import pytest

@@ -8,20 +8,21 @@ tests/fuzz_values.py (expected failures until the other branches of issue 10 lan
 After the commands, the fuzzed workshop is exported in every format: no value a client can send breaks an
 export. Hypothesis runs derandomized (same examples on every run); both databases.
 """
+
 from __future__ import annotations
 
-import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+import facilitator.sockets  # noqa: F401 - declares sync and time, and serves every command
+from facilitator.actions.registry import socket_commands
 from facilitator.errors import MESSAGES
 from facilitator.extensions import db
 from facilitator.models import Participant, RoundTable, Workshop
-import facilitator.sockets  # noqa: F401 - declares sync and time, and serves every command
-from facilitator.actions.registry import socket_commands
-
-COMMANDS = socket_commands()
 from tests.conftest import Room, new_id
 from tests.fuzz_values import hostile, some_uuid, spellings, texts, weighted
+
+COMMANDS = socket_commands()
 
 EXAMPLES = 80  # per command; about 3,300 commands per database
 
@@ -56,8 +57,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "extend_timer": {"minutes": "small"},
     "set_restitution": {"table_id": "table_or_none", "step": "small"},
     "set_spotlight": {"kind": "kind", "id": "item"},
-    "set_voting_settings": {"votes_per_person": "small", "votes_per_item": "small", "target": "target",
-                            "live": "bool"},
+    "set_voting_settings": {"votes_per_person": "small", "votes_per_item": "small", "target": "target", "live": "bool"},
     "set_voting": {"table_id": "table", "open": "bool"},
     "reveal_votes": {"table_id": "table", "revealed": "bool"},
     "get_votes": {},
@@ -70,18 +70,41 @@ FIELDS: dict[str, dict[str, str]] = {
     "set_show_authors": {"show": "bool"},
     "correct_idea": {"id": "idea", "text": "text"},
     "pin_idea": {"id": "idea", "pinned": "bool"},
-    "create_action": {"id": "new_action", "source": "source", "table_id": "table_or_none", "title": "text",
-                      "description": "text", "owner_org": "text", "contact": "text", "due_on": "date",
-                      "indicator": "text"},
-    "update_action": {"id": "action", "title": "text", "description": "text", "owner_org": "text",
-                      "contact": "text", "due_on": "date", "indicator": "text", "status": "status",
-                      "progress_note": "text"},
+    "create_action": {
+        "id": "new_action",
+        "source": "source",
+        "table_id": "table_or_none",
+        "title": "text",
+        "description": "text",
+        "owner_org": "text",
+        "contact": "text",
+        "due_on": "date",
+        "indicator": "text",
+    },
+    "update_action": {
+        "id": "action",
+        "title": "text",
+        "description": "text",
+        "owner_org": "text",
+        "contact": "text",
+        "due_on": "date",
+        "indicator": "text",
+        "status": "status",
+        "progress_note": "text",
+    },
     "delete_action": {"id": "action"},
 }
 ROLES = ("participant", "participant_without_table", "table_facilitator", "lead", "projector")
 # Who may send what (docs/protocol.md): most examples come from them, the rest from any role.
-PARTICIPANT_COMMANDS = {"post_idea", "edit_idea", "withdraw_idea", "join_table", "cast_vote", "retract_vote",
-                        "move_vote"}
+PARTICIPANT_COMMANDS = {
+    "post_idea",
+    "edit_idea",
+    "withdraw_idea",
+    "join_table",
+    "cast_vote",
+    "retract_vote",
+    "move_vote",
+}
 ANY_ROLE_COMMANDS = {"sync", "time", "get_votes"}
 
 
@@ -94,8 +117,11 @@ def senders(name: str) -> st.SearchStrategy[str]:
 
 def test_every_command_has_a_field_spec():
     """A command added to the server without a line in FIELDS would go unfuzzed: say so."""
-    assert set(COMMANDS) == set(FIELDS), ("commands without a field spec: " f"{sorted(set(COMMANDS) - set(FIELDS))}; "
-                                          f"specs of unknown commands: {sorted(set(FIELDS) - set(COMMANDS))}")
+    assert set(COMMANDS) == set(FIELDS), (
+        "commands without a field spec: "
+        f"{sorted(set(COMMANDS) - set(FIELDS))}; "
+        f"specs of unknown commands: {sorted(set(FIELDS) - set(COMMANDS))}"
+    )
     # the fuzzed fields are the declared ones (actions/registry.py): a new field is fuzzed too
     differ = {name: sorted(set(FIELDS[name]) ^ {f.name for f in cmd.fields}) for name, cmd in COMMANDS.items()}
     assert not {name: fields for name, fields in differ.items() if fields}
@@ -132,26 +158,46 @@ class World:
         with app.app_context():
             key = db.session.get(RoundTable, self.room.table_ids[0]).facilitator_key
             self.participant_ids = list(db.session.execute(db.select(Participant.id)).scalars())
-            self.phases = [p["key"] for p in db.session.execute(
-                db.select(Workshop.definition).where(Workshop.code == "DEVUP")).scalar_one()["agenda"]]
+            self.phases = [
+                p["key"]
+                for p in db.session.execute(
+                    db.select(Workshop.definition).where(Workshop.code == "DEVUP")
+                ).scalar_one()["agenda"]
+            ]
         self.socks["table_facilitator"] = self.room.connect({"role": "facilitator", "workshop": "DEVUP", "key": key})
 
-        self.ideas = [self._ok(sock, "post_idea", {"id": new_id(), "text": text})["idea"]["id"]
-                      for sock, text in ((anne, "Une cotisation modulée"), (anne, "Des rencontres trimestrielles"),
-                                         (bob, "Un club des financeurs"))]
+        self.ideas = [
+            self._ok(sock, "post_idea", {"id": new_id(), "text": text})["idea"]["id"]
+            for sock, text in (
+                (anne, "Une cotisation modulée"),
+                (anne, "Des rencontres trimestrielles"),
+                (bob, "Un club des financeurs"),
+            )
+        ]
         lead = self.socks["lead"]
-        self.groups = [self._ok(lead, "create_group", {"id": new_id(), "table_id": table, "label": label})["group"]["id"]
-                       for table, label in ((self.room.table_ids[0], "Tarifs"), (self.room.table_ids[1], "Clubs"))]
+        self.groups = [
+            self._ok(lead, "create_group", {"id": new_id(), "table_id": table, "label": label})["group"]["id"]
+            for table, label in ((self.room.table_ids[0], "Tarifs"), (self.room.table_ids[1], "Clubs"))
+        ]
         self._ok(lead, "move_idea", {"id": self.ideas[0], "group_id": self.groups[0]})
-        self.actions = [self._ok(lead, "create_action", {"id": new_id(), "source": {"kind": "group", "id": self.groups[0]},
-                                                         "title": "Tester un tarif"})["action"]["id"]]
+        self.actions = [
+            self._ok(
+                lead,
+                "create_action",
+                {"id": new_id(), "source": {"kind": "group", "id": self.groups[0]}, "title": "Tester un tarif"},
+            )["action"]["id"]
+        ]
         # The other workshop's ids: every command must treat them as unknown here.
         other_lead = other.facilitator()
         other_idea = self._ok(other.participant("Zoé"), "post_idea", {"id": new_id(), "text": "Ailleurs"})["idea"]["id"]
-        other_group = self._ok(other_lead, "create_group", {"id": new_id(), "table_id": other.table_ids[0],
-                                                            "label": "Ailleurs"})["group"]["id"]
-        other_action = self._ok(other_lead, "create_action", {"id": new_id(), "source": None, "title": "Ailleurs",
-                                                              "table_id": other.table_ids[0]})["action"]["id"]
+        other_group = self._ok(
+            other_lead, "create_group", {"id": new_id(), "table_id": other.table_ids[0], "label": "Ailleurs"}
+        )["group"]["id"]
+        other_action = self._ok(
+            other_lead,
+            "create_action",
+            {"id": new_id(), "source": None, "title": "Ailleurs", "table_id": other.table_ids[0]},
+        )["action"]["id"]
         self.ideas.append(other_idea)
         self.groups.append(other_group)
         self.actions.append(other_action)
@@ -175,8 +221,10 @@ class World:
         tables = st.sampled_from(self.tables + [0, 2**31 - 1])
         return {
             "seq": st.integers(0, 2**31 - 1) | st.sampled_from([0, 1, 5]),
-            "text": weighted((2, st.text(st.characters(codec="ascii", categories=["L", "N", "Zs"]), min_size=1,
-                                          max_size=30)), (1, texts)),
+            "text": weighted(
+                (2, st.text(st.characters(codec="ascii", categories=["L", "N", "Zs"]), min_size=1, max_size=30)),
+                (1, texts),
+            ),
             "bool": st.booleans(),
             "small": st.integers(-2, 70),
             "new_idea": some_uuid() | st.sampled_from(ideas),
@@ -185,11 +233,18 @@ class World:
             "group": st.sampled_from(groups) | some_uuid(),
             "group_or_none": st.none() | st.sampled_from(groups),
             "idea_list": st.lists(st.sampled_from(ideas) | some_uuid(), max_size=5),
-            "proposal": st.lists(st.fixed_dictionaries(
-                {"idea_ids": st.lists(st.sampled_from(ideas) | some_uuid(), max_size=3)},
-                optional={"group_id": st.none() | st.sampled_from(groups) | some_uuid(),
-                          "id": some_uuid() | st.sampled_from(groups), "label": texts, "renamed": st.booleans()}),
-                max_size=3),
+            "proposal": st.lists(
+                st.fixed_dictionaries(
+                    {"idea_ids": st.lists(st.sampled_from(ideas) | some_uuid(), max_size=3)},
+                    optional={
+                        "group_id": st.none() | st.sampled_from(groups) | some_uuid(),
+                        "id": some_uuid() | st.sampled_from(groups),
+                        "label": texts,
+                        "renamed": st.booleans(),
+                    },
+                ),
+                max_size=3,
+            ),
             "item": st.sampled_from(ideas + groups),
             "kind": st.sampled_from(["idea", "group", None, "", "ideas", "IDEA"]),
             "table": tables,
@@ -199,22 +254,39 @@ class World:
             "target": st.sampled_from(["ideas", "groups", "idea", ""]),
             "mode": st.sampled_from(["balanced_by_organisation", "fill", "", "random"]),
             "participant": st.sampled_from(self.participant_ids + [0, 2**31 - 1]),
-            "source": st.none() | st.fixed_dictionaries({"kind": st.sampled_from(["group", "idea", "action"]),
-                                                        "id": st.sampled_from(ideas + groups)}),
+            "source": st.none()
+            | st.fixed_dictionaries(
+                {"kind": st.sampled_from(["group", "idea", "action"]), "id": st.sampled_from(ideas + groups)}
+            ),
             "new_action": some_uuid() | st.sampled_from(self.actions),
             "action": st.sampled_from(self.actions) | some_uuid(),
-            "date": st.none() | st.sampled_from(["2027-06-30", "2027-02-30", "9999-12-31", "0001-01-01", "",
-                                                 "2027-6-30", "2027-06-30T10:00:00", "30/06/2027", "２０２７-０６-３０"]),
+            "date": st.none()
+            | st.sampled_from(
+                [
+                    "2027-06-30",
+                    "2027-02-30",
+                    "9999-12-31",
+                    "0001-01-01",
+                    "",
+                    "2027-6-30",
+                    "2027-06-30T10:00:00",
+                    "30/06/2027",
+                    "２０２７-０６-３０",
+                ]
+            ),
             "status": st.sampled_from(["not_started", "in_progress", "done", "dropped", "", "DONE"]),
         }[kind]
 
     def payloads(self, name: str) -> st.SearchStrategy:
         """A payload for ``name``: each field plausible, hostile or missing, sometimes an extra field;
         now and then no object at all."""
-        fields = {field: weighted((8, self.plausible(kind)), (1, hostile), (1, st.just(MISSING)))
-                  for field, kind in FIELDS[name].items()}
+        fields = {
+            field: weighted((8, self.plausible(kind)), (1, hostile), (1, st.just(MISSING)))
+            for field, kind in FIELDS[name].items()
+        }
         objects = st.fixed_dictionaries(fields, optional={"extra": hostile}).map(
-            lambda payload: {k: v for k, v in payload.items() if v is not MISSING})
+            lambda payload: {k: v for k, v in payload.items() if v is not MISSING}
+        )
         return weighted((9, objects), (1, hostile))
 
 
@@ -225,6 +297,7 @@ def test_commands_answer_ok_or_a_known_error(app):
     world = World(app)
 
     for name in sorted(COMMANDS):
+
         @settings(settings.get_profile("fuzz"), max_examples=EXAMPLES)
         @given(role=senders(name), payload=world.payloads(name))
         def send(role, payload):
@@ -238,6 +311,7 @@ def test_commands_answer_ok_or_a_known_error(app):
 
     # Whatever the commands stored, the workshop still exports in every format.
     from facilitator.exports import FORMATS, render
+
     with app.app_context():
         for fmt in FORMATS:
             for anonymise in (False, True):

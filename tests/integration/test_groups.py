@@ -1,4 +1,5 @@
 """Grouping a board by hand: the facilitator's commands, their events and their limits."""
+
 from __future__ import annotations
 
 from facilitator.extensions import db
@@ -19,15 +20,18 @@ def setup(room, count=3, table=0):
 def test_topic_groups_come_from_the_definition(room):
     snapshot = room.facilitator().snapshot
     first = [g for g in snapshot["groups"] if g["table_id"] == room.table_ids[0]]
-    assert [g["label"] for g in first] == ["Grille de cotisations et niveaux d'adhésion",
-                                           "Valeur perçue et avantages réservés aux adhérents",
-                                           "Recrutement de nouveaux adhérents",
-                                           "Fidélisation et renouvellement des adhésions"]
+    assert [g["label"] for g in first] == [
+        "Grille de cotisations et niveaux d'adhésion",
+        "Valeur perçue et avantages réservés aux adhérents",
+        "Recrutement de nouveaux adhérents",
+        "Fidélisation et renouvellement des adhésions",
+    ]
     assert {g["label_source"] for g in first} == {"topic"}
 
 
 def test_without_the_engine_new_ideas_start_unsorted(make_app):
     from tests.conftest import Room
+
     room = Room(make_app(AUTO_GROUPING="0"))
     _, facilitator, ideas = setup(room, 1)
     idea = facilitator.emit("sync", {"since": 0}, callback=True)["snapshot"]["ideas"][0]
@@ -36,6 +40,7 @@ def test_without_the_engine_new_ideas_start_unsorted(make_app):
 
 def test_reloading_definitions_does_not_duplicate_topic_groups(app, room):
     from facilitator.database import prepare
+
     before = room.facilitator().snapshot["groups"]
     prepare(app)
     assert room.facilitator().emit("sync", {"since": 0}, callback=True)["snapshot"]["groups"] == before
@@ -45,11 +50,16 @@ def test_create_move_rename_and_the_projector_follows(room):
     anne, facilitator, ideas = setup(room)
     projector = room.projector()
     group = new_id()
-    ack = facilitator.emit("create_group", {"id": group, "table_id": room.table_ids[0], "label": " Tarifs  "},
-                           callback=True)
+    ack = facilitator.emit(
+        "create_group", {"id": group, "table_id": room.table_ids[0], "label": " Tarifs  "}, callback=True
+    )
     assert ack["group"]["label"] == "Tarifs" and ack["group"]["label_source"] == "facilitator"
-    assert facilitator.emit("create_group", {"id": group, "table_id": room.table_ids[0], "label": "x"},
-                            callback=True)["group"]["label"] == "Tarifs"  # retry: same group
+    assert (
+        facilitator.emit("create_group", {"id": group, "table_id": room.table_ids[0], "label": "x"}, callback=True)[
+            "group"
+        ]["label"]
+        == "Tarifs"
+    )  # retry: same group
     ack = facilitator.emit("move_idea", {"id": ideas[0], "group_id": group}, callback=True)
     assert ack["idea"]["group_id"] == group and ack["idea"]["placement"] == "facilitator"
     renamed = facilitator.emit("rename_group", {"id": group, "label": "Cotisations"}, callback=True)
@@ -78,8 +88,7 @@ def test_merge_split_remove(room, app):
     assert event["type"] == "groups_merged" and sorted(event["data"]["idea_ids"]) == sorted(ideas[:2])
 
     c = new_id()
-    split = facilitator.emit("split_group", {"id": b, "new_id": c, "label": "C", "idea_ids": [ideas[0]]},
-                             callback=True)
+    split = facilitator.emit("split_group", {"id": b, "new_id": c, "label": "C", "idea_ids": [ideas[0]]}, callback=True)
     assert split["group"]["label"] == "C"
     snapshot = facilitator.emit("sync", {"since": 0}, callback=True)["snapshot"]
     where = {i["id"]: i["group_id"] for i in snapshot["ideas"]}
@@ -88,11 +97,14 @@ def test_merge_split_remove(room, app):
 
     assert facilitator.emit("remove_group", {"id": b}, callback=True) == {"ok": True}
     snapshot = facilitator.emit("sync", {"since": 0}, callback=True)["snapshot"]
-    assert {i["id"]: i["group_id"] for i in snapshot["ideas"]} == {ideas[0]: c, ideas[1]: None,
-                                                                    ideas[2]: None, ideas[3]: None}
+    assert {i["id"]: i["group_id"] for i in snapshot["ideas"]} == {
+        ideas[0]: c,
+        ideas[1]: None,
+        ideas[2]: None,
+        ideas[3]: None,
+    }
     with app.app_context():  # removed and merged groups are kept, inactive
-        assert {g.id: g.active for g in db.session.query(Group).filter(Group.id.in_([a, b]))} == {
-            a: False, b: False}
+        assert {g.id: g.active for g in db.session.query(Group).filter(Group.id.in_([a, b]))} == {a: False, b: False}
 
 
 def test_refusals(room):
@@ -124,6 +136,7 @@ def test_refusals(room):
 
 def test_groups_of_another_workshop_are_not_found(room, app):
     from tests.conftest import Room
+
     other = Room(app, "TERRITOIRE").facilitator()
     devup_group = room.facilitator().snapshot["groups"][0]["id"]
     assert other.emit("rename_group", {"id": devup_group, "label": "x"}, callback=True)["error"] == "not_found"

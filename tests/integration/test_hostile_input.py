@@ -1,12 +1,19 @@
 """Hostile or unusual input (issue 10): never a 500 or a traceback, the headers on every error page."""
+
 from __future__ import annotations
 
 import pytest
 
 from tests.integration.test_organiser import csrf, login, make_account
 
-HOSTILE_QUERIES = ("endpoint=x", "code=x", "_method=POST", "_external=1&_anchor=x&_scheme=javascript",
-                   "key=x&lang=en&values=x", "next=%0d%0aSet-Cookie:x")
+HOSTILE_QUERIES = (
+    "endpoint=x",
+    "code=x",
+    "_method=POST",
+    "_external=1&_anchor=x&_scheme=javascript",
+    "key=x&lang=en&values=x",
+    "next=%0d%0aSet-Cookie:x",
+)
 
 
 def _urls(app) -> list[str]:
@@ -15,8 +22,10 @@ def _urls(app) -> list[str]:
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
-        values = {name: "1" if type(conv).__name__ in ("IntegerConverter", "NumberConverter") else "DEVUP"
-                  for name, conv in rule._converters.items()}
+        values = {
+            name: "1" if type(conv).__name__ in ("IntegerConverter", "NumberConverter") else "DEVUP"
+            for name, conv in rule._converters.items()
+        }
         urls.append(rule.build(values, append_unknown=False)[1])
     return urls
 
@@ -65,16 +74,28 @@ def test_an_unhandled_error_shows_no_traceback_and_keeps_the_headers(make_app, p
     assert response.headers["X-Frame-Options"] == "DENY"
 
 
-@pytest.mark.parametrize("target", ["/organiser/%0d%0aSet-Cookie:x=1", "/organiser/%0aX", "/organiser/%09",
-                                    "/organiser/%C3%A9", "//evil.example/organiser", "/organiser/\\\\evil.example",
-                                    "/organiserevil", "https://evil.example/organiser/", "/%2F%2Fevil.example"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/organiser/%0d%0aSet-Cookie:x=1",
+        "/organiser/%0aX",
+        "/organiser/%09",
+        "/organiser/%C3%A9",
+        "//evil.example/organiser",
+        "/organiser/\\\\evil.example",
+        "/organiserevil",
+        "https://evil.example/organiser/",
+        "/%2F%2Fevil.example",
+    ],
+)
 def test_login_next_is_only_a_same_site_path(app, target):
     """A line break in ``next`` gave a 500 (a header cannot hold it); off-site targets go to the list."""
     make_account(app)
     client = app.test_client()
-    response = client.post(f"/organiser/login?next={target}", data={
-        "email": "orga@devup.fr", "password": "correct horse battery",
-        "csrf_token": csrf(client)})
+    response = client.post(
+        f"/organiser/login?next={target}",
+        data={"email": "orga@devup.fr", "password": "correct horse battery", "csrf_token": csrf(client)},
+    )
     assert response.status_code == 302
     assert response.headers["Location"] in ("/organiser/", "http://localhost/organiser/")
 
@@ -82,8 +103,10 @@ def test_login_next_is_only_a_same_site_path(app, target):
 def test_login_next_inside_the_space_is_kept(app):
     make_account(app)
     client = app.test_client()
-    response = client.post("/organiser/login?next=/organiser/w/DEVUP", data={
-        "email": "orga@devup.fr", "password": "correct horse battery", "csrf_token": csrf(client)})
+    response = client.post(
+        "/organiser/login?next=/organiser/w/DEVUP",
+        data={"email": "orga@devup.fr", "password": "correct horse battery", "csrf_token": csrf(client)},
+    )
     assert response.headers["Location"].endswith("/organiser/w/DEVUP")
 
 
@@ -111,6 +134,7 @@ def test_logout_ends_the_session_on_the_server(app):
 def test_a_password_change_ends_the_sessions(app):
     from facilitator.extensions import db
     from facilitator.views.organiser_auth import find_organiser, set_password
+
     make_account(app)
     client = app.test_client()
     assert login(client).status_code == 302
@@ -121,8 +145,11 @@ def test_a_password_change_ends_the_sessions(app):
 
 
 def _login_from(client, address, password, email="orga@devup.fr"):
-    return client.post("/organiser/login", data={"email": email, "password": password, "csrf_token": csrf(client)},
-                       environ_overrides={"REMOTE_ADDR": address}).status_code
+    return client.post(
+        "/organiser/login",
+        data={"email": email, "password": password, "csrf_token": csrf(client)},
+        environ_overrides={"REMOTE_ADDR": address},
+    ).status_code
 
 
 def test_a_stranger_cannot_lock_an_organiser_out(make_app):
@@ -157,30 +184,48 @@ def test_phones_behind_a_trusted_proxy_each_get_their_own_join_budget(make_app, 
     X-Forwarded-For is believed only with TRUSTED_PROXIES set; otherwise it is ignored (a client could
     pick a fresh address for each request)."""
     from tests.conftest import Room
+
     app = make_app(JOIN_RATE_LIMIT="2/60", TRUSTED_PROXIES=trusted)
     room = Room(app)
     codes = []
     for phone in range(8):
-        response = room.http.post("/api/w/DEVUP/join", json={
-            "first_name": f"Phone {phone}", "organisation": "Aérocentre", "table_id": room.table_ids[0]},
-            headers={"X-Forwarded-For": f"192.0.2.{phone + 10}"}, environ_overrides={"REMOTE_ADDR": "10.0.0.2"})
+        response = room.http.post(
+            "/api/w/DEVUP/join",
+            json={"first_name": f"Phone {phone}", "organisation": "Aérocentre", "table_id": room.table_ids[0]},
+            headers={"X-Forwarded-For": f"192.0.2.{phone + 10}"},
+            environ_overrides={"REMOTE_ADDR": "10.0.0.2"},
+        )
         codes.append(response.status_code)
     assert codes == ([201] * 8 if trusted else [201, 201] + [429] * 6)
 
 
-@pytest.mark.parametrize("password, problem", [
-    ("1234567890", "fait partie des plus courants"), ("Password123", "fait partie des plus courants"),
-    ("aaaaaaaaaaaa", "fait partie des plus courants"), ("first@x.fr-2026", "ne doit pas contenir"),
-    ("my first password", "ne doit pas contenir"), ("short", "au moins 10")])
+@pytest.mark.parametrize(
+    "password, problem",
+    [
+        ("1234567890", "fait partie des plus courants"),
+        ("Password123", "fait partie des plus courants"),
+        ("aaaaaaaaaaaa", "fait partie des plus courants"),
+        ("first@x.fr-2026", "ne doit pas contenir"),
+        ("my first password", "ne doit pas contenir"),
+        ("short", "au moins 10"),
+    ],
+)
 def test_setup_refuses_weak_passwords(app, password, problem):
     """``1234567890`` was accepted: only the length was checked."""
     from facilitator.views.organiser_auth import setup_token
+
     with app.test_request_context():
         token = setup_token()
     client = app.test_client()
     page = client.get(f"/organiser/setup?token={token}")
-    data = {"token": token, "csrf_token": csrf(client, f"/organiser/setup?token={token}"),
-            "email": "first@x.fr", "name": "First", "password": password, "password2": password}
+    data = {
+        "token": token,
+        "csrf_token": csrf(client, f"/organiser/setup?token={token}"),
+        "email": "first@x.fr",
+        "name": "First",
+        "password": password,
+        "password2": password,
+    }
     refused = client.post("/organiser/setup", data=data)
     assert page.status_code == 200 and refused.status_code == 400
     assert problem in refused.get_data(as_text=True)
@@ -190,6 +235,7 @@ def test_setup_refuses_weak_passwords(app, password, problem):
 
 def test_the_common_password_list_is_shipped_with_its_source():
     from facilitator.passwords import COMMON_FILE, common_passwords, password_problem
+
     assert "licence" in COMMON_FILE.read_text(encoding="utf-8").split("\n", 3)[1].lower()
     assert len(common_passwords()) > 1000 and "1234567890" in common_passwords()
     assert password_problem("QWERTYUIOP") == "common_password"
@@ -199,6 +245,7 @@ def test_the_common_password_list_is_shipped_with_its_source():
 @pytest.mark.parametrize("lang, word", [("fr", "Solidit"), ("en", "Password strength")])
 def test_setup_form_has_a_strength_meter(app, lang, word):
     from facilitator.views.organiser_auth import setup_token
+
     with app.test_request_context():
         token = setup_token()
     page = app.test_client().get(f"/organiser/setup?token={token}&lang={lang}").get_data(as_text=True)

@@ -5,6 +5,7 @@ of the whole workshop fail for good; a lone surrogate answered ``internal``;
 a NUL reached PostgreSQL; a right-to-left override reversed the text after a
 name. Each case here failed before the text rule.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,22 +50,28 @@ def test_control_characters_are_removed_where_text_enters(room):
     assert body["participant"]["first_name"] == "Anne"
     assert body["participant"]["organisation"] == CLEANED
     anne = room.participant("Bob", organisation="Area")
-    ack = anne.emit("post_idea", {"id": new_id(), "text": "Une idée\x07 avec\ud800 des \x00pièges\u202e"},
-                    callback=True)
+    ack = anne.emit(
+        "post_idea", {"id": new_id(), "text": "Une idée\x07 avec\ud800 des \x00pièges\u202e"}, callback=True
+    )
     assert ack["ok"], ack
     assert ack["idea"]["text"] == "Une idée avec\ufffd des pièges"
     facilitator = room.facilitator()
-    group = facilitator.emit("create_group", {"id": new_id(), "table_id": room.table_ids[0],
-                                              "label": "Groupe\x0b un"}, callback=True)
+    group = facilitator.emit(
+        "create_group", {"id": new_id(), "table_id": room.table_ids[0], "label": "Groupe\x0b un"}, callback=True
+    )
     assert group["ok"] and group["group"]["label"] == "Groupe un", group
-    action = facilitator.emit("create_action", {"id": new_id(), "title": "Titre\x1b", "owner_org": HOSTILE,
-                                                "description": "ligne 1\nligne\x08 2"}, callback=True)
+    action = facilitator.emit(
+        "create_action",
+        {"id": new_id(), "title": "Titre\x1b", "owner_org": HOSTILE, "description": "ligne 1\nligne\x08 2"},
+        callback=True,
+    )
     assert action["ok"], action
     assert (action["action"]["title"], action["action"]["owner_org"]) == ("Titre", CLEANED)
     assert action["action"]["description"] == "ligne 1\nligne 2"  # line breaks stay
     # A lone surrogate or a NUL in a key or a code is just not found, never a fault.
-    assert room.connect({"role": "facilitator", "workshop": "DEV\x00UP", "key": room.facilitator_key},
-                        sync=False).is_connected()
+    assert room.connect(
+        {"role": "facilitator", "workshop": "DEV\x00UP", "key": room.facilitator_key}, sync=False
+    ).is_connected()
     assert room.http.get("/w/DEV%00UP/console").status_code in (302, 403, 404)
     assert room.http.get("/j/%ED%A0%80").status_code == 404
 
@@ -78,8 +85,16 @@ def test_every_format_exports_text_stored_before_the_rule(room):
         participant = db.session.get(Participant, person.participant["id"])
         participant.organisation, participant.first_name = HOSTILE, "\u202eAnne\x01"
         db.session.get(Idea, ack["idea"]["id"]).text = "Texte\x01 stocké\x0c avant"
-        db.session.add(Action(id=new_id(), workshop_id=room.workshop_id, title="Action\x02",
-                              description="Note\x03", progress_note="Avancement\x04", owner_org=HOSTILE))
+        db.session.add(
+            Action(
+                id=new_id(),
+                workshop_id=room.workshop_id,
+                title="Action\x02",
+                description="Note\x03",
+                progress_note="Avancement\x04",
+                owner_org=HOSTILE,
+            )
+        )
         db.session.commit()
         for fmt in FORMATS:
             content, _, _ = render("DEVUP", fmt)
@@ -97,9 +112,19 @@ def test_every_field_at_its_maximum_exports_in_every_format(room):
     assert ack["ok"], ack
     facilitator = room.facilitator()
     long_word = "Anticonstitutionnellement" * 80  # 2,000 characters without a space
-    action = facilitator.emit("create_action", {
-        "id": new_id(), "title": "T" * 200, "owner_org": "O" * 80, "contact": "C" * 120, "indicator": "I" * 300,
-        "description": ("Une description longue. " * 100)[:2000], "due_on": "2027-06-30"}, callback=True)
+    action = facilitator.emit(
+        "create_action",
+        {
+            "id": new_id(),
+            "title": "T" * 200,
+            "owner_org": "O" * 80,
+            "contact": "C" * 120,
+            "indicator": "I" * 300,
+            "description": ("Une description longue. " * 100)[:2000],
+            "due_on": "2027-06-30",
+        },
+        callback=True,
+    )
     assert action["ok"], action
     with room.app.app_context():
         stored = db.session.get(Action, action["action"]["id"])
@@ -118,7 +143,7 @@ def test_imports_are_checked_like_definitions(room):
     with room.app.app_context():
         content, _, _ = render("DEVUP", "json")
     data = json.loads(content)
-    data["workshop"]["retention_days"] = 10 ** 9
+    data["workshop"]["retention_days"] = 10**9
     with pytest.raises(ImportProblem, match="retention_days"):
         check(data)
     data["workshop"]["retention_days"] = 30
@@ -130,7 +155,7 @@ def test_one_absurd_retention_period_does_not_stop_the_others(room):
     with room.app.app_context():
         devup = db.session.execute(db.select(Workshop).where(Workshop.code == "DEVUP")).scalar_one()
         other = db.session.execute(db.select(Workshop).where(Workshop.code == "TERRITOIRE")).scalar_one()
-        devup.retention_days, other.retention_days = 10 ** 9, 0  # the first stored before imports were bounded
+        devup.retention_days, other.retention_days = 10**9, 0  # the first stored before imports were bounded
         db.session.commit()
         room.participant("Anne")  # a name to erase... in DEVUP, which never expires
         done = erase_expired(today=dt.date(2100, 1, 1))
@@ -148,6 +173,7 @@ def test_csv_defuses_formulas_in_every_text_column(room):
         db.session.commit()
         content, _, _ = render("DEVUP", "csv")
     import csv
+
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     mine = [r for r in rows if r[3].endswith("@SUM(1+1)")]
     assert mine, rows[:3]

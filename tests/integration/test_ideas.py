@@ -1,4 +1,5 @@
 """Posting, editing and withdrawing ideas: acks, validation, idempotency, limits."""
+
 from __future__ import annotations
 
 from facilitator.extensions import db
@@ -14,8 +15,7 @@ def count(app, model):
 def test_post_idea_is_acked_and_stored(room, app):
     anne = room.participant()
     ident = new_id()
-    ack = anne.emit("post_idea", {"id": ident, "text": "  Créer une offre d'adhésion à deux niveaux \n"},
-                    callback=True)
+    ack = anne.emit("post_idea", {"id": ident, "text": "  Créer une offre d'adhésion à deux niveaux \n"}, callback=True)
     assert ack["ok"] is True and ack["duplicate"] is False
     assert ack["idea"]["id"] == ident
     assert ack["idea"]["text"] == "Créer une offre d'adhésion à deux niveaux"
@@ -92,6 +92,7 @@ def test_retry_of_accepted_idea_after_posting_closed_still_acks(room):
 
 def test_idea_rate_limit(make_app):
     from tests.conftest import Room
+
     room = Room(make_app(IDEA_RATE_LIMIT="3/60"))
     anne = room.participant()
     acks = [anne.emit("post_idea", {"id": new_id(), "text": f"Idée {i}"}, callback=True) for i in range(4)]
@@ -101,6 +102,7 @@ def test_idea_rate_limit(make_app):
 
 def test_command_rate_limit_per_connection(make_app):
     from tests.conftest import Room
+
     room = Room(make_app(COMMAND_RATE_LIMIT="5/60"))
     anne = room.participant()  # its sync used one command
     acks = [anne.emit("sync", {"since": 0}, callback=True) for _ in range(5)]

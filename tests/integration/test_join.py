@@ -1,4 +1,5 @@
 """Joining over HTTP: a participant with no account, and every refusal."""
+
 from __future__ import annotations
 
 from facilitator.extensions import db
@@ -9,8 +10,12 @@ def test_join_creates_participant_and_token(room, app):
     body, status = room.join("  Anne  ", "Cosmetic Valley", table=1)
     assert status == 201
     assert body["ok"] is True
-    assert body["participant"] == {"id": body["participant"]["id"], "first_name": "Anne",
-                                   "organisation": "Cosmetic Valley", "table_id": room.table_ids[1]}
+    assert body["participant"] == {
+        "id": body["participant"]["id"],
+        "first_name": "Anne",
+        "organisation": "Cosmetic Valley",
+        "table_id": room.table_ids[1],
+    }
     assert body["participant_url"] == "/w/DEVUP"
     assert len(body["token"]) > 20
     with app.app_context():
@@ -53,8 +58,9 @@ def test_join_refusals_change_nothing(room, app):
 
 def test_table_of_another_workshop_is_not_found(room, app):
     other = room.__class__(app, "TERRITOIRE")
-    response = room.http.post("/api/w/DEVUP/join", json={
-        "first_name": "Anne", "organisation": "X", "table_id": other.table_ids[0]})
+    response = room.http.post(
+        "/api/w/DEVUP/join", json={"first_name": "Anne", "organisation": "X", "table_id": other.table_ids[0]}
+    )
     assert response.status_code == 404
 
 
@@ -74,6 +80,7 @@ def test_join_messages_in_english(room):
 def test_join_rate_limit_per_address(make_app):
     app = make_app(JOIN_RATE_LIMIT="3/60")
     http = app.test_client()
-    statuses = [http.post("/api/w/DEVUP/join", json={"first_name": f"P{i}", "organisation": "X"}).status_code
-                for i in range(5)]
+    statuses = [
+        http.post("/api/w/DEVUP/join", json={"first_name": f"P{i}", "organisation": "X"}).status_code for i in range(5)
+    ]
     assert statuses == [201, 201, 201, 429, 429]

@@ -1,4 +1,5 @@
 """One client cannot cost the room more than its share (facilitator/guard.py, docs/protocol.md "Limits")."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,6 +12,7 @@ from tests.conftest import Room, events_of, new_id
 def limited(make_app):
     def factory(**settings):
         return Room(make_app(**settings))
+
     return factory
 
 

@@ -1,10 +1,11 @@
 """Organiser space (docs/organisers.md): accounts, login, CSRF, the workshop list, creating workshops,
 export jobs and personal data (erasure, retention). Both databases, real HTTP and Socket.IO clients."""
+
 from __future__ import annotations
 
 import csv
-import html
 import datetime as dt
+import html
 import io
 import json
 import re
@@ -17,7 +18,7 @@ from facilitator.__main__ import main
 from facilitator.extensions import db
 from facilitator.models import Event, Idea, Participant, Workshop
 from facilitator.views.organiser_auth import create_organiser, setup_token
-from tests.conftest import Room, events_of, new_id
+from tests.conftest import events_of, new_id
 from tests.reference_client import apply_staff, comparable
 
 EMAIL, PASSWORD = "orga@devup.fr", "correct horse battery"
@@ -35,8 +36,7 @@ def make_account(app, email=EMAIL, password=PASSWORD):
 
 
 def login(client, email=EMAIL, password=PASSWORD):
-    return client.post("/organiser/login", data={"email": email, "password": password,
-                                                 "csrf_token": csrf(client)})
+    return client.post("/organiser/login", data={"email": email, "password": password, "csrf_token": csrf(client)})
 
 
 @pytest.fixture
@@ -54,6 +54,7 @@ def post(client, path, data=None, **kwargs):
 
 
 # --- accounts, login, CSRF, refusal of other keys -------------------------------------------------------
+
 
 def test_login_logout_and_wrong_password(app):
     make_account(app)
@@ -78,14 +79,22 @@ def test_a_page_left_open_for_hours_still_posts_and_a_logged_out_one_is_told_so(
     """CSRF tokens last as long as the session (Flask-WTF's default would refuse them after 1 h), and a
     POST after logging out answers 401 "unauthorized" (what the page explains), not 400 "bad token"."""
     import itsdangerous.timed
+
     later = time.time() + 3 * 3600
     monkeypatch.setattr(itsdangerous.timed.time, "time", lambda: later)  # the page was loaded 3 h ago
-    accepted = post(organiser, "/organiser/w/DEVUP/exports", {"format": "csv", "anonymise": "0"},
-                    headers={"Accept": "application/json"})
+    accepted = post(
+        organiser,
+        "/organiser/w/DEVUP/exports",
+        {"format": "csv", "anonymise": "0"},
+        headers={"Accept": "application/json"},
+    )
     assert accepted.status_code == 202, accepted.get_data(as_text=True)
     # (the clock stays 3 h ahead: the session cookie was re-signed at that time)
-    stale = organiser.post("/organiser/w/DEVUP/exports", data={"format": "csv", "csrf_token": "forged"},
-                           headers={"Accept": "application/json"})
+    stale = organiser.post(
+        "/organiser/w/DEVUP/exports",
+        data={"format": "csv", "csrf_token": "forged"},
+        headers={"Accept": "application/json"},
+    )
     assert stale.status_code == 400 and stale.get_json()["error"] == "bad_form_token"
     assert "rechargez" in stale.get_json()["message"]
     assert post(organiser, "/organiser/logout").status_code == 302
@@ -104,20 +113,25 @@ def test_password_is_hashed_and_next_stays_inside(app):
     assert PASSWORD not in stored and stored.startswith(("scrypt:", "pbkdf2:"))
     client = app.test_client()
     token = csrf(client)
-    response = client.post("/organiser/login?next=https://evil.example/", data={
-        "email": EMAIL, "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/organiser/login?next=https://evil.example/", data={"email": EMAIL, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.headers["Location"].endswith("/organiser/")
 
 
 def test_csrf_refused(app, organiser):
     assert organiser.post("/organiser/w/DEVUP/settings", data={"retention_days": "5"}).status_code == 400
-    assert organiser.post("/organiser/w/DEVUP/settings",
-                          data={"retention_days": "5", "csrf_token": "forged"}).status_code == 400
+    assert (
+        organiser.post("/organiser/w/DEVUP/settings", data={"retention_days": "5", "csrf_token": "forged"}).status_code
+        == 400
+    )
     # A token of another session does not work either.
     other = app.test_client()
     foreign = csrf(other)
-    assert organiser.post("/organiser/w/DEVUP/settings",
-                          data={"retention_days": "5", "csrf_token": foreign}).status_code == 400
+    assert (
+        organiser.post("/organiser/w/DEVUP/settings", data={"retention_days": "5", "csrf_token": foreign}).status_code
+        == 400
+    )
     # And the login form itself needs it.
     assert app.test_client().post("/organiser/login", data={"email": EMAIL, "password": PASSWORD}).status_code == 400
     with app.app_context():
@@ -143,8 +157,9 @@ def test_staff_keys_and_participant_token_do_not_open_the_space(app, room):
         for path in ("/organiser/", "/organiser/w/DEVUP", "/organiser/new"):
             response = client.get(f"{path}?key={key}&token={key}", headers={"Authorization": f"Bearer {key}"})
             assert response.status_code == 302 and "/organiser/login" in response.headers["Location"]
-        response = client.post("/organiser/w/DEVUP/participants/1/erase", data={"key": key},
-                               headers={"Authorization": f"Bearer {key}"})
+        response = client.post(
+            "/organiser/w/DEVUP/participants/1/erase", data={"key": key}, headers={"Authorization": f"Bearer {key}"}
+        )
         assert response.status_code in (400, 401)
         status = client.get(f"/organiser/api/exports/x?key={key}", headers={"Accept": "application/json"})
         assert status.status_code == 401
@@ -160,8 +175,14 @@ def test_setup_link_creates_the_first_account_once(app):
     client = app.test_client()
     page = client.get(f"/organiser/setup?token={token}")
     assert page.status_code == 200
-    data = {"token": token, "csrf_token": TOKEN_RE.search(page.get_data(as_text=True)).group(1),
-            "email": "first@x.fr", "name": "First", "password": "0123456789ab", "password2": "0123456789ab"}
+    data = {
+        "token": token,
+        "csrf_token": TOKEN_RE.search(page.get_data(as_text=True)).group(1),
+        "email": "first@x.fr",
+        "name": "First",
+        "password": "0123456789ab",
+        "password2": "0123456789ab",
+    }
     short = client.post("/organiser/setup", data={**data, "password": "short", "password2": "short"})
     assert short.status_code == 400
     assert client.post("/organiser/setup", data=data).status_code == 302
@@ -186,6 +207,7 @@ def test_cli_organiser_add(app, monkeypatch, capsys):
 
 # --- the list, creating and duplicating ------------------------------------------------------------------
 
+
 def test_workshop_list_figures(app, organiser, room):
     anne = room.participant("Anne", table=0, organisation="Cosmetic Valley")
     bob = room.participant("Bob", table=0, organisation="cosmetic valley")  # same organisation
@@ -193,8 +215,8 @@ def test_workshop_list_figures(app, organiser, room):
     for sock, text in ((anne, "Une idée"), (bob, "Deux idées"), (cat, "Trois")):
         assert sock.emit("post_idea", {"id": new_id(), "text": text}, callback=True)["ok"]
     html = organiser.get("/organiser/").get_data(as_text=True)
-    row = html[html.index('data-code="DEVUP"'):]
-    row = row[:row.index("</tr>")]
+    row = html[html.index('data-code="DEVUP"') :]
+    row = row[: row.index("</tr>")]
     assert 'data-figure="participants">3<' in row
     assert 'data-figure="organisations">2<' in row
     assert "Table 1 : 2" in row and "Table 2 : 1" in row and "Table 3 : 0" in row
@@ -216,46 +238,81 @@ tables:
 
 
 def test_upload_valid_and_invalid_definitions(app, organiser):
-    response = post(organiser, "/organiser/new", {"mode": "upload",
-                    "definition": (io.BytesIO(VALID.encode()), "atelier.yaml")},
-                    content_type="multipart/form-data")
+    response = post(
+        organiser,
+        "/organiser/new",
+        {"mode": "upload", "definition": (io.BytesIO(VALID.encode()), "atelier.yaml")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 302 and "/organiser/w/NEWONE" in response.headers["Location"]
     with app.app_context():
         workshop = db.session.execute(db.select(Workshop).where(Workshop.code == "NEWONE")).scalar_one()
         assert workshop.title == "Atelier test" and workshop.source_file == "upload:atelier.yaml"
         assert [t.subtopics for t in workshop.tables] == [["Logement", "Mobilité"]]
     assert organiser.get("/organiser/w/NEWONE").status_code == 200
-    bad = VALID.replace("NEWONE", "OTHER1").replace("number: 1", "number: 0").replace('title: "Atelier test"',
-                                                                                      "title: ''")
-    response = post(organiser, "/organiser/new", {"mode": "upload",
-                    "definition": (io.BytesIO(bad.encode()), "bad.yaml")}, content_type="multipart/form-data")
+    bad = (
+        VALID.replace("NEWONE", "OTHER1")
+        .replace("number: 1", "number: 0")
+        .replace('title: "Atelier test"', "title: ''")
+    )
+    response = post(
+        organiser,
+        "/organiser/new",
+        {"mode": "upload", "definition": (io.BytesIO(bad.encode()), "bad.yaml")},
+        content_type="multipart/form-data",
+    )
     text = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "tables[0].number" in text and "title" in text
-    taken = post(organiser, "/organiser/new", {"mode": "upload",
-                 "definition": (io.BytesIO(VALID.encode()), "again.yaml")}, content_type="multipart/form-data")
+    taken = post(
+        organiser,
+        "/organiser/new",
+        {"mode": "upload", "definition": (io.BytesIO(VALID.encode()), "again.yaml")},
+        content_type="multipart/form-data",
+    )
     assert taken.status_code == 400 and "NEWONE" in taken.get_data(as_text=True)
-    broken = post(organiser, "/organiser/new", {"mode": "upload",
-                  "definition": (io.BytesIO(b"code: [unclosed"), "x.yaml")}, content_type="multipart/form-data")
+    broken = post(
+        organiser,
+        "/organiser/new",
+        {"mode": "upload", "definition": (io.BytesIO(b"code: [unclosed"), "x.yaml")},
+        content_type="multipart/form-data",
+    )
     assert broken.status_code == 400 and "YAML" in broken.get_data(as_text=True)
     with app.app_context():
         assert db.session.execute(db.select(db.func.count(Workshop.id))).scalar() == 3  # 2 seed + NEWONE
 
 
 def test_web_form_creates_a_workshop(app, organiser):
-    response = post(organiser, "/organiser/new", {
-        "mode": "form", "title": "Matinée mobilité", "date": "2027-05-20", "place": "Tours",
-        "language": "en", "organisations": "Région\nCCI\nRégion",
-        "tables-0-theme": "Covoiturage", "tables-0-question": "Comment ?", "tables-0-subtopics": "Zones\n\nHoraires",
-        "tables-1-theme": "", "tables-2-theme": "Vélo", "tables-2-facilitator": "Karim",
-        "agenda-0-title": "Welcome", "agenda-0-kind": "welcome", "agenda-0-minutes": "15"})
+    response = post(
+        organiser,
+        "/organiser/new",
+        {
+            "mode": "form",
+            "title": "Matinée mobilité",
+            "date": "2027-05-20",
+            "place": "Tours",
+            "language": "en",
+            "organisations": "Région\nCCI\nRégion",
+            "tables-0-theme": "Covoiturage",
+            "tables-0-question": "Comment ?",
+            "tables-0-subtopics": "Zones\n\nHoraires",
+            "tables-1-theme": "",
+            "tables-2-theme": "Vélo",
+            "tables-2-facilitator": "Karim",
+            "agenda-0-title": "Welcome",
+            "agenda-0-kind": "welcome",
+            "agenda-0-minutes": "15",
+        },
+    )
     assert response.status_code == 302
     code = response.headers["Location"].split("/organiser/w/")[1].split("?")[0]
     with app.app_context():
         workshop = db.session.execute(db.select(Workshop).where(Workshop.code == code)).scalar_one()
         assert workshop.starts_on == dt.date(2027, 5, 20) and workshop.place == "Tours"
         assert [(t.number, t.theme, t.subtopics) for t in workshop.tables] == [
-            (1, "Covoiturage", ["Zones", "Horaires"]), (2, "Vélo", [])]
+            (1, "Covoiturage", ["Zones", "Horaires"]),
+            (2, "Vélo", []),
+        ]
         assert workshop.tables[1].facilitator_name == "Karim"
         assert [p["kind"] for p in workshop.definition["agenda"]][0] == "welcome"
         assert workshop.definition["language"] == "en"
@@ -278,16 +335,25 @@ def test_duplicate_a_past_workshop(app, organiser, room):
         assert [t.theme for t in copy.tables] == [t.theme for t in source.tables]
         assert copy.definition["agenda"] == source.definition["agenda"]
         assert copy.facilitator_key != source.facilitator_key
-        assert db.session.execute(db.select(db.func.count(Participant.id))
-                                  .where(Participant.workshop_id == copy.id)).scalar() == 0
+        assert (
+            db.session.execute(
+                db.select(db.func.count(Participant.id)).where(Participant.workshop_id == copy.id)
+            ).scalar()
+            == 0
+        )
         assert db.session.execute(db.select(db.func.count(Idea.id)).where(Idea.workshop_id == copy.id)).scalar() == 0
 
 
 # --- exports --------------------------------------------------------------------------------------------
 
+
 def run_export(client, fmt, anonymise=False, code="DEVUP"):
-    response = post(client, f"/organiser/w/{code}/exports", {"format": fmt, "anonymise": "1" if anonymise else "0"},
-                    headers={"Accept": "application/json"})
+    response = post(
+        client,
+        f"/organiser/w/{code}/exports",
+        {"format": fmt, "anonymise": "1" if anonymise else "0"},
+        headers={"Accept": "application/json"},
+    )
     assert response.status_code == 202, response.get_data(as_text=True)
     job = response.get_json()["job"]
     deadline = time.monotonic() + 30
@@ -305,6 +371,7 @@ def test_export_jobs_produce_readable_files(app, organiser, room):
     anne = room.participant("Anne", organisation="Cosmetic Valley")
     assert anne.emit("post_idea", {"id": new_id(), "text": "Mutualiser les achats"}, callback=True)["ok"]
     from facilitator.views.organiser_workshop import available_formats
+
     formats = available_formats()
     assert {"json", "csv", "xlsx", "html"} <= set(formats)
     page = organiser.get("/organiser/w/DEVUP").get_data(as_text=True)
@@ -327,6 +394,7 @@ def test_export_jobs_produce_readable_files(app, organiser, room):
     assert set(formats) == {"json", "csv", "xlsx", "html", "pdf", "docx"}
     import docx
     import pypdf
+
     job, data = run_export(organiser, "pdf")
     assert data.data.startswith(b"%PDF") and job["filename"].endswith(".pdf")
     pdf_text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data.data)).pages)
@@ -334,7 +402,8 @@ def test_export_jobs_produce_readable_files(app, organiser, room):
     _, data = run_export(organiser, "docx", anonymise=True)
     document = docx.Document(io.BytesIO(data.data))
     doc_text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
-        c.text for t in document.tables for r in t.rows for c in r.cells)
+        c.text for t in document.tables for r in t.rows for c in r.cells
+    )
     assert "Mutualiser les achats" in doc_text and "Anne" not in doc_text
     bad = post(organiser, "/organiser/w/DEVUP/exports", {"format": "exe"}, headers={"Accept": "application/json"})
     assert bad.status_code == 400
@@ -342,6 +411,7 @@ def test_export_jobs_produce_readable_files(app, organiser, room):
 
 
 # --- personal data --------------------------------------------------------------------------------------
+
 
 def participant_id_of(body) -> int:
     return body["participant"]["id"]
@@ -410,6 +480,7 @@ def test_retention_expiry_erases_names(app, organiser, room, monkeypatch):
     bad = post(organiser, "/organiser/w/DEVUP/settings", {"retention_days": "-3"})
     assert bad.status_code == 400
     from facilitator.retention import erase_expired, expiry_date
+
     with app.app_context():
         workshop = db.session.execute(db.select(Workshop).where(Workshop.code == "DEVUP")).scalar_one()
         day = expiry_date(workshop)
@@ -422,8 +493,11 @@ def test_retention_expiry_erases_names(app, organiser, room, monkeypatch):
         db.session.expire_all()
         workshop = db.session.execute(db.select(Workshop).where(Workshop.code == "DEVUP")).scalar_one()
         assert workshop.names_erased_at is not None
-        names = db.session.execute(db.select(Participant.first_name)
-                                   .where(Participant.workshop_id == workshop.id)).scalars().all()
+        names = (
+            db.session.execute(db.select(Participant.first_name).where(Participant.workshop_id == workshop.id))
+            .scalars()
+            .all()
+        )
         assert names == ["Participant effacé"]
         assert db.session.execute(db.select(Idea.text)).scalars().all() == ["Reste là"]
     # The command line does the same for every workshop past its date (none left here).
@@ -439,9 +513,12 @@ def test_refusals_to_scripts_carry_a_known_code_and_a_message(app, organiser):
     """Found by the fuzz test: the space's JSON refusals said {"error": "csrf"} (no such code) or gave no
     message at all. Every one now names an errors.py code and says why, in the request's language."""
     from facilitator.errors import MESSAGES
+
     json_accept = {"Accept": "application/json"}
     answers = [
-        organiser.post("/organiser/w/DEVUP/exports", data={"format": "csv", "csrf_token": "forged"}, headers=json_accept),
+        organiser.post(
+            "/organiser/w/DEVUP/exports", data={"format": "csv", "csrf_token": "forged"}, headers=json_accept
+        ),
         organiser.get("/organiser/api/exports/no-such-job?lang=en", headers=json_accept),
         app.test_client().get("/organiser/api/exports/no-such-job", headers=json_accept),
     ]

@@ -2,6 +2,7 @@
 valid and invalid (the message next to its field, French and English), live propagation to the screens
 through real Socket.IO clients, tables that cannot go, the current step's timer, the version check, and
 the export -> check -> load round trip. Both databases."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,6 +20,7 @@ from tests.integration.test_organiser import post
 from tests.reference_client import apply_staff, comparable
 
 organiser = test_organiser.organiser  # the logged-in organiser's client (a fixture)
+
 
 def edit_page(client, code="DEVUP", lang="fr"):
     response = client.get(f"/organiser/w/{code}/edit?lang={lang}")
@@ -68,13 +70,24 @@ def test_live_edit_reaches_projector_phones_and_consoles(app, organiser, room):
     bruno = room.participant("Bruno", table=1)
     data = form_of(edit_page(organiser))
     old_theme_2 = data["tables-1-theme"]
-    data.update({"title": "Dev'Up 2026 (salle B)", "place": "Salle B", "date": "2026-12-11", "start_time": "09:15",
-                 "organiser": "Les clusters", "purpose": "Agir ensemble",
-                 "tables-0-theme": "Recruter et garder les talents", "tables-0-question": "Quelle première action ?",
-                 "tables-0-facilitator": "Nadia", "tables-0-facilitator_org": "Polepharma",
-                 "tables-0-subtopics": data["tables-0-subtopics"] + "\nAlternance",
-                 "agenda-1-title": "Témoignages", "agenda-1-description": "Trois entreprises racontent",
-                 "organisations": data["organisations"] + "\nNouvelle Asso"})
+    data.update(
+        {
+            "title": "Dev'Up 2026 (salle B)",
+            "place": "Salle B",
+            "date": "2026-12-11",
+            "start_time": "09:15",
+            "organiser": "Les clusters",
+            "purpose": "Agir ensemble",
+            "tables-0-theme": "Recruter et garder les talents",
+            "tables-0-question": "Quelle première action ?",
+            "tables-0-facilitator": "Nadia",
+            "tables-0-facilitator_org": "Polepharma",
+            "tables-0-subtopics": data["tables-0-subtopics"] + "\nAlternance",
+            "agenda-1-title": "Témoignages",
+            "agenda-1-description": "Trois entreprises racontent",
+            "organisations": data["organisations"] + "\nNouvelle Asso",
+        }
+    )
     n = len([k for k in data if k.endswith("-theme") and data[k]])
     data[f"tables-{n}-theme"] = "Énergie"  # the blank row: a new table
     data[f"tables-{n}-subtopics"] = "Solaire"
@@ -103,8 +116,9 @@ def test_live_edit_reaches_projector_phones_and_consoles(app, organiser, room):
         assert "Nouvelle Asso" in [o["name"] for o in w.definition["organisations"]]
         new_table = w.tables[-1]
     # The new table can be joined at once.
-    join = room.http.post("/api/w/DEVUP/join", json={"first_name": "Chloé", "organisation": "X",
-                                                      "table_id": new_table.id})
+    join = room.http.post(
+        "/api/w/DEVUP/join", json={"first_name": "Chloé", "organisation": "X", "table_id": new_table.id}
+    )
     assert join.status_code == 201
     join_page = room.http.get("/j/DEVUP").get_data(as_text=True)
     assert "Nouvelle Asso" in join_page and "Énergie" in join_page
@@ -264,35 +278,71 @@ def test_an_invalid_field_is_refused_with_its_message_next_to_it(app, organiser,
 
 
 def test_the_creation_form_takes_every_field(app, organiser):
-    data = {"mode": "form", "title": "Matinée mobilité", "code": "mobil27", "date": "2027-05-20",
-            "start_time": "08:45", "place": "Tours", "organiser": "Région", "language": "en",
-            "purpose": "Partager", "retention_days": "90", "organisations": "Région\nCCI\nrégion",
-            "tables-0-theme": "Covoiturage", "tables-0-question": "Comment ?", "tables-0-facilitator": "Karim",
-            "tables-0-facilitator_org": "CCI", "tables-0-subtopics": "Zones\n\nHoraires",
-            "tables-1-theme": "", "tables-2-theme": "Vélo",
-            "agenda-0-title": "Welcome", "agenda-0-kind": "welcome", "agenda-0-minutes": "10",
-            "agenda-1-title": "Tables", "agenda-1-kind": "round_tables", "agenda-1-minutes": "60",
-            "agenda-1-description": "Deux tours", "agenda-2-title": "", "agenda-2-minutes": "",
-            "voting-votes_per_person": "4", "voting-votes_per_item": "2", "voting-target": "groups",
-            "voting-live": "1"}
+    data = {
+        "mode": "form",
+        "title": "Matinée mobilité",
+        "code": "mobil27",
+        "date": "2027-05-20",
+        "start_time": "08:45",
+        "place": "Tours",
+        "organiser": "Région",
+        "language": "en",
+        "purpose": "Partager",
+        "retention_days": "90",
+        "organisations": "Région\nCCI\nrégion",
+        "tables-0-theme": "Covoiturage",
+        "tables-0-question": "Comment ?",
+        "tables-0-facilitator": "Karim",
+        "tables-0-facilitator_org": "CCI",
+        "tables-0-subtopics": "Zones\n\nHoraires",
+        "tables-1-theme": "",
+        "tables-2-theme": "Vélo",
+        "agenda-0-title": "Welcome",
+        "agenda-0-kind": "welcome",
+        "agenda-0-minutes": "10",
+        "agenda-1-title": "Tables",
+        "agenda-1-kind": "round_tables",
+        "agenda-1-minutes": "60",
+        "agenda-1-description": "Deux tours",
+        "agenda-2-title": "",
+        "agenda-2-minutes": "",
+        "voting-votes_per_person": "4",
+        "voting-votes_per_item": "2",
+        "voting-target": "groups",
+        "voting-live": "1",
+    }
     response = post(organiser, "/organiser/new", data)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     with app.app_context():
         w = workshop("MOBIL27")
         assert (w.title, w.starts_on, w.place, w.organiser, w.purpose, w.retention_days) == (
-            "Matinée mobilité", dt.date(2027, 5, 20), "Tours", "Région", "Partager", 90)
+            "Matinée mobilité",
+            dt.date(2027, 5, 20),
+            "Tours",
+            "Région",
+            "Partager",
+            90,
+        )
         assert w.definition["start_time"] == "08:45:00" and w.definition["language"] == "en"
         assert [(t.number, t.theme, t.subtopics) for t in w.tables] == [
-            (1, "Covoiturage", ["Zones", "Horaires"]), (2, "Vélo", [])]
+            (1, "Covoiturage", ["Zones", "Horaires"]),
+            (2, "Vélo", []),
+        ]
         assert (w.tables[0].question, w.tables[0].facilitator_name, w.tables[0].facilitator_org) == (
-            "Comment ?", "Karim", "CCI")
+            "Comment ?",
+            "Karim",
+            "CCI",
+        )
         assert [(p["key"], p["kind"], p["minutes"]) for p in w.definition["agenda"]] == [
-            ("welcome", "welcome", 10), ("tables", "round_tables", 60)]
+            ("welcome", "welcome", 10),
+            ("tables", "round_tables", 60),
+        ]
         assert w.definition["agenda"][1]["description"] == "Deux tours"
         assert (w.votes_per_person, w.votes_per_item, w.vote_target, w.votes_live) == (4, 2, "groups", True)
         assert [o["name"] for o in w.definition["organisations"]] == ["Région", "CCI"]
-        assert {g.label for g in db.session.execute(db.select(Group).where(
-            Group.table_id == w.tables[0].id)).scalars()} == {"Zones", "Horaires"}
+        assert {
+            g.label for g in db.session.execute(db.select(Group).where(Group.table_id == w.tables[0].id)).scalars()
+        } == {"Zones", "Horaires"}
     taken = post(organiser, "/organiser/new", {**data, "code": "DEVUP"})
     assert taken.status_code == 400 and 'id="err-code"' in taken.get_data(as_text=True)
     bad = post(organiser, "/organiser/new", {**data, "code": "a b"})
@@ -308,9 +358,18 @@ def test_export_check_load_round_trip(app, organiser, tmp_path, monkeypatch, cap
     from facilitator.config import make_test_config
     from facilitator.database import prepare
     from facilitator.workshops import current_definition
+
     data = form_of(edit_page(organiser))
-    data.update({"title": "Dev'Up (édité)", "start_time": "08:30", "tables-0-subtopics": "Alternance\nMentorat",
-                 "agenda-0-minutes": "20", "voting-votes_per_person": "4", "tables-1-theme": "Thème « deux »"})
+    data.update(
+        {
+            "title": "Dev'Up (édité)",
+            "start_time": "08:30",
+            "tables-0-subtopics": "Alternance\nMentorat",
+            "agenda-0-minutes": "20",
+            "voting-votes_per_person": "4",
+            "tables-1-theme": "Thème « deux »",
+        }
+    )
     assert post(organiser, "/organiser/w/DEVUP/edit", data).status_code == 302
     with app.app_context():
         expected = current_definition(workshop())
@@ -329,8 +388,7 @@ def test_export_check_load_round_trip(app, organiser, tmp_path, monkeypatch, cap
     assert main(["export", "DEVUP", "--format", "yaml"]) == 0  # to standard output
     assert "title: Dev'Up (édité)" in capsys.readouterr().out
     # Loaded into another database, the file gives the same workshop.
-    other = create_app(make_test_config(tmp_path / "other", f"sqlite:///{tmp_path / 'other.db'}",
-                                        SESSIONS_DIR=folder))
+    other = create_app(make_test_config(tmp_path / "other", f"sqlite:///{tmp_path / 'other.db'}", SESSIONS_DIR=folder))
     prepare(other)
     with other.app_context():
         loaded = workshop()
@@ -369,8 +427,10 @@ def test_dates_are_written_in_the_pages_language_never_iso(app, organiser):
     with app.app_context():
         day = workshop().starts_on
     assert day is not None
-    for lang, index_text, page_text in (("fr", "10 déc. 2026", "jeudi 10 décembre 2026"),
-                                        ("en", "Dec 10, 2026", "Thursday, December 10, 2026")):
+    for lang, index_text, page_text in (
+        ("fr", "10 déc. 2026", "jeudi 10 décembre 2026"),
+        ("en", "Dec 10, 2026", "Thursday, December 10, 2026"),
+    ):
         index = html.unescape(organiser.get(f"/organiser/?lang={lang}").get_data(as_text=True))
         page = html.unescape(organiser.get(f"/organiser/w/DEVUP?lang={lang}").get_data(as_text=True))
         assert f'<td class="date">{index_text}</td>' in index
@@ -395,6 +455,7 @@ def test_two_organisers_saving_at_once_one_wins_the_other_is_told(app, organiser
     import threading
 
     from tests.integration.test_organiser import csrf, login, make_account
+
     make_account(app, "marc@devup.fr")
     other = app.test_client()
     assert login(other, "marc@devup.fr").status_code == 302

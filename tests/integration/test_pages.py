@@ -1,4 +1,5 @@
 """Pages over HTTP: rendering, language, security headers, QR codes, error pages."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET

@@ -1,4 +1,5 @@
 """Agenda phases and their timer: commands, gating, authorisation, server time, restart."""
+
 from __future__ import annotations
 
 import time
@@ -41,10 +42,19 @@ def test_snapshots_carry_the_agenda_and_no_phase_before_the_start(room):
         keys = [p["key"] for p in sock.snapshot["agenda"]]
         assert keys == ["accueil", "partage", "tables", "pause", "restitution", "priorites", "cloture"]
         assert sock.snapshot["agenda"][2] == {
-            "key": "tables", "title": "Tables rondes", "kind": "round_tables", "minutes": 75,
-            "description": "Trois tables rondes en parallèle, chacune animée par un pôle invité."}
-        assert sock.snapshot["phase"] == {"key": None, "started_at": None, "ends_at": None,
-                                          "remaining_s": None, "paused": False}
+            "key": "tables",
+            "title": "Tables rondes",
+            "kind": "round_tables",
+            "minutes": 75,
+            "description": "Trois tables rondes en parallèle, chacune animée par un pôle invité.",
+        }
+        assert sock.snapshot["phase"] == {
+            "key": None,
+            "started_at": None,
+            "ends_at": None,
+            "remaining_s": None,
+            "paused": False,
+        }
 
 
 def test_entering_a_phase_starts_its_timer_and_reaches_every_screen(room):
@@ -115,8 +125,13 @@ def test_phase_gating_of_posting_and_voting(room):
     # Leaving the agenda (key null) closes voting and leaves posting as it is.
     assert lead.emit("set_phase", {"key": "priorites"}, callback=True)["ok"]
     ack = lead.emit("set_phase", {"key": None}, callback=True)
-    assert ack["ok"] and ack["phase"] == {"key": None, "started_at": None, "ends_at": None,
-                                          "remaining_s": None, "paused": False}
+    assert ack["ok"] and ack["phase"] == {
+        "key": None,
+        "started_at": None,
+        "ends_at": None,
+        "remaining_s": None,
+        "paused": False,
+    }
     tables = snapshot(lead)["tables"]
     assert all(t["voting_open"] is False and t["posting_open"] is False for t in tables)
 
@@ -164,18 +179,21 @@ def test_timer_pause_resume_and_extend(room):
     assert before + timedelta(seconds=59) <= parse(late["ends_at"]) <= datetime.utcnow() + timedelta(minutes=1)
 
 
-@pytest.mark.parametrize("name,payload,error", [
-    ("set_phase", {}, "invalid_payload"),
-    ("set_phase", {"key": 3}, "invalid_payload"),
-    ("set_phase", {"key": "nope"}, "not_found"),
-    ("set_phase", {"key": "tables", "restart": "yes"}, "invalid_payload"),
-    ("extend_timer", {}, "invalid_payload"),
-    ("extend_timer", {"minutes": 0}, "invalid_payload"),
-    ("extend_timer", {"minutes": 61}, "invalid_payload"),
-    ("extend_timer", {"minutes": -5}, "invalid_payload"),
-    ("extend_timer", {"minutes": "5"}, "invalid_payload"),
-    ("extend_timer", {"minutes": True}, "invalid_payload"),
-])
+@pytest.mark.parametrize(
+    "name,payload,error",
+    [
+        ("set_phase", {}, "invalid_payload"),
+        ("set_phase", {"key": 3}, "invalid_payload"),
+        ("set_phase", {"key": "nope"}, "not_found"),
+        ("set_phase", {"key": "tables", "restart": "yes"}, "invalid_payload"),
+        ("extend_timer", {}, "invalid_payload"),
+        ("extend_timer", {"minutes": 0}, "invalid_payload"),
+        ("extend_timer", {"minutes": 61}, "invalid_payload"),
+        ("extend_timer", {"minutes": -5}, "invalid_payload"),
+        ("extend_timer", {"minutes": "5"}, "invalid_payload"),
+        ("extend_timer", {"minutes": True}, "invalid_payload"),
+    ],
+)
 def test_bad_payloads_are_refused(room, name, payload, error):
     lead = room.facilitator(lang="en")
     assert lead.emit("set_phase", {"key": "accueil"}, callback=True)["ok"]
@@ -218,9 +236,15 @@ def test_applying_phase_events_equals_a_fresh_snapshot(room):
     old = snapshot(lead)
     head = lead.emit("sync", {"since": 0}, callback=True)["seq"]
     events_of(lead)
-    for name, payload in (("set_phase", {"key": "tables"}), ("pause_timer", {}), ("extend_timer", {"minutes": 5}),
-                          ("set_phase", {"key": "priorites"}), ("resume_timer", {}), ("set_phase", {"key": "cloture"}),
-                          ("set_phase", {"key": None})):
+    for name, payload in (
+        ("set_phase", {"key": "tables"}),
+        ("pause_timer", {}),
+        ("extend_timer", {"minutes": 5}),
+        ("set_phase", {"key": "priorites"}),
+        ("resume_timer", {}),
+        ("set_phase", {"key": "cloture"}),
+        ("set_phase", {"key": None}),
+    ):
         assert lead.emit(name, payload, callback=True)["ok"], name
     replay = lead.emit("sync", {"since": head}, callback=True)
     assert replay["mode"] == "events"

@@ -1,4 +1,5 @@
 """The lead holds or turns the projector's pages: ``set_projector_rotation``."""
+
 from __future__ import annotations
 
 from tests.conftest import events_of

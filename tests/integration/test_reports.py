@@ -6,6 +6,7 @@ subtopic groups, dot votes, 7 actions, review links, one erased participant);
 the round trip adds the real commands' event history (test_exports.build_workshop).
 Parsers: csv, openpyxl, html.parser, pypdf, python-docx.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,7 +19,6 @@ import pytest
 
 from facilitator.demo import FIRST_NAMES, fill_workshop
 from facilitator.exports import FORMATS, UnknownFormat, render
-from facilitator.exports.anonymise import anonymise
 from facilitator.exports.importer import import_snapshot
 from facilitator.exports.report import report_context
 from facilitator.exports.snapshot import UnknownWorkshop, export_snapshot
@@ -42,8 +42,13 @@ def facts(snapshot: dict) -> dict:
     idea = next(i for i in snapshot["ideas"] if i["id"] == top["id"])
     group = next((g for g in snapshot["groups"] if g["id"] == idea["group_id"]), None)
     action = next(a for a in snapshot["actions"] if a["source_kind"] == "idea")
-    return {"idea": idea, "votes": top["votes"], "group": group["label"] if group else "À classer",
-            "action": action, "table": table}
+    return {
+        "idea": idea,
+        "votes": top["votes"],
+        "group": group["label"] if group else "À classer",
+        "action": action,
+        "table": table,
+    }
 
 
 def flat(text: str) -> str:
@@ -67,8 +72,7 @@ def test_snapshot_carries_votes_actions_and_review(finished):
         assert table["results"]["dots"] == sum(v["table_id"] == table["id"] for v in snapshot["votes"])
         assert [r["votes"] for r in tally] == sorted((r["votes"] for r in tally), reverse=True)
         for before, after in zip(tally, tally[1:]):  # competition ranking, ties flagged
-            assert after["rank"] == (before["rank"] if after["votes"] == before["votes"]
-                                     else tally.index(after) + 1)
+            assert after["rank"] == (before["rank"] if after["votes"] == before["votes"] else tally.index(after) + 1)
             assert (before["votes"] == after["votes"]) <= (before["tied"] and after["tied"])
     erased = [p for p in snapshot["participants"] if p["erased_at"]]
     assert len(erased) == 1 and erased[0]["first_name"] == ""
@@ -95,8 +99,16 @@ def test_csv_and_xlsx(finished, tmp_path):
     mine = next(r for r in ideas if r[1] == f["idea"]["text"])
     assert mine[0] == f["group"] and mine[5] == f["votes"] and isinstance(mine[6], datetime)
     votes = book["Votes"]
-    assert [c.value for c in votes[1]] == ["Table", "Thème", "Rang", "Ex æquo", "Type", "Proposition", "Groupe",
-                                           "Votes"]
+    assert [c.value for c in votes[1]] == [
+        "Table",
+        "Thème",
+        "Rang",
+        "Ex æquo",
+        "Type",
+        "Proposition",
+        "Groupe",
+        "Votes",
+    ]
     first = [c.value for c in votes[2]]
     assert first[0] == 1 and first[2] == 1 and first[5] == f["idea"]["text"] and first[7] == f["votes"]
     assert votes.column_dimensions["F"].width == 70 and votes.freeze_panes == "A2"
@@ -124,8 +136,10 @@ def test_html_report_with_outcomes(finished):
     text = flat(" ".join(report.text))
     first = flat("".join(report.sections[0]["text"]))
     assert f["idea"]["text"] in first and f"{f['votes']} votes" in first and "Les plus soutenues" in first
-    assert report.sections[0]["groups"][:4] == [g["label"] for g in snapshot["groups"]
-                                                if g["table_id"] == f["table"]["id"]][:4]
+    assert (
+        report.sections[0]["groups"][:4]
+        == [g["label"] for g in snapshot["groups"] if g["table_id"] == f["table"]["id"]][:4]
+    )
     assert "Priorités" in text and "Plan d'actions" in text and "Bilan" in text
     assert f["action"]["title"] in text and f["action"]["owner_org"] in text and "9 septembre 2027" in text
     assert "ex æquo" in text and "(nom effacé)" in text
@@ -174,7 +188,8 @@ def test_docx_report(finished):
     assert headings[0] == ("Title", snapshot["workshop"]["title"])
     assert ("Heading 1", "Priorités") in headings and ("Heading 1", "Plan d'actions") in headings
     assert [h for s, h in headings if s == "Heading 1" and h.startswith("Table ")] == [
-        f"Table {t['number']} : {t['theme']}" for t in snapshot["tables"]]
+        f"Table {t['number']} : {t['theme']}" for t in snapshot["tables"]
+    ]
     assert ("Heading 2", f["group"]) in headings or any(h.startswith(f["group"]) for _, h in headings)
     bullets = [p.text for p in document.paragraphs if p.style.name == "List Bullet"]
     assert len(bullets) == sum(1 for i in snapshot["ideas"] if i["state"] == "visible")
@@ -184,7 +199,8 @@ def test_docx_report(finished):
     row = next(r for r in actions.rows if r.cells[0].text.startswith(f["action"]["title"]))
     assert row.cells[1].text.startswith(f["action"]["owner_org"]) and "Origine : Idée « " in row.cells[0].text
     language = document.styles["Normal"].element.rPr.find(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}lang")
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}lang"
+    )
     assert language.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val") == "fr-FR"
 
 
@@ -200,14 +216,17 @@ def test_anonymised_variants(finished):
         assert name == f"DEVUP-2026-12-10-anonymised.{fmt}"
         if fmt == "xlsx":
             book = load_workbook(io.BytesIO(content))
-            texts[fmt] = json.dumps([list(s.iter_rows(values_only=True)) for s in book.worksheets],
-                                    default=str, ensure_ascii=False)
+            texts[fmt] = json.dumps(
+                [list(s.iter_rows(values_only=True)) for s in book.worksheets], default=str, ensure_ascii=False
+            )
         elif fmt == "pdf":
             texts[fmt] = pdf_text(content)[0]
         elif fmt == "docx":
             document = Document(io.BytesIO(content))
-            texts[fmt] = " ".join([p.text for p in document.paragraphs] + [
-                c.text for t in document.tables for r in t.rows for c in r.cells])
+            texts[fmt] = " ".join(
+                [p.text for p in document.paragraphs]
+                + [c.text for t in document.tables for r in t.rows for c in r.cells]
+            )
         else:
             texts[fmt] = content.decode("utf-8-sig")
     for fmt, text in texts.items():
@@ -289,10 +308,25 @@ def test_version_1_files_still_import(app, room, tmp_path, database_url):
     old["version"] = 1
     for key in ("votes", "actions", "review_links"):
         del old[key]
-    for key in ("phase_key", "phase_started_at", "phase_ends_at", "phase_remaining_s", "show_authors",
-                "votes_per_person", "votes_per_item", "vote_target", "votes_live", "rotation_round",
-                "restitution", "spotlight", "review_on", "review_open", "retention_days", "names_erased_at",
-                "archived"):
+    for key in (
+        "phase_key",
+        "phase_started_at",
+        "phase_ends_at",
+        "phase_remaining_s",
+        "show_authors",
+        "votes_per_person",
+        "votes_per_item",
+        "vote_target",
+        "votes_live",
+        "rotation_round",
+        "restitution",
+        "spotlight",
+        "review_on",
+        "review_open",
+        "retention_days",
+        "names_erased_at",
+        "archived",
+    ):
         del old["workshop"][key]
     for table in old["tables"]:
         for key in ("voting_open", "votes_revealed", "results"):

@@ -1,4 +1,5 @@
 """Plenary restitution and spotlight: commands, who may drive them, validation, events and resync."""
+
 from __future__ import annotations
 
 import pytest
@@ -55,7 +56,9 @@ def test_lead_walks_through_the_tables(room):
     assert lead.emit("set_restitution", {"table_id": t2}, callback=True)["restitution"] == {"table_id": t2, "step": 0}
     assert lead.emit("set_restitution", {"table_id": None}, callback=True) == {"ok": True, "restitution": None}
     assert [e["data"] for e in events_of(projector)] == [
-        {"restitution": {"table_id": t2, "step": 0}}, {"restitution": None}]
+        {"restitution": {"table_id": t2, "step": 0}},
+        {"restitution": None},
+    ]
     assert stored(room) == (None, None)
 
 
@@ -103,10 +106,13 @@ def test_moving_to_another_table_or_stopping_clears_the_spotlight(room):
     assert stored(room) == (None, None)
 
 
-@pytest.mark.parametrize("name,payload", [
-    ("set_restitution", {"table_id": None}),
-    ("set_spotlight", {"kind": None}),
-])
+@pytest.mark.parametrize(
+    "name,payload",
+    [
+        ("set_restitution", {"table_id": None}),
+        ("set_spotlight", {"kind": None}),
+    ],
+)
 def test_participant_and_projector_are_refused(room, name, payload):
     anne, projector = room.participant(), room.projector()
     for sock in (anne, projector):
@@ -161,18 +167,21 @@ def test_table_facilitator_drives_only_their_own_turn(room):
     assert message == "not_your_turn"
 
 
-@pytest.mark.parametrize("payload,code", [
-    ({}, "invalid_payload"),
-    ({"table_id": "1"}, "invalid_payload"),
-    ({"table_id": True}, "invalid_payload"),
-    ({"table_id": 999999, "step": 0}, "not_found"),
-    ({"table_id": -1}, "invalid_payload"),
-    ({"table_id": "T1", "step": 3}, "invalid_payload"),
-    ({"table_id": "T1", "step": -1}, "invalid_payload"),
-    ({"table_id": "T1", "step": 1.5}, "invalid_payload"),
-    ({"table_id": "T1", "step": None}, "invalid_payload"),
-    ({"table_id": "T1", "step": "next"}, "invalid_payload"),
-])
+@pytest.mark.parametrize(
+    "payload,code",
+    [
+        ({}, "invalid_payload"),
+        ({"table_id": "1"}, "invalid_payload"),
+        ({"table_id": True}, "invalid_payload"),
+        ({"table_id": 999999, "step": 0}, "not_found"),
+        ({"table_id": -1}, "invalid_payload"),
+        ({"table_id": "T1", "step": 3}, "invalid_payload"),
+        ({"table_id": "T1", "step": -1}, "invalid_payload"),
+        ({"table_id": "T1", "step": 1.5}, "invalid_payload"),
+        ({"table_id": "T1", "step": None}, "invalid_payload"),
+        ({"table_id": "T1", "step": "next"}, "invalid_payload"),
+    ],
+)
 def test_set_restitution_validation(room, payload, code):
     lead = room.facilitator()
     payload = {k: room.table_ids[0] if v == "T1" else v for k, v in payload.items()}
@@ -195,8 +204,9 @@ def test_set_spotlight_validation(room, app):
     other_anne = other.participant("Zoé", table=0)
     foreign_idea = post(other_anne)
     foreign_group = new_id()
-    assert other.facilitator().emit("create_group", {"id": foreign_group, "table_id": other.table_ids[0],
-                                                     "label": "Ailleurs"}, callback=True)["ok"]
+    assert other.facilitator().emit(
+        "create_group", {"id": foreign_group, "table_id": other.table_ids[0], "label": "Ailleurs"}, callback=True
+    )["ok"]
 
     for payload, code in [
         ({}, "invalid_payload"),

@@ -1,4 +1,5 @@
 """The nine-month review: date and .ics, opening (personal links), the link page, the dashboard."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,9 +9,9 @@ from html.parser import HTMLParser
 import icalendar
 import pytest
 
-from facilitator.review_dates import add_months
 from facilitator.extensions import db
 from facilitator.models import Action, Event, ReviewLink, Workshop
+from facilitator.review_dates import add_months
 from facilitator.views.organiser_auth import create_organiser
 from tests.conftest import events_of, new_id
 
@@ -28,8 +29,9 @@ def organiser_client(app, email="orga@devup.example"):
         db.session.commit()
     client = app.test_client()
     page = client.get("/organiser/login").get_data(as_text=True)
-    response = client.post("/organiser/login", data={"email": email, "password": PASSWORD,
-                                                     "csrf_token": token_of(page)})
+    response = client.post(
+        "/organiser/login", data={"email": email, "password": PASSWORD, "csrf_token": token_of(page)}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     return client
 
@@ -56,9 +58,17 @@ def plan(room):
     ids = []
     for table, owner, title, status in PLAN:
         ident = new_id()
-        ack = facilitator.emit("create_action", {"id": ident, "title": title, "owner_org": owner,
-                                                 "table_id": room.table_ids[table], "due_on": "2027-06-30"},
-                               callback=True)
+        ack = facilitator.emit(
+            "create_action",
+            {
+                "id": ident,
+                "title": title,
+                "owner_org": owner,
+                "table_id": room.table_ids[table],
+                "due_on": "2027-06-30",
+            },
+            callback=True,
+        )
         assert ack["ok"], ack
         if status != "not_started":
             assert facilitator.emit("update_action", {"id": ident, "status": status}, callback=True)["ok"]
@@ -74,8 +84,10 @@ def review_url(room, suffix=""):
 
 def links_of(app, workshop_id):
     with app.app_context():
-        return {link.organisation: link.key for link in db.session.query(ReviewLink)
-                .filter(ReviewLink.workshop_id == workshop_id)}
+        return {
+            link.organisation: link.key
+            for link in db.session.query(ReviewLink).filter(ReviewLink.workshop_id == workshop_id)
+        }
 
 
 def test_review_pages_need_an_organiser(room, plan):
@@ -127,6 +139,7 @@ def test_default_date_is_workshop_date_plus_months_after(app):
     assert add_months(dt.date(2026, 12, 10), 9) == dt.date(2027, 9, 10)
     assert add_months(dt.date(2027, 5, 31), 9) == dt.date(2028, 2, 29)
     from facilitator.review_dates import default_review_date
+
     with app.app_context():
         workshop = db.session.query(Workshop).filter_by(code="DEVUP").one()
         definition = dict(workshop.definition)
@@ -169,8 +182,15 @@ def test_a_link_updates_its_own_actions_only(room, plan):
     assert "Charte des bénévoles" not in html and "Plateforme de mentorat" not in html
     staff = room.staff
     staff.get_received()
-    response = owner.post(url, data={"csrf_token": token_of(html), "action_id": plan[0], "status": "in_progress",
-                                     "progress_note": "Trois binômes formés."})
+    response = owner.post(
+        url,
+        data={
+            "csrf_token": token_of(html),
+            "action_id": plan[0],
+            "status": "in_progress",
+            "progress_note": "Trois binômes formés.",
+        },
+    )
     assert response.status_code == 302 and f"saved={plan[0]}" in response.headers["Location"]
     event = events_of(staff)[0]
     assert event["type"] == "action_updated" and event["data"]["by"] == "review"
@@ -179,8 +199,9 @@ def test_a_link_updates_its_own_actions_only(room, plan):
     # Another organisation's action: refused as unknown, nothing changes.
     html = owner.get(url).get_data(as_text=True)
     for other in (plan[2], plan[4]):
-        refused = owner.post(url, data={"csrf_token": token_of(html), "action_id": other, "status": "done",
-                                        "progress_note": "piraté"})
+        refused = owner.post(
+            url, data={"csrf_token": token_of(html), "action_id": other, "status": "done", "progress_note": "piraté"}
+        )
         assert refused.status_code == 404
     with room.app.app_context():
         assert db.session.get(Action, plan[2]).status == "done" and db.session.get(Action, plan[2]).progress_note == ""
@@ -253,8 +274,14 @@ def test_dashboard_figures_per_theme_and_organisation(room, plan):
     client = organiser_client(room.app)
     html = client.get(review_url(room)).get_data(as_text=True)
     orgs = cells(html, "table-organisation")
-    assert orgs["Cosmetic Valley"] == {"not_started": "1", "in_progress": "1", "done": "0", "dropped": "0",
-                                       "total": "2", "done_share": "0 %"}
+    assert orgs["Cosmetic Valley"] == {
+        "not_started": "1",
+        "in_progress": "1",
+        "done": "0",
+        "dropped": "0",
+        "total": "2",
+        "done_share": "0 %",
+    }
     assert orgs["Dev'Up"]["done"] == "1" and orgs["Dev'Up"]["total"] == "2" and orgs["Dev'Up"]["done_share"] == "50 %"
     assert orgs["Région Centre-Val de Loire"]["dropped"] == "1"
     themes = cells(html, "table-theme")

@@ -1,4 +1,5 @@
 """Who receives what: tables are isolated, staff see everything, events follow commits."""
+
 from __future__ import annotations
 
 from tests.conftest import events_of, new_id
@@ -80,7 +81,8 @@ def test_posting_changed_reaches_the_table(room):
         sock.get_received()
     facilitator.emit("set_posting", {"table_id": room.table_ids[0], "open": False}, callback=True)
     assert [(e["type"], e["data"]) for e in events_of(anne)] == [
-        ("posting_changed", {"table_id": room.table_ids[0], "open": False})]
+        ("posting_changed", {"table_id": room.table_ids[0], "open": False})
+    ]
     assert events_of(bob) == []
     # Setting the same value again logs nothing.
     facilitator.emit("set_posting", {"table_id": room.table_ids[0], "open": False}, callback=True)
@@ -110,6 +112,7 @@ def test_projector_view(room):
 
 def test_workshops_are_isolated(room, app):
     from tests.conftest import Room
+
     other = Room(app, "TERRITOIRE")
     other_facilitator = other.facilitator()
     anne = room.participant()
@@ -119,5 +122,7 @@ def test_workshops_are_isolated(room, app):
     assert events_of(other_facilitator) == []
     # A facilitator of another workshop cannot moderate this one's ideas.
     assert other_facilitator.emit("hide_idea", {"id": ident}, callback=True)["error"] == "not_found"
-    assert other_facilitator.emit("set_posting", {"table_id": room.table_ids[0], "open": False},
-                                  callback=True)["error"] == "not_found"
+    assert (
+        other_facilitator.emit("set_posting", {"table_id": room.table_ids[0], "open": False}, callback=True)["error"]
+        == "not_found"
+    )

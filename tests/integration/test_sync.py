@@ -1,4 +1,5 @@
 """Resync: a client that missed events converges to the database's state."""
+
 from __future__ import annotations
 
 from tests.conftest import events_of, new_id
@@ -34,8 +35,9 @@ def _play_the_room(room):
     facilitator.emit("create_group", {"id": mine, "table_id": room.table_ids[0], "label": "Mes idées"}, callback=True)
     facilitator.emit("move_idea", {"id": a1, "group_id": topics[0]}, callback=True)
     facilitator.emit("rename_group", {"id": topics[0], "label": "Tarifs"}, callback=True)
-    facilitator.emit("split_group", {"id": topics[0], "new_id": split, "label": "Part", "idea_ids": [a1]},
-                     callback=True)
+    facilitator.emit(
+        "split_group", {"id": topics[0], "new_id": split, "label": "Part", "idea_ids": [a1]}, callback=True
+    )
     facilitator.emit("merge_groups", {"id": split, "into": mine}, callback=True)
     facilitator.emit("move_idea", {"id": a1, "group_id": None}, callback=True)
     facilitator.emit("remove_group", {"id": topics[1]}, callback=True)
@@ -70,6 +72,7 @@ def test_replayed_events_equal_a_fresh_snapshot(room):
         assert fresh["seq"] == replay["seq"]
         assert comparable(state) == comparable(fresh["snapshot"])
 
+
 def test_the_browser_stores_replay_the_same(room, tmp_path):
     """The same check through the browser's own stores (staff-state.js, participant-state.js) in Node:
     each screen's live events, and the server's sync replay, applied to its old snapshot."""
@@ -80,11 +83,21 @@ def test_the_browser_stores_replay_the_same(room, tmp_path):
         messages = [{"type": "event", "envelope": e} for e in events_of(sock)]
         replay = sock.emit("sync", {"since": since}, callback=True)
         fresh = sock.emit("sync", {"since": 0}, callback=True)
-        clients[name] = {"kind": "participant" if name == "anne" else "staff", "role": snapshot["role"],
-                         "messages": messages, "checkpoints": [
-                             {"label": "before", "seq": since, "snapshot": snapshot, "count": 0},
-                             {"label": "after", "seq": fresh["seq"], "snapshot": fresh["snapshot"],
-                              "count": len(messages), "replay": replay}]}
+        clients[name] = {
+            "kind": "participant" if name == "anne" else "staff",
+            "role": snapshot["role"],
+            "messages": messages,
+            "checkpoints": [
+                {"label": "before", "seq": since, "snapshot": snapshot, "count": 0},
+                {
+                    "label": "after",
+                    "seq": fresh["seq"],
+                    "snapshot": fresh["snapshot"],
+                    "count": len(messages),
+                    "replay": replay,
+                },
+            ],
+        }
     verdict = replay_in_node({"checkpoints": ["before", "after"], "clients": clients}, tmp_path)
     assert verdict["failures"] == [] and verdict["gaps"] == [], verdict["failures"][:3] or verdict["gaps"][:3]
     assert verdict["checked_by_screen"] == {name: 1 for name in screens}
@@ -137,6 +150,7 @@ def test_gap_detected_by_prev_then_resync(room):
 
 def test_snapshot_when_too_many_missed_or_server_behind(make_app):
     from tests.conftest import Room
+
     room = Room(make_app(SYNC_MAX_EVENTS="3"))
     anne, projector = room.participant(), room.projector()
     since = projector.last

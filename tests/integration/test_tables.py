@@ -1,16 +1,15 @@
 """Round tables: table facilitators' scope, concurrent facilitators, seating, rotation,
 anonymity on the projector, typo corrections and the author hearing of their ideas."""
+
 from __future__ import annotations
 
 import json
 import re
 import threading
 
-import pytest
-
 from facilitator.actions.tables import plan_balanced, plan_fill
 from facilitator.extensions import db
-from facilitator.models import Event, Idea, Participant, RoundTable, Workshop
+from facilitator.models import Event, Idea, Participant, RoundTable
 from tests.conftest import Room, events_of, new_id
 from tests.reference_client import GAP, STALE, apply_staff, classify, comparable
 
@@ -21,8 +20,7 @@ def table_key(room: Room, index: int) -> str:
 
 
 def table_facilitator(room: Room, index: int, lang: str = "fr"):
-    return room.connect({"role": "facilitator", "workshop": room.code, "key": table_key(room, index),
-                         "lang": lang})
+    return room.connect({"role": "facilitator", "workshop": room.code, "key": table_key(room, index), "lang": lang})
 
 
 def post(sock, text: str) -> str:
@@ -44,8 +42,12 @@ def snapshot(sock) -> dict:
 
 def seats(room: Room) -> dict[int, int | None]:
     with room.app.app_context():
-        return {p.id: p.table_id for p in db.session.execute(
-            db.select(Participant).where(Participant.workshop_id == room.workshop_id)).scalars()}
+        return {
+            p.id: p.table_id
+            for p in db.session.execute(
+                db.select(Participant).where(Participant.workshop_id == room.workshop_id)
+            ).scalars()
+        }
 
 
 # -- the table facilitator's console ---------------------------------------------------
@@ -108,9 +110,12 @@ def test_authorisation_matrix(room):
     assert ack["message"] == "Only the lead facilitator can do this."
     # The lead may do all of it.
     lead = room.facilitator()
-    for name, payload in [("move_participant", {"participant_id": bob.participant["id"], "table_id": own}),
-                          ("hide_idea", {"id": theirs}), ("set_show_authors", {"show": False}),
-                          ("assign_tables", {"mode": "fill"})]:
+    for name, payload in [
+        ("move_participant", {"participant_id": bob.participant["id"], "table_id": own}),
+        ("hide_idea", {"id": theirs}),
+        ("set_show_authors", {"show": False}),
+        ("assign_tables", {"mode": "fill"}),
+    ]:
         ack = lead.emit(name, payload, callback=True)
         assert ack["ok"], (name, ack)
 
@@ -120,11 +125,12 @@ def test_unseated_participant_may_be_seated_by_the_destination_table(room):
     assert status == 201
     t2 = table_facilitator(room, 1)
     ack = table_facilitator(room, 0).emit(
-        "move_participant", {"participant_id": body["participant"]["id"], "table_id": room.table_ids[1]},
-        callback=True)
+        "move_participant", {"participant_id": body["participant"]["id"], "table_id": room.table_ids[1]}, callback=True
+    )
     assert ack["error"] == "other_table_forbidden"
-    ack = t2.emit("move_participant", {"participant_id": body["participant"]["id"],
-                                       "table_id": room.table_ids[1]}, callback=True)
+    ack = t2.emit(
+        "move_participant", {"participant_id": body["participant"]["id"], "table_id": room.table_ids[1]}, callback=True
+    )
     assert ack["ok"] and ack["participant"]["table_id"] == room.table_ids[1]
 
 
@@ -155,8 +161,9 @@ def test_concurrent_facilitators_converge(room):
     """Two table facilitators and the lead act at the same moment, on different tables and on
     one board: every command is acknowledged, nothing is lost, every screen ends identical."""
     people = [room.participant(f"P{i}", table=i % 2) for i in range(4)]
-    ideas = {i: [post(p, f"Idée {i}-{k} sur la mobilité et les talents") for k in range(3)]
-             for i, p in enumerate(people)}
+    ideas = {
+        i: [post(p, f"Idée {i}-{k} sur la mobilité et les talents") for k in range(3)] for i, p in enumerate(people)
+    }
     lead, t1, t2 = room.facilitator(), table_facilitator(room, 0), table_facilitator(room, 1)
     projector = room.projector()
     screens = {"lead": lead, "t1": t1, "t2": t2, "projector": projector}
@@ -293,8 +300,9 @@ def test_moved_phone_switches_rooms_live(room):
     bob = room.participant("Bob", table=1)
     kept = post(anne, "Une idée qui reste sur la table 1")
     anne.get_received()
-    ack = room.facilitator().emit("move_participant", {"participant_id": anne.participant["id"],
-                                                       "table_id": room.table_ids[1]}, callback=True)
+    ack = room.facilitator().emit(
+        "move_participant", {"participant_id": anne.participant["id"], "table_id": room.table_ids[1]}, callback=True
+    )
     assert ack["ok"]
     received = anne.get_received()
     assert [m["args"][0] for m in received if m["name"] == "moved"] == [{"table_id": room.table_ids[1]}]
@@ -314,8 +322,9 @@ def test_moved_phone_switches_rooms_live(room):
         assert db.session.get(Idea, kept).table_id == room.table_ids[0]
     # Moving to the table one already sits at logs nothing.
     lead = room.facilitator()
-    ack = lead.emit("move_participant", {"participant_id": anne.participant["id"],
-                                         "table_id": room.table_ids[1]}, callback=True)
+    ack = lead.emit(
+        "move_participant", {"participant_id": anne.participant["id"], "table_id": room.table_ids[1]}, callback=True
+    )
     assert ack["ok"] and events_of(lead) == []
 
 
@@ -323,8 +332,9 @@ def test_phone_offline_during_a_move_gets_its_new_table_on_reconnect(room):
     anne = room.participant("Anne", table=0)
     since = anne.last
     anne.disconnect()
-    room.facilitator().emit("move_participant", {"participant_id": anne.participant["id"],
-                                                 "table_id": room.table_ids[2]}, callback=True)
+    room.facilitator().emit(
+        "move_participant", {"participant_id": anne.participant["id"], "table_id": room.table_ids[2]}, callback=True
+    )
     bob = room.participant("Bob", table=2)
     post(bob, "Idée de la table 3")
     again = room.connect({"role": "participant", "token": anne.token}, sync=False)
@@ -402,8 +412,7 @@ def test_projector_gets_no_names_while_authors_are_hidden(room):
     live = events_of(projector)
     assert [e["type"] for e in live] == ["show_authors_changed", "idea_posted", "participant_joined"]
     assert live[1]["data"]["idea"]["author"] is None
-    assert live[2]["data"]["participant"] == {"id": live[2]["data"]["participant"]["id"],
-                                              "table_id": room.table_ids[1]}
+    assert live[2]["data"]["participant"] == {"id": live[2]["data"]["participant"]["id"], "table_id": room.table_ids[1]}
     assert "Anne" not in json.dumps(live) and "Polepharma" not in json.dumps(live)
     # Facilitators still see who wrote what.
     lead_live = events_of(lead)
@@ -441,8 +450,9 @@ def test_correct_idea_reaches_the_author(room, app):
     lead = room.facilitator()
     for sock in (anne, carl, lead):
         sock.get_received()
-    ack = lead.emit("correct_idea", {"id": ident, "text": "  Mutualiser les achats d'énergie entre entreprises "},
-                    callback=True)
+    ack = lead.emit(
+        "correct_idea", {"id": ident, "text": "  Mutualiser les achats d'énergie entre entreprises "}, callback=True
+    )
     assert ack["ok"] and ack["idea"]["text"] == "Mutualiser les achats d'énergie entre entreprises"
     assert ack["idea"]["corrected_at"]
     for sock in (anne, carl, lead):

@@ -1,4 +1,5 @@
 """Undo on the console: ``restore_group`` brings back a merged or removed group with its ideas."""
+
 from __future__ import annotations
 
 from tests.conftest import events_of, new_id
@@ -94,5 +95,6 @@ def test_refusals(room, app):
     ack = facilitator.emit("restore_group", {"id": a, "idea_ids": ideas[:2]}, callback=True)
     assert ack["error"] == "board_frozen"
     from tests.conftest import Room
+
     stranger = Room(app, "TERRITOIRE").facilitator()
     assert stranger.emit("restore_group", {"id": a, "idea_ids": []}, callback=True)["error"] == "not_found"

@@ -1,4 +1,5 @@
 """Dot voting: limits, moving dots, opening and revealing, who sees the results, merges, ties, races."""
+
 from __future__ import annotations
 
 import threading
@@ -76,8 +77,10 @@ def test_several_dots_on_one_item_when_allowed(room, board):
     assert cast(anne, ideas[0])["ok"] and cast(anne, ideas[0])["ok"]
     assert cast(anne, ideas[0])["error"] == "item_vote_limit"
     ballot = cast(anne, ideas[1])["ballot"]
-    assert ballot["mine"] == sorted([{"kind": "idea", "id": ideas[0], "count": 2},
-                                     {"kind": "idea", "id": ideas[1], "count": 1}], key=lambda m: m["id"])
+    assert ballot["mine"] == sorted(
+        [{"kind": "idea", "id": ideas[0], "count": 2}, {"kind": "idea", "id": ideas[1], "count": 1}],
+        key=lambda m: m["id"],
+    )
     assert ballot["remaining"] == 2
 
 
@@ -99,13 +102,18 @@ def test_moving_a_dot(board):
     assert ack["ok"], ack
     assert {m["id"] for m in ack["ballot"]["mine"]} == {ideas[1], ideas[2], ideas[3]}
     # A refused move changes nothing (no dot on `from`; `to` already at its limit).
-    for source, dest, error in ((ideas[0], ideas[1], "no_vote_to_retract"),
-                                (ideas[1], ideas[2], "item_vote_limit"),
-                                (ideas[1], ideas[1], "invalid_payload")):
+    for source, dest, error in (
+        (ideas[0], ideas[1], "no_vote_to_retract"),
+        (ideas[1], ideas[2], "item_vote_limit"),
+        (ideas[1], ideas[1], "invalid_payload"),
+    ):
         ack = anne.emit("move_vote", {"target_kind": "idea", "from": source, "to": dest}, callback=True)
         assert ack["error"] == error, ack
     assert {m["id"] for m in anne.emit("get_votes", {}, callback=True)["voting"]["mine"]} == {
-        ideas[1], ideas[2], ideas[3]}
+        ideas[1],
+        ideas[2],
+        ideas[3],
+    }
 
 
 def test_closed_voting_is_refused(room, board):
@@ -113,8 +121,11 @@ def test_closed_voting_is_refused(room, board):
     assert cast(anne, ideas[0])["ok"]
     open_voting(facilitator, room.table_ids[0], False)
     assert [e["type"] for e in events_of(anne)][-1] == "voting_changed"
-    for ack in (cast(anne, ideas[1]), retract(anne, ideas[0]),
-                anne.emit("move_vote", {"target_kind": "idea", "from": ideas[0], "to": ideas[1]}, callback=True)):
+    for ack in (
+        cast(anne, ideas[1]),
+        retract(anne, ideas[0]),
+        anne.emit("move_vote", {"target_kind": "idea", "from": ideas[0], "to": ideas[1]}, callback=True),
+    ):
         assert ack["error"] == "voting_closed"
         assert ack["message"] == "Le vote n'est pas ouvert à votre table."
     # Closing then reopening keeps the dots.
@@ -141,20 +152,28 @@ def test_only_items_of_ones_table_and_of_the_target_kind(room, board):
 def test_table_facilitator_opens_only_their_table(room, app):
     with app.app_context():
         from facilitator.models import RoundTable
+
         keys = {t.id: t.facilitator_key for t in db.session.execute(db.select(RoundTable)).scalars()}
     second = room.connect({"role": "facilitator", "workshop": "DEVUP", "key": keys[room.table_ids[1]]})
     assert second.emit("set_voting", {"table_id": room.table_ids[1], "open": True}, callback=True)["ok"]
-    for name, payload in (("set_voting", {"table_id": room.table_ids[0], "open": True}),
-                          ("reveal_votes", {"table_id": room.table_ids[0], "revealed": True})):
+    for name, payload in (
+        ("set_voting", {"table_id": room.table_ids[0], "open": True}),
+        ("reveal_votes", {"table_id": room.table_ids[0], "revealed": True}),
+    ):
         assert second.emit(name, payload, callback=True)["error"] == "other_table_forbidden"
     assert second.emit("set_voting_settings", {"live": True}, callback=True)["error"] == "lead_only"
 
 
 def test_settings_are_validated_and_frozen_once_dots_are_cast(room, board):
     anne, _, _, facilitator, ideas, _ = board
-    for payload, error in (({"votes_per_person": 0}, "invalid_payload"), ({"votes_per_person": 21}, "invalid_payload"),
-                           ({"votes_per_item": True}, "invalid_payload"), ({"target": "people"}, "invalid_payload"),
-                           ({"votes_per_item": 4}, "invalid_vote_settings"), ({"live": "yes"}, "invalid_payload")):
+    for payload, error in (
+        ({"votes_per_person": 0}, "invalid_payload"),
+        ({"votes_per_person": 21}, "invalid_payload"),
+        ({"votes_per_item": True}, "invalid_payload"),
+        ({"target": "people"}, "invalid_payload"),
+        ({"votes_per_item": 4}, "invalid_vote_settings"),
+        ({"live": "yes"}, "invalid_payload"),
+    ):
         assert facilitator.emit("set_voting_settings", payload, callback=True)["error"] == error, payload
     cast(anne, ideas[0])
     for payload in ({"target": "groups"}, {"votes_per_person": 2}):
@@ -172,12 +191,17 @@ def test_hidden_results_reach_facilitators_only(room, board):
     cast(anne, ideas[0])
     cast(bob, ideas[0])
     cast(bob, ideas[1])
-    received = {name: sock.get_received() for name, sock in
-                (("projector", projector), ("anne", anne), ("facilitator", facilitator))}
+    received = {
+        name: sock.get_received()
+        for name, sock in (("projector", projector), ("anne", anne), ("facilitator", facilitator))
+    }
     for name, messages in received.items():
         changes = [m["args"][0] for m in messages if m["name"] == "event" and m["args"][0]["type"] == "votes_changed"]
         assert [(e["data"]["dots"], e["data"]["voters"], e["data"]["tally"]) for e in changes] == [
-            (1, 1, None), (2, 2, None), (3, 2, None)], name
+            (1, 1, None),
+            (2, 2, None),
+            (3, 2, None),
+        ], name
         if name != "facilitator":
             assert all(m["name"] != voting.LIVE_MESSAGE for m in messages), name
     live = [m["args"][0] for m in received["facilitator"] if m["name"] == voting.LIVE_MESSAGE]
@@ -197,8 +221,10 @@ def test_hidden_results_reach_facilitators_only(room, board):
     for sock in (projector, anne, bob):
         revealed = [e for e in events_of(sock) if e["type"] == "votes_revealed"][0]["data"]
         assert revealed["revealed"] is True and [r["votes"] for r in revealed["tally"]] == [2, 1]
-    assert projector.emit("sync", {"since": 0}, callback=True)["snapshot"]["votes"][str(table)]["tally"][0]["id"] == \
-        ideas[0]
+    assert (
+        projector.emit("sync", {"since": 0}, callback=True)["snapshot"]["votes"][str(table)]["tally"][0]["id"]
+        == ideas[0]
+    )
     cast(anne, ideas[1])  # now visible: later changes carry the tally
     change = [e for e in events_of(projector) if e["type"] == "votes_changed"][-1]["data"]
     assert [(r["votes"], r["rank"], r["tied"]) for r in change["tally"]] == [(2, 1, True), (2, 1, True)]
@@ -232,7 +258,8 @@ def test_merged_ideas_keep_their_dots_and_hidden_ones_do_not_count(room, board):
     assert [(r["id"], r["votes"]) for r in live["tally"]] == [(ideas[0], 2), (ideas[2], 1)]
     assert bob.emit("get_votes", {}, callback=True)["voting"]["mine"] == sorted(
         [{"kind": "idea", "id": ideas[0], "count": 1}, {"kind": "idea", "id": ideas[2], "count": 1}],
-        key=lambda m: m["id"])
+        key=lambda m: m["id"],
+    )
     facilitator.emit("hide_idea", {"id": ideas[2]}, callback=True)
     live = live_messages(facilitator)[-1]
     assert [r["id"] for r in live["tally"]] == [ideas[0]] and live["dots"] == 2
@@ -258,8 +285,7 @@ def test_votes_on_groups_follow_merges(room, board):
     assert frozen["error"] == "board_frozen"
     open_voting(facilitator, table, False)
     assert facilitator.emit("merge_groups", {"id": groups[1], "into": groups[0]}, callback=True)["ok"]
-    assert [(r["id"], r["votes"]) for r in live_messages(facilitator)[-1]["tally"]] == [(groups[0], 2),
-                                                                                      (groups[2], 1)]
+    assert [(r["id"], r["votes"]) for r in live_messages(facilitator)[-1]["tally"]] == [(groups[0], 2), (groups[2], 1)]
     assert facilitator.emit("remove_group", {"id": groups[2]}, callback=True)["ok"]
     live = live_messages(facilitator)[-1]
     assert live["table_id"] == table and [(r["id"], r["votes"]) for r in live["tally"]] == [(groups[0], 2)]
@@ -281,7 +307,10 @@ def test_the_board_is_frozen_while_its_table_votes(room, board):
         "split_group": {"id": mine[0], "new_id": new_id(), "label": "Moitié", "idea_ids": [ideas[0]]},
         "remove_group": {"id": mine[2]},
         "regroup": {"table_id": table},
-        "accept_proposal": {"table_id": table, "groups": [{"id": new_id(), "label": "Proposé", "idea_ids": [ideas[2]]}]},
+        "accept_proposal": {
+            "table_id": table,
+            "groups": [{"id": new_id(), "label": "Proposé", "idea_ids": [ideas[2]]}],
+        },
         "merge_ideas": {"id": ideas[1], "into": ideas[0]},
     }
     before = facilitator.emit("sync", {"since": 0}, callback=True)
@@ -290,7 +319,8 @@ def test_the_board_is_frozen_while_its_table_votes(room, board):
         assert ack["ok"] is False and ack["error"] == "board_frozen", (name, ack)
     english = room.facilitator(lang="en")
     assert english.emit("remove_group", {"id": mine[2]}, callback=True)["message"].startswith(
-        "This table's board is frozen while it votes")
+        "This table's board is frozen while it votes"
+    )
     after = facilitator.emit("sync", {"since": before["seq"]}, callback=True)
     assert after["mode"] == "events" and after["events"] == []  # nothing changed, nothing logged
     # Still open: renaming, moderation, and the other table (not voting).
@@ -309,10 +339,20 @@ def test_the_board_is_frozen_while_its_table_votes(room, board):
 
 def test_ties_share_a_rank():
     dots = [("idea", "a")] * 3 + [("idea", "b")] * 3 + [("idea", "c")] * 1 + [("idea", "d")] * 1 + [("idea", "x")]
-    rows = tally(dots, alias={("idea", "x"): ("idea", "e"), ("idea", "e"): ("idea", "c")},
-                 counted=[("idea", i) for i in "abcdf"], items=[("idea", "f")], order={("idea", "b"): 0, ("idea", "a"): 1})
+    rows = tally(
+        dots,
+        alias={("idea", "x"): ("idea", "e"), ("idea", "e"): ("idea", "c")},
+        counted=[("idea", i) for i in "abcdf"],
+        items=[("idea", "f")],
+        order={("idea", "b"): 0, ("idea", "a"): 1},
+    )
     assert [(r["id"], r["votes"], r["rank"], r["tied"]) for r in rows] == [
-        ("b", 3, 1, True), ("a", 3, 1, True), ("c", 2, 3, False), ("d", 1, 4, False), ("f", 0, 5, False)]
+        ("b", 3, 1, True),
+        ("a", 3, 1, True),
+        ("c", 2, 3, False),
+        ("d", 1, 4, False),
+        ("f", 0, 5, False),
+    ]
     assert tally([]) == []
 
 
@@ -321,8 +361,11 @@ def test_ties_on_the_live_board(board):
     for sock, ident in ((anne, ideas[0]), (bob, ideas[1]), (anne, ideas[2]), (bob, ideas[2])):
         cast(sock, ident)
     rows = live_messages(facilitator)[-1]["tally"]
-    assert [(r["id"], r["rank"], r["tied"]) for r in rows] == [(ideas[2], 1, False), (ideas[0], 2, True),
-                                                                (ideas[1], 2, True)]
+    assert [(r["id"], r["rank"], r["tied"]) for r in rows] == [
+        (ideas[2], 1, False),
+        (ideas[0], 2, True),
+        (ideas[1], 2, True),
+    ]
 
 
 def test_replayed_voting_events_equal_a_fresh_snapshot(room, board):
@@ -386,15 +429,22 @@ def test_definition_voting_block_and_reload(app, tmp_path):
     from facilitator.config import ROOT
     from facilitator.models import Workshop
     from facilitator.workshops import sync_workshops
+
     folder = tmp_path / "sessions"
     folder.mkdir()
     text = (ROOT / "sessions" / "example-generic.yaml").read_text(encoding="utf-8")
-    (folder / "w.yaml").write_text(text + "\nvoting:\n  votes_per_person: 5\n  votes_per_item: 2\n"
-                                   "  target: groups\n  live: true\n", encoding="utf-8")
+    (folder / "w.yaml").write_text(
+        text + "\nvoting:\n  votes_per_person: 5\n  votes_per_item: 2\n  target: groups\n  live: true\n",
+        encoding="utf-8",
+    )
     with app.app_context():
         workshop = sync_workshops(folder)[0]
-        assert voting.settings_dict(workshop) == {"votes_per_person": 5, "votes_per_item": 2, "target": "groups",
-                                                  "live": True}
+        assert voting.settings_dict(workshop) == {
+            "votes_per_person": 5,
+            "votes_per_item": 2,
+            "target": "groups",
+            "live": True,
+        }
         workshop.votes_per_person = 7  # changed from the console
         db.session.commit()
         sync_workshops(folder)
@@ -402,5 +452,9 @@ def test_definition_voting_block_and_reload(app, tmp_path):
         (folder / "w.yaml").write_text(text + "\nvoting:\n  votes_per_person: 4\n", encoding="utf-8")
         sync_workshops(folder)
         assert voting.settings_dict(db.session.get(Workshop, workshop.id)) == {
-            "votes_per_person": 4, "votes_per_item": 1, "target": "ideas", "live": False}
+            "votes_per_person": 4,
+            "votes_per_item": 1,
+            "target": "ideas",
+            "live": False,
+        }
         db.session.remove()

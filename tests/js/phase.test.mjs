@@ -3,7 +3,14 @@
 import assert from "node:assert/strict";
 import { offsetSample, bestSample, ServerClock } from "../../static/js/timer.js";
 import {
-  NO_PHASE, normalisePhase, remainingMs, timerState, formatCountdown, msToNextSecond, neighbours, phaseIndex,
+  NO_PHASE,
+  normalisePhase,
+  remainingMs,
+  timerState,
+  formatCountdown,
+  msToNextSecond,
+  neighbours,
+  phaseIndex,
   instruction,
 } from "../../static/js/phase-state.js";
 import { createStaffStore } from "../../static/js/staff-state.js";
@@ -18,15 +25,27 @@ import { createParticipantStore } from "../../static/js/participant-state.js";
   const skewed = offsetSample(1_000_000, 1_120_070, 1_000_080); // answer left the server 70 ms in
   assert.ok(Math.abs(skewed.offset - 120_000) <= skewed.rtt / 2);
   assert.equal(bestSample([]), null);
-  assert.deepEqual(bestSample([{ offset: 5, rtt: 300 }, { offset: 7, rtt: 20 }, { offset: 9, rtt: 40 }, { offset: 1, rtt: -1 }]),
-    { offset: 7, rtt: 20 });
+  assert.deepEqual(
+    bestSample([
+      { offset: 5, rtt: 300 },
+      { offset: 7, rtt: 20 },
+      { offset: 9, rtt: 40 },
+      { offset: 1, rtt: -1 },
+    ]),
+    { offset: 7, rtt: 20 },
+  );
 }
 
 // ServerClock: several samples, the shortest round trip wins; failures are skipped.
 {
   let local = 50_000;
   const serverAhead = 90_000; // the server's clock is 90 s ahead of this device
-  const delays = [[200, 300], [10, 10], [5, 400], [40, 40]]; // [to server, back] per call
+  const delays = [
+    [200, 300],
+    [10, 10],
+    [5, 400],
+    [40, 40],
+  ]; // [to server, back] per call
   let call = 0;
   const command = async (name) => {
     assert.equal(name, "time");
@@ -40,7 +59,9 @@ import { createParticipantStore } from "../../static/js/participant-state.js";
   const clock = new ServerClock(command, { now: () => local, samples: 4 });
   assert.equal(clock.offset, 0);
   let notified = 0;
-  clock.subscribe(() => { notified += 1; });
+  clock.subscribe(() => {
+    notified += 1;
+  });
   assert.equal(await clock.sync(), true);
   assert.equal(call, 4);
   assert.equal(clock.rtt, 20);
@@ -56,7 +77,13 @@ import { createParticipantStore } from "../../static/js/participant-state.js";
 // Countdown maths.
 {
   const now = Date.parse("2026-03-12T10:00:00.000Z");
-  const running = normalisePhase({ key: "tables", started_at: "2026-03-12T09:50:00.000Z", ends_at: "2026-03-12T10:05:00.500Z", remaining_s: null, paused: false });
+  const running = normalisePhase({
+    key: "tables",
+    started_at: "2026-03-12T09:50:00.000Z",
+    ends_at: "2026-03-12T10:05:00.500Z",
+    remaining_s: null,
+    paused: false,
+  });
   assert.equal(remainingMs(running, now), 300_500);
   assert.equal(formatCountdown(300_500), "05:01"); // rounded up: 00:00 only when time is up
   assert.equal(formatCountdown(300_000), "05:00");
@@ -81,13 +108,19 @@ import { createParticipantStore } from "../../static/js/participant-state.js";
 
 // Agenda navigation and the phone's instruction.
 {
-  const agenda = [{ key: "a", kind: "welcome", title: "A" }, { key: "b", kind: "round_tables", title: "B" },
-    { key: "c", kind: "voting", title: "C" }];
+  const agenda = [
+    { key: "a", kind: "welcome", title: "A" },
+    { key: "b", kind: "round_tables", title: "B" },
+    { key: "c", kind: "voting", title: "C" },
+  ];
   assert.deepEqual(neighbours(agenda, NO_PHASE), { previous: null, next: agenda[0] });
   assert.deepEqual(neighbours(agenda, { key: "b" }), { previous: agenda[0], next: agenda[2] });
   assert.deepEqual(neighbours(agenda, { key: "c" }), { previous: agenda[1], next: null });
   assert.equal(phaseIndex(agenda, { key: "gone" }), -1);
-  assert.deepEqual(instruction(agenda[1], { number: 2, posting_open: true }), { key: "phase.do.round_tables", vars: { n: 2 } });
+  assert.deepEqual(instruction(agenda[1], { number: 2, posting_open: true }), {
+    key: "phase.do.round_tables",
+    vars: { n: 2 },
+  });
   assert.equal(instruction(agenda[1], { number: 2, posting_open: false }).key, "phase.do.round_tables_closed");
   assert.equal(instruction(agenda[1], null).key, "phase.do.choose_table");
   assert.equal(instruction(agenda[2], { number: 1, voting_open: true }).key, "phase.do.voting");
@@ -98,7 +131,13 @@ import { createParticipantStore } from "../../static/js/participant-state.js";
 // Reducers: snapshot then phase_changed / timer_changed, on both stores.
 {
   const agenda = [{ key: "tables", kind: "round_tables", title: "Tables", minutes: 75, description: "" }];
-  const phase = { key: "tables", started_at: "2026-03-12T09:00:00.000Z", ends_at: "2026-03-12T10:15:00.000Z", remaining_s: null, paused: false };
+  const phase = {
+    key: "tables",
+    started_at: "2026-03-12T09:00:00.000Z",
+    ends_at: "2026-03-12T10:15:00.000Z",
+    remaining_s: null,
+    paused: false,
+  };
   const staff = createStaffStore("projector");
   staff.reset({ workshop: { code: "X" }, tables: [], participants: [], ideas: [], agenda, phase: null });
   assert.equal(staff.phase.key, null);
@@ -109,7 +148,15 @@ import { createParticipantStore } from "../../static/js/participant-state.js";
   assert.equal(staff.phase.paused, true);
   assert.equal(staff.phase.remaining_s, 100);
   const me = createParticipantStore();
-  me.reset({ workshop: { code: "X" }, me: { id: 1, table_id: 1 }, tables: [{ id: 1, number: 1 }], my_ideas: [], table_ideas: [], agenda, phase });
+  me.reset({
+    workshop: { code: "X" },
+    me: { id: 1, table_id: 1 },
+    tables: [{ id: 1, number: 1 }],
+    my_ideas: [],
+    table_ideas: [],
+    agenda,
+    phase,
+  });
   assert.equal(me.phase.key, "tables");
   me.apply({ type: "phase_changed", data: { phase: { key: null } } });
   assert.equal(me.phase.key, null);

@@ -38,8 +38,9 @@ const ROOM_FLAGS = ["posting_open", "voting_open", "votes_revealed"];
 const NORMALISATIONS = [
   {
     screens: "participant",
-    why: "Grouping fields of a phone's ideas (group_id, placement, confidence, suggestions, duplicate_of): "
-      + "grouping and duplicate events go to staff rooms only, and the phone shows neither groups nor duplicates.",
+    why:
+      "Grouping fields of a phone's ideas (group_id, placement, confidence, suggestions, duplicate_of): " +
+      "grouping and duplicate events go to staff rooms only, and the phone shows neither groups nor duplicates.",
     apply: (view) => {
       for (const list of [view.myIdeas, view.tableIdeas]) {
         for (const [, idea] of list) for (const field of GROUPING_FIELDS) delete idea[field];
@@ -48,10 +49,11 @@ const NORMALISATIONS = [
   },
   {
     screens: "participant",
-    why: "A phone's own idea on another table follows only what my_idea_changed carries (state, text, updated_at, "
-      + "corrected_at), not its `merged` credits nor its `pinned_at`. pinned_at is not shown on phones; the credits "
-      + "are: REPORTED (server): merge_ideas tells the merged idea's author but not the kept idea's author when "
-      + "they sit elsewhere, so their 'my ideas' lacks the co-author until the next snapshot.",
+    why:
+      "A phone's own idea on another table follows only what my_idea_changed carries (state, text, updated_at, " +
+      "corrected_at), not its `merged` credits nor its `pinned_at`. pinned_at is not shown on phones; the credits " +
+      "are: REPORTED (server): merge_ideas tells the merged idea's author but not the kept idea's author when " +
+      "they sit elsewhere, so their 'my ideas' lacks the co-author until the next snapshot.",
     apply: (view) => {
       for (const [, idea] of view.myIdeas) {
         if (!view.me || idea.table_id !== view.me.table_id) {
@@ -63,8 +65,9 @@ const NORMALISATIONS = [
   },
   {
     screens: "participant",
-    why: "Another table's posting_open, voting_open and votes_revealed on a phone: those events go to that "
-      + "table's room only (reported: participant.js reads posting_open of the table of one's own idea after a move).",
+    why:
+      "Another table's posting_open, voting_open and votes_revealed on a phone: those events go to that " +
+      "table's room only (reported: participant.js reads posting_open of the table of one's own idea after a move).",
     apply: (view) => {
       for (const table of view.tables) {
         if (!view.me || table.id !== view.me.table_id) for (const field of ROOM_FLAGS) delete table[field];
@@ -84,7 +87,9 @@ const verdict = {
   failures: [],
   normalisations: NORMALISATIONS.map((rule) => `${rule.screens}: ${rule.why}`),
 };
-const tally = (counts, key) => { counts[key] = (counts[key] || 0) + 1; };
+const tally = (counts, key) => {
+  counts[key] = (counts[key] || 0) + 1;
+};
 
 const byText = (a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0);
 const byKey = (map) => [...map.entries()].sort(([a], [b]) => byText(a, b));
@@ -112,7 +117,9 @@ function staffView(store) {
         groups: board.groups.map((entry) => ({ id: entry.group.id, ideas: entry.ideas.map((i) => i.id) })),
       };
     }),
-    actionOrder: store.tables.map((table) => table.id).concat([null])
+    actionOrder: store.tables
+      .map((table) => table.id)
+      .concat([null])
       .map((id) => store.actionsOf(id).map((action) => action.id)),
   };
 }
@@ -149,8 +156,7 @@ function view(client, store) {
 /** Paths where two JSON values differ, with both values. */
 function differences(a, b, path = "", out = []) {
   if (Object.is(a, b)) return out;
-  const bothObjects = a && b && typeof a === "object" && typeof b === "object"
-    && Array.isArray(a) === Array.isArray(b);
+  const bothObjects = a && b && typeof a === "object" && typeof b === "object" && Array.isArray(a) === Array.isArray(b);
   if (!bothObjects) {
     out.push({ path: path || "/", replayed: a, fresh: b });
     return out;
@@ -185,7 +191,7 @@ function follow(name, client, from, to, store, count) {
     if (kind !== APPLY) return;
     apply(envelope);
     // Events held for this one may follow now.
-    for (let again = true; again;) {
+    for (let again = true; again; ) {
       again = false;
       early = early.filter((e) => classify(e, last) !== STALE);
       const next = early.find((e) => classify(e, last) === APPLY);
@@ -246,8 +252,11 @@ for (const [name, client] of Object.entries(recording.clients)) {
   for (let k = 1; k < points.length; k += 1) {
     const ack = points[k].replay;
     if (!ack) continue;
-    if (client.role === "projector" && ack.mode === "events"
-      && ack.events.some((e) => e.type === "show_authors_changed" && e.data.show)) {
+    if (
+      client.role === "projector" &&
+      ack.mode === "events" &&
+      ack.events.some((e) => e.type === "show_authors_changed" && e.data.show)
+    ) {
       tally(verdict.sync_replays, "events, then a snapshot (names back: projector.js)");
       continue;
     }
@@ -266,8 +275,13 @@ for (const [name, client] of Object.entries(recording.clients)) {
     const diffs = differences(view(client, store), view(client, makeStore(client, points[k].snapshot)));
     if (ack.seq !== points[k].seq) diffs.push({ path: "(sync head)", replayed: ack.seq, fresh: points[k].seq });
     if (diffs.length) {
-      verdict.failures.push({ client: name, from: points[k - 1].label, to: points[k].label, sync: ack.mode,
-        diffs: diffs.slice(0, 8) });
+      verdict.failures.push({
+        client: name,
+        from: points[k - 1].label,
+        to: points[k].label,
+        sync: ack.mode,
+        diffs: diffs.slice(0, 8),
+      });
     }
   }
 }

@@ -3,27 +3,53 @@
 import assert from "node:assert/strict";
 import { createStaffStore } from "../../static/js/staff-state.js";
 import {
-  STEPS, currentPosition, neighbour, canDrive, canSpotlight, isSpotlit, topRows, voteStep, groupsStep,
-  spotlightItem, defaultTarget,
+  STEPS,
+  currentPosition,
+  neighbour,
+  canDrive,
+  canSpotlight,
+  isSpotlit,
+  topRows,
+  voteStep,
+  groupsStep,
+  spotlightItem,
+  defaultTarget,
 } from "../../static/js/restitution.js";
 
 const idea = (id, table, group = null, state = "visible") => ({
-  id, table_id: table, text: `idée ${id}`, state, group_id: group, author: { id: 1, first_name: "Anne", organisation: "CV" },
-  created_at: `2026-01-01T00:00:0${id.length}Z`, updated_at: "2026-01-01T00:00:00Z",
+  id,
+  table_id: table,
+  text: `idée ${id}`,
+  state,
+  group_id: group,
+  author: { id: 1, first_name: "Anne", organisation: "CV" },
+  created_at: `2026-01-01T00:00:0${id.length}Z`,
+  updated_at: "2026-01-01T00:00:00Z",
 });
 const snapshot = {
   role: "projector",
   workshop: { code: "X", joining_open: false, projector_view: "all", restitution: null, spotlight: null },
-  tables: [{ id: 10, number: 1, theme: "A" }, { id: 20, number: 2, theme: "B" }, { id: 30, number: 3, theme: "C" }],
+  tables: [
+    { id: 10, number: 1, theme: "A" },
+    { id: 20, number: 2, theme: "B" },
+    { id: 30, number: 3, theme: "C" },
+  ],
   participants: [],
-  groups: [{ id: "g1", table_id: 10, label: "Tarifs", position: 0 }, { id: "g2", table_id: 10, label: "Services", position: 1 }],
+  groups: [
+    { id: "g1", table_id: 10, label: "Tarifs", position: 0 },
+    { id: "g2", table_id: 10, label: "Services", position: 1 },
+  ],
   ideas: [idea("i1", 10, "g1"), idea("i2", 10, "g1"), idea("i3", 10), idea("i4", 20)],
   votes: {
-    10: { dots: 7, voters: 3, tally: [
-      { kind: "idea", id: "i1", votes: 3, rank: 1, tied: false },
-      { kind: "idea", id: "i2", votes: 2, rank: 2, tied: true },
-      { kind: "idea", id: "i3", votes: 2, rank: 2, tied: true },
-    ] },
+    10: {
+      dots: 7,
+      voters: 3,
+      tally: [
+        { kind: "idea", id: "i1", votes: 3, rank: 1, tied: false },
+        { kind: "idea", id: "i2", votes: 2, rank: 2, tied: true },
+        { kind: "idea", id: "i3", votes: 2, rank: 2, tied: true },
+      ],
+    },
     20: { dots: 4, voters: 2, tally: null },
   },
 };
@@ -61,23 +87,48 @@ assert.equal(canDrive(store, 10), false);
 
 // The groups step: idea counts per group, and the ideas not in a group.
 const groups = groupsStep(store, 10);
-assert.deepEqual(groups.groups.map((e) => [e.group.label, e.count]), [["Tarifs", 2], ["Services", 0]]);
+assert.deepEqual(
+  groups.groups.map((e) => [e.group.label, e.count]),
+  [
+    ["Tarifs", 2],
+    ["Services", 0],
+  ],
+);
 assert.equal(groups.unsorted, 1);
 assert.equal(groups.ideas, 3);
 
 // The votes step: ranked, ties kept as ties; hidden results stay hidden; no dot is "empty".
 const votes = voteStep(store, 10);
 assert.equal(votes.state, "ranked");
-assert.deepEqual(votes.rows.map((r) => [r.id, r.rank, r.tied]), [["i1", 1, false], ["i2", 2, true], ["i3", 2, true]]);
+assert.deepEqual(
+  votes.rows.map((r) => [r.id, r.rank, r.tied]),
+  [
+    ["i1", 1, false],
+    ["i2", 2, true],
+    ["i3", 2, true],
+  ],
+);
 assert.equal(voteStep(store, 20).state, "hidden");
 assert.equal(voteStep(store, 30).state, "hidden"); // no results known: never show numbers
 store.apply({ type: "votes_revealed", data: { table_id: 20, revealed: true, dots: 0, voters: 0, tally: [] } });
 assert.equal(voteStep(store, 20).state, "empty");
 const dots = [9, 8, 7, 6, 5, 5, 5, 1];
-const many = dots.map((votes, i) => ({ kind: "idea", id: `x${i}`, votes, rank: dots.indexOf(votes) + 1, tied: dots.filter((d) => d === votes).length > 1 }));
+const many = dots.map((votes, i) => ({
+  kind: "idea",
+  id: `x${i}`,
+  votes,
+  rank: dots.indexOf(votes) + 1,
+  tied: dots.filter((d) => d === votes).length > 1,
+}));
 // Ranks 1 to 5, with every item tied at rank 5 (ex aequo stay together); rank 8 is left out.
-assert.deepEqual(topRows(many).map((r) => r.rank), [1, 2, 3, 4, 5, 5, 5]);
-assert.deepEqual(topRows(many, 2).map((r) => r.id), ["x0", "x1"]);
+assert.deepEqual(
+  topRows(many).map((r) => r.rank),
+  [1, 2, 3, 4, 5, 5, 5],
+);
+assert.deepEqual(
+  topRows(many, 2).map((r) => r.id),
+  ["x0", "x1"],
+);
 assert.equal(topRows(null), null);
 assert.deepEqual(topRows([{ kind: "idea", id: "z", votes: 0, rank: 1, tied: false }]), []);
 

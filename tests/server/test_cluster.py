@@ -6,6 +6,7 @@ every idea, in order, with no gap. Killing one process moves its phones to the
 other: they reconnect with their stale cookie, HAProxy redispatches them, they
 resync from their last seq and nothing acknowledged is lost.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,8 +34,13 @@ class Phone:
 
     def __init__(self, url: str, token: str):
         self.session = requests.Session()  # keeps HAProxy's cookie, as a browser does
-        self.client = socketio.Client(http_session=self.session, reconnection=True, reconnection_delay=0.5,
-                                      reconnection_delay_max=2, randomization_factor=0.5)
+        self.client = socketio.Client(
+            http_session=self.session,
+            reconnection=True,
+            reconnection_delay=0.5,
+            reconnection_delay_max=2,
+            randomization_factor=0.5,
+        )
         self.lock = threading.Lock()
         self.last = 0
         self.ideas: set[str] = set()
@@ -96,15 +102,23 @@ def cluster(tmp_path, postgres_url):
         need("service", "haproxy is not installed (apt-get install haproxy)")
     try:
         import redis
+
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except Exception as exc:  # noqa: BLE001 - any failure means "no Redis here"
         need("service", f"Redis at {REDIS_URL} is unreachable: {exc}")
     from tests.conftest import _reset_postgres
+
     _reset_postgres(postgres_url)
     port = free_port()
     public = f"http://127.0.0.1:{port}"
-    env = {"SOCKETIO_MESSAGE_QUEUE": REDIS_URL, "SOCKETIO_CHANNEL": f"test-cluster-{uuid.uuid4().hex}",
-           "TRUSTED_PROXIES": "1", "PUBLIC_URL": public, "AUTO_GROUPING": "0", "ENGINE_WORKERS": "0"}
+    env = {
+        "SOCKETIO_MESSAGE_QUEUE": REDIS_URL,
+        "SOCKETIO_CHANNEL": f"test-cluster-{uuid.uuid4().hex}",
+        "TRUSTED_PROXIES": "1",
+        "PUBLIC_URL": public,
+        "AUTO_GROUPING": "0",
+        "ENGINE_WORKERS": "0",
+    }
     servers = []
     haproxy = None
     try:
@@ -120,6 +134,7 @@ def cluster(tmp_path, postgres_url):
                 return requests.get(f"{public}/healthz", timeout=1).status_code == 200
             except requests.RequestException:
                 return False
+
         assert wait_for(ready, 15), (tmp_path / "haproxy.log").read_text()
         yield public, servers
     finally:
@@ -131,8 +146,11 @@ def cluster(tmp_path, postgres_url):
 
 
 def _join(public: str, name: str, table_id: int) -> str:
-    response = requests.post(f"{public}/api/w/DEVUP/join",
-                             json={"first_name": name, "organisation": "Test", "table_id": table_id}, timeout=10)
+    response = requests.post(
+        f"{public}/api/w/DEVUP/join",
+        json={"first_name": name, "organisation": "Test", "table_id": table_id},
+        timeout=10,
+    )
     assert response.status_code == 201, response.text
     return response.json()["token"]
 
@@ -165,8 +183,9 @@ def test_phones_on_both_processes_see_every_idea_and_survive_a_killed_process(cl
         # Ideas posted while the moved phones are away reach them when they resync.
         for n, phone in enumerate(stayed):
             posted.append(phone.post(f"Pendant la panne {n}"))
-        assert wait_for(lambda: all(p.syncs >= 2 and p.client.connected for p in moved), 30), \
+        assert wait_for(lambda: all(p.syncs >= 2 and p.client.connected for p in moved), 30), (
             "the phones of the killed process did not reconnect"
+        )
         assert all(p.process != victim for p in moved), "HAProxy sent a phone back to the dead process"
         assert _everyone_has(phones, posted), "an acknowledged idea was lost"
         # And they post again, on their new process, seen by all.

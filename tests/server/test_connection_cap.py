@@ -4,6 +4,7 @@ With eventlet's default, the 1,025th phone of a forum could not connect
 (issue 14). Here the cap is set low so the test stays small: once the server
 holds MAX_CONNECTIONS sockets, the next one is not accepted until one closes.
 """
+
 from __future__ import annotations
 
 import socket
@@ -21,7 +22,7 @@ def handshake(sock: socket.socket, port: int) -> None:
 def answered(sock: socket.socket) -> bool:
     try:
         return sock.recv(64).startswith(b"HTTP/1.1 200")
-    except socket.timeout:
+    except TimeoutError:
         return False
 
 

@@ -1,4 +1,5 @@
 """The real eventlet server: a kill -9 loses no acknowledged idea, and clients converge."""
+
 from __future__ import annotations
 
 import threading
@@ -21,8 +22,9 @@ def server(tmp_path, database_url):
 def test_kill_9_loses_no_acknowledged_idea_and_clients_converge(server):
     info = server.info()
     table = info["tables"][0]["id"]
-    projector = StaffClient(server.url, {"role": "projector", "workshop": "DEVUP",
-                                         "key": info["projector_key"]}).connect()
+    projector = StaffClient(
+        server.url, {"role": "projector", "workshop": "DEVUP", "key": info["projector_key"]}
+    ).connect()
     token = server.join("Anne", table)["token"]
     phone = socketio.Client(reconnection=False)
     phone.connect(server.url, auth={"role": "participant", "token": token}, transports=["websocket"])
@@ -56,16 +58,20 @@ def test_kill_9_loses_no_acknowledged_idea_and_clients_converge(server):
     assert wait_for(lambda: projector.syncs > syncs_before and projector.sio.connected)
 
     fresh = socketio.Client()
-    fresh.connect(server.url, auth={"role": "facilitator", "workshop": "DEVUP",
-                                    "key": info["facilitator_key"]}, transports=["websocket"])
+    fresh.connect(
+        server.url,
+        auth={"role": "facilitator", "workshop": "DEVUP", "key": info["facilitator_key"]},
+        transports=["websocket"],
+    )
     snapshot = fresh.call("sync", {"since": 0}, timeout=10)["snapshot"]
     stored = {idea["id"] for idea in snapshot["ideas"]}
     assert set(acked) <= stored, f"{len(set(acked) - stored)} acknowledged ideas lost"
 
     # The projector that lived through the crash shows exactly the database's state.
     assert wait_for(lambda: {i["id"] for i in projector.state["ideas"]} == stored)
-    fresh_projector = StaffClient(server.url, {"role": "projector", "workshop": "DEVUP",
-                                               "key": info["projector_key"]}).connect()
+    fresh_projector = StaffClient(
+        server.url, {"role": "projector", "workshop": "DEVUP", "key": info["projector_key"]}
+    ).connect()
     with projector.lock:
         assert comparable(projector.state) == comparable(fresh_projector.state)
     for client in (projector, fresh_projector):

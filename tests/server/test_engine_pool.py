@@ -1,4 +1,5 @@
 """The worker pool itself (facilitator/engine_pool.py): real worker processes, threading mode."""
+
 from __future__ import annotations
 
 import os

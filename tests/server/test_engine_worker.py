@@ -4,6 +4,7 @@ Posting never waits for the engine: the idea is stored and shown at once,
 unsorted, and its place follows as ``idea_grouped``. The web process never
 loads the model; a killed worker is restarted and posting goes on.
 """
+
 from __future__ import annotations
 
 import os
@@ -58,14 +59,20 @@ class Screen:
 
     def grouped(self, idea_id: str) -> dict | None:
         with self.lock:
-            found = [e["data"]["idea"] for e in self.events
-                     if e["type"] == "idea_grouped" and e["data"]["idea"]["id"] == idea_id]
+            found = [
+                e["data"]["idea"]
+                for e in self.events
+                if e["type"] == "idea_grouped" and e["data"]["idea"]["id"] == idea_id
+            ]
         return found[-1] if found else None
 
     def types_of(self, idea_id: str) -> list[str]:
         with self.lock:
-            return [e["type"] for e in self.events
-                    if e["type"].startswith("idea_") and e["data"].get("idea", {}).get("id") == idea_id]
+            return [
+                e["type"]
+                for e in self.events
+                if e["type"].startswith("idea_") and e["data"].get("idea", {}).get("id") == idea_id
+            ]
 
 
 def _start(tmp_path, database_url) -> tuple[LiveServer, dict, Screen, socketio.Client]:
@@ -73,9 +80,11 @@ def _start(tmp_path, database_url) -> tuple[LiveServer, dict, Screen, socketio.C
     info = server.info()
     staff = Screen(server, {"role": "facilitator", "workshop": "DEVUP", "key": info["facilitator_key"]})
     phone = socketio.Client(reconnection=False)
-    phone.connect(server.url, auth={"role": "participant",
-                                    "token": server.join("Anne", info["tables"][2]["id"])["token"]},
-                  transports=["websocket"])
+    phone.connect(
+        server.url,
+        auth={"role": "participant", "token": server.join("Anne", info["tables"][2]["id"])["token"]},
+        transports=["websocket"],
+    )
     return server, info, staff, phone
 
 

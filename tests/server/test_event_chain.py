@@ -8,6 +8,7 @@ eventlet server, then checks the stored log (``facilitator.event_chain``) and
 what every phone and the projector received, by the envelope rule of
 docs/protocol.md: a client that follows it never sees a gap.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,8 +24,14 @@ from tests.live_server import LiveServer, wait_for
 from tests.reference_client import GAP, STALE, StaffClient, classify, comparable
 
 PHONES, POSTS_EACH = 24, 5  # 120 posts on one table
-WORDS = ["stand commun sur les salons", "rendez-vous d'affaires", "veille marché partagée",
-         "achats d'énergie mutualisés", "formation des managers", "annuaire des compétences"]
+WORDS = [
+    "stand commun sur les salons",
+    "rendez-vous d'affaires",
+    "veille marché partagée",
+    "achats d'énergie mutualisés",
+    "formation des managers",
+    "annuaire des compétences",
+]
 
 
 class Follower:
@@ -71,8 +78,12 @@ def test_prev_chain_holds_under_concurrent_posts(tmp_path, database_url):
         in_own_thread(_run(server.url, info, tokens, neighbour))
         engine = create_engine(_database_url(database_url))
         with engine.connect() as conn:
-            rows = conn.execute(text("SELECT seq, table_prev FROM event WHERE workshop_id = "
-                                     "(SELECT id FROM workshop WHERE code = 'DEVUP')")).all()
+            rows = conn.execute(
+                text(
+                    "SELECT seq, table_prev FROM event WHERE workshop_id = "
+                    "(SELECT id FROM workshop WHERE code = 'DEVUP')"
+                )
+            ).all()
         engine.dispose()
         faults = chain_faults((seq, prev if isinstance(prev, dict) else _json(prev)) for seq, prev in rows)
         assert faults["events"] >= PHONES * POSTS_EACH
@@ -85,10 +96,14 @@ async def _run(url: str, info: dict, tokens: list[str], neighbour: str) -> None:
     phones = [await connect(url, {"role": "participant", "token": t}) for t in tokens]
     projector = await connect(url, {"role": "projector", "workshop": "DEVUP", "key": info["projector_key"]})
     other = await connect(url, {"role": "participant", "token": neighbour})
-    posts = [(client, str(uuid.uuid4()), f"{WORDS[(n + k) % len(WORDS)]} {n}-{k}")
-             for n, (client, _) in enumerate(phones) for k in range(POSTS_EACH)]
-    acks = await asyncio.gather(*(client.call("post_idea", {"id": ident, "text": body}, timeout=60)
-                                  for client, ident, body in posts))
+    posts = [
+        (client, str(uuid.uuid4()), f"{WORDS[(n + k) % len(WORDS)]} {n}-{k}")
+        for n, (client, _) in enumerate(phones)
+        for k in range(POSTS_EACH)
+    ]
+    acks = await asyncio.gather(
+        *(client.call("post_idea", {"id": ident, "text": body}, timeout=60) for client, ident, body in posts)
+    )
     assert all(ack["ok"] for ack in acks), [a for a in acks if not a["ok"]][:3]
     ids = {ident for _, ident, _ in posts}
     followers = [f for _, f in phones] + [projector[1]]
@@ -119,6 +134,7 @@ def in_own_thread(coroutine) -> None:
 
 def _json(value):
     import json
+
     return json.loads(value) if isinstance(value, str) else value
 
 
@@ -145,9 +161,11 @@ def test_a_client_that_drops_one_event_detects_it_and_catches_up(tmp_path, datab
         projector = DroppingClient(server.url, auth, drop=3).connect()
         syncs_before = projector.syncs
         phone = socketio.Client(reconnection=False)
-        phone.connect(server.url, auth={"role": "participant",
-                                        "token": server.join("Anne", info["tables"][0]["id"])["token"]},
-                      transports=["websocket"])
+        phone.connect(
+            server.url,
+            auth={"role": "participant", "token": server.join("Anne", info["tables"][0]["id"])["token"]},
+            transports=["websocket"],
+        )
         posted = [str(uuid.uuid4()) for _ in range(6)]
         for n, ident in enumerate(posted):
             assert phone.call("post_idea", {"id": ident, "text": f"idée {n}"}, timeout=10)["ok"]

@@ -4,6 +4,7 @@ Integration tests run the engine inline (threading mode); only the real
 server runs it in eventlet's thread pool, where a contended lock once hung
 every post. This test would hang (and time out) if that came back.
 """
+
 from __future__ import annotations
 
 import threading
@@ -13,9 +14,16 @@ import socketio
 
 from tests.live_server import LiveServer
 
-TEXTS = ["Un stand commun sur les salons", "Des rendez-vous d'affaires avec les acheteurs",
-         "Une veille marché partagée", "Mutualiser les achats d'énergie", "Former les managers",
-         "Un annuaire des compétences", "Missions export collectives", "Un club des dirigeants"]
+TEXTS = [
+    "Un stand commun sur les salons",
+    "Des rendez-vous d'affaires avec les acheteurs",
+    "Une veille marché partagée",
+    "Mutualiser les achats d'énergie",
+    "Former les managers",
+    "Un annuaire des compétences",
+    "Missions export collectives",
+    "Un club des dirigeants",
+]
 
 
 def test_concurrent_posts_and_regroups_all_answered(tmp_path, database_url):
@@ -24,8 +32,11 @@ def test_concurrent_posts_and_regroups_all_answered(tmp_path, database_url):
         info = server.info()
         table = info["tables"][1]["id"]
         facilitator = socketio.Client()
-        facilitator.connect(server.url, auth={"role": "facilitator", "workshop": "DEVUP",
-                                              "key": info["facilitator_key"]}, transports=["websocket"])
+        facilitator.connect(
+            server.url,
+            auth={"role": "facilitator", "workshop": "DEVUP", "key": info["facilitator_key"]},
+            transports=["websocket"],
+        )
         acks: list[dict] = []
         lock = threading.Lock()
 
@@ -34,8 +45,7 @@ def test_concurrent_posts_and_regroups_all_answered(tmp_path, database_url):
             client = socketio.Client()
             client.connect(server.url, auth={"role": "participant", "token": token}, transports=["websocket"])
             for k in range(8):
-                ack = client.call("post_idea", {"id": str(uuid.uuid4()), "text": f"{TEXTS[k]} ({n})"},
-                                  timeout=30)
+                ack = client.call("post_idea", {"id": str(uuid.uuid4()), "text": f"{TEXTS[k]} ({n})"}, timeout=30)
                 with lock:
                     acks.append(ack)
             client.disconnect()

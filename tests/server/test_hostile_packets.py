@@ -1,4 +1,5 @@
 """Hostile Socket.IO traffic against the real eventlet server: answers, not silence; a few log lines."""
+
 from __future__ import annotations
 
 import http.client
@@ -26,8 +27,12 @@ def _open_polling(server) -> tuple[http.client.HTTPConnection, str]:
 
 def test_a_polling_post_over_the_buffer_size_is_answered_413(server):
     conn, sid = _open_polling(server)
-    conn.request("POST", f"/socket.io/?EIO=4&transport=polling&sid={sid}", body=b"4" + b"x" * (100 * 1024),
-                 headers={"Content-Type": "text/plain;charset=UTF-8"})
+    conn.request(
+        "POST",
+        f"/socket.io/?EIO=4&transport=polling&sid={sid}",
+        body=b"4" + b"x" * (100 * 1024),
+        headers={"Content-Type": "text/plain;charset=UTF-8"},
+    )
     response = conn.getresponse()
     response.read()
     assert response.status == 413
@@ -37,9 +42,13 @@ def test_malformed_packets_do_not_flood_the_log(server):
     before = len(server.log.read_text().splitlines())
     for _ in range(5):
         conn, sid = _open_polling(server)
-        for packet in (b"40", b"42[", b"4x{{", b"42[\"command\",{\"a\":"):
-            conn.request("POST", f"/socket.io/?EIO=4&transport=polling&sid={sid}", body=packet * 20,
-                         headers={"Content-Type": "text/plain;charset=UTF-8"})
+        for packet in (b"40", b"42[", b"4x{{", b'42["command",{"a":'):
+            conn.request(
+                "POST",
+                f"/socket.io/?EIO=4&transport=polling&sid={sid}",
+                body=packet * 20,
+                headers={"Content-Type": "text/plain;charset=UTF-8"},
+            )
             conn.getresponse().read()
     lines = server.log.read_text().splitlines()[before:]
     assert not any("Traceback" in line for line in lines), "\n".join(lines[:40])
@@ -48,16 +57,21 @@ def test_malformed_packets_do_not_flood_the_log(server):
 
 def test_the_filter_summarises_with_an_injected_clock():
     import logging
+
     from facilitator.logfilter import ThrottledErrors
+
     now = [0.0]
     throttle = ThrottledErrors(60, clock=lambda: now[0])
     try:
         raise ValueError("x")
     except ValueError:
         import sys
+
         info = sys.exc_info()
+
     def record():
         return logging.LogRecord("engineio.server", logging.ERROR, "f", 1, "message handler error", (), info)
+
     first = record()
     assert throttle.filter(first) and first.exc_info is None and "ValueError" in first.getMessage()
     assert [throttle.filter(record()) for _ in range(5)] == [False] * 5

@@ -1,4 +1,5 @@
 """Two server processes behind one Redis message queue deliver each other's events."""
+
 from __future__ import annotations
 
 import os
@@ -18,6 +19,7 @@ REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://localhost:6379/0")
 def redis_url():
     try:
         import redis
+
         redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
     except Exception as exc:  # noqa: BLE001 - any failure means "no Redis here"
         need("service", f"Redis at {REDIS_URL} is unreachable: {exc}")
@@ -33,8 +35,11 @@ def test_event_posted_on_one_process_reaches_a_projector_on_the_other(tmp_path, 
         received = []
         projector = socketio.Client()
         projector.on("event", received.append)
-        projector.connect(second.url, auth={"role": "projector", "workshop": "DEVUP",
-                                            "key": info["projector_key"]}, transports=["websocket"])
+        projector.connect(
+            second.url,
+            auth={"role": "projector", "workshop": "DEVUP", "key": info["projector_key"]},
+            transports=["websocket"],
+        )
         projector.call("sync", {"since": 0}, timeout=5)
         phone = socketio.Client()
         token = first.join("Anne", info["tables"][0]["id"])["token"]
@@ -43,7 +48,8 @@ def test_event_posted_on_one_process_reaches_a_projector_on_the_other(tmp_path, 
         assert phone.call("post_idea", {"id": ident, "text": "via Redis"}, timeout=5)["ok"]
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and not any(
-                e["type"] == "idea_posted" and e["data"]["idea"]["id"] == ident for e in received):
+            e["type"] == "idea_posted" and e["data"]["idea"]["id"] == ident for e in received
+        ):
             time.sleep(0.05)
         assert any(e["type"] == "idea_posted" and e["data"]["idea"]["id"] == ident for e in received)
         phone.disconnect()

@@ -1,5 +1,6 @@
 """A facilitator on one server process moves a phone connected to another (Redis message queue):
 the phone gets `moved`, syncs on its own process, and from then on hears its new table."""
+
 from __future__ import annotations
 
 import threading
@@ -36,26 +37,31 @@ def test_move_on_one_process_switches_a_phone_on_the_other(tmp_path, redis_url):
 
         lead = socketio.Client()
         clients.append(lead)
-        lead.connect(first.url, auth={"role": "facilitator", "workshop": "DEVUP", "key": info["facilitator_key"]},
-                     transports=["websocket"])
-        ack = lead.call("move_participant", {"participant_id": anne["participant"]["id"], "table_id": new},
-                        timeout=5)
+        lead.connect(
+            first.url,
+            auth={"role": "facilitator", "workshop": "DEVUP", "key": info["facilitator_key"]},
+            transports=["websocket"],
+        )
+        ack = lead.call("move_participant", {"participant_id": anne["participant"]["id"], "table_id": new}, timeout=5)
         assert ack["ok"], ack
         assert wait_for(lambda: moved and synced.is_set()), "the phone on the other process was not told"
         assert moved == [{"table_id": new}]
 
         bob = socketio.Client()
         clients.append(bob)
-        bob.connect(first.url, auth={"role": "participant", "token": first.join("Bob", new)["token"]},
-                    transports=["websocket"])
+        bob.connect(
+            first.url, auth={"role": "participant", "token": first.join("Bob", new)["token"]}, transports=["websocket"]
+        )
         ident = str(uuid.uuid4())
         assert bob.call("post_idea", {"id": ident, "text": "À la nouvelle table"}, timeout=5)["ok"]
-        assert wait_for(lambda: any(e["type"] == "idea_posted" and e["data"]["idea"]["id"] == ident
-                                    for e in events)), "the phone did not join its new table's room"
+        assert wait_for(lambda: any(e["type"] == "idea_posted" and e["data"]["idea"]["id"] == ident for e in events)), (
+            "the phone did not join its new table's room"
+        )
         carl = socketio.Client()
         clients.append(carl)
-        carl.connect(first.url, auth={"role": "participant", "token": first.join("Carl", old)["token"]},
-                     transports=["websocket"])
+        carl.connect(
+            first.url, auth={"role": "participant", "token": first.join("Carl", old)["token"]}, transports=["websocket"]
+        )
         left = str(uuid.uuid4())
         assert carl.call("post_idea", {"id": left, "text": "À l'ancienne table"}, timeout=5)["ok"]
         time.sleep(0.5)

@@ -5,6 +5,7 @@ froze every socket of the process for the length of the query. Here the test
 holds the workshop row locked from its own connection, so a phone's post
 waits inside PostgreSQL; meanwhile another client's command must be answered.
 """
+
 from __future__ import annotations
 
 import threading
@@ -24,17 +25,25 @@ def test_a_waiting_query_does_not_block_other_clients(tmp_path, postgres_url):
     try:
         info = server.info()
         phone = socketio.Client(reconnection=False)
-        phone.connect(server.url, auth={"role": "participant",
-                                        "token": server.join("Anne", info["tables"][0]["id"])["token"]},
-                      transports=["websocket"])
+        phone.connect(
+            server.url,
+            auth={"role": "participant", "token": server.join("Anne", info["tables"][0]["id"])["token"]},
+            transports=["websocket"],
+        )
         other = socketio.Client(reconnection=False)
-        other.connect(server.url, auth={"role": "projector", "workshop": "DEVUP", "key": info["projector_key"]},
-                      transports=["websocket"])
+        other.connect(
+            server.url,
+            auth={"role": "projector", "workshop": "DEVUP", "key": info["projector_key"]},
+            transports=["websocket"],
+        )
         result: dict = {}
         with psycopg.connect(postgres_url) as lock:
             lock.execute("SELECT id FROM workshop WHERE code = 'DEVUP' FOR UPDATE")  # publish() waits for this
-            poster = threading.Thread(target=lambda: result.update(ack=phone.call(
-                "post_idea", {"id": str(uuid.uuid4()), "text": "En attente du verrou"}, timeout=60)))
+            poster = threading.Thread(
+                target=lambda: result.update(
+                    ack=phone.call("post_idea", {"id": str(uuid.uuid4()), "text": "En attente du verrou"}, timeout=60)
+                )
+            )
             poster.start()
             # Wait until the post is really blocked inside PostgreSQL on our lock.
             waiting = False

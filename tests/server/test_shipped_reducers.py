@@ -9,6 +9,7 @@ participant-state.js themselves (tests/js/replay.mjs): for every screen and
 every pair of checkpoints k < m, snapshot k + the envelopes received up to m
 must equal snapshot m. The recording is made by each run, never stored.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,17 +25,49 @@ from tests.store_replay import replay_in_node
 
 # Every event type of docs/protocol.md's "Events": the morning publishes them all.
 MORNING_EVENTS = {
-    "idea_posted", "idea_edited", "my_idea_changed", "idea_withdrawn", "idea_hidden", "idea_restored", "idea_corrected",
-    "posting_changed", "joining_changed", "projector_view_changed", "show_authors_changed",
-    "participant_joined", "participant_moved", "tables_assigned", "tables_rotated",
-    "phase_changed", "timer_changed",
-    "group_created", "group_renamed", "idea_moved", "groups_merged", "group_split", "group_removed",
-    "board_regrouped", "idea_merged", "duplicate_dismissed", "idea_pinned",
-    "restitution_changed", "spotlight_changed",
-    "voting_settings_changed", "voting_changed", "votes_changed", "votes_revealed",
-    "action_created", "action_updated", "action_deleted",
-    "retention_changed", "archived_changed", "participant_erased", "review_changed",
-    "workshop_updated", "table_updated", "table_removed",
+    "idea_posted",
+    "idea_edited",
+    "my_idea_changed",
+    "idea_withdrawn",
+    "idea_hidden",
+    "idea_restored",
+    "idea_corrected",
+    "posting_changed",
+    "joining_changed",
+    "projector_view_changed",
+    "show_authors_changed",
+    "participant_joined",
+    "participant_moved",
+    "tables_assigned",
+    "tables_rotated",
+    "phase_changed",
+    "timer_changed",
+    "group_created",
+    "group_renamed",
+    "idea_moved",
+    "groups_merged",
+    "group_split",
+    "group_removed",
+    "board_regrouped",
+    "idea_merged",
+    "duplicate_dismissed",
+    "idea_pinned",
+    "restitution_changed",
+    "spotlight_changed",
+    "voting_settings_changed",
+    "voting_changed",
+    "votes_changed",
+    "votes_revealed",
+    "action_created",
+    "action_updated",
+    "action_deleted",
+    "retention_changed",
+    "archived_changed",
+    "participant_erased",
+    "review_changed",
+    "workshop_updated",
+    "table_updated",
+    "table_removed",
 }
 
 
@@ -60,8 +93,12 @@ def test_browser_stores_replay_a_whole_morning(tmp_path, database_url):
     finally:
         server.stop()
     verdict = replay_in_node(recording, tmp_path)
-    published = {m["envelope"]["type"] for client in recording["clients"].values()
-                 for m in client["messages"] if m["type"] == "event"}
+    published = {
+        m["envelope"]["type"]
+        for client in recording["clients"].values()
+        for m in client["messages"]
+        if m["type"] == "event"
+    }
     assert MORNING_EVENTS <= published, MORNING_EVENTS - published  # the morning is whole
     assert MORNING_EVENTS <= set(verdict["events_applied"]), MORNING_EVENTS - set(verdict["events_applied"])
     assert verdict["gaps"] == [], verdict["gaps"][:5]
@@ -84,7 +121,7 @@ def _reference_client_agrees(recording: dict) -> None:
         messages = recording["clients"][name]["messages"]
         for start, end in pairwise(points):
             state, last, held = start["snapshot"], start["seq"], None
-            for message in messages[start["count"]:end["count"]]:
+            for message in messages[start["count"] : end["count"]]:
                 if message["type"] == "resync":
                     held = held or []
                 elif message["type"] == "snapshot":

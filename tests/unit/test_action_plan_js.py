@@ -1,4 +1,5 @@
 """The staff store's action plan handlers (static/js/staff-state.js), run with Node."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,7 +13,8 @@ def test_action_plan_store_with_node():
     node = shutil.which("node")
     if node is None:
         need("browser", "Node.js is not installed: the client's JS unit tests need it")
-    result = subprocess.run([node, str(ROOT / "tests" / "js" / "actions.test.mjs")],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [node, str(ROOT / "tests" / "js" / "actions.test.mjs")], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "actions store ok" in result.stdout

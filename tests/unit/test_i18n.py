@@ -1,4 +1,5 @@
 """The .po catalogues: completeness against the code, canonical form, locale selection."""
+
 from __future__ import annotations
 
 import re
@@ -18,9 +19,9 @@ def test_catalogues_are_complete():
 def test_the_scan_sees_the_call_sites():
     """Guard against a scanner that silently finds nothing."""
     usage = i18n_tools.used_keys(set(i18n_tools.read("fr")))
-    assert "page.join.title" in usage.keys                      # template t('...')
-    assert "page.error.not_found" in usage.keys                 # Python literal (app.py)
-    assert "js.console.posting_open" in usage.keys              # literal inside t(cond ? ... : ...)
+    assert "page.join.title" in usage.keys  # template t('...')
+    assert "page.error.not_found" in usage.keys  # Python literal (app.py)
+    assert "js.console.posting_open" in usage.keys  # literal inside t(cond ? ... : ...)
     assert any(k.startswith("js.projector.") for k in usage.plurals)  # t.plural(...)
     assert len(usage.keys) > 150
 
@@ -33,6 +34,7 @@ def test_every_error_code_has_both_languages():
 def test_po_files_parse_without_errors_or_duplicates():
     """Hand edits keep the files valid gettext (``i18n format`` re-sorts them; order is free)."""
     from babel.messages.pofile import read_po
+
     for lang in i18n.LANGUAGES:
         path = i18n.po_path(lang)
         with path.open("rb") as handle:
@@ -46,10 +48,15 @@ def test_po_files_parse_without_errors_or_duplicates():
 
 def test_import_json_folds_leftovers_and_is_idempotent(tmp_path, monkeypatch):
     import json
+
     locales = tmp_path / "locales"
     locales.mkdir()
-    (locales / "fr.json").write_text(json.dumps({"js": {"demo": {"hello": "Bonjour {name}", "page_title": "X"}},
-                                                 "page": {"join": {"title": "Rejoindre"}}}), encoding="utf-8")
+    (locales / "fr.json").write_text(
+        json.dumps(
+            {"js": {"demo": {"hello": "Bonjour {name}", "page_title": "X"}}, "page": {"join": {"title": "Rejoindre"}}}
+        ),
+        encoding="utf-8",
+    )
     (locales / "en.json").write_text(json.dumps({"js": {"demo": {"hello": "Hello {name}"}}}), encoding="utf-8")
     po = {lang: tmp_path / f"{lang}.po" for lang in i18n.LANGUAGES}
     for lang in i18n.LANGUAGES:
@@ -85,14 +92,17 @@ def test_english_falls_back_to_french_then_to_the_key():
     assert i18n.translate("fr", "js.common.table_number", n=3) == "Table 3"
 
 
-@pytest.mark.parametrize("headers,query,cookie,expected", [
-    ({}, "", None, "fr"),
-    ({"Accept-Language": "en-GB,en;q=0.9"}, "", None, "en"),
-    ({"Accept-Language": "de-DE"}, "", None, "fr"),
-    ({"Accept-Language": "en-GB"}, "?lang=fr", None, "fr"),
-    ({}, "", "en", "en"),
-    ({"Accept-Language": "fr"}, "?lang=en", None, "en"),
-])
+@pytest.mark.parametrize(
+    "headers,query,cookie,expected",
+    [
+        ({}, "", None, "fr"),
+        ({"Accept-Language": "en-GB,en;q=0.9"}, "", None, "en"),
+        ({"Accept-Language": "de-DE"}, "", None, "fr"),
+        ({"Accept-Language": "en-GB"}, "?lang=fr", None, "fr"),
+        ({}, "", "en", "en"),
+        ({"Accept-Language": "fr"}, "?lang=en", None, "en"),
+    ],
+)
 def test_locale_selection(make_app, headers, query, cookie, expected):
     app = make_app()
     client = app.test_client()
@@ -111,7 +121,9 @@ def test_locale_selection(make_app, headers, query, cookie, expected):
 
 def test_flask_babel_formats_for_the_locale(make_app):
     from datetime import datetime
+
     from flask_babel import format_datetime, format_number, gettext
+
     app = make_app()
     with app.test_request_context("/?lang=fr"):
         assert format_number(1234.5) == "1\u202f234,5"

@@ -7,6 +7,7 @@ under ``if TYPE_CHECKING:`` are left out. Importing ``a.b.c`` runs the
 ``__init__`` of ``a`` and ``a.b`` first, so those count as well (but not a
 module's own parent packages, which are already importing).
 """
+
 from __future__ import annotations
 
 import ast
@@ -29,9 +30,13 @@ def modules() -> dict[str, Path]:
 
 def imported_names(module: str, path: Path, known: dict[str, Path]) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    typing_only = {id(n) for node in ast.walk(tree)
-                   if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
-                   for stmt in node.body for n in ast.walk(stmt)}
+    typing_only = {
+        id(n)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+        for stmt in node.body
+        for n in ast.walk(stmt)
+    }
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     targets: set[str] = set()
     for node in ast.walk(tree):
@@ -41,7 +46,7 @@ def imported_names(module: str, path: Path, known: dict[str, Path]) -> set[str]:
             targets.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             if node.level:
-                base = package.split(".")[:len(package.split(".")) - node.level + 1]
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
                 target = ".".join(base + ([node.module] if node.module else []))
             else:
                 target = node.module or ""

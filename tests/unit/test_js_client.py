@@ -1,4 +1,5 @@
 """The browser client's pure logic (sync rule, state stores, offline queue), run with Node."""
+
 from __future__ import annotations
 
 import json

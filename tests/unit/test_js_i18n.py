@@ -1,5 +1,6 @@
 """The browser's translator (makeT: placeholders, plurals, numbers for the locale) and the participant's
 status announcements, run with Node."""
+
 from __future__ import annotations
 
 import shutil
@@ -13,7 +14,8 @@ def test_translator_and_announcements_with_node():
     node = shutil.which("node")
     if node is None:
         need("browser", "Node.js is not installed: the client's JS unit tests need it")
-    result = subprocess.run([node, str(ROOT / "tests" / "js" / "i18n.test.mjs")],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [node, str(ROOT / "tests" / "js" / "i18n.test.mjs")], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "i18n ok" in result.stdout

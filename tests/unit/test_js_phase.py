@@ -1,4 +1,5 @@
 """The agenda and timer logic of the browser (clock offset, countdown, reducers), run with Node."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,7 +13,8 @@ def test_phase_logic_with_node():
     node = shutil.which("node")
     if node is None:
         need("browser", "Node.js is not installed: the client's JS unit tests need it")
-    result = subprocess.run([node, str(ROOT / "tests" / "js" / "phase.test.mjs")],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [node, str(ROOT / "tests" / "js" / "phase.test.mjs")], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "phase ok" in result.stdout

@@ -1,4 +1,5 @@
-""""Regrouper"'s proposal on the console (static/js/console-proposal.js), run with Node."""
+""" "Regrouper"'s proposal on the console (static/js/console-proposal.js), run with Node."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,7 +13,8 @@ def test_proposal_payloads_with_node():
     node = shutil.which("node")
     if node is None:
         need("browser", "Node.js is not installed: the client's JS unit tests need it")
-    result = subprocess.run([node, str(ROOT / "tests" / "js" / "proposal.test.mjs")],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [node, str(ROOT / "tests" / "js" / "proposal.test.mjs")], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "proposal ok" in result.stdout

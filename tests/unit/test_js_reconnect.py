@@ -1,4 +1,5 @@
 """The browser client's reconnection rule (jittered exponential backoff), run with Node."""
+
 from __future__ import annotations
 
 from tests.unit.test_js_client import run_node

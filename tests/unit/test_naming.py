@@ -1,24 +1,40 @@
 """Names of proposed groups (clustering/naming.py): short noun phrases from the ideas, in French."""
+
 from __future__ import annotations
 
 import pytest
 
 from facilitator.clustering.naming import is_participle_like, is_verb_like, name_group
 
-COTISATIONS = ["Des cotisations selon la taille de l'entreprise", "Une cotisation à trois niveaux",
-               "Cotisations plus faibles selon la taille"]
-ENERGIE = ["Mutualiser les achats d'énergie entre adhérents", "Un groupement d'achat d'électricité",
-           "Négocier ensemble les achats d'énergie"]
-CYBER = ["Former les salariés à la cybersécurité", "Une formation cybersécurité pour les dirigeants de PME",
-         "Sensibiliser les équipes aux risques de cybersécurité"]
-SALONS = ["Organiser un salon professionnel régional chaque année", "Tenir un stand collectif au salon de Paris",
-          "Emmener les adhérents sur un salon à l'étranger"]
+COTISATIONS = [
+    "Des cotisations selon la taille de l'entreprise",
+    "Une cotisation à trois niveaux",
+    "Cotisations plus faibles selon la taille",
+]
+ENERGIE = [
+    "Mutualiser les achats d'énergie entre adhérents",
+    "Un groupement d'achat d'électricité",
+    "Négocier ensemble les achats d'énergie",
+]
+CYBER = [
+    "Former les salariés à la cybersécurité",
+    "Une formation cybersécurité pour les dirigeants de PME",
+    "Sensibiliser les équipes aux risques de cybersécurité",
+]
+SALONS = [
+    "Organiser un salon professionnel régional chaque année",
+    "Tenir un stand collectif au salon de Paris",
+    "Emmener les adhérents sur un salon à l'étranger",
+]
 
 
-@pytest.mark.parametrize("texts, expected", [
-    (COTISATIONS, "Cotisations selon la taille"),
-    (ENERGIE, "Achats d'énergie"),
-])
+@pytest.mark.parametrize(
+    "texts, expected",
+    [
+        (COTISATIONS, "Cotisations selon la taille"),
+        (ENERGIE, "Achats d'énergie"),
+    ],
+)
 def test_a_phrase_the_ideas_share(texts, expected):
     assert name_group(texts) == expected
 

@@ -1,4 +1,5 @@
 """The engine behind "Regrouper" (grouping.plan_regroup): existing groups first, then new named groups."""
+
 from __future__ import annotations
 
 from facilitator import grouping
@@ -6,8 +7,9 @@ from tests.e2e.test_automation import THEMES
 
 
 def board(ideas, groups=()):
-    return grouping.Board(list(groups), [(f"i{k}", text, group, placement)
-                                         for k, (text, group, placement) in enumerate(ideas)])
+    return grouping.Board(
+        list(groups), [(f"i{k}", text, group, placement) for k, (text, group, placement) in enumerate(ideas)]
+    )
 
 
 def test_three_clear_themes_become_three_named_groups():
@@ -22,10 +24,17 @@ def test_three_clear_themes_become_three_named_groups():
 
 def test_ideas_that_fit_an_existing_group_go_there_and_placed_ideas_never_move():
     groups = [("g-cyber", "Cybersécurité", "facilitator"), ("g-salons", "Salons professionnels", "organiser")]
-    ideas = [(THEMES[3], "g-cyber", "facilitator"), (THEMES[0], "g-salons", "facilitator"),
-             (THEMES[4], None, None), (THEMES[5], None, None), (THEMES[1], None, None),
-             (THEMES[6], None, None), (THEMES[7], None, None), (THEMES[8], None, None),
-             ("Une idée que le facilitateur a laissée à classer", None, "facilitator")]
+    ideas = [
+        (THEMES[3], "g-cyber", "facilitator"),
+        (THEMES[0], "g-salons", "facilitator"),
+        (THEMES[4], None, None),
+        (THEMES[5], None, None),
+        (THEMES[1], None, None),
+        (THEMES[6], None, None),
+        (THEMES[7], None, None),
+        (THEMES[8], None, None),
+        ("Une idée que le facilitateur a laissée à classer", None, "facilitator"),
+    ]
     plan = grouping._plan_regroup(board(ideas, groups))
     assert plan.moves["i2"] == plan.moves["i3"] == "Cybersécurité", plan
     assert plan.moves["i4"] == "Salons professionnels", plan

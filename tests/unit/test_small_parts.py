@@ -1,4 +1,5 @@
 """Pure helpers: rate limiter, error catalogue, locales, tokens, addresses, QR codes."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
@@ -29,11 +30,15 @@ def test_every_error_has_french_and_english():
     assert message("not_found", "en", what="idea") == "Not found: idea."
     assert message("text_too_long", "de", length=3, limit=2).startswith("L'idée est trop longue")
     assert CommandError("forbidden", status=403).as_ack("en") == {
-        "ok": False, "error": "forbidden", "message": "Only facilitators can do this."}
+        "ok": False,
+        "error": "forbidden",
+        "message": "Only facilitators can do this.",
+    }
 
 
 def test_locales_have_the_same_keys():
     from facilitator.i18n_tools import read
+
     fr, en = read("fr"), read("en")
     assert set(fr) == set(en)
     assert fr, "empty catalogue"
@@ -41,6 +46,7 @@ def test_locales_have_the_same_keys():
 
 def test_tokens_round_trip_and_reject_tampering():
     from facilitator.tokens import participant_token, read_participant_token
+
     app = Flask(__name__)
     app.config["SECRET_KEY"] = "s"
     with app.app_context():
@@ -76,8 +82,14 @@ def test_wsgi_errors_become_one_log_line_each(caplog):
     from facilitator.wsgi_errors import LineLog
 
     errors = LineLog()
-    environ = {"wsgi.errors": errors, "SERVER_NAME": "s", "PATH_INFO": "/socket.io/", "REMOTE_ADDR": "1.2.3.4",
-               "REMOTE_PORT": "5", "HTTP_HOST": "h"}
+    environ = {
+        "wsgi.errors": errors,
+        "SERVER_NAME": "s",
+        "PATH_INFO": "/socket.io/",
+        "REMOTE_ADDR": "1.2.3.4",
+        "REMOTE_PORT": "5",
+        "HTTP_HOST": "h",
+    }
     with caplog.at_level(logging.INFO, logger="facilitator.wsgi"):
         for _ in range(3):
             a, b = socket.socketpair()

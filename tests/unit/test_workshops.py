@@ -1,4 +1,5 @@
 """Workshop definitions: the seed morning, and clear errors for bad files."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,7 +19,7 @@ def test_shipped_definitions_are_valid():
 
 def test_seed_workshop_follows_the_article():
     seed = parse_definition(SESSIONS / "devup-2026.yaml")
-    article = (ROOT.parent / "shared" / "seed" / "devup-article.txt")
+    article = ROOT.parent / "shared" / "seed" / "devup-article.txt"
     themes = [t.theme for t in seed.tables]
     assert len(themes) == 3
     if article.exists():  # the themes are quoted from the account of the morning
@@ -43,7 +44,10 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def test_errors_name_file_and_field(tmp_path):
-    write(tmp_path, "bad.yaml", """
+    write(
+        tmp_path,
+        "bad.yaml",
+        """
 code: ab
 title: ""
 tables:
@@ -51,7 +55,8 @@ tables:
     theme: "Un thème"
     colour: red
   - number: 1
-""")
+""",
+    )
     with pytest.raises(DefinitionError) as caught:
         load_definitions(tmp_path)
     problems = "\n".join(caught.value.problems)
@@ -85,6 +90,7 @@ def test_not_yaml_and_not_a_mapping(tmp_path):
 
 def test_cli_check_reports_errors_with_exit_code_2(tmp_path, capsys):
     from facilitator.__main__ import main
+
     write(tmp_path, "bad.yaml", "code: X\n")
     assert main(["check", str(tmp_path)]) == 2
     assert "bad.yaml: code:" in capsys.readouterr().err
