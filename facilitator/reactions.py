@@ -23,7 +23,7 @@ from .models import Idea, Participant, iso
 # -- in the same transaction ---------------------------------------------------------
 
 
-@events.reaction("idea_hidden", "idea_restored", "idea_corrected", "idea_merged")
+@events.reaction("idea_hidden", "idea_restored", "idea_corrected", "idea_merged", "idea_unmerged")
 def tell_author(entry: events.Logged) -> None:
     """The author of a changed idea hears of it even from another table (``my_idea_changed``)."""
     data = entry.data

@@ -365,6 +365,11 @@ def _play(room: Morning) -> None:
     table1.call("merge_groups", {"id": split, "into": mine})
     table1.call("move_idea", {"id": posts["a1"], "group_id": None})
     table1.call("remove_group", {"id": topics[1]})
+    table1.call("restore_group", {"id": topics[1], "idea_ids": []})  # the console's undo, then again
+    table1.call("remove_group", {"id": topics[1]})
+    lead.call("set_projector_rotation", {"paused": True})
+    lead.call("set_projector_rotation", {"step": "next"})
+    lead.call("set_projector_rotation", {"paused": False})
     table1.call("pin_idea", {"id": posts["a2"], "pinned": True})
     lead.call("pin_idea", {"id": posts["e1"], "pinned": True})
     table1.call("pin_idea", {"id": posts["e1"], "pinned": False})
@@ -377,6 +382,12 @@ def _play(room: Morning) -> None:
     ]
     assert duplicates, "the grouping engine saw no duplicate"
     lead.call("dismiss_duplicate", {"id": duplicates[0]})
+    # The console's undo of both, then both again: flag_duplicate, unmerge_idea.
+    said = next(i["duplicate_of"] for i in lead.snapshot["ideas"] if i["id"] == duplicates[0])
+    lead.call("flag_duplicate", {"id": duplicates[0], "of": said})
+    lead.call("dismiss_duplicate", {"id": duplicates[0]})
+    table1.call("unmerge_idea", {"id": posts["a3"]})
+    table1.call("merge_ideas", {"id": posts["a3"], "into": posts["a2"]})
     for group in [g for g in lead.snapshot["groups"] if g["table_id"] == t0 and g["id"] != mine]:
         table1.call("remove_group", {"id": group["id"]})
     for table in (t0, t1):  # "Regrouper" proposes; the lead accepts the whole proposal

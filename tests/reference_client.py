@@ -149,6 +149,13 @@ def apply_staff(state: dict, envelope: dict) -> dict:
         for ident in data.get("repointed", []):
             if ident in ideas:
                 ideas[ident] = {**ideas[ident], "duplicate_of": data["into"]["id"]}
+    elif kind == "idea_unmerged":
+        for key in ("idea", "into"):
+            if data.get(key):
+                ideas[data[key]["id"]] = data[key]
+    elif kind == "duplicate_flagged":
+        if data["id"] in ideas:
+            ideas[data["id"]] = {**ideas[data["id"]], "duplicate_of": data["duplicate_of"]}
     elif kind == "duplicate_dismissed":
         if data["id"] in ideas:
             ideas[data["id"]] = {**ideas[data["id"]], "duplicate_of": None}

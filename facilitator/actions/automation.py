@@ -13,7 +13,7 @@ from ..errors import CommandError
 from ..extensions import db
 from ..models import Group, Idea, utcnow
 from ..state import group_dict, idea_dict
-from .base import FACILITATOR, Actor, field, idea_id, idea_in, require_board_unfrozen, staff_table
+from .base import FACILITATOR, Actor, check_scope, field, idea_id, idea_in, require_board_unfrozen, staff_table
 from .groups import LABEL_MAX, _label, next_position
 from .registry import command
 
@@ -248,4 +248,58 @@ def do_dismiss_duplicate(actor: Actor, payload: dict) -> dict:
     if idea.duplicate_of is not None:
         idea.duplicate_of = None
         events.publish(actor.workshop_id, "duplicate_dismissed", {"id": idea.id, "table_id": idea.table_id})
+    return {}
+
+
+@command(roles=(FACILITATOR,), payload={"id": "idea"}, emits=("idea_unmerged",))
+def do_unmerge_idea(actor: Actor, payload: dict) -> dict:
+    """Undo ``merge_ideas``: the merged idea comes back, visible, in the group it was in (if still there).
+
+    It is proposed again as a repeat of the idea it was merged into (``duplicate_of``), as
+    before the merge, so "Garder les deux" stays possible. What the merge moved on
+    stays where it is: dots on the merged idea keep counting for the kept one, and
+    ideas merged into it earlier stay with the kept one (docs/protocol.md).
+    An idea that is not merged (a retried undo that already landed) answers ok.
+    """
+    ident = idea_id(payload)
+    idea = db.session.get(Idea, ident)
+    if idea is None or idea.workshop_id != actor.workshop_id or idea.state == Idea.WITHDRAWN:
+        raise CommandError("not_found", status=404, what="idea")
+    check_scope(actor, idea.table_id)
+    if idea.state != Idea.MERGED:
+        return {"idea": idea_dict(idea)}
+    require_board_unfrozen(idea.table_id)
+    into = db.session.get(Idea, idea.merged_into) if idea.merged_into else None
+    idea.state = Idea.VISIBLE
+    idea.merged_into = None
+    idea.duplicate_of = into.id if into is not None and into.state == Idea.VISIBLE else None
+    group = db.session.get(Group, idea.group_id) if idea.group_id else None
+    if group is None or not group.active:
+        idea.group_id, idea.placement = None, None
+    db.session.flush()
+    data = idea_dict(idea)
+    events.publish(
+        actor.workshop_id,
+        "idea_unmerged",
+        {"idea": data, "into": idea_dict(into) if into is not None else None, "table_id": idea.table_id},
+        events.TABLE,
+        idea.table_id,
+    )
+    return {"idea": data}
+
+
+@command(roles=(FACILITATOR,), payload={"id": "idea", "of": "idea"}, emits=("duplicate_flagged",))
+def do_flag_duplicate(actor: Actor, payload: dict) -> dict:
+    """Undo ``dismiss_duplicate``: propose again that ``id`` repeats ``of`` (a visible idea of its table)."""
+    idea = _visible(actor, idea_id(payload))
+    of = _visible(actor, idea_id({"id": payload["of"]}))
+    if of.id == idea.id:
+        raise CommandError("invalid_payload", detail="'of' must be another idea")
+    if of.table_id != idea.table_id:
+        raise CommandError("other_table", status=409)
+    if idea.duplicate_of != of.id:
+        idea.duplicate_of = of.id
+        events.publish(
+            actor.workshop_id, "duplicate_flagged", {"id": idea.id, "table_id": idea.table_id, "duplicate_of": of.id}
+        )
     return {}

@@ -96,7 +96,7 @@ const phasePanel = mountConsolePhase($("phase-controls"), {
   lead: config.table_id === null || config.table_id === undefined,
   isConnected: () => live.status === "connected",
 });
-bindAutomationActions({ root: els.boards, store, t, ui, run, render });
+bindAutomationActions({ root: els.boards, store, t, ui, run: undo.run, render });
 // Dot voting per table: open/close, reveal, live counts (console-votes.js); a table facilitator sees their table.
 votesPanel = mountConsoleVotes($("votes-panel"), {
   store,

@@ -130,6 +130,11 @@ const handlers = {
     if (mine) store.myIdeas.set(data.id, { ...mine, state: "merged" });
     upsertIdea(store, data.into); // its `merged` list now credits the other author
   },
+  // undo of merge_ideas (idea_unmerged): the merged idea is back on the table, the kept one without its credit
+  idea_unmerged: (store, data) => {
+    if (data.idea) upsertIdea(store, data.idea);
+    if (data.into) upsertIdea(store, data.into);
+  },
   // Erased names (docs/organisers.md): the phone's own name and the authors it shows.
   participant_erased: (store, data) => {
     const erased = new Map((data.participants || []).map((p) => [p.id, p]));

@@ -402,6 +402,16 @@ const handlers = {
       if (idea) store.ideas.set(id, { ...idea, duplicate_of: data.into.id });
     }
   },
+  // undo of merge_ideas: the merged idea is back; the kept one no longer credits its author
+  idea_unmerged: (store, data, keepHidden) => {
+    if (data.idea) putIdea(store, data.idea, keepHidden);
+    if (data.into) putIdea(store, data.into, keepHidden);
+  },
+  // undo of dismiss_duplicate: the proposal is back
+  duplicate_flagged: (store, data) => {
+    const idea = store.ideas.get(data.id);
+    if (idea) store.ideas.set(data.id, { ...idea, duplicate_of: data.duplicate_of ?? null });
+  },
   duplicate_dismissed: (store, data) => {
     const idea = store.ideas.get(data.id);
     if (idea && idea.duplicate_of !== null) store.ideas.set(data.id, { ...idea, duplicate_of: null });

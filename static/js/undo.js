@@ -14,7 +14,9 @@
  *   hide_idea        <-> restore_idea
  *   correct_idea     -> correct_idea with the old text
  *   pin_idea         -> pin_idea the other way
- * merge_ideas and dismiss_duplicate have no inverse yet: they are not recorded.
+ *   merge_ideas      -> unmerge_idea (the merged idea comes back in its group)
+ *   dismiss_duplicate -> flag_duplicate with the idea it was said to repeat
+ * ("Regrouper" needs no undo: its proposal is accepted or discarded first.)
  */
 const KEEP = 20; // undo steps kept
 const SHOWN_MS = 10000;
@@ -86,6 +88,16 @@ export function inverseOf(store, t, name, payload) {
         payload: { id: payload.id, pinned: !payload.pinned },
         what: t(payload.pinned ? "undo.pinned" : "undo.unpinned"),
       };
+    case "merge_ideas":
+      return store.ideas.has(payload.id)
+        ? { name: "unmerge_idea", payload: { id: payload.id }, what: t("undo.merged_idea") }
+        : null;
+    case "dismiss_duplicate": {
+      const idea = store.ideas.get(payload.id);
+      return idea && idea.duplicate_of
+        ? { name: "flag_duplicate", payload: { id: idea.id, of: idea.duplicate_of }, what: t("undo.kept_both") }
+        : null;
+    }
     case "correct_idea": {
       const idea = store.ideas.get(payload.id);
       return idea ? { name, payload: { id: idea.id, text: idea.text }, what: t("undo.corrected") } : null;

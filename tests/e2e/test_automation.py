@@ -56,6 +56,7 @@ def test_duplicate_merged_then_regroup_creates_groups(live, open_page):
     expect(projector.locator(".idea").filter(has_text=SECOND)).to_be_visible()
     expect(anne.locator("#table-ideas .idea").filter(has_text=SECOND)).to_be_visible()
 
+    second_id = second.get_attribute("data-idea-id")
     choose(console, second, "merge-duplicate")
     expect(board.locator(".idea").filter(has_text=SECOND)).to_have_count(0)
     expect(projector.locator(".idea").filter(has_text=SECOND)).to_have_count(0)
@@ -77,6 +78,19 @@ def test_duplicate_merged_then_regroup_creates_groups(live, open_page):
     expect(anne.locator("#table-ideas .idea").filter(has_text=SECOND)).to_have_count(0)
     bob.reload()  # a snapshot says the same
     expect(bob.locator("#my-ideas .idea").filter(has_text=SECOND)).to_have_attribute("data-state", "merged")
+
+    # -- the merge undone (Ctrl+Z: unmerge_idea), then "Garder les deux" undone too (flag_duplicate) ----
+    console.locator("body").press("Control+z")
+    back = board.locator(f".idea[data-idea-id='{second_id}']")
+    expect(back).to_be_visible()
+    expect(back.locator(".duplicate-notice")).to_contain_text(f"Doublon probable de : « {FIRST} »")
+    expect(first.locator(".merged-count")).to_have_count(0)
+    expect(projector.locator(".idea").filter(has_text=SECOND)).to_be_visible()
+    expect(bob.locator("#my-ideas .idea").filter(has_text=SECOND)).not_to_have_attribute("data-state", "merged")
+    choose(console, back, "dismiss-duplicate")
+    expect(back.locator(".duplicate-notice")).to_have_count(0)
+    console.locator("body").press("Control+z")
+    expect(back.locator(".duplicate-notice")).to_be_visible()
 
     # -- "Regrouper" on a board without groups ------------------------------------------
     board2 = console.locator(f".board[data-table-id='{table2}']")

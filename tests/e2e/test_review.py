@@ -21,10 +21,14 @@ def test_owner_updates_an_action_through_the_review_link(live, open_page):
     console = open_page(info["facilitator_url"], DESKTOP)
     expect(console.locator("#conn-status")).to_have_attribute("data-state", "connected")
 
-    # "Créer une action" on the first group of table 1, filled in with the keyboard.
-    button = console.locator("section.group .group-head .create-action").first
-    expect(button).to_be_visible()
-    button.focus()
+    # "Créer une action" from the menu of the first group of table 1, all with the keyboard.
+    menu_button = console.locator("section.group .group-head .menu-button").first
+    expect(menu_button).to_be_visible()
+    menu_button.focus()
+    console.keyboard.press("Enter")
+    item = console.locator("#card-menu .card-menu-item[data-for='create-action']")
+    expect(item).to_be_visible()
+    item.focus()
     console.keyboard.press("Enter")
     dialog = console.locator("#action-dialog")
     expect(dialog).to_be_visible()

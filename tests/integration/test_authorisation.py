@@ -50,6 +50,8 @@ FACILITATOR_COMMANDS = {
     "update_action": lambda room, idea, groups: {"id": new_id(), "status": "done"},
     "delete_action": lambda room, idea, groups: {"id": new_id()},
     "pin_idea": lambda room, idea, groups: {"id": idea, "pinned": True},
+    "unmerge_idea": lambda room, idea, groups: {"id": idea},
+    "flag_duplicate": lambda room, idea, groups: {"id": idea, "of": idea},
 }
 PARTICIPANT_COMMANDS = {
     "post_idea",

@@ -70,6 +70,8 @@ FIELDS: dict[str, dict[str, str]] = {
     "set_show_authors": {"show": "bool"},
     "correct_idea": {"id": "idea", "text": "text"},
     "pin_idea": {"id": "idea", "pinned": "bool"},
+    "unmerge_idea": {"id": "idea"},
+    "flag_duplicate": {"id": "idea", "of": "idea"},
     "create_action": {
         "id": "new_action",
         "source": "source",

@@ -98,3 +98,68 @@ def test_refusals(room, app):
 
     stranger = Room(app, "TERRITOIRE").facilitator()
     assert stranger.emit("restore_group", {"id": a, "idea_ids": []}, callback=True)["error"] == "not_found"
+
+
+def test_unmerging_an_idea_brings_it_back_on_every_screen(room):
+    """merge_ideas is undone by unmerge_idea: the idea is back in its group, proposed again as a repeat."""
+    from tests.integration.test_automation import post_all
+
+    anne, bob, facilitator = room.participant("Anne", table=0), room.participant("Bob", table=0), room.facilitator()
+    projector = room.projector()
+    first = post_all(anne, ["Créer un annuaire des adhérents en ligne"])[0]
+    second = post_all(bob, ["Créer un annuaire en ligne des adhérents"])[0]
+    assert second["duplicate_of"] == first["id"]
+    group = next(g["id"] for g in facilitator.snapshot["groups"] if g["table_id"] == room.table_ids[0])
+    facilitator.emit("move_idea", {"id": second["id"], "group_id": group}, callback=True)
+    before = facilitator.emit("sync", {"since": 0}, callback=True)
+    phone_before = {i["id"] for i in anne.emit("sync", {"since": 0}, callback=True)["snapshot"]["table_ideas"]}
+    assert facilitator.emit("merge_ideas", {"id": second["id"], "into": first["id"]}, callback=True)["ok"]
+    for sock in (facilitator, projector, anne, bob):
+        sock.get_received()
+    ack = facilitator.emit("unmerge_idea", {"id": second["id"]}, callback=True)
+    assert ack["ok"] and ack["idea"]["state"] == "visible"
+    assert (ack["idea"]["group_id"], ack["idea"]["duplicate_of"]) == (group, first["id"])
+    # every screen gets the idea back, and the kept idea without Bob's credit
+    for sock in (facilitator, projector, anne):
+        [event] = [e for e in events_of(sock) if e["type"] == "idea_unmerged"]
+        assert event["data"]["idea"]["id"] == second["id"] and event["data"]["into"]["merged"] == []
+    assert {i["id"] for i in anne.emit("sync", {"since": 0}, callback=True)["snapshot"]["table_ideas"]} == phone_before
+    mine = bob.emit("sync", {"since": 0}, callback=True)["snapshot"]["my_ideas"]
+    assert [(i["id"], i["state"]) for i in mine] == [(second["id"], "visible")]
+    # the logged events applied to the snapshot before the merge give the fresh one
+    state = before["snapshot"]
+    for envelope in facilitator.emit("sync", {"since": before["seq"]}, callback=True)["events"]:
+        state = apply_staff(state, envelope)
+    assert comparable(state) == comparable(facilitator.emit("sync", {"since": 0}, callback=True)["snapshot"])
+    # a retried undo answers ok and logs nothing
+    assert facilitator.emit("unmerge_idea", {"id": second["id"]}, callback=True)["ok"]
+    assert [e for e in events_of(facilitator) if e["type"] == "idea_unmerged"] == []
+
+
+def test_flag_duplicate_undoes_keep_both_and_refusals(room, app):
+    from tests.integration.test_automation import post_all
+
+    anne, facilitator = room.participant(table=0), room.facilitator()
+    first = post_all(anne, ["Une cotisation moins chère pour les TPE"])[0]
+    second = post_all(anne, ["Une cotisation moins chère pour les TPE !"])[0]
+    other_table = post_all(room.participant(table=1), ["Un salon des sous-traitants"])[0]
+    assert facilitator.emit("dismiss_duplicate", {"id": second["id"]}, callback=True)["ok"]
+    facilitator.get_received()
+    assert facilitator.emit("flag_duplicate", {"id": second["id"], "of": first["id"]}, callback=True) == {"ok": True}
+    [event] = [e for e in events_of(facilitator) if e["type"] == "duplicate_flagged"]
+    assert event["data"] == {"id": second["id"], "table_id": room.table_ids[0], "duplicate_of": first["id"]}
+    snapshot = facilitator.emit("sync", {"since": 0}, callback=True)["snapshot"]
+    assert {i["id"]: i["duplicate_of"] for i in snapshot["ideas"]}[second["id"]] == first["id"]
+    cases = [
+        (facilitator, "flag_duplicate", {"id": second["id"], "of": second["id"]}, "invalid_payload"),
+        (facilitator, "flag_duplicate", {"id": second["id"], "of": other_table["id"]}, "other_table"),
+        (facilitator, "flag_duplicate", {"id": second["id"]}, "invalid_payload"),
+        (facilitator, "flag_duplicate", {"id": second["id"], "of": new_id()}, "not_found"),
+        (facilitator, "unmerge_idea", {"id": new_id()}, "not_found"),
+        (facilitator, "unmerge_idea", {"id": "x"}, "invalid_id"),
+        (anne, "unmerge_idea", {"id": second["id"]}, "forbidden"),
+        (table_facilitator(room, 1), "unmerge_idea", {"id": second["id"]}, "other_table_forbidden"),
+    ]
+    for sock, name, payload, code in cases:
+        ack = sock.emit(name, payload, callback=True)
+        assert ack["ok"] is False and ack["error"] == code and ack["message"], (name, payload, ack)
