@@ -40,6 +40,12 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         need("browser", "Python Playwright is not installed (pip install -r requirements-dev.txt)")
+    from playwright.sync_api import expect
+
+    # What one screen does must show on another (a rotation on the phones, a merge on the projector):
+    # on a busy 2-core CI machine that chain (command, commit, fan-out, sync, render) can outlast
+    # Playwright's 5 s default. Assertions still wait for their condition; only a failure takes longer.
+    expect.set_options(timeout=15_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
         yield browser
