@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import PROJECTOR
 from tests.e2e.test_console import choose
+from tests.live_server import wait_for
 
 
 def join_territoire(page, first_name: str, organisation: str, table_number: int):
@@ -41,7 +42,14 @@ def test_rotation_moves_phones_and_correction_reaches_the_author(live, open_page
     console.locator(".tables-summary").click()
     rotate = console.locator(".rotate-tables")
     expect(rotate).to_be_visible()
+    expect(rotate).not_to_have_attribute("aria-disabled", "true")  # drawn while the console was not connected
     rotate.click()
+    # The console shows the round once the server took the rotation. In CI a click was seen to send
+    # nothing (the round and the log stayed at 0); a second click is safe: a rotation is idempotent by
+    # its round (rotate_tables answers duplicate: true).
+    if not wait_for(lambda: "1" in (console.locator(".rotation-round").text_content() or ""), 10):
+        rotate.click()
+    expect(console.locator(".rotation-round")).to_contain_text("1")
     # Both phones switch table live, without a reload, and show the new theme.
     expect(anne.locator("#table-theme")).to_have_text(two["theme"])
     expect(bob.locator("#table-theme")).to_have_text(one["theme"])
