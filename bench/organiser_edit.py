@@ -34,7 +34,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 TOKEN_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
-FIELD_RE = re.compile(r'<(input|textarea|select)[^>]*\bname="([^"]+)"[^>]*>(?:([^<]*)</textarea>)?', re.DOTALL)
+
+from tests.form_reader import form_of  # noqa: E402 - what a browser without scripts posts (shared with the tests)
 
 
 def percentiles(values: list[float]) -> dict:
@@ -52,31 +53,6 @@ def percentiles(values: list[float]) -> dict:
         "p99": pick(0.99),
         "max": round(values[-1], 1),
     }
-
-
-def form_of(page: str) -> dict:
-    """What a browser without scripts would post from the edit page."""
-    import html
-
-    data = {}
-    for match in FIELD_RE.finditer(page):
-        tag, name, text = match.groups()
-        element = match.group(0)
-        if "999" in name:
-            continue
-        if tag == "textarea":
-            data[name] = html.unescape(text or "")
-        elif tag == "select":
-            rest = page[match.end() : page.index("</select>", match.end())]
-            chosen = re.search(r'<option value="([^"]*)" selected', rest) or re.search(r'<option value="([^"]*)"', rest)
-            data[name] = chosen.group(1)
-        elif 'type="checkbox"' in element:
-            if "checked" in element:
-                data[name] = "1"
-        else:
-            value = re.search(r'value="([^"]*)"', element)
-            data[name] = html.unescape(value.group(1)) if value else ""
-    return data
 
 
 class Screens:
