@@ -99,7 +99,6 @@ class Command:
     socket: bool = True
     # The refusal of a sender whose role is not in ``roles``.
     denied: str = "forbidden"
-    doc: str = ""
 
     def check(self, actor: Actor, payload: dict) -> None:
         """AUTHORISE then VALIDATE, as declared."""
@@ -139,7 +138,6 @@ def command(
             lead,
             socket,
             denied,
-            (fn.__doc__ or "").strip().splitlines()[0] if fn.__doc__ else "",
         )
         return fn
 
