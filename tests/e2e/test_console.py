@@ -77,7 +77,11 @@ def blocking_axe(page) -> list:
 
 
 def drag(page, source, target):
-    """A real mouse drag (pointer events) from `source` to the top of `target`, both brought on screen."""
+    """A real mouse drag (pointer events), in small steps like a hand, from `source` to the top of `target`.
+
+    A board can be taller than the screen or below other panels: scroll so that
+    both ends of the drag are on screen first (a mouse cannot press outside the
+    viewport)."""
     source.scroll_into_view_if_needed()
     box, goal = source.bounding_box(), target.bounding_box()
     middle = (box["y"] + box["height"] / 2 + goal["y"] + 30) / 2

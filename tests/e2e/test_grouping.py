@@ -5,24 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import PROJECTOR, join, post
-from tests.e2e.test_console import choose
-
-
-def drag(page, source, target):
-    """A real mouse drag (pointer events), in small steps like a hand.
-
-    A board can be taller than the screen or below other panels: scroll so that
-    both ends of the drag are on screen first (a mouse cannot press outside the
-    viewport)."""
-    source.scroll_into_view_if_needed()
-    box, goal = source.bounding_box(), target.bounding_box()
-    middle = (box["y"] + box["height"] / 2 + goal["y"] + 30) / 2
-    page.evaluate("dy => window.scrollBy(0, dy)", middle - page.viewport_size["height"] / 2)
-    box, goal = source.bounding_box(), target.bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    page.mouse.move(goal["x"] + goal["width"] / 2, goal["y"] + 30, steps=12)
-    page.mouse.up()
+from tests.e2e.test_console import choose, drag
 
 
 def test_facilitator_drags_an_idea_into_a_group_and_the_projector_follows(live, open_page):

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from tests.conftest import events_of, new_id
+from tests.integration.test_groups import setup
 from tests.integration.test_tables import table_facilitator
 from tests.reference_client import apply_staff, comparable
 
 
 def board(room, count=4):
-    anne, facilitator = room.participant(table=0), room.facilitator()
-    ideas = [new_id() for _ in range(count)]
-    for i, ident in enumerate(ideas):
-        anne.emit("post_idea", {"id": ident, "text": f"Idée {i}"}, callback=True)
+    anne, facilitator, ideas = setup(room, count)
     a, b = new_id(), new_id()
     for ident, label in ((a, "A"), (b, "B")):
         facilitator.emit("create_group", {"id": ident, "table_id": room.table_ids[0], "label": label}, callback=True)
