@@ -97,17 +97,10 @@ FIELDS: dict[str, dict[str, str]] = {
     "delete_action": {"id": "action"},
 }
 ROLES = ("participant", "participant_without_table", "table_facilitator", "lead", "projector")
-# Who may send what (docs/protocol.md): most examples come from them, the rest from any role.
-PARTICIPANT_COMMANDS = {
-    "post_idea",
-    "edit_idea",
-    "withdraw_idea",
-    "join_table",
-    "cast_vote",
-    "retract_vote",
-    "move_vote",
-}
-ANY_ROLE_COMMANDS = {"sync", "time", "get_votes"}
+# Who may send what, as the registry declares it (test_authorisation checks the declaration itself):
+# most examples come from them, the rest from any role.
+PARTICIPANT_COMMANDS = {name for name, cmd in COMMANDS.items() if cmd.roles == {"participant"}}
+ANY_ROLE_COMMANDS = {name for name, cmd in COMMANDS.items() if "projector" in cmd.roles}
 
 
 def senders(name: str) -> st.SearchStrategy[str]:
