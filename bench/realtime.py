@@ -73,6 +73,13 @@ def parse_args(argv=None):
     )
     p.add_argument("--redis-url", default="redis://localhost:6379/0", help="message queue for --cluster")
     p.add_argument("--clients-procs", type=int, default=1, help="client worker processes the sockets are split over")
+    p.add_argument(
+        "--client-impl",
+        choices=("python", "node"),
+        default="python",
+        help="client workers: python-socketio (benchlib/clients.py) or socket.io-client on Node "
+        "(bench/loadgen/worker.mjs, needs `make bench-deps`)",
+    )
     p.add_argument("--code", default="DEVUP", help="join code of the workshop to use")
     p.add_argument("--seed", type=int, default=1, help="random seed of the posting schedule")
     p.add_argument("--repo", type=Path, default=REPO, help="repository root (cwd of the server)")

@@ -15,6 +15,15 @@ TARGET_P95_MS = 150.0
 TARGET_P99_MS = 300.0
 
 
+def ws_extensions(connected) -> dict:
+    """Sockets per negotiated extension ("none" when none), or a note when not recorded."""
+    counts: dict[str, int] = {}
+    for c in connected:
+        for name, n in c.get("ws_extensions", {"not recorded (python-socketio offers none)": 1}).items():
+            counts[name] = counts.get(name, 0) + n
+    return counts
+
+
 def build_report(
     args,
     rss,
@@ -157,7 +166,11 @@ def build_report(
             "cluster_processes": getattr(a, "cluster", 0) or 1,
             "database": (a.database_url.split(":", 1)[0] if a.database_url else "sqlite (fresh temp file)"),
             "transport": "websocket",
+            "client_impl": getattr(a, "client_impl", "python"),
         },
+        # Extensions the server accepted in its Sec-WebSocket-Extensions answer, per socket
+        # (Node clients offer permessage-deflate as browsers do; the Python clients offer none).
+        "websocket_extensions": ws_extensions(connected),
         "machine": {
             "cpu_count": cpus,
             "python": platform.python_version(),

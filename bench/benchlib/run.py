@@ -16,6 +16,7 @@ from .procinfo import cpu_seconds, rss_mb
 from .regroup import RegroupLoad
 from .report import build_report
 from .server import Server, http_json
+from .node_workers import NodeWorkerPool
 from .workers import WorkerPool
 
 WORDS = (
@@ -49,7 +50,7 @@ class Bench:
                 port=args.port,
                 startup_timeout=args.startup_timeout,
             )
-        self.pool = WorkerPool()
+        self.pool = NodeWorkerPool() if getattr(args, "client_impl", "python") == "node" else WorkerPool()
         self.rss: dict[str, float | None] = {}
 
     # -- participants ---------------------------------------------------------

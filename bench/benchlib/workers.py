@@ -9,6 +9,30 @@ from . import BenchError
 from .clients import worker_entry
 
 
+def split_specs(specs: list[dict], k: int) -> list[list[dict]]:
+    """The sockets of each of k processes: round-robin, projectors first."""
+    buckets: list[list[dict]] = [[] for _ in range(k)]
+    participants = [s for s in specs if s["kind"] == "participant"]
+    projectors = [s for s in specs if s["kind"] == "projector"]
+    for i, s in enumerate(projectors):
+        buckets[i % k].append(s)
+    for i, s in enumerate(participants):
+        buckets[i % k].append(s)
+    return buckets
+
+
+def worker_config(bucket, *, base_url, connect_concurrency, connect_timeout, ack_timeout, k) -> dict:
+    """The first message a worker gets (the same for the Python and the Node workers)."""
+    return {
+        "base_url": base_url,
+        "clients": bucket,
+        "connect_concurrency": max(1, connect_concurrency // k),
+        "connect_timeout": connect_timeout,
+        "ack_timeout": ack_timeout,
+        "start_timeout": 600,
+    }
+
+
 class WorkerPool:
     """K client processes (``spawn``), each driving its share of the sockets."""
 
@@ -28,27 +52,21 @@ class WorkerPool:
         """Spread the sockets round-robin over the processes (projectors first) and start them."""
         k = max(1, procs)
         ctx = multiprocessing.get_context("spawn")
-        buckets: list[list[dict]] = [[] for _ in range(k)]
-        participants = [s for s in specs if s["kind"] == "participant"]
-        projectors = [s for s in specs if s["kind"] == "projector"]
-        for i, s in enumerate(projectors):
-            buckets[i % k].append(s)
-        for i, s in enumerate(participants):
-            buckets[i % k].append(s)
+        buckets = split_specs(specs, k)
         for wid in range(k):
             parent, child = ctx.Pipe()
             p = ctx.Process(target=worker_entry, args=(child, wid), name=f"bench-clients-{wid}", daemon=True)
             p.start()
             child.close()
             parent.send(
-                {
-                    "base_url": base_url,
-                    "clients": buckets[wid],
-                    "connect_concurrency": max(1, connect_concurrency // k),
-                    "connect_timeout": connect_timeout,
-                    "ack_timeout": ack_timeout,
-                    "start_timeout": 600,
-                }
+                worker_config(
+                    buckets[wid],
+                    base_url=base_url,
+                    connect_concurrency=connect_concurrency,
+                    connect_timeout=connect_timeout,
+                    ack_timeout=ack_timeout,
+                    k=k,
+                )
             )
             self.workers.append((p, parent))
 
