@@ -4,13 +4,14 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 
-.PHONY: run test test-fast lint format bench check cluster clean help
+.PHONY: run test test-fast lint format bench bench-deps check cluster clean help
 
 help:
 	@echo "make run    set up (virtualenv, dependencies, database) and serve the workshops of sessions/"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make lint   ruff (Python) and Biome (JavaScript): lint and format checks, as CI runs them"
 	@echo "make bench  run the real-time benchmark (prints JSON)"
+	@echo "make bench-deps  install the Node load generator (bench/loadgen) for --client-impl node"
 	@echo "make check  validate the workshop definitions in sessions/"
 	@echo "make cluster  PROCESSES serve processes behind HAProxy, with Redis and PostgreSQL (docs/deployment.md)"
 
@@ -41,12 +42,12 @@ node_modules/.installed: package.json package-lock.json
 lint: $(VENV)/.dev node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	npx --no-install biome ci static/js tests/js
+	npx --no-install biome ci static/js tests/js bench/loadgen/worker.mjs
 
 format: $(VENV)/.dev node_modules/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
-	npx --no-install biome check --write static/js tests/js
+	npx --no-install biome check --write static/js tests/js bench/loadgen/worker.mjs
 
 test: $(VENV)/.dev
 	$(PY) -m pytest
@@ -56,6 +57,13 @@ test-fast: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) bench/realtime.py
+
+# The Node load generator (bench/realtime.py --client-impl node): bench and CI only.
+bench/loadgen/node_modules/.installed: bench/loadgen/package.json bench/loadgen/package-lock.json
+	npm ci --prefix bench/loadgen --no-audit --no-fund --silent
+	touch $@
+
+bench-deps: bench/loadgen/node_modules/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -5,6 +5,7 @@
 - ``server``: the real server process, HTTP helpers, free port
 - ``clients``: the client worker process (one asyncio loop, many Socket.IO clients)
 - ``workers``: the parent side of the client worker processes
+- ``node_workers``: the same for the Node workers (``bench/loadgen/worker.mjs``, ``--client-impl node``)
 - ``run``: the orchestration (the ``Bench`` class)
 - ``report``: the JSON report and the ``--raw`` per-idea records
 

@@ -85,7 +85,10 @@ class NodeWorkerPool:
         for line in p.stdout:
             line = line.strip()
             if line:
-                q.put(json.loads(line))
+                try:
+                    q.put(json.loads(line))
+                except ValueError as exc:  # a cut line: say so instead of waiting for the timeout
+                    q.put(["error", f"unreadable line from the worker ({len(line)} chars): {exc}"])
 
     def __len__(self) -> int:
         return len(self.workers)

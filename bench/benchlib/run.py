@@ -12,11 +12,11 @@ from concurrent.futures import ThreadPoolExecutor
 from . import BenchError, log
 from .drift import prev_chain, windows
 from .hostile import HostileLoad
+from .node_workers import NodeWorkerPool
 from .procinfo import cpu_seconds, rss_mb
 from .regroup import RegroupLoad
 from .report import build_report
 from .server import Server, http_json
-from .node_workers import NodeWorkerPool
 from .workers import WorkerPool
 
 WORDS = (

@@ -24,8 +24,9 @@ const cpuSeconds = () => {
   return (u.user + u.system) / 1e6;
 };
 
+// Resolves once the line is handed to the pipe: exiting earlier would cut a large result.
 function send(kind, payload) {
-  process.stdout.write(`${JSON.stringify([kind, payload])}\n`);
+  return new Promise((resolve) => process.stdout.write(`${JSON.stringify([kind, payload])}\n`, resolve));
 }
 
 // Lines from the parent, one at a time.
@@ -140,7 +141,7 @@ function connectSocket(baseUrl, spec, timeoutS) {
   const socket = io(baseUrl, {
     auth: spec.auth,
     transports: ["websocket"], // websocket only, as the Python clients
-    forceNew: true, // one Manager (one connection) per socket, like one phone each
+    forceNew: true, // one connection per socket, like one phone each (explicit; same-namespace sockets get one anyway)
     reconnection: false, // docs/protocol.md: Socket.IO's own reconnection is off
     timeout: timeoutS * 1000,
     // perMessageDeflate: socket.io-client's default ({threshold: 1024}) stands, as on phones.
@@ -210,7 +211,7 @@ async function main() {
 
   const tStart = now();
   await Promise.all(cfg.clients.map(connectOne));
-  send("connected", {
+  await send("connected", {
     connected: [...clients.keys()].sort(),
     connect_ms: connectMs,
     sync_ms: syncMs,
@@ -280,7 +281,7 @@ async function main() {
   lagging = false;
   await lagMonitor;
 
-  send("results", {
+  await send("results", {
     sends,
     clients: [...clients.values()].map((st) => st.result()),
     loop_lag_ms: lagMs,
@@ -289,7 +290,7 @@ async function main() {
     wall_s: wall1 - wall0,
   });
   closeAll(clients);
-  send("bye", null);
+  await send("bye", null);
 }
 
 function closeAll(clients) {
@@ -299,6 +300,7 @@ function closeAll(clients) {
 main()
   .catch((err) => send("error", String(err?.stack || err)))
   .finally(() => {
-    // Sockets are closed; do not wait for lingering timers (ack timeouts) to expire.
-    setImmediate(() => process.exit(0));
+    // Everything is written and the sockets are closed; do not wait for lingering
+    // timers (ack timeouts) to expire.
+    process.exit(0);
   });
