@@ -80,6 +80,11 @@ def parse_args(argv=None):
         help="client workers: python-socketio (benchlib/clients.py) or socket.io-client on Node "
         "(bench/loadgen/worker.mjs, needs `make bench-deps`)",
     )
+    p.add_argument(
+        "--no-deflate",
+        action="store_true",
+        help="with --client-impl node: do not offer permessage-deflate (to measure what it costs the server)",
+    )
     p.add_argument("--code", default="DEVUP", help="join code of the workshop to use")
     p.add_argument("--seed", type=int, default=1, help="random seed of the posting schedule")
     p.add_argument("--repo", type=Path, default=REPO, help="repository root (cwd of the server)")

@@ -49,14 +49,17 @@ def _from_json(kind: str, payload):
 class NodeWorkerPool:
     """K ``node worker.mjs`` processes, each driving its share of the sockets."""
 
-    def __init__(self):
+    def __init__(self, *, deflate: bool = True):
         self.workers: list[tuple[subprocess.Popen, queue.Queue]] = []
+        self.deflate = deflate  # False: the sockets do not offer permessage-deflate (--no-deflate)
 
     def start(self, specs, *, procs, base_url, connect_concurrency, connect_timeout, ack_timeout) -> None:
         why = node_missing()
         if why:
             raise BenchError(why)
         k = max(1, procs)
+        if not self.deflate:
+            specs = [s | {"no_deflate": True} for s in specs]
         for wid, bucket in enumerate(split_specs(specs, k)):
             p = subprocess.Popen(
                 ["node", str(WORKER)],

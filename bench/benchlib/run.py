@@ -50,7 +50,10 @@ class Bench:
                 port=args.port,
                 startup_timeout=args.startup_timeout,
             )
-        self.pool = NodeWorkerPool() if getattr(args, "client_impl", "python") == "node" else WorkerPool()
+        if getattr(args, "client_impl", "python") == "node":
+            self.pool = NodeWorkerPool(deflate=not getattr(args, "no_deflate", False))
+        else:
+            self.pool = WorkerPool()
         self.rss: dict[str, float | None] = {}
 
     # -- participants ---------------------------------------------------------

@@ -144,7 +144,9 @@ function connectSocket(baseUrl, spec, timeoutS) {
     forceNew: true, // one connection per socket, like one phone each (explicit; same-namespace sockets get one anyway)
     reconnection: false, // docs/protocol.md: Socket.IO's own reconnection is off
     timeout: timeoutS * 1000,
-    // perMessageDeflate: socket.io-client's default ({threshold: 1024}) stands, as on phones.
+    // perMessageDeflate: socket.io-client's default ({threshold: 1024}) stands, as on phones,
+    // unless the parent switched it off (--no-deflate) to measure what compression costs.
+    ...(spec.no_deflate ? { perMessageDeflate: false } : {}),
   });
   return new Promise((resolve, reject) => {
     socket.once("connect", () => resolve(socket));
@@ -163,8 +165,17 @@ async function main() {
   const extensions = {};
   let slots = cfg.connect_concurrency;
   const waiting = [];
-  const acquire = () => (slots > 0 ? (slots--, Promise.resolve()) : new Promise((r) => waiting.push(r)));
-  const release = () => (waiting.length ? waiting.shift()() : slots++);
+  const acquire = () => {
+    if (slots > 0) {
+      slots--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => waiting.push(resolve));
+  };
+  const release = () => {
+    if (waiting.length) waiting.shift()();
+    else slots++;
+  };
 
   async function connectOne(spec) {
     await acquire();
@@ -226,7 +237,9 @@ async function main() {
     return;
   }
   const plan = msg[1];
-  plan.idea_ids.forEach((id, idx) => ideaIndex.set(id, idx));
+  plan.idea_ids.forEach((id, idx) => {
+    ideaIndex.set(id, idx);
+  });
   const sends = {};
   const lagMs = [];
   const lagSpikes = [];
