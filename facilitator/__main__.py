@@ -165,6 +165,13 @@ def _serve(args) -> int:
     if config.ASYNC_MODE == "eventlet":
         # eventlet's wsgi server accepts 1,024 connections unless told otherwise: the 1,025th phone waited.
         options["max_size"] = config.MAX_CONNECTIONS
+        if config.DIRECT_SEND:
+            from .direct_send import install as send_directly
+
+            send_directly()
+        from .transport import SmallBufferProtocol
+
+        options["protocol"] = SmallBufferProtocol  # 2 KB socket buffers, not 24 KB, per phone
         _raise_file_limit(config.MAX_CONNECTIONS)
     try:
         socketio.run(app, host=host, port=port, log_output=False, debug=False, **options)

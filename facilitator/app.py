@@ -49,8 +49,8 @@ def create_app(config: Config | None = None) -> Flask:
         async_mode=config.ASYNC_MODE,
         message_queue=config.SOCKETIO_MESSAGE_QUEUE,
         channel=config.SOCKETIO_CHANNEL,
-        ping_interval=10,
-        ping_timeout=10,
+        ping_interval=config.PING_INTERVAL,
+        ping_timeout=config.PING_INTERVAL,
         cors_allowed_origins=config.CORS_ORIGINS,
         max_http_buffer_size=SOCKET_MAX_BUFFER,
     )
@@ -81,7 +81,12 @@ def create_app(config: Config | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.TRUSTED_PROXIES, x_proto=config.TRUSTED_PROXIES)
-    app.wsgi_app = _LastResort(_PayloadLimit(app.wsgi_app, SOCKET_MAX_BUFFER))
+    app.wsgi_app = _PayloadLimit(app.wsgi_app, SOCKET_MAX_BUFFER)
+    if not config.WEBSOCKET_COMPRESSION:
+        from .transport import NoWebSocketCompression
+
+        app.wsgi_app = NoWebSocketCompression(app.wsgi_app)
+    app.wsgi_app = _LastResort(app.wsgi_app)
     return app
 
 

@@ -72,6 +72,12 @@ class Config:
         self.SYNC_MAX_EVENTS = int(env.get("SYNC_MAX_EVENTS", "200"))
         # Connections one serve process accepts at once (eventlet's own default is 1,024).
         self.MAX_CONNECTIONS = int(env.get("MAX_CONNECTIONS", "10000"))
+        # permessage-deflate on websockets: off (each phone would keep ~100 KB of zlib state; see transport.py).
+        self.WEBSOCKET_COMPRESSION = env.get("WEBSOCKET_COMPRESSION", "0") in ("1", "true", "yes")
+        # Engine.IO heartbeat (seconds): a ping every PING_INTERVAL, a client silent for as long again is gone.
+        self.PING_INTERVAL = max(1, int(env.get("PING_INTERVAL", "10")))
+        # Write an event straight to an idle websocket instead of through Engine.IO's queue (direct_send.py).
+        self.DIRECT_SEND = env.get("DIRECT_SEND", "1") not in ("0", "false", "no")
         self.SOCKETIO_MESSAGE_QUEUE = env.get("SOCKETIO_MESSAGE_QUEUE") or None
         # The Redis channel of this deployment's processes (two deployments may share one Redis).
         self.SOCKETIO_CHANNEL = env.get("SOCKETIO_CHANNEL") or "flask-socketio"

@@ -164,7 +164,7 @@ def do_sync(actor: Actor, payload: dict) -> dict:
     if actor.role == PARTICIPANT:
         participant = db.session.get(Participant, actor.participant_id)
         table_id = participant.table_id
-        reconcile(request.sid, workshop.id, table_id)  # moved by a facilitator: follow (rooms.py)
+        reconcile(request.sid, workshop, table_id)  # moved by a facilitator: follow (rooms.py)
         if table_id is None:
             if not spent:
                 _spend_snapshot(actor)
