@@ -51,6 +51,7 @@ class NodeWorkerPool:
 
     def __init__(self, *, deflate: bool = True):
         self.workers: list[tuple[subprocess.Popen, queue.Queue]] = []
+        self.readers: list[threading.Thread] = []
         self.deflate = deflate  # False: the sockets do not offer permessage-deflate (--no-deflate)
 
     def start(self, specs, *, procs, base_url, connect_concurrency, connect_timeout, ack_timeout) -> None:
@@ -69,7 +70,9 @@ class NodeWorkerPool:
                 bufsize=1,
             )
             q: queue.Queue = queue.Queue()
-            threading.Thread(target=self._read, args=(p, q), name=f"node-clients-{wid}", daemon=True).start()
+            reader = threading.Thread(target=self._read, args=(p, q), name=f"node-clients-{wid}", daemon=True)
+            reader.start()
+            self.readers.append(reader)
             self.workers.append((p, q))
             self.send(
                 wid,
@@ -114,7 +117,8 @@ class NodeWorkerPool:
                 try:
                     kind, payload = q.get(timeout=min(left, 0.5))
                 except queue.Empty:
-                    if p.poll() is not None and q.empty():
+                    # An exited worker may still have its last (multi-MB) line in the reader's hands.
+                    if p.poll() is not None and not self.readers[wid].is_alive() and q.empty():
                         raise BenchError(f"node worker {wid} died (exit code {p.returncode})") from None
                     continue
                 if kind == "error":
@@ -140,4 +144,4 @@ class NodeWorkerPool:
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait(timeout=5)
-        self.workers = []
+        self.workers, self.readers = [], []
