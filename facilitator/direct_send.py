@@ -109,18 +109,16 @@ def install() -> None:
             except BlockingIOError:
                 sent = 0
             except OSError:
-                ws._sendlock.release()
-                return queued_send(self, pkt)  # the writer meets the same error and closes
+                sent = -1  # the connection is gone: the queued path meets the same error and closes
         except BaseException:
-            ws._sendlock.release()
+            lock.release()
             raise
-        if sent == len(data):
-            ws._sendlock.release()
-        elif sent == 0:
-            ws._sendlock.release()
-            return queued_send(self, pkt)
-        else:
+        if 0 < sent < len(data):
             eventlet.spawn_n(_finish, ws, data[sent:])  # keeps the lock until the frame is whole
+            return None
+        lock.release()
+        if sent <= 0:
+            return queued_send(self, pkt)  # nothing went out: the queue keeps it in order
         return None
 
     send.facilitator_direct = True
