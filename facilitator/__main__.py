@@ -155,9 +155,9 @@ def _serve(args) -> int:
     if config.AUTO_GROUPING:
         socketio.start_background_task(_warm_up_grouping, app)
     if config.SLOW_CLIENT_SECONDS > 0:
-        from .guard import remember_raw_sockets, watch_slow_readers
+        from .guard import remember_websockets, watch_slow_readers
 
-        remember_raw_sockets()
+        remember_websockets()
         socketio.start_background_task(
             watch_slow_readers, socketio, config.SLOW_CLIENT_SECONDS, config.SLOW_CLIENT_MAX_QUEUED
         )

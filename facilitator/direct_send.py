@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import struct
 
-_WS = "facilitator_ws"
 _FRAME = "facilitator_frame"
 
 
@@ -57,19 +56,13 @@ def install() -> None:
     from engineio.packet import MESSAGE
     from eventlet.greenio.base import GreenSocket
 
+    from .guard import remember_websockets, websocket_of
+
     cls = eio_socket.Socket
     if getattr(cls.send, "facilitator_direct", False):
         return
-    queued_send, original_handler = cls.send, cls._websocket_handler
-
-    def _websocket_handler(self, ws):
-        raw = getattr(ws, "socket", None)
-        usable = type(raw) is GreenSocket and not getattr(ws, "extensions", None) and hasattr(ws, "_sendlock")
-        setattr(self, _WS, ws if usable else None)
-        try:
-            return original_handler(self, ws)
-        finally:
-            setattr(self, _WS, None)
+    remember_websockets()  # websocket_of(socket): the websocket each Engine.IO socket was upgraded to
+    queued_send = cls.send
 
     def _finish(ws, rest: bytes) -> None:
         try:
@@ -80,11 +73,16 @@ def install() -> None:
             ws._sendlock.release()
 
     def send(self, pkt):
-        ws = getattr(self, _WS, None)
+        ws = websocket_of(self)
         # Pings stay on the queue: the writer task closes a websocket whose queue stayed empty for
-        # ping interval + timeout, so it must see one every ping interval.
+        # ping interval + timeout, so it must see one every ping interval. TLS sockets (their raw
+        # socket would bypass the encryption) and compressed ones (each frame depends on the
+        # connection's zlib state) are left to Engine.IO too.
         if (
             ws is None
+            or type(getattr(ws, "socket", None)) is not GreenSocket
+            or getattr(ws, "extensions", None)
+            or not hasattr(ws, "_sendlock")
             or pkt.packet_type != MESSAGE
             or not self.upgraded
             or self.upgrading
@@ -123,4 +121,3 @@ def install() -> None:
 
     send.facilitator_direct = True
     cls.send = send
-    cls._websocket_handler = _websocket_handler

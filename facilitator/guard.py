@@ -76,17 +76,18 @@ class Guard:
 
 # -- slow readers --------------------------------------------------------------
 
-_RAW_SOCKET = "facilitator_raw_socket"
+_WEBSOCKET = "facilitator_websocket"
 
 
-def remember_raw_sockets() -> None:
-    """Keep each websocket's TCP socket on its Engine.IO socket, so a stuck one can be shut.
+def remember_websockets() -> None:
+    """Keep each Engine.IO socket's websocket on it (``websocket_of``), once per process.
 
-    Engine.IO's writer task blocks in ``send`` on a client that stopped
-    reading, for up to ping interval + timeout, and closing the Engine.IO
-    socket does not wake it. Shutting the TCP socket does. Engine.IO does not
-    keep that socket, so this wraps its websocket handler (once per process;
-    tests/server/test_slow_clients.py fails if Engine.IO changes this).
+    Engine.IO does not keep it. The slow-reader watchdog needs its TCP socket
+    (``ws.socket``): Engine.IO's writer task blocks in ``send`` on a client that
+    stopped reading, for up to ping interval + timeout, and closing the Engine.IO
+    socket does not wake it; shutting the TCP socket does. direct_send.py writes
+    to it. This wraps Engine.IO's websocket handler (tests/server/test_slow_clients.py
+    and test_direct_send.py fail if Engine.IO changes this).
     """
     from engineio import socket as eio_socket
 
@@ -95,11 +96,16 @@ def remember_raw_sockets() -> None:
         return
 
     def handler(self, ws):
-        setattr(self, _RAW_SOCKET, getattr(ws, "socket", None))
+        setattr(self, _WEBSOCKET, ws)
         return original(self, ws)
 
     handler.facilitator_wrapped = True
     eio_socket.Socket._websocket_handler = handler
+
+
+def websocket_of(eio_socket):
+    """The websocket an Engine.IO socket was upgraded to (None before, or when not remembered)."""
+    return getattr(eio_socket, _WEBSOCKET, None)
 
 
 class SlowReaders:
@@ -142,7 +148,7 @@ class SlowReaders:
             sock.close(wait=False, abort=True)
         finally:
             self.eio.sockets.pop(sid, None)
-            raw = getattr(sock, _RAW_SOCKET, None)
+            raw = getattr(websocket_of(sock), "socket", None)
             if raw is not None:
                 try:
                     raw.shutdown(socket.SHUT_RDWR)  # wakes the writer stuck in send, and the reader

@@ -11,7 +11,6 @@ The event-chain and slow-client tests run through the direct path too (it is on 
 from __future__ import annotations
 
 import json
-import socket
 import time
 import uuid
 
@@ -22,6 +21,7 @@ from eventlet.websocket import RFC6455WebSocket
 
 from facilitator.direct_send import frame
 from tests.live_server import LiveServer, wait_for
+from tests.server.test_slow_clients import raw_participant
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -41,19 +41,6 @@ def test_frames_are_eventlet_frames(size):
     assert frame(data) == eventlet_frame(data)
 
 
-def raw_participant(url: str, token: str) -> websocket.WebSocket:
-    """A participant spoken by hand (Engine.IO v4 over websocket) with a 4 KB receive buffer."""
-    ws = websocket.create_connection(
-        url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
-        sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),),
-        timeout=30,
-    )
-    assert ws.recv().startswith("0")
-    ws.send("40" + json.dumps({"role": "participant", "token": token}))
-    assert ws.recv().startswith("40")
-    return ws
-
-
 def test_a_slow_reader_gets_every_frame_whole_and_in_order(tmp_path, database_url):
     # No watchdog and no snapshot budget: the slow phone is kept, and its snapshots really fill the pipe.
     server = LiveServer(
@@ -71,7 +58,7 @@ def test_a_slow_reader_gets_every_frame_whole_and_in_order(tmp_path, database_ur
             assert phone.call("post_idea", {"id": str(uuid.uuid4()), "text": f"Une idée assez longue, numéro {n}"})[
                 "ok"
             ]
-        slow = raw_participant(server.url, server.join("Lent", table)["token"])
+        slow = raw_participant(server.url, server.join("Lent", table)["token"], timeout=30)
         requests = 30
         for k in range(requests):  # ~750 KB of answers the slow phone does not read yet
             slow.send(f'42{k}["sync",{{"since":0}}]')

@@ -31,12 +31,12 @@ def rss_mb(pid: int) -> float:
     raise AssertionError("no VmRSS")
 
 
-def raw_participant(url: str, token: str) -> websocket.WebSocket:
+def raw_participant(url: str, token: str, timeout: float = 10) -> websocket.WebSocket:
     """A participant socket spoken by hand (Engine.IO v4 over websocket), with a tiny receive buffer."""
     ws = websocket.create_connection(
         url.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket",
         sockopt=((socket.SOL_SOCKET, socket.SO_RCVBUF, 4096),),
-        timeout=10,
+        timeout=timeout,
     )
     assert ws.recv().startswith("0")  # Engine.IO open
     ws.send("40" + json.dumps({"role": "participant", "token": token}))
