@@ -16,7 +16,7 @@ author's note, then the dots).
 
 from __future__ import annotations
 
-from . import events, grouping, rooms, voting
+from . import events, grouping, replay, rooms, voting
 from .extensions import db
 from .models import Idea, Participant, iso
 
@@ -84,5 +84,6 @@ def dots_follow_merge(entry: events.Logged) -> None:
 
 events.after_commit(*rooms.MOVE_EVENTS)(rooms.move_connections)
 events.after_commit("votes_changed")(voting.send_live_counts)
+events.after_commit("participant_erased")(replay.forget_erased)
 # With engine workers, a posted idea's group follows as idea_grouped (grouping.py's placer).
 events.after_commit("idea_posted")(grouping.queue_placement)

@@ -86,16 +86,17 @@ def move_connections(entry: events.Logged) -> None:
         )
 
 
-def reconcile(sid: str, workshop, table_id: int | None) -> None:
-    """Put a participant's connection in its current table's room and in no other table's.
+def reconcile(sid: str, workshop_id: int, table_ids, table_id: int | None) -> None:
+    """Put a participant's connection in its current table's room and in no other table's
+    (``table_ids``: every table of the workshop).
 
     It leaves every other table room of the workshop by name (a no-op where it is not a member)
     rather than listing the connection's rooms: python-socketio finds those by scanning every
     room of the server, one per connection and more, so 2,000 phones resyncing after a restart
     cost 2,000 x 4,000 look-ups (10 % of the server's time in the storm, bench/storm.py)."""
-    wanted = events.table_room(workshop.id, table_id) if table_id is not None else None
-    for table in workshop.tables:
-        room = events.table_room(workshop.id, table.id)
+    wanted = events.table_room(workshop_id, table_id) if table_id is not None else None
+    for other in table_ids:
+        room = events.table_room(workshop_id, other)
         if room != wanted:
             socketio.server.leave_room(sid, room, namespace=NAMESPACE)
     if wanted is not None:

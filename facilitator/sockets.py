@@ -19,7 +19,7 @@ from flask import current_app, request
 from flask_socketio import ConnectionRefusedError, join_room
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from . import events, presence
+from . import events, presence, replay
 from .actions import REGISTRY
 from .actions.base import FACILITATOR, PARTICIPANT, PROJECTOR, Actor, field
 from .actions.registry import Command, command
@@ -27,7 +27,7 @@ from .errors import CommandError, message
 from .extensions import db, socketio
 from .guard import Guard
 from .i18n import normalise
-from .models import Participant, Workshop
+from .models import Participant, RoundTable, Workshop
 from .rooms import moved_since, personal_room, reconcile
 from .state import participant_snapshot, staff_snapshot
 from .text import deep_clean
@@ -53,12 +53,21 @@ def authenticate(auth: object) -> tuple[Actor, list[str]]:
     role = auth.get("role")
     if role == PARTICIPANT:
         ids = read_participant_token(auth.get("token"))
-        participant = db.session.get(Participant, ids[1]) if ids else None
-        if participant is None or participant.workshop_id != ids[0] or not _same(ids[2], participant.secret):
+        # Three columns, not the ORM object: every phone of the room comes through here after a restart.
+        seat = (
+            db.session.execute(
+                db.select(Participant.workshop_id, Participant.table_id, Participant.secret).where(
+                    Participant.id == ids[1]
+                )
+            ).one_or_none()
+            if ids
+            else None
+        )
+        if seat is None or seat.workshop_id != ids[0] or not _same(ids[2], seat.secret):
             raise CommandError("unauthorized", status=401)
-        actor = Actor(PARTICIPANT, participant.workshop_id, participant.id, lang)
-        rooms = [events.table_room(actor.workshop_id, participant.table_id)] if participant.table_id else []
-        return actor, rooms + [personal_room(actor.workshop_id, participant.id)]
+        actor = Actor(PARTICIPANT, seat.workshop_id, ids[1], lang)
+        rooms = [events.table_room(actor.workshop_id, seat.table_id)] if seat.table_id else []
+        return actor, rooms + [personal_room(actor.workshop_id, ids[1])]
     if role in (FACILITATOR, PROJECTOR) and isinstance(auth.get("workshop"), str):
         workshop = db.session.execute(
             db.select(Workshop).where(Workshop.code == auth["workshop"].upper())
@@ -154,40 +163,61 @@ def dispatch(cmd: Command, payload: object) -> dict:
 
 @command(roles=(PARTICIPANT, FACILITATOR, PROJECTOR), payload={"since": "seq?"})
 def do_sync(actor: Actor, payload: dict) -> dict:
-    """Replay what this client missed since ``since``, or send a snapshot."""
+    """Replay what this client missed since ``since``, or send a snapshot.
+
+    The replay path reads only the seats and heads it needs (no ORM objects) and the
+    events from the stream's replay tail (replay.py): after a restart every phone of
+    the room comes through here within seconds (bench/storm.py)."""
     since = field(payload, "since", int, required=False) or 0
     spent = since == 0  # a snapshot for sure: refused before any database work, so spam costs nothing
     if spent:
         _spend_snapshot(actor)
-    workshop = db.session.get(Workshop, actor.workshop_id)
     table_id = None
     if actor.role == PARTICIPANT:
-        participant = db.session.get(Participant, actor.participant_id)
-        table_id = participant.table_id
-        reconcile(request.sid, workshop, table_id)  # moved by a facilitator: follow (rooms.py)
+        table_id, heads = _seat(actor)
+        reconcile(request.sid, actor.workshop_id, heads, table_id)  # moved by a facilitator: follow (rooms.py)
         if table_id is None:
             if not spent:
                 _spend_snapshot(actor)
-            return _snapshot(participant_snapshot(workshop, participant), 0)
-        head = next(t.last_seq for t in workshop.tables if t.id == table_id)
-        if since and moved_since(workshop.id, participant.id, since):
+            return _participant_snapshot(actor, 0)
+        head = heads[table_id]
+        if since and moved_since(actor.workshop_id, actor.participant_id, since):
             since = 0  # `since` counts in the previous table's stream: send the new table whole
+        show_authors = True
     else:
-        head = workshop.last_seq
+        head, show_authors = db.session.execute(
+            db.select(Workshop.last_seq, Workshop.show_authors).where(Workshop.id == actor.workshop_id)
+        ).one()
     limit = current_app.config["SYNC_MAX_EVENTS"]
     if 0 < since <= head:
-        missed = events.events_since(workshop.id, since, head, table_id, limit + 1)
+        missed = replay.missed(actor.workshop_id, table_id, since, head, limit + 1)
         if len(missed) <= limit:
-            return {
-                "mode": "events",
-                "seq": head,
-                "events": [_for_projector(workshop, actor, events.envelope(e, table_id)) for e in missed],
-            }
+            return {"mode": "events", "seq": head, "events": _for_projector(show_authors, actor, missed)}
     if not spent:
         _spend_snapshot(actor)
     if actor.role == PARTICIPANT:
-        return _snapshot(participant_snapshot(workshop, participant), head)
-    return _snapshot(_for_projector(workshop, actor, staff_snapshot(workshop, actor.role)), head)
+        return _participant_snapshot(actor, head)
+    workshop = db.session.get(Workshop, actor.workshop_id)
+    return _snapshot(_for_projector(workshop.show_authors, actor, staff_snapshot(workshop, actor.role)), head)
+
+
+def _seat(actor: Actor) -> tuple[int | None, dict[int, int]]:
+    """A participant's table and the last seq of each table of the workshop, in one light query."""
+    rows = db.session.execute(
+        db.select(Participant.table_id, RoundTable.id, RoundTable.last_seq)
+        .select_from(Participant)
+        .outerjoin(RoundTable, RoundTable.workshop_id == Participant.workshop_id)
+        .where(Participant.id == actor.participant_id)
+    ).all()
+    if not rows:  # the participant was deleted since the connection opened
+        raise CommandError("unauthorized", status=401)
+    return rows[0].table_id, {row.id: row.last_seq for row in rows if row.id is not None}
+
+
+def _participant_snapshot(actor: Actor, head: int) -> dict:
+    workshop = db.session.get(Workshop, actor.workshop_id)
+    participant = db.session.get(Participant, actor.participant_id)
+    return _snapshot(participant_snapshot(workshop, participant), head)
 
 
 def _spend_snapshot(actor: Actor) -> None:
@@ -196,9 +226,9 @@ def _spend_snapshot(actor: Actor) -> None:
         raise CommandError("rate_limited", status=429)
 
 
-def _for_projector(workshop: Workshop, actor: Actor, value):
+def _for_projector(show_authors: bool, actor: Actor, value):
     """Projectors get no names while the workshop hides authors (docs/protocol.md, "Anonymity")."""
-    return events.anonymous(value) if actor.role == PROJECTOR and not workshop.show_authors else value
+    return events.anonymous(value) if actor.role == PROJECTOR and not show_authors else value
 
 
 def _snapshot(snapshot: dict, head: int) -> dict:
