@@ -87,6 +87,9 @@ def main() -> int:
     # Ctrl-C reaches the whole process group: the web process stops this worker (by closing
     # its stdin), so a half-written answer never becomes a traceback in the log.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Below the web process: its one loop serves every socket, and a group that follows a
+    # post 100 ms later matters less than the post (WORKER_NICE, docs/deployment.md).
+    os.nice(max(0, int(os.environ.get("WORKER_NICE", "5") or 0)))
     # The frames own stdout: anything printed by a library goes to stderr (the server's log).
     outbox = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())

@@ -46,3 +46,17 @@ def test_a_killed_worker_fails_its_jobs_and_comes_back(pool):
     pool.close()
     with pytest.raises(WorkerGone):
         pool.call(clean, "closed")
+
+
+def test_workers_run_below_the_web_process(pool):
+    """WORKER_NICE (default 5): when the cores are busy, the loop serving every socket goes first."""
+    assert pool.call(clean, "up") == "up"  # the worker is past its start-up, where it set its niceness
+    (pid,) = pool.pids()
+    assert os.getpriority(os.PRIO_PROCESS, pid) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 5)
+    level = WorkerPool("level", 1, env={"WORKER_NICE": "0"})
+    try:
+        assert level.call(clean, "up") == "up"
+        (pid,) = level.pids()
+        assert os.getpriority(os.PRIO_PROCESS, pid) == os.getpriority(os.PRIO_PROCESS, 0)
+    finally:
+        level.close()
