@@ -42,12 +42,12 @@ node_modules/.installed: package.json package-lock.json
 lint: $(VENV)/.dev node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	npx --no-install biome ci static/js tests/js bench/loadgen/worker.mjs
+	npx --no-install biome ci static/js tests/js bench/loadgen/worker.mjs bench/loadgen/common.mjs bench/loadgen/storm.mjs
 
 format: $(VENV)/.dev node_modules/.installed
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
-	npx --no-install biome check --write static/js tests/js bench/loadgen/worker.mjs
+	npx --no-install biome check --write static/js tests/js bench/loadgen/worker.mjs bench/loadgen/common.mjs bench/loadgen/storm.mjs
 
 test: $(VENV)/.dev
 	$(PY) -m pytest

@@ -21,7 +21,8 @@ from . import BenchError
 from .workers import split_specs, worker_config
 
 LOADGEN = Path(__file__).resolve().parent.parent / "loadgen"
-WORKER = LOADGEN / "worker.mjs"
+WORKER = LOADGEN / "worker.mjs"  # bench/realtime.py's phones
+STORM = LOADGEN / "storm.mjs"  # bench/storm.py's reconnecting phones
 
 
 def node_missing() -> str | None:
@@ -38,7 +39,7 @@ def _int_keys(d: dict) -> dict:
 
 
 def _from_json(kind: str, payload):
-    if kind == "results":
+    if kind == "results" and "sends" in payload:  # worker.mjs's results (storm.mjs's need no change)
         payload["sends"] = _int_keys(payload["sends"])
         for c in payload["clients"]:
             c["recv"] = _int_keys(c["recv"])
@@ -47,7 +48,7 @@ def _from_json(kind: str, payload):
 
 
 class NodeWorkerPool:
-    """K ``node worker.mjs`` processes, each driving its share of the sockets."""
+    """K ``node worker.mjs`` (or ``storm.mjs``) processes, each driving its share of the sockets."""
 
     def __init__(self, *, deflate: bool = True):
         self.workers: list[tuple[subprocess.Popen, queue.Queue]] = []
@@ -55,15 +56,33 @@ class NodeWorkerPool:
         self.deflate = deflate  # False: the sockets do not offer permessage-deflate (--no-deflate)
 
     def start(self, specs, *, procs, base_url, connect_concurrency, connect_timeout, ack_timeout) -> None:
-        why = node_missing()
-        if why:
-            raise BenchError(why)
         k = max(1, procs)
         if not self.deflate:
             specs = [s | {"no_deflate": True} for s in specs]
-        for wid, bucket in enumerate(split_specs(specs, k)):
+        self.launch(
+            WORKER,
+            [
+                worker_config(
+                    bucket,
+                    base_url=base_url,
+                    connect_concurrency=connect_concurrency,
+                    connect_timeout=connect_timeout,
+                    ack_timeout=ack_timeout,
+                    k=k,
+                )
+                for bucket in split_specs(specs, k)
+            ],
+        )
+
+    def launch(self, script: Path, configs: list[dict]) -> None:
+        """One ``node script`` process per config, each sent its config as its first line."""
+        why = node_missing()
+        if why:
+            raise BenchError(why)
+        for config in configs:
+            wid = len(self.workers)
             p = subprocess.Popen(
-                ["node", str(WORKER)],
+                ["node", str(script)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 text=True,
@@ -74,17 +93,7 @@ class NodeWorkerPool:
             reader.start()
             self.readers.append(reader)
             self.workers.append((p, q))
-            self.send(
-                wid,
-                worker_config(
-                    bucket,
-                    base_url=base_url,
-                    connect_concurrency=connect_concurrency,
-                    connect_timeout=connect_timeout,
-                    ack_timeout=ack_timeout,
-                    k=k,
-                ),
-            )
+            self.send(wid, config)
 
     @staticmethod
     def _read(p: subprocess.Popen, q: queue.Queue) -> None:

@@ -13,41 +13,13 @@
 // Times are epoch seconds (floats), like Python's time.time(), so the parent compares
 // them with its own schedule. Logs go to stderr.
 
-import { createInterface } from "node:readline";
 import { performance } from "node:perf_hooks";
-import { io } from "socket.io-client";
+import { bump, connectSocket, limiter, now, recv, send, sleep } from "./common.mjs";
 
-const now = () => (performance.timeOrigin + performance.now()) / 1000;
-const sleep = (s) => new Promise((resolve) => setTimeout(resolve, Math.max(0, s * 1000)));
 const cpuSeconds = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
-
-// Resolves once the line is handed to the pipe: exiting earlier would cut a large result.
-function send(kind, payload) {
-  return new Promise((resolve) => process.stdout.write(`${JSON.stringify([kind, payload])}\n`, resolve));
-}
-
-// Lines from the parent, one at a time.
-const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
-async function recv(timeoutS) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no message from parent within ${timeoutS} s`)), timeoutS * 1000);
-  });
-  try {
-    const { value, done } = await Promise.race([lines.next(), timeout]);
-    if (done) return null;
-    return JSON.parse(value);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function bump(counts, key) {
-  counts[key] = (counts[key] || 0) + 1;
-}
 
 // What one socket saw. The envelope rule is docs/protocol.md "Event envelope":
 // seq <= last is stale (ignored); prev == last follows; anything else is a gap.
@@ -136,24 +108,6 @@ class ClientState {
   }
 }
 
-// Resolve once connected; reject with the connect_error (auth refusal, refused socket...).
-function connectSocket(baseUrl, spec, timeoutS) {
-  const socket = io(baseUrl, {
-    auth: spec.auth,
-    transports: ["websocket"], // websocket only, as the Python clients
-    forceNew: true, // one connection per socket, like one phone each (explicit; same-namespace sockets get one anyway)
-    reconnection: false, // docs/protocol.md: Socket.IO's own reconnection is off
-    timeout: timeoutS * 1000,
-    // perMessageDeflate: socket.io-client's default ({threshold: 1024}) stands, as on phones,
-    // unless the parent switched it off (--no-deflate) to measure what compression costs.
-    ...(spec.no_deflate ? { perMessageDeflate: false } : {}),
-  });
-  return new Promise((resolve, reject) => {
-    socket.once("connect", () => resolve(socket));
-    socket.once("connect_error", (err) => reject(Object.assign(err, { socket })));
-  });
-}
-
 async function main() {
   const cfg = await recv(60);
   if (!cfg) return;
@@ -163,19 +117,7 @@ async function main() {
   const syncMs = [];
   const failures = {};
   const extensions = {};
-  let slots = cfg.connect_concurrency;
-  const waiting = [];
-  const acquire = () => {
-    if (slots > 0) {
-      slots--;
-      return Promise.resolve();
-    }
-    return new Promise((resolve) => waiting.push(resolve));
-  };
-  const release = () => {
-    if (waiting.length) waiting.shift()();
-    else slots++;
-  };
+  const { acquire, release } = limiter(cfg.connect_concurrency);
 
   async function connectOne(spec) {
     await acquire();

@@ -3,7 +3,7 @@
  * (connect, sync, envelope rule, commands), and the connection status pill.
  */
 import { io } from "/static/vendor/socket.io/socket.io.esm.min.js";
-import { LiveClient } from "./live-core.js";
+import { LiveClient, PHONE_RECONNECT } from "./live-core.js";
 
 /**
  * Connect and start syncing.
@@ -11,9 +11,10 @@ import { LiveClient } from "./live-core.js";
  *         function is read again on every connection attempt);
  *   store: {reset(snapshot), apply(envelope)};
  *   t: the page translator (for the messages of local failures);
- *   onUnauthorized(data): the credentials were refused.
+ *   onUnauthorized(data): the credentials were refused;
+ *   reconnect: the backoff rule (live-core.js; staff screens pass STAFF_RECONNECT).
  */
-export function connectLive({ auth, store, t, onUnauthorized }) {
+export function connectLive({ auth, store, t, onUnauthorized, reconnect = PHONE_RECONNECT }) {
   const socket = io({
     autoConnect: false,
     auth: typeof auth === "function" ? (cb) => cb(auth()) : auth,
@@ -24,6 +25,7 @@ export function connectLive({ auth, store, t, onUnauthorized }) {
   const live = new LiveClient(socket, {
     store,
     onUnauthorized,
+    reconnect,
     messages: {
       timeout: t("errors.timeout"),
       not_connected: t("errors.not_connected"),

@@ -5,6 +5,7 @@
  */
 import { makeScheduler, show } from "./dom.js";
 import { connectLive, bindConnStatus } from "./live.js";
+import { STAFF_RECONNECT } from "./live-core.js";
 import { createStaffStore } from "./staff-state.js";
 
 /** Start a staff page; `render` is called (batched) whenever state or status changes. */
@@ -15,6 +16,8 @@ export function startStaffPage({ role, config, t, render }) {
     auth: { role, workshop: config.code, key: config.key, lang: config.lang },
     store,
     t,
+    // A handful of screens, and the one the room looks at: back sooner than the phones.
+    reconnect: STAFF_RECONNECT,
     onUnauthorized: (data) => {
       fatal.textContent = (data && data.message) || t("errors.unauthorized_staff");
       show(fatal, true);

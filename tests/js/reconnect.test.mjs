@@ -7,9 +7,10 @@ import {
   RECONNECT_MIN_MS,
   RECONNECT_FIRST_MAX_MS,
   RECONNECT_MAX_MS,
+  STAFF_RECONNECT,
 } from "../../static/js/live-core.js";
 
-// Full jitter: the first wait spans 0.5-3 s, each failure doubles the ceiling, up to 10 s.
+// Full jitter: the first wait spans 0.5-3 s, each failure doubles the ceiling, up to 6 s.
 assert.equal(
   reconnectDelay(0, () => 0),
   RECONNECT_MIN_MS,
@@ -43,6 +44,19 @@ assert.equal(perHalfSecond[0], 0);
 assert.ok(
   perHalfSecond.slice(1).every((n) => n > 250 && n < 550),
   `uneven spread ${perHalfSecond}`,
+);
+// Staff screens (console, projector): 0.25-1 s first, up to 2 s.
+assert.equal(
+  reconnectDelay(0, () => 0, STAFF_RECONNECT),
+  250,
+);
+assert.equal(
+  reconnectDelay(0, () => 1, STAFF_RECONNECT),
+  1000,
+);
+assert.equal(
+  reconnectDelay(5, () => 1, STAFF_RECONNECT),
+  2000,
 );
 console.log("reconnect delay ok");
 
@@ -113,7 +127,7 @@ try {
   sock.drop("transport close"); // the server restarted
   assert.equal(live.status, "reconnecting");
   await until(() => sock.connects >= 5, "four retries");
-  assert.deepEqual(waits.slice(0, 4), [3000, 6000, 10000, 10000]); // the ceiling doubles while it fails, to 10 s
+  assert.deepEqual(waits.slice(0, 4), [3000, 6000, 6000, 6000]); // the ceiling doubles while it fails, to 6 s
   sock.up = true;
   await until(() => live.synced && sock.connected, "back");
   assert.equal(live.status, "connected");
@@ -126,6 +140,25 @@ try {
   sock.disconnect();
   await new Promise((r) => originalSetTimeout(r, 20));
   assert.equal(sock.connects, before);
+
+  // A staff screen passes the shorter rule.
+  const staffSock = new FakeSocket();
+  const staff = new LiveClient(staffSock, {
+    store,
+    win: null,
+    nav: { onLine: true },
+    random: () => 1,
+    reconnect: STAFF_RECONNECT,
+  });
+  staff.start();
+  await until(() => staff.synced, "staff first sync");
+  waits.length = 0;
+  staffSock.up = false;
+  staffSock.drop("transport close");
+  await until(() => staffSock.connects >= 4, "three staff retries");
+  assert.deepEqual(waits.slice(0, 3), [1000, 2000, 2000]);
+  staffSock.up = true;
+  await until(() => staff.synced && staffSock.connected, "staff back");
 } finally {
   globalThis.setTimeout = originalSetTimeout;
 }
