@@ -98,5 +98,6 @@ class ClusterServer(Server):
         if self.tmpdir and not keep:
             shutil.rmtree(self.tmpdir, ignore_errors=True)
 
-    def cpu_and_rss_pids(self) -> list[int]:
-        return [m.proc.pid for m in self.members]
+    def deployment_pids(self) -> list[int]:
+        """Every process of the deployment (the members with their workers, and HAProxy)."""
+        return [m.proc.pid for m in self.members] + ([self.haproxy.pid] if self.haproxy else [])

@@ -47,11 +47,11 @@ def rss_mb(pid: int) -> float | None:
     return round(total_kb / 1024.0, 1) if found else None
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds used so far by the process tree rooted at pid."""
+def cpu_seconds(pid: int, tree: bool = True) -> float | None:
+    """User + system CPU seconds used so far by the process tree rooted at pid (or pid alone)."""
     ticks = os.sysconf("SC_CLK_TCK")
     total, found = 0.0, False
-    for p in process_tree(pid):
+    for p in process_tree(pid) if tree else [pid]:
         try:
             with open(f"/proc/{p}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()

@@ -211,7 +211,10 @@ class Bench:
             regroup.start(until=end_at)
         if hostile:
             hostile.start(until=end_at)
+        deployment = self.server.deployment_pids()
         cpu0, w0 = cpu_seconds(pid), time.monotonic()
+        deployment_cpu0 = [cpu_seconds(p) or 0.0 for p in deployment]
+        web_cpu0 = [cpu_seconds(p, tree=False) or 0.0 for p in deployment]
         rss_peak = self.rss["after_connect"] or 0.0
         rss_series: list[tuple[float, float]] = []
         next_progress = time.time() + 10
@@ -229,6 +232,8 @@ class Bench:
                     f"server exited during the run ({self.server.proc.returncode}):\n" + self.server.log_tail()
                 )
         cpu1, w1 = cpu_seconds(pid), time.monotonic()
+        deployment_cpu1 = [cpu_seconds(p) or 0.0 for p in deployment]
+        web_cpu1 = [cpu_seconds(p, tree=False) or 0.0 for p in deployment]
         results = self.pool.recv_all("results", timeout=a.grace + a.ack_timeout + 120)
         regroup_report = regroup.finish() if regroup else None
         hostile_report = hostile.finish() if hostile else None
@@ -260,6 +265,22 @@ class Bench:
             server_cpu,
             time.monotonic() - wall_start,
         )
+        # CPU per delivered event, all server processes together: the cost that sets a process's
+        # capacity, comparable between one process and N (--cluster) on a machine with fewer
+        # cores than it would need to show N times the throughput.
+        deliveries = sum(len(c["recv"]) for r in results for c in r["clients"])
+        per_process = [b - a for a, b in zip(deployment_cpu0, deployment_cpu1, strict=True)]
+        spent = sum(per_process)
+        report["deployment_cpu"] = {
+            "processes": len(deployment),
+            "cpu_s_while_posting": round(spent, 2),
+            # Each server process with its workers, then HAProxy for --cluster.
+            "cpu_s_per_process": [round(x, 2) for x in per_process],
+            # The same without the engine and export workers (the fan-out's own cost).
+            "cpu_s_per_process_without_workers": [round(b - a, 2) for a, b in zip(web_cpu0, web_cpu1, strict=True)],
+            "idea_deliveries": deliveries,
+            "cpu_us_per_idea_delivery": round(1e6 * spent / deliveries, 1) if deliveries else None,
+        }
         if regroup_report:
             report["regroup_load"] = regroup_report
         if hostile_report:

@@ -106,6 +106,10 @@ class Server:
             time.sleep(0.25)
         raise BenchError(f"server not ready within {self.startup_timeout} s:\n" + self.log_tail())
 
+    def deployment_pids(self) -> list[int]:
+        """Every process of the deployment: this server (its workers are its children)."""
+        return [self.proc.pid] if self.proc else []
+
     def log_tail(self, lines: int = 30) -> str:
         try:
             text = self.log_path.read_text(errors="replace")
