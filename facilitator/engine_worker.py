@@ -90,6 +90,10 @@ def main() -> int:
     # Below the web process: its one loop serves every socket, and a group that follows a
     # post 100 ms later matters less than the post (WORKER_NICE, docs/deployment.md).
     os.nice(max(0, int(os.environ.get("WORKER_NICE", "5") or 0)))
+    # Before numpy loads: its OpenBLAS otherwise starts a thread per core that spin-waits
+    # between the engine's small matrix products, burning about as much CPU as the work
+    # itself on the core the web process needs (docs/deployment.md, "The grouping engine's worker processes").
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     # The frames own stdout: anything printed by a library goes to stderr (the server's log).
     outbox = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())

@@ -60,3 +60,14 @@ def test_workers_run_below_the_web_process(pool):
         assert os.getpriority(os.PRIO_PROCESS, pid) == os.getpriority(os.PRIO_PROCESS, 0)
     finally:
         level.close()
+
+
+def test_a_worker_that_loaded_numpy_keeps_a_single_thread(pool):
+    """OpenBLAS would start a spin-waiting thread per core: 2.6x the engine's CPU at 10 ideas/s."""
+    import numpy as np
+
+    from facilitator.clustering.embed import normalise
+
+    assert pool.call(normalise, np.ones((64, 64), np.float32)).shape == (64, 64)
+    (pid,) = pool.pids()
+    assert os.listdir(f"/proc/{pid}/task") == [str(pid)]
