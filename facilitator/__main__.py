@@ -173,8 +173,23 @@ def _serve(args) -> int:
 
         options["protocol"] = SmallBufferProtocol  # 2 KB socket buffers, not 24 KB, per phone
         _raise_file_limit(config.MAX_CONNECTIONS)
+        from .listening import queue_limit
+
+        cap = queue_limit()
+        if cap is not None and cap < config.LISTEN_BACKLOG:
+            print(
+                f"Warning: the kernel keeps at most {cap} connections waiting (net.core.somaxconn), "
+                f"not LISTEN_BACKLOG={config.LISTEN_BACKLOG}: phones reconnecting at once may wait seconds "
+                f"(sysctl -w net.core.somaxconn={config.LISTEN_BACKLOG}).",
+                file=sys.stderr,
+            )
     try:
-        socketio.run(app, host=host, port=port, log_output=False, debug=False, **options)
+        if config.ASYNC_MODE == "eventlet":
+            from .listening import serve_eventlet
+
+            serve_eventlet(app, host, port, config.LISTEN_BACKLOG, config.ACCEPT_PACING, **options)
+        else:
+            socketio.run(app, host=host, port=port, log_output=False, debug=False, **options)
     except OSError as exc:
         print(
             f"Cannot listen on {host}:{port}: {exc.strerror}. "

@@ -72,6 +72,10 @@ class Config:
         self.SYNC_MAX_EVENTS = int(env.get("SYNC_MAX_EVENTS", "200"))
         # Connections one serve process accepts at once (eventlet's own default is 1,024).
         self.MAX_CONNECTIONS = int(env.get("MAX_CONNECTIONS", "10000"))
+        # Connections the kernel holds until serve accepts them (listening.py): a room reconnecting at once.
+        self.LISTEN_BACKLOG = max(1, int(env.get("LISTEN_BACKLOG", "4096")))
+        # Accept a few at a time, and none while the loop runs late (listening.PacedListener).
+        self.ACCEPT_PACING = env.get("ACCEPT_PACING", "1") != "0"
         # permessage-deflate on websockets: off (each phone would keep ~100 KB of zlib state; see transport.py).
         self.WEBSOCKET_COMPRESSION = env.get("WEBSOCKET_COMPRESSION", "0") in ("1", "true", "yes")
         # Engine.IO heartbeat (seconds): a ping every PING_INTERVAL, a client silent for as long again is gone.
