@@ -169,6 +169,9 @@ def _serve(args) -> int:
             from .direct_send import install as send_directly
 
             send_directly()
+        from .heartbeat import install as one_heartbeat
+
+        one_heartbeat()  # one ping task for every socket, not a sleeping one each (heartbeat.py)
         from .transport import SmallBufferProtocol
 
         options["protocol"] = SmallBufferProtocol  # 2 KB socket buffers, not 24 KB, per phone
