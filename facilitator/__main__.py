@@ -145,7 +145,9 @@ def _serve(args) -> int:
     from .engine_pool import start_pools
     from .grouping import warm_up
 
-    pools = start_pools(app, config.ENGINE_WORKERS, warm=(warm_up, (["warm-up"],)))  # engine, exports
+    # The engine workers of every process share idea vectors through Redis (clustering/shared_cache.py).
+    shared = {"FACILITATOR_EMBEDDINGS_CACHE_URL": config.EMBEDDINGS_CACHE_URL} if config.EMBEDDINGS_CACHE_URL else {}
+    pools = start_pools(app, config.ENGINE_WORKERS, warm=(warm_up, (["warm-up"],)), env=shared)  # engine, exports
     if pools:
         print(
             f"Grouping engine: {config.ENGINE_WORKERS} worker process(es) "

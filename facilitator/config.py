@@ -83,6 +83,13 @@ class Config:
         # Write an event straight to an idle websocket instead of through Engine.IO's queue (direct_send.py).
         self.DIRECT_SEND = env.get("DIRECT_SEND", "1") not in ("0", "false", "no")
         self.SOCKETIO_MESSAGE_QUEUE = env.get("SOCKETIO_MESSAGE_QUEUE") or None
+        # Where the engine workers of every process share idea vectors (clustering/shared_cache.py):
+        # the message queue's Redis by default, "off" for none.
+        cache = (env.get("EMBEDDINGS_CACHE_URL") or "").strip()
+        queue = self.SOCKETIO_MESSAGE_QUEUE or ""
+        if not cache:
+            cache = queue if queue.startswith(("redis://", "rediss://", "unix://")) else ""
+        self.EMBEDDINGS_CACHE_URL = "" if cache.lower() in ("off", "0", "none") else cache
         # The Redis channel of this deployment's processes (two deployments may share one Redis).
         self.SOCKETIO_CHANNEL = env.get("SOCKETIO_CHANNEL") or "flask-socketio"
         # Place each new idea in its most likely group (facilitator/grouping.py).

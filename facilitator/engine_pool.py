@@ -175,11 +175,15 @@ class WorkerPool:
                 worker.kill()
 
 
-def start_pools(app, engine_workers: int, warm: tuple | None = None) -> dict:
+def start_pools(app, engine_workers: int, warm: tuple | None = None, env: dict | None = None) -> dict:
     """Start the ``engine`` and ``exports`` pools of a serving process (none when 0); ``warm`` is
-    the job each engine worker runs first (loading the model)."""
+    the job each engine worker runs first (loading the model), ``env`` what the engine workers
+    get on top of this process's environment."""
     if engine_workers <= 0:
         return {}
-    started = {"engine": WorkerPool("engine", engine_workers, warm=warm), "exports": WorkerPool("exports", 1)}
+    started = {
+        "engine": WorkerPool("engine", engine_workers, warm=warm, env=env),
+        "exports": WorkerPool("exports", 1),
+    }
     app.extensions[POOLS] = started
     return started

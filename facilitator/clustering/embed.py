@@ -204,26 +204,51 @@ class LexicalEmbedder:
 
 
 class CachedEmbedder:
-    """Memoises another embedder per (kind, text): an idea is embedded once, when it arrives."""
+    """Memoises another embedder per (kind, text): an idea is embedded once, when it arrives.
 
-    def __init__(self, inner: Embedder, max_items: int = 100_000):
+    With a shared ``store`` (shared_cache.py: the engine workers of several server processes),
+    a text missing here is looked up there before it is computed, and what is computed here is
+    written there for the others."""
+
+    def __init__(self, inner: Embedder, max_items: int = 100_000, store=None):
         self.inner = inner
         self.name = inner.name
+        self.store = store
         self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._max = max_items
+        self._dim: int | None = None
         self._lock = threading.Lock()
+
+    def _remember(self, kind: str, texts, rows) -> None:
+        with self._lock:
+            for t, v in zip(texts, rows):
+                self._cache[(kind, t)] = v
+            while len(self._cache) > self._max:
+                self._cache.popitem(last=False)
+
+    def _from_store(self, kind: str, missing: list[str]) -> list[str]:
+        """Take what the shared store holds of ``missing``; returns what is still missing. Rows
+        of another length than this backend's are ignored (it is known after the first encode)."""
+        stored = self.store.get(self.name, kind, missing)
+        found = [(t, r) for t, r in zip(missing, stored) if r is not None and r.shape[0] == self._dim]
+        if found:
+            self._remember(kind, [t for t, _ in found], [r for _, r in found])
+        got = {t for t, _ in found}
+        return [t for t in missing if t not in got]
 
     def encode(self, texts, kind="query"):
         texts = list(texts)
         with self._lock:
             missing = [t for t in dict.fromkeys(texts) if (kind, t) not in self._cache]
+        if missing and self.store is not None and self._dim is not None:
+            missing = self._from_store(kind, missing)
         if missing:
             vecs = self.inner.encode(missing, kind=kind)
-            with self._lock:
-                for t, v in zip(missing, vecs):
-                    self._cache[(kind, t)] = v
-                while len(self._cache) > self._max:
-                    self._cache.popitem(last=False)
+            if len(vecs):
+                self._dim = vecs.shape[1]
+            self._remember(kind, missing, vecs)
+            if self.store is not None:
+                self.store.put(self.name, kind, missing, vecs)
         with self._lock:
             rows = [self._cache[(kind, t)] for t in texts]
         if not rows:
@@ -269,5 +294,7 @@ def default_embedder() -> CachedEmbedder:
     global _DEFAULT
     with _DEFAULT_LOCK:
         if _DEFAULT is None:
-            _DEFAULT = CachedEmbedder(make_embedder())
+            from .shared_cache import store_from_env
+
+            _DEFAULT = CachedEmbedder(make_embedder(), store=store_from_env())
         return _DEFAULT

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import socketio
 
+from tests.conftest import need
 from tests.live_server import LiveServer, wait_for
 
 
@@ -75,8 +76,8 @@ class Screen:
             ]
 
 
-def _start(tmp_path, database_url) -> tuple[LiveServer, dict, Screen, socketio.Client]:
-    server = LiveServer(tmp_path / "live", database_url, ENGINE_WORKERS="1").start()
+def _start(tmp_path, database_url, **env) -> tuple[LiveServer, dict, Screen, socketio.Client]:
+    server = LiveServer(tmp_path / "live", database_url, ENGINE_WORKERS="1", **env).start()
     info = server.info()
     staff = Screen(server, {"role": "facilitator", "workshop": "DEVUP", "key": info["facilitator_key"]})
     phone = socketio.Client(reconnection=False)
@@ -196,6 +197,36 @@ def test_ideas_posted_while_the_engine_is_frozen_are_all_placed_and_a_repeat_is_
         assert staff.grouped(repeat["id"])["duplicate_of"] == first["id"]
         assert staff.grouped(other["id"])["duplicate_of"] is None
     finally:
+        phone.disconnect()
+        staff.client.disconnect()
+        server.stop()
+
+
+def test_the_worker_shares_the_vectors_it_computes_through_redis(tmp_path, database_url):
+    # Several processes: each one's engine worker reads what another computed
+    # (clustering/shared_cache.py; the reading side: tests/integration/test_embedding_cache.py).
+    import redis
+
+    from facilitator.clustering.embed import E5Embedder
+    from facilitator.clustering.shared_cache import RedisVectorStore
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://localhost:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means "no Redis here"
+        need("service", f"Redis at {url} is unreachable: {exc}")
+    server, info, staff, phone = _start(tmp_path, database_url, EMBEDDINGS_CACHE_URL=url)
+    store = RedisVectorStore(url)
+    text = f"Mutualiser les achats d'énergie entre PME ({uuid.uuid4().hex[:8]})"
+    key = store.key(E5Embedder.name, "query", text)
+    try:
+        idea = _post(phone, text)
+        assert wait_for(lambda: staff.grouped(idea["id"]) is not None, 60), "no idea_grouped"
+        (row,) = store.get(E5Embedder.name, "query", [text])
+        assert row is not None and row.shape == (384,), "the worker did not store the idea's vector"
+        assert abs(float((row * row).sum()) - 1.0) < 1e-3
+    finally:
+        store._redis.delete(key)
         phone.disconnect()
         staff.client.disconnect()
         server.stop()
