@@ -19,6 +19,10 @@ Prints one JSON object: resync times counted from the moment the new server
 answered /healthz (p50/p95/p99/max, and when the last phone was back),
 snapshots versus replays, post->projector latency before and during the storm,
 and acknowledged ideas the projector never got (lost). See bench/README.md.
+
+With ``--cluster N`` (``--database-url postgresql://...`` and Redis needed), N server processes
+run behind HAProxy (``deploy/``), and the fault is one of them SIGKILLed and *not* restarted:
+its phones reconnect through HAProxy to the others and resync there; times count from the kill.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import BenchError, log  # noqa: E402
+from benchlib.cluster import ClusterServer  # noqa: E402
 from benchlib.node_workers import STORM, NodeWorkerPool  # noqa: E402
 from benchlib.server import Server, free_port, http_json  # noqa: E402
 from benchlib.stats import summarise  # noqa: E402
@@ -68,10 +73,19 @@ def main() -> int:
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repo", default=str(Path(__file__).resolve().parent.parent))
+    parser.add_argument(
+        "--cluster", type=int, default=0, help="N processes behind HAProxy; one is killed and not restarted"
+    )
+    parser.add_argument("--redis-url", default="redis://localhost:6379/0", help="message queue for --cluster")
     args = parser.parse_args()
 
     port = free_port()
-    server = Server(args.repo, sys.executable, database_url=args.database_url, port=port, startup_timeout=120)
+    if args.cluster:
+        server = ClusterServer(
+            args.repo, sys.executable, args.database_url, args.cluster, args.redis_url, startup_timeout=120
+        )
+    else:
+        server = Server(args.repo, sys.executable, database_url=args.database_url, port=port, startup_timeout=120)
     server.start()
     if args.database_url is None:  # the restart must find the same database
         server.database_url = f"sqlite:///{server.tmpdir / 'facilitator.db'}"
@@ -136,12 +150,16 @@ def main() -> int:
         time.sleep(args.steady)
         load_before = os.getloadavg()
         killed = time.time()
-        os.killpg(server.proc.pid, signal.SIGKILL)
+        os.killpg(server.proc.pid, signal.SIGKILL)  # a cluster's first process
         server.proc.wait()
-        log("server killed; starting it again")
-        server.start()
-        up = time.time()
-        log(f"server up after {up - killed:.1f} s; {args.after} s of storm and recovery")
+        if args.cluster:
+            up = killed  # the other processes are up: the phones may come back at once
+            log(f"process 1 of {args.cluster} killed (not restarted); {args.after} s of recovery")
+        else:
+            log("server killed; starting it again")
+            server.start()
+            up = time.time()
+            log(f"server up after {up - killed:.1f} s; {args.after} s of storm and recovery")
         time.sleep(args.after)
         for wid in range(len(pool)):
             pool.send(wid, ["stop", None])
@@ -151,8 +169,9 @@ def main() -> int:
         server.stop()
         pool.stop()
         server.remove_tmpdir()  # the second start's folder (its log)
-        server.tmpdir = first_tmp
-        server.remove_tmpdir()
+        if not args.cluster:
+            server.tmpdir = first_tmp
+            server.remove_tmpdir()
 
     clients = [c for r in results for c in r["clients"]]
     posts = [p for r in results for p in r["posts"]]
@@ -178,6 +197,9 @@ def main() -> int:
         "parameters": vars(args) | {"tables": len(tables)},
         "machine": {"cpus": os.cpu_count(), "loadavg_before_kill": load_before, "loadavg_end": load_after},
         "server_down_s": round(up - killed, 2),
+        "fault": f"process 1 of {args.cluster} killed, not restarted"
+        if args.cluster
+        else "server killed and restarted",
         "clients": len(clients),
         "resynced": len(resyncs),
         "not_resynced": sum(1 for c in clients if not c["connected"]),
