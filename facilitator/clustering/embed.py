@@ -129,6 +129,8 @@ class RemoteEmbedder:
         self.timeout = timeout
         self.input_type = input_type
         self.name = f"remote {model or '(default model)'}"
+        # What names its vectors in a shared store (shared_cache.py): two services or input modes differ.
+        self.cache_key = f"remote {self.url} {model} input_type={int(input_type)}"
         self._down: tuple[float, str] | None = None  # (monotonic time of the failure, reason)
 
     def encode(self, texts, kind="query"):
@@ -214,6 +216,7 @@ class CachedEmbedder:
         self.inner = inner
         self.name = inner.name
         self.store = store
+        self._key = getattr(inner, "cache_key", inner.name)  # names this backend's vectors in the store
         self._cache: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._max = max_items
         self._dim: int | None = None
@@ -229,7 +232,7 @@ class CachedEmbedder:
     def _from_store(self, kind: str, missing: list[str]) -> list[str]:
         """Take what the shared store holds of ``missing``; returns what is still missing. Rows
         of another length than this backend's are ignored (it is known after the first encode)."""
-        stored = self.store.get(self.name, kind, missing)
+        stored = self.store.get(self._key, kind, missing)
         found = [(t, r) for t, r in zip(missing, stored) if r is not None and r.shape[0] == self._dim]
         if found:
             self._remember(kind, [t for t, _ in found], [r for _, r in found])
@@ -248,7 +251,7 @@ class CachedEmbedder:
                 self._dim = vecs.shape[1]
             self._remember(kind, missing, vecs)
             if self.store is not None:
-                self.store.put(self.name, kind, missing, vecs)
+                self.store.put(self._key, kind, missing, vecs)
         with self._lock:
             rows = [self._cache[(kind, t)] for t in texts]
         if not rows:

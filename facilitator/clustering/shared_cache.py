@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 #: Bump when what a vector means changes for the same backend name (e.g. the idea prefix).
 VERSION = 1
-#: Vectors unused for this long leave Redis (a workshop's ideas are reviewed within months).
+#: A vector leaves Redis this long after it was computed (a later job computes it again).
 TTL_SECONDS = 30 * 24 * 3600
 #: After a failure, the store is not asked again for this long.
 BACKOFF_SECONDS = 30.0
