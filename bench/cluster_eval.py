@@ -1,13 +1,15 @@
 """Grouping engine figures on the labelled development set (prints JSON).
 
-    python bench/cluster_eval.py [--embedder e5|use|lexical|remote] [--data bench/data]
+    python bench/cluster_eval.py [--embedder e5|use|lexical|remote] [--vectors FILE.npz] [--data bench/data]
 
 Modes (the issue's metrics): discovery ARI per board with the number of groups chosen
 automatically (and, for reference, with it given); topics mode top-1/top-3 against the
 organiser-style labels of topics_dev.tsv; examples mode with 2 placed ideas per group and no
 topics (5 fixed draws, seeds 0-4), once with the data's group names on the placements and once
 with opaque names ("Groupe 1", ...: the examples alone); timing of assigning one new idea (p95) and of regrouping a
-500-idea board. Deterministic: fixed seeds, no randomness elsewhere.
+500-idea board. Deterministic: fixed seeds, no randomness elsewhere. ``--vectors`` scores stored
+vectors instead of a model (a candidate the engine does not ship; see bench/st_vectors.py); timing
+is then skipped.
 """
 
 from __future__ import annotations
@@ -32,6 +34,27 @@ from facilitator.clustering.embed import CachedEmbedder, make_embedder, normalis
 from facilitator.clustering.tsv import read_table  # noqa: E402
 
 HELD_OUT = ("energie", "tourisme")  # boards written before any tuning and never tuned on
+
+
+class StoredVectors:
+    """Vectors read from an .npz (``kinds``, ``texts``, ``vecs``), served in place of a model.
+
+    For scoring a candidate representation computed elsewhere (bench/st_vectors.py); a text
+    that is not in the file is an error, not a silent fallback."""
+
+    def __init__(self, path: str):
+        z = np.load(path, allow_pickle=False)
+        self.name = f"stored vectors {Path(path).name}"
+        self.store = {(str(k), str(t)): v for k, t, v in zip(z["kinds"], z["texts"], z["vecs"])}
+        self.dim = int(z["vecs"].shape[1])
+
+    def encode(self, texts, kind="query"):
+        missing = [t for t in texts if (kind, t) not in self.store]
+        if missing:
+            raise KeyError(f"{len(missing)} {kind} text(s) not in the stored vectors, e.g. {missing[0]!r}")
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return np.stack([self.store[(kind, t)] for t in texts]).astype(np.float32)
 
 
 def ari(a, b) -> float:
@@ -161,13 +184,14 @@ def main() -> None:
     ap.add_argument(
         "--embedder", default=None, help="e5, use, lexical, remote (default: FACILITATOR_EMBEDDINGS or auto)"
     )
+    ap.add_argument("--vectors", help="score stored vectors (.npz from bench/st_vectors.py) instead of a model")
     ap.add_argument("--data", default=str(ROOT / "bench" / "data"))
     ap.add_argument("--no-timing", action="store_true")
     args = ap.parse_args()
-    emb = CachedEmbedder(make_embedder(args.embedder))
+    emb = StoredVectors(args.vectors) if args.vectors else CachedEmbedder(make_embedder(args.embedder))
     boards, topics = load(Path(args.data))
     res = evaluate(emb, boards, topics)
-    if not args.no_timing:
+    if not args.no_timing and not args.vectors:
         res["timing"] = timing(CachedEmbedder(make_embedder(args.embedder)), boards, topics)
     print(json.dumps(res, ensure_ascii=False, indent=2))
 

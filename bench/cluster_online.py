@@ -1,6 +1,7 @@
 """Live-board simulation of the grouping engine on the development set (prints JSON).
 
     python bench/cluster_online.py [--orders 5] [--mark realistic|facilitator] [--records FILE]
+                                   [--embedder NAME | --vectors FILE.npz]
 
 Ideas of a board arrive one by one (a fixed shuffled order per seed, several orders averaged);
 every earlier idea already sits in its right group (placed well by the engine, or moved there
@@ -20,6 +21,12 @@ by one whose vectors are cached on disk (bench/results/, git-ignored): the same 
 run takes seconds. Also reported: a plain nearest-prototype classifier on the same vectors
 (score = mean(cos to the label, mean cos to the 3 closest placed ideas of the group),
 board-centred, always the best group), fed the same earlier placements.
+
+``--embedder NAME`` runs another backend of ``make_embedder`` (its vectors cached in
+bench/results/NAME_dev_vectors.npz); ``--vectors FILE.npz`` scores stored vectors of a candidate
+the engine does not ship (bench/st_vectors.py). The live calibration and threshold were fitted
+for e5: with another representation, compare ``top1_errors_per_100`` (no threshold) too, or refit
+with ``--fit``.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from cluster_eval import HELD_OUT, load  # noqa: E402
+from cluster_eval import HELD_OUT, StoredVectors, load  # noqa: E402
 
 from facilitator import grouping  # noqa: E402
 from facilitator.clustering.embed import CachedEmbedder, E5Embedder, make_embedder, normalise  # noqa: E402
@@ -47,10 +54,11 @@ CACHE = ROOT / "bench" / "results" / "e5_dev_vectors.npz"
 class DiskCachedEmbedder:
     """The default embedder's vectors, kept in a file between runs (keyed by kind and text)."""
 
-    def __init__(self, path: Path = CACHE):
+    def __init__(self, path: Path = CACHE, backend: str = "e5"):
         self.path = path
         self.inner = None
-        self.name = E5Embedder.name  # the same vectors as the bundled model (cached)
+        self.backend = backend
+        self.name = E5Embedder.name if backend == "e5" else backend  # the same vectors as the backend (cached)
         self.store: dict[tuple[str, str], np.ndarray] = {}
         if path.exists():
             z = np.load(path, allow_pickle=False)
@@ -62,11 +70,13 @@ class DiskCachedEmbedder:
         missing = [t for t in dict.fromkeys(texts) if (kind, t) not in self.store]
         if missing:
             if self.inner is None:
-                self.inner = make_embedder("e5")
+                self.inner = make_embedder(self.backend)
             for t, v in zip(missing, self.inner.encode(missing, kind=kind)):
                 self.store[(kind, t)] = v
             self.dirty = True
-        return np.stack([self.store[(kind, t)] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+        if not texts:
+            return np.zeros((0, next(iter(self.store.values())).shape[0] if self.store else 1), np.float32)
+        return np.stack([self.store[(kind, t)] for t in texts])
 
     def save(self):
         if self.dirty:
@@ -139,9 +149,11 @@ def summarise(recs, boards):
             return None
         uns = sum(r[5] is None for r in rs)
         wrong = sum(r[5] is not None and r[5] != r[4] for r in rs)
+        top1_wrong = sum(r[8] != r[4] for r in rs)
         return {
             "n": n,
             "corrections_per_100": round(100 * (uns + wrong) / n, 1),
+            "top1_errors_per_100": round(100 * top1_wrong / n, 1),
             "unsorted_share": round(uns / n, 3),
             "wrong_group_share": round(wrong / n, 3),
         }
@@ -197,18 +209,26 @@ def main() -> None:
         action="store_true",
         help="run on raw (uncalibrated) confidences and print a calibration fitted on the tuning boards",
     )
+    ap.add_argument("--embedder", help="backend of make_embedder (default e5), vectors cached in bench/results/")
+    ap.add_argument("--vectors", help="stored vectors (.npz from bench/st_vectors.py) instead of a model")
     args = ap.parse_args()
     if args.fit:
         grouping.calibrate = lambda c: c
         grouping.LIVE_MIN_CONFIDENCE = 0.0
     boards, topics = load(Path(args.data))
-    disk = DiskCachedEmbedder()
+    if args.vectors:
+        disk = StoredVectors(args.vectors)
+        disk.save = lambda: None
+    elif args.embedder and args.embedder != "e5":
+        disk = DiskCachedEmbedder(ROOT / "bench" / "results" / f"{args.embedder}_dev_vectors.npz", args.embedder)
+    else:
+        disk = DiskCachedEmbedder()
     emb = CachedEmbedder(disk)
     grouping.default_embedder = lambda: emb  # the live path, with cached vectors
     t0 = time.perf_counter()
     recs = simulate(emb, boards, topics, args.orders, args.mark)
     disk.save()
-    res = {"orders": args.orders, "mark": args.mark, "held_out_boards": list(HELD_OUT)}
+    res = {"orders": args.orders, "mark": args.mark, "embedder": disk.name, "held_out_boards": list(HELD_OUT)}
     res.update(summarise(recs, boards))
     if args.fit:
         res["calibration"] = fit_calibration(recs)
