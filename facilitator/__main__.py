@@ -146,7 +146,15 @@ def _serve(args) -> int:
     from .grouping import warm_up
 
     # The engine workers of every process share idea vectors through Redis (clustering/shared_cache.py).
-    shared = {"FACILITATOR_EMBEDDINGS_CACHE_URL": config.EMBEDDINGS_CACHE_URL} if config.EMBEDDINGS_CACHE_URL else {}
+    # Their keys live under the deployment's channel: two deployments sharing one Redis stay apart.
+    shared = (
+        {
+            "FACILITATOR_EMBEDDINGS_CACHE_URL": config.EMBEDDINGS_CACHE_URL,
+            "FACILITATOR_EMBEDDINGS_CACHE_PREFIX": f"{config.SOCKETIO_CHANNEL}:vectors",
+        }
+        if config.EMBEDDINGS_CACHE_URL
+        else {}
+    )
     pools = start_pools(app, config.ENGINE_WORKERS, warm=(warm_up, (["warm-up"],)), env=shared)  # engine, exports
     if pools:
         print(

@@ -45,6 +45,7 @@ class ClusterServer(Server):
             raise BenchError("haproxy is not installed")
         port = free_port()
         channel = f"bench-{uuid.uuid4().hex}"
+        self.channel = channel  # also names the run's shared idea vectors in Redis (serve: f"{channel}:vectors")
         saved = dict(os.environ)
         os.environ.update(
             {"SOCKETIO_MESSAGE_QUEUE": self.redis_url, "SOCKETIO_CHANNEL": channel, "TRUSTED_PROXIES": "1"}
@@ -91,6 +92,22 @@ class ClusterServer(Server):
             self.haproxy.wait(10)
         for member in self.members:
             member.stop()
+        self._forget_vectors()
+
+    def _forget_vectors(self) -> None:
+        """Delete this run's idea vectors from Redis: a next run must compute its own."""
+        channel = getattr(self, "channel", None)
+        if not channel:
+            return
+        try:
+            import redis
+
+            client = redis.Redis.from_url(self.redis_url, socket_connect_timeout=2)
+            keys = list(client.scan_iter(f"{channel}:vectors:*", count=1000))
+            if keys:
+                client.delete(*keys)
+        except Exception as exc:  # noqa: BLE001 - a cleanup must not hide the run's result
+            log(f"could not delete the run's vectors from Redis: {exc}")
 
     def remove_tmpdir(self, keep: bool = False) -> None:
         for member in self.members:

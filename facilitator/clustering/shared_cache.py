@@ -97,12 +97,14 @@ class RedisVectorStore:
 
 
 def store_from_env() -> RedisVectorStore | None:
-    """The store named by FACILITATOR_EMBEDDINGS_CACHE_URL, or None (unset, or redis not installed)."""
+    """The store named by FACILITATOR_EMBEDDINGS_CACHE_URL (keys under FACILITATOR_EMBEDDINGS_CACHE_PREFIX,
+    serve sets it from the deployment's Socket.IO channel), or None (unset, or redis not installed)."""
     url = os.environ.get("FACILITATOR_EMBEDDINGS_CACHE_URL", "").strip()
     if not url:
         return None
+    prefix = os.environ.get("FACILITATOR_EMBEDDINGS_CACHE_PREFIX", "").strip() or "facilitator:vectors"
     try:
-        return RedisVectorStore(url)
+        return RedisVectorStore(url, prefix=prefix)
     except Exception as exc:  # noqa: BLE001 - a bad URL must not stop the engine
         log.warning("FACILITATOR_EMBEDDINGS_CACHE_URL=%s ignored: %s", url, exc)
         return None

@@ -216,7 +216,7 @@ def test_the_worker_shares_the_vectors_it_computes_through_redis(tmp_path, datab
     except Exception as exc:  # noqa: BLE001 - any failure means "no Redis here"
         need("service", f"Redis at {url} is unreachable: {exc}")
     server, info, staff, phone = _start(tmp_path, database_url, EMBEDDINGS_CACHE_URL=url)
-    store = RedisVectorStore(url)
+    store = RedisVectorStore(url, prefix="flask-socketio:vectors")  # serve's: the default Socket.IO channel
     text = f"Mutualiser les achats d'énergie entre PME ({uuid.uuid4().hex[:8]})"
     key = store.key(E5Embedder.name, "query", text)
     try:
