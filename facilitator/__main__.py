@@ -181,7 +181,7 @@ def _serve(args) -> int:
             send_directly()
         from .heartbeat import install as one_heartbeat
 
-        one_heartbeat()  # one ping task for every socket, not a sleeping one each (heartbeat.py)
+        one_heartbeat(socketio.server.eio)  # one ping and timeout task for every socket (heartbeat.py)
         from .transport import SmallBufferProtocol
 
         options["protocol"] = SmallBufferProtocol  # 2 KB socket buffers, not 24 KB, per phone

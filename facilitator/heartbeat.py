@@ -14,14 +14,21 @@ is unchanged: a ping ``ping_interval`` seconds after its pong (or after it conne
 it), no ping to a socket that is closing or closed, and at most one cycle in flight per
 socket (Engine.IO's own guard in ``schedule_ping``).
 
+The same task also does the work of Engine.IO's service task, which serve does not start:
+that task checked one socket per wakeup (ping timeout / number of sockets apart: 100
+wakeups a second at 1,000 phones) for a ping left unanswered; here every socket is checked
+in one pass every ``SWEEP_S``, and pings are due on a ``PING_GRID_S`` grid, so a crowd's
+heartbeats cost a few wakeups a second instead of hundreds.
+
 Installed by serve under eventlet (``install``); tests: tests/unit/test_heartbeat.py (the
-schedule), tests/server/test_direct_send.py and test_slow_clients.py (pings reach real
-clients and keep them connected past several intervals).
+schedule and the sweep), tests/server/test_heartbeat.py and test_direct_send.py (pings
+reach real clients, keep them connected past several intervals, and a silent one is closed).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections import deque
 
@@ -30,24 +37,33 @@ log = logging.getLogger(__name__)
 _ATTR = "facilitator_heartbeat"
 
 
-class Heartbeat:
-    """The pings of one Engine.IO server, sent by one task."""
+#: Pings fall due on this grid (seconds): at most this much later than Engine.IO's own.
+PING_GRID_S = 0.25
+#: Every socket's ping timeout is checked this often (seconds), when the heartbeat sweeps.
+SWEEP_S = 1.0
 
-    #: Sockets pinged between two yields to the event loop (a room that connected at once
-    #: comes due at once).
+
+class Heartbeat:
+    """The pings of one Engine.IO server, sent by one task (and, with ``sweeping``, its timeouts)."""
+
+    #: Sockets pinged or checked between two yields to the event loop (a room that connected at
+    #: once comes due at once).
     BATCH = 200
 
     def __init__(self, server, clock=time.monotonic):
         self.server, self.clock = server, clock
         self._due: deque = deque()  # (due time, socket), in due order
         self._task = None
+        self.sweeping = False  # Engine.IO's service task is off: this task checks timeouts
+        self._next_sweep = 0.0
 
     def __len__(self) -> int:
         return len(self._due)
 
     def schedule(self, sock) -> None:
-        """Ping ``sock`` one ping interval from now."""
-        self._due.append((self.clock() + self.server.ping_interval, sock))
+        """Ping ``sock`` one ping interval from now (rounded up to the grid)."""
+        due = math.ceil((self.clock() + self.server.ping_interval) / PING_GRID_S) * PING_GRID_S
+        self._due.append((due, sock))
         if self._task is None:
             self._task = self.server.start_background_task(self._run)
 
@@ -60,10 +76,11 @@ class Heartbeat:
 
     def next_wait(self, now: float) -> float:
         """Seconds until the first entry is due (a whole interval when there is none:
-        anything scheduled meanwhile is due at least that late)."""
-        if not self._due:
-            return float(self.server.ping_interval)
-        return max(0.0, self._due[0][0] - now)
+        anything scheduled meanwhile is due at least that late), or until the next sweep."""
+        wait = float(self.server.ping_interval) if not self._due else self._due[0][0] - now
+        if self.sweeping:
+            wait = min(wait, self._next_sweep - now)
+        return max(0.0, wait)
 
     @staticmethod
     def ping(sock) -> None:
@@ -75,8 +92,23 @@ class Heartbeat:
         sock.last_ping = time.time()
         sock.send(packet.Packet(packet.PING))
 
+    def sweep(self) -> None:
+        """What Engine.IO's service task does, for every socket in one pass: forget closed
+        sockets, close those whose last ping went unanswered for the ping timeout."""
+        sockets = self.server.sockets
+        for i, sock in enumerate(list(sockets.values()), 1):
+            try:
+                if sock.closed:
+                    sockets.pop(sock.sid, None)
+                elif not sock.closing:
+                    sock.check_ping_timeout()
+            except Exception:  # noqa: BLE001 - one broken socket must not stop the sweep
+                log.exception("timeout check of Engine.IO socket %s failed", getattr(sock, "sid", "?"))
+            if i % self.BATCH == 0:
+                self.server.sleep(0)
+
     def run_once(self) -> float:
-        """Ping every due socket; returns how long to sleep before the next one is due."""
+        """Ping every due socket (and sweep when it is time); returns how long to sleep."""
         for i, sock in enumerate(self.pop_due(self.clock()), 1):
             try:
                 self.ping(sock)
@@ -84,6 +116,9 @@ class Heartbeat:
                 log.exception("ping to Engine.IO socket %s failed", getattr(sock, "sid", "?"))
             if i % self.BATCH == 0:
                 self.server.sleep(0)
+        if self.sweeping and self.clock() >= self._next_sweep:
+            self._next_sweep = self.clock() + SWEEP_S
+            self.sweep()
         return self.next_wait(self.clock())
 
     def _run(self) -> None:
@@ -100,10 +135,14 @@ def heartbeat_of(server) -> Heartbeat:
     return beat
 
 
-def install() -> None:
-    """Route Engine.IO's ``Socket.schedule_ping`` to the server's heartbeat, once per process."""
+def install(server=None) -> None:
+    """Route Engine.IO's ``Socket.schedule_ping`` to the server's heartbeat, once per process;
+    with ``server`` (an Engine.IO server), its service task is replaced by the heartbeat's sweep."""
     from engineio import socket as eio_socket
 
+    if server is not None:
+        server.start_service_task = False  # Engine.IO starts it on its first request: never, now
+        heartbeat_of(server).sweeping = True
     cls = eio_socket.Socket
     if getattr(cls.schedule_ping, "facilitator_heartbeat", False):
         return

@@ -86,3 +86,49 @@ def test_a_failing_socket_does_not_stop_the_others_and_big_rooms_yield():
     beat.run_once()
     assert all(s.sent == [packet.PING] for s in socks if not s.fail)
     assert server.sleeps == [0, 0]  # the loop got the hand back twice during the burst
+
+
+class Timed(Sock):
+    """A socket with Engine.IO's ping-timeout rule: closed once its ping went unanswered too long."""
+
+    def __init__(self, sid, silent_for=0.0, timeout=10.0):
+        super().__init__(sid)
+        self.silent_for, self.timeout = silent_for, timeout
+
+    def check_ping_timeout(self):
+        if self.silent_for > self.timeout:
+            self.closed = True
+            return False
+        return True
+
+
+def test_the_sweep_forgets_closed_sockets_and_closes_silent_ones_in_one_pass():
+    clock, server = Clock(), Server()
+    server.sockets = {s.sid: s for s in (Timed("ok", 3), Timed("silent", 11), Timed("gone"), Timed("closing", 50))}
+    server.sockets["gone"].closed = True
+    server.sockets["closing"].closing = True
+    beat = Heartbeat(server, clock=clock)
+    beat.sweeping = True
+    beat.schedule(server.sockets["ok"])
+    beat.run_once()  # the first pass sweeps at once
+    assert "gone" not in server.sockets  # forgotten
+    assert server.sockets["silent"].closed  # closed (forgotten at the next pass)
+    assert not server.sockets["ok"].closed and not server.sockets["closing"].closed  # closing: left to finish
+    assert abs(beat.next_wait(clock()) - 1.0) < 1e-9  # next sweep in SWEEP_S, before the ping
+    clock.now += 1.0
+    beat.run_once()
+    assert "silent" not in server.sockets and set(server.sockets) == {"ok", "closing"}
+
+
+def test_pings_fall_due_on_a_quarter_second_grid():
+    clock, server = Clock(), Server()
+    clock.now = 1000.1
+    beat = Heartbeat(server, clock=clock)
+    a = Sock("a")
+    beat.schedule(a)
+    clock.now = 1010.1
+    beat.run_once()
+    assert a.sent == []  # due at 1010.25, not 1010.1
+    clock.now = 1010.25
+    beat.run_once()
+    assert a.sent == [packet.PING]
