@@ -9,10 +9,10 @@ is most of what kept a phone above the 60 KB budget of issue 14.
 Here one task per server keeps a first-in first-out list of (due time, socket): the ping
 interval is the same for everyone, so the list is always in due order; the task sleeps
 until the first entry is due, pings every due socket and sleeps again. What a socket sees
-is unchanged: a ping ``ping_interval`` seconds after its pong (or after it connected),
-``last_ping`` set as Engine.IO sets it (its ping-timeout check and the service task read
-it), no ping to a socket that is closing or closed, and at most one cycle in flight per
-socket (Engine.IO's own guard in ``schedule_ping``).
+is unchanged: a ping ``ping_interval`` seconds after its pong or its connection (at most
+``PING_GRID_S`` later, see below), ``last_ping`` set as Engine.IO sets it (its ping-timeout
+check reads it), no ping to a socket that is closing or closed, and at most one cycle in
+flight per socket (Engine.IO's own guard in ``schedule_ping``).
 
 The same task also does the work of Engine.IO's service task, which serve does not start:
 that task checked one socket per wakeup (ping timeout / number of sockets apart: 100
