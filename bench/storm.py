@@ -41,6 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchlib import BenchError, log  # noqa: E402
 from benchlib.cluster import ClusterServer  # noqa: E402
 from benchlib.node_workers import STORM, NodeWorkerPool  # noqa: E402
+from benchlib.scratch_db import scratch_for  # noqa: E402
 from benchlib.server import Server, free_port, http_json  # noqa: E402
 from benchlib.stats import summarise  # noqa: E402
 
@@ -80,14 +81,21 @@ def main() -> int:
     args = parser.parse_args()
 
     port = free_port()
+    scratch = scratch_for(args.repo, args.database_url)
+    database_url = scratch.create() if scratch else args.database_url
     if args.cluster:
         server = ClusterServer(
-            args.repo, sys.executable, args.database_url, args.cluster, args.redis_url, startup_timeout=120
+            args.repo, sys.executable, database_url, args.cluster, args.redis_url, startup_timeout=120
         )
     else:
-        server = Server(args.repo, sys.executable, database_url=args.database_url, port=port, startup_timeout=120)
-    server.start()
-    if args.database_url is None:  # the restart must find the same database
+        server = Server(args.repo, sys.executable, database_url=database_url, port=port, startup_timeout=120)
+    try:
+        server.start()
+    except BaseException:
+        if scratch:
+            scratch.drop()
+        raise
+    if database_url is None:  # the restart must find the same database
         server.database_url = f"sqlite:///{server.tmpdir / 'facilitator.db'}"
     first_tmp = server.tmpdir
     pool = NodeWorkerPool()
@@ -172,6 +180,8 @@ def main() -> int:
         if not args.cluster:
             server.tmpdir = first_tmp
             server.remove_tmpdir()
+        if scratch:
+            scratch.drop()
 
     clients = [c for r in results for c in r["clients"]]
     posts = [p for r in results for p in r["posts"]]
@@ -228,6 +238,12 @@ def main() -> int:
         "client_loop_lag_ms": [summarise(r["loop_lag_ms"]) for r in results],
         "ideas_acked": len(acked),
         "lost": sum(1 for p in acked if p["id"] not in projector["recv"]),
+        # The client rule at work (docs/protocol.md): events held until the missing one arrived,
+        # and syncs asked for because a gap stayed open 300 ms; the projector, then all phones.
+        "projector_out_of_order": projector.get("out_of_order", 0),
+        "projector_gap_syncs": projector.get("gap_syncs", 0),
+        "phones_out_of_order": sum(c.get("out_of_order", 0) for c in clients if c["kind"] != "projector"),
+        "phones_gap_syncs": sum(c.get("gap_syncs", 0) for c in clients if c["kind"] != "projector"),
     }
     print(json.dumps(report, indent=2))
     return 0

@@ -8,6 +8,7 @@
 - ``node_workers``: the same for the Node workers (``bench/loadgen/worker.mjs``, ``--client-impl node``)
 - ``run``: the orchestration (the ``Bench`` class)
 - ``report``: the JSON report and the ``--raw`` per-idea records
+- ``scratch_db``: a fresh PostgreSQL database for each run, dropped after it
 
 Shared here: ``BenchError`` and ``log``.
 """

@@ -16,6 +16,7 @@ from .node_workers import NodeWorkerPool
 from .procinfo import cpu_seconds, rss_mb
 from .regroup import RegroupLoad
 from .report import build_report
+from .scratch_db import scratch_for
 from .server import Server, http_json
 from .workers import WorkerPool
 
@@ -105,6 +106,9 @@ class Bench:
     def run(self) -> dict:
         a = self.args
         wall_start = time.monotonic()
+        self.scratch = scratch_for(a.repo, a.database_url)
+        if self.scratch:
+            self.server.database_url = self.scratch.create()
         self.server.start()
         pid = self.server.proc.pid
         self.rss["start"] = rss_mb(pid)
@@ -304,3 +308,5 @@ class Bench:
         finally:
             self.server.stop()
             self.server.remove_tmpdir(keep=self.args.keep_tmp)
+            if getattr(self, "scratch", None):
+                self.scratch.drop()

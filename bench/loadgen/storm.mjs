@@ -26,6 +26,9 @@ function seeded(seed) {
   };
 }
 
+// docs/protocol.md "Client rule": how long an event that does not follow is held.
+const GAP_WAIT_MS = 300;
+
 // docs/protocol.md "Reconnecting": full jitter, uniform between min and
 // min(max, first_max × 2^attempt), attempt = failures since the last connection.
 function reconnectDelay(rule, attempt, random) {
@@ -33,7 +36,7 @@ function reconnectDelay(rule, attempt, random) {
   return rule.min + random() * (ceiling - rule.min);
 }
 
-// One phone (or the projector): applies envelopes by seq, syncs after every connection.
+// One phone (or the projector): applies envelopes by the client rule, syncs after every connection.
 class Follower {
   constructor(spec, cfg, random, failures) {
     this.spec = spec;
@@ -46,6 +49,12 @@ class Follower {
     this.lostAt = null;
     this.resyncs = []; // {lost, tried (the successful attempt began), back, mode, attempts}
     this.recv = {}; // idea id -> first time seen, live or in a sync (projector only)
+    this.held = new Map(); // seq -> envelope that does not follow yet (a gap before it)
+    this.buffered = []; // live envelopes that arrived during a sync
+    this.syncing = false;
+    this.gapTimer = null;
+    this.gapSyncs = 0; // syncs asked for because a gap stayed open GAP_WAIT_MS
+    this.outOfOrder = 0; // held envelopes applied once the missing one arrived (no sync)
     this.failures = 0;
     this.stopped = false;
   }
@@ -62,27 +71,53 @@ class Follower {
     socket.on("event", (envelope) => this.onEvent(envelope));
     socket.on("disconnect", () => this.onDisconnect());
     this.socket = socket;
-    let ack;
+    this.held.clear();
+    this.buffered = [];
+    clearTimeout(this.gapTimer);
+    this.gapTimer = null;
+    let mode;
     try {
-      ack = await socket.timeout(this.cfg.sync_timeout * 1000).emitWithAck("sync", { since: this.last });
+      mode = await this.sync(socket);
     } catch (err) {
       socket.close();
-      throw Object.assign(err, { stage: "sync" });
+      throw err;
     }
-    if (!(ack && typeof ack === "object" && ack.ok)) {
-      socket.close();
-      throw Object.assign(new Error(`sync refused: ${JSON.stringify(ack).slice(0, 80)}`), { stage: "sync_refused" });
-    }
-    if (ack.mode === "snapshot") {
-      const key = this.spec.kind === "projector" ? "ideas" : "table_ideas";
-      const t = now();
-      for (const idea of ack.snapshot?.[key] ?? []) this.see(idea, t);
-    } else {
-      for (const envelope of ack.events ?? []) this.apply(envelope);
-    }
-    this.last = Math.max(this.last, ack.seq ?? 0);
     this.connected = socket.connected;
-    return ack.mode;
+    return mode;
+  }
+
+  // docs/protocol.md "sync": live events that arrive meanwhile are buffered, then offered by
+  // the envelope rule once the answer is applied.
+  async sync(socket) {
+    this.syncing = true;
+    try {
+      let ack;
+      try {
+        ack = await socket.timeout(this.cfg.sync_timeout * 1000).emitWithAck("sync", { since: this.last });
+      } catch (err) {
+        throw Object.assign(err, { stage: "sync" });
+      }
+      if (!(ack && typeof ack === "object" && ack.ok)) {
+        throw Object.assign(new Error(`sync refused: ${JSON.stringify(ack).slice(0, 80)}`), {
+          stage: "sync_refused",
+        });
+      }
+      if (ack.mode === "snapshot") {
+        const key = this.spec.kind === "projector" ? "ideas" : "table_ideas";
+        const t = now();
+        for (const idea of ack.snapshot?.[key] ?? []) this.see(idea, t);
+      } else {
+        for (const envelope of ack.events ?? []) if (envelope.seq > this.last) this.apply(envelope);
+      }
+      this.last = Math.max(this.last, ack.seq ?? 0);
+      return ack.mode;
+    } finally {
+      this.syncing = false;
+      const pending = [...this.held.values(), ...this.buffered].sort((a, b) => a.seq - b.seq);
+      this.held.clear();
+      this.buffered = [];
+      for (const envelope of pending) this.offer(envelope);
+    }
   }
 
   see(idea, t) {
@@ -93,8 +128,56 @@ class Follower {
 
   onEvent(envelope) {
     if (!envelope || typeof envelope !== "object" || !Number.isInteger(envelope.seq)) return;
+    if (this.syncing) this.buffered.push(envelope);
+    else this.offer(envelope);
+  }
+
+  // docs/protocol.md "Client rule": seq <= last is ignored; prev == last is applied; anything
+  // else is held, and a sync asked for unless the missing event arrives within GAP_WAIT_MS.
+  // Deliveries from two server processes can arrive out of order: applying the later one and
+  // dropping the earlier as stale would lose it.
+  offer(envelope) {
     if (envelope.seq <= this.last) return;
-    this.apply(envelope);
+    if (envelope.prev === this.last) {
+      this.apply(envelope);
+      this.releaseHeld();
+      return;
+    }
+    this.held.set(envelope.seq, envelope);
+    if (!this.gapTimer) this.gapTimer = setTimeout(() => this.closeGap(), GAP_WAIT_MS);
+  }
+
+  releaseHeld() {
+    for (let next = this.nextHeld(); next; next = this.nextHeld()) {
+      this.held.delete(next.seq);
+      if (next.seq > this.last) {
+        this.apply(next);
+        this.outOfOrder += 1;
+      }
+    }
+    if (this.held.size === 0 && this.gapTimer) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+    }
+  }
+
+  nextHeld() {
+    for (const envelope of this.held.values()) {
+      if (envelope.seq <= this.last || envelope.prev === this.last) return envelope;
+    }
+    return null;
+  }
+
+  async closeGap() {
+    this.gapTimer = null;
+    const socket = this.socket;
+    if (!this.held.size || this.syncing || !socket?.connected) return;
+    this.gapSyncs += 1;
+    try {
+      await this.sync(socket);
+    } catch {
+      // the socket went away: its reconnection syncs again
+    }
   }
 
   apply(envelope) {
@@ -134,6 +217,8 @@ class Follower {
       resyncs: this.resyncs,
       failures: this.failures,
       recv: this.spec.kind === "projector" ? this.recv : {},
+      gap_syncs: this.gapSyncs,
+      out_of_order: this.outOfOrder,
     };
   }
 }
