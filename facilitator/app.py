@@ -44,11 +44,12 @@ def create_app(config: Config | None = None) -> Flask:
 
     init_i18n(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    from .message_queue import queue_options
+
     socketio.init_app(
         app,
         async_mode=config.ASYNC_MODE,
-        message_queue=config.SOCKETIO_MESSAGE_QUEUE,
-        channel=config.SOCKETIO_CHANNEL,
+        **queue_options(config.SOCKETIO_MESSAGE_QUEUE, config.SOCKETIO_CHANNEL),
         ping_interval=config.PING_INTERVAL,
         ping_timeout=config.PING_INTERVAL,
         cors_allowed_origins=config.CORS_ORIGINS,

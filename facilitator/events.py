@@ -26,6 +26,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from .extensions import db, socketio
+from .message_queue import Emit, emit_all
 from .models import Event, RoundTable, Workshop
 
 log = logging.getLogger(__name__)
@@ -182,8 +183,7 @@ def commit() -> None:
     except Exception:
         db.session.rollback()
         raise
-    for entry in outbox:
-        emit(entry)
+    emit_all(socketio.server, [item for entry in outbox for item in deliveries(entry)])
     for entry in outbox:
         for follow in _AFTER_COMMIT.get(entry.type, ()):
             try:
@@ -192,13 +192,16 @@ def commit() -> None:
                 log.exception("after-commit subscriber %s failed", follow.__name__)
 
 
-def emit(entry: Logged) -> None:
-    """Send one committed event to the staff room and to each table room that receives it."""
+def deliveries(entry: Logged) -> list[Emit]:
+    """The emits of one committed event: the staff room, the projectors, each table room that receives it."""
     staff = envelope(entry)
-    socketio.emit("event", staff, to=staff_room(entry.workshop_id))
-    socketio.emit("event", staff if entry.show_authors else anonymous(staff), to=projector_room(entry.workshop_id))
+    emits: list[Emit] = [
+        ("event", staff, staff_room(entry.workshop_id)),
+        ("event", staff if entry.show_authors else anonymous(staff), projector_room(entry.workshop_id)),
+    ]
     for table_id in entry.table_prev:
-        socketio.emit("event", envelope(entry, int(table_id)), to=table_room(entry.workshop_id, int(table_id)))
+        emits.append(("event", envelope(entry, int(table_id)), table_room(entry.workshop_id, int(table_id))))
+    return emits
 
 
 def events_since(workshop_id: int, since: int, head: int, table_id: int | None, limit: int) -> list[Event]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sqlite3
 import time
 import uuid
 
@@ -10,7 +12,7 @@ import pytest
 import socketio
 
 from tests.conftest import need
-from tests.live_server import LiveServer
+from tests.live_server import LiveServer, wait_for
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://localhost:6379/0")
 
@@ -57,3 +59,141 @@ def test_event_posted_on_one_process_reaches_a_projector_on_the_other(tmp_path, 
     finally:
         first.stop()
         second.stop()
+
+
+def _workshop_id(database) -> int:
+    with sqlite3.connect(database) as connection:
+        return connection.execute("SELECT id FROM workshop WHERE code = 'DEVUP'").fetchone()[0]
+
+
+def _listen(redis_url: str, channel: str):
+    """A raw subscriber to the deployment's channel, as another process would read it."""
+    import redis
+
+    pubsub = redis.Redis.from_url(redis_url).pubsub(ignore_subscribe_messages=True)
+    pubsub.subscribe(channel)
+    return pubsub
+
+
+def _messages(pubsub, until, timeout: float = 10.0) -> list[dict]:
+    seen: list[dict] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and not until(seen):
+        message = pubsub.get_message(timeout=0.2)
+        if message and message["type"] == "message":
+            seen.append(json.loads(message["data"]))
+    return seen
+
+
+def test_a_commit_reaches_the_other_processes_as_one_message(tmp_path, redis_url):
+    """An idea's event goes to three rooms (staff, projectors, its table): one PUBLISH, not three."""
+    channel = f"test-batch-{uuid.uuid4().hex[:8]}"
+    server = LiveServer(
+        tmp_path / "a", f"sqlite:///{tmp_path / 'one.db'}", SOCKETIO_MESSAGE_QUEUE=redis_url, SOCKETIO_CHANNEL=channel
+    ).start()
+    pubsub = _listen(redis_url, channel)
+    try:
+        info = server.info()
+        table = info["tables"][0]["id"]
+        phone = socketio.Client()
+        phone.connect(
+            server.url,
+            auth={"role": "participant", "token": server.join("Anne", table)["token"]},
+            transports=["websocket"],
+        )
+        ident = str(uuid.uuid4())
+        assert phone.call("post_idea", {"id": ident, "text": "one message"}, timeout=5)["ok"]
+
+        def posted(message: dict) -> bool:
+            return any(
+                item.get("data", [{}])[0].get("type") == "idea_posted"
+                and item["data"][0]["data"]["idea"]["id"] == ident
+                for item in message.get("batch", [message])
+            )
+
+        seen = _messages(pubsub, lambda got: any(posted(m) for m in got))
+        carrying = [m for m in seen if posted(m)]
+        assert len(carrying) == 1, seen
+        rooms = [item["room"] for item in carrying[0]["batch"]]
+        workshop = _workshop_id(tmp_path / "one.db")
+        assert rooms == [f"w{workshop}:staff", f"w{workshop}:projector", f"w{workshop}:t{table}"]
+        phone.disconnect()
+    finally:
+        pubsub.close()
+        server.stop()
+
+
+def test_a_batch_from_another_process_is_delivered_in_order_and_a_bad_item_skipped(tmp_path, redis_url):
+    """What another process publishes reaches this process's clients, item by item, in order."""
+    import redis
+
+    channel = f"test-batch-{uuid.uuid4().hex[:8]}"
+    server = LiveServer(
+        tmp_path / "a", f"sqlite:///{tmp_path / 'one.db'}", SOCKETIO_MESSAGE_QUEUE=redis_url, SOCKETIO_CHANNEL=channel
+    ).start()
+    try:
+        info = server.info()
+        received = []
+        projector = socketio.Client()
+        projector.on("ping_batch", received.append)
+        projector.connect(
+            server.url,
+            auth={"role": "projector", "workshop": "DEVUP", "key": info["projector_key"]},
+            transports=["websocket"],
+        )
+        projector.call("sync", {"since": 0}, timeout=5)
+        room = f"w{_workshop_id(tmp_path / 'one.db')}:projector"
+
+        def item(n):
+            return {
+                "method": "emit",
+                "event": "ping_batch",
+                "data": [{"n": n}],
+                "binary": False,
+                "namespace": "/",
+                "room": room,
+                "skip_sid": None,
+                "callback": None,
+                "host_id": "other",
+            }
+
+        batch = {"method": "emit", "host_id": "other", "batch": [item(1), {"garbled": True}, "x", item(2), item(3)]}
+        redis.Redis.from_url(redis_url).publish(channel, json.dumps(batch))
+        assert wait_for(lambda: len(received) >= 3)
+        assert [r["n"] for r in received] == [1, 2, 3]
+        projector.disconnect()
+    finally:
+        server.stop()
+
+
+def test_a_process_whose_redis_is_down_still_serves_its_own_clients(tmp_path):
+    """The queue only carries events to the other processes: without it, a post is still
+    stored, acknowledged and shown to the clients of the process that took it."""
+    from tests.live_server import free_port
+
+    server = LiveServer(
+        tmp_path / "a", f"sqlite:///{tmp_path / 'one.db'}", SOCKETIO_MESSAGE_QUEUE=f"redis://127.0.0.1:{free_port()}/0"
+    ).start()
+    try:
+        info = server.info()
+        received = []
+        projector = socketio.Client()
+        projector.on("event", received.append)
+        projector.connect(
+            server.url,
+            auth={"role": "projector", "workshop": "DEVUP", "key": info["projector_key"]},
+            transports=["websocket"],
+        )
+        projector.call("sync", {"since": 0}, timeout=5)
+        phone = socketio.Client()
+        token = server.join("Anne", info["tables"][0]["id"])["token"]
+        phone.connect(server.url, auth={"role": "participant", "token": token}, transports=["websocket"])
+        ident = str(uuid.uuid4())
+        assert phone.call("post_idea", {"id": ident, "text": "sans Redis"}, timeout=10)["ok"]
+        assert wait_for(lambda: any(e["type"] == "idea_posted" and e["data"]["idea"]["id"] == ident for e in received))
+        phone.disconnect()
+        projector.disconnect()
+    finally:
+        server.stop()
+    # and the log says the queue is unreachable (throttled with the other Socket.IO errors)
+    assert "redis" in server.log.read_text(errors="replace")
