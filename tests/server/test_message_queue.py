@@ -28,6 +28,29 @@ def redis_url():
     return REDIS_URL
 
 
+def _projector(url: str, info: dict, on_event, event: str = "event") -> socketio.Client:
+    """A projector of DEVUP connected to ``url`` and synced, ``on_event`` called for each ``event``."""
+    projector = socketio.Client()
+    projector.on(event, on_event)
+    projector.connect(
+        url, auth={"role": "projector", "workshop": "DEVUP", "key": info["projector_key"]}, transports=["websocket"]
+    )
+    projector.call("sync", {"since": 0}, timeout=5)
+    return projector
+
+
+def _phone(server: LiveServer, url: str, table_id: int) -> socketio.Client:
+    """A participant who joined ``table_id`` through ``server``, connected to ``url``."""
+    phone = socketio.Client()
+    token = server.join("Anne", table_id)["token"]
+    phone.connect(url, auth={"role": "participant", "token": token}, transports=["websocket"])
+    return phone
+
+
+def _posted(received: list, ident: str) -> bool:
+    return any(e["type"] == "idea_posted" and e["data"]["idea"]["id"] == ident for e in received)
+
+
 def test_event_posted_on_one_process_reaches_a_projector_on_the_other(tmp_path, redis_url):
     database = f"sqlite:///{tmp_path / 'shared.db'}"
     first = LiveServer(tmp_path / "a", database, SOCKETIO_MESSAGE_QUEUE=redis_url).start()
@@ -35,25 +58,11 @@ def test_event_posted_on_one_process_reaches_a_projector_on_the_other(tmp_path, 
     try:
         info = first.info()
         received = []
-        projector = socketio.Client()
-        projector.on("event", received.append)
-        projector.connect(
-            second.url,
-            auth={"role": "projector", "workshop": "DEVUP", "key": info["projector_key"]},
-            transports=["websocket"],
-        )
-        projector.call("sync", {"since": 0}, timeout=5)
-        phone = socketio.Client()
-        token = first.join("Anne", info["tables"][0]["id"])["token"]
-        phone.connect(first.url, auth={"role": "participant", "token": token}, transports=["websocket"])
+        projector = _projector(second.url, info, received.append)
+        phone = _phone(first, first.url, info["tables"][0]["id"])
         ident = str(uuid.uuid4())
         assert phone.call("post_idea", {"id": ident, "text": "via Redis"}, timeout=5)["ok"]
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not any(
-            e["type"] == "idea_posted" and e["data"]["idea"]["id"] == ident for e in received
-        ):
-            time.sleep(0.05)
-        assert any(e["type"] == "idea_posted" and e["data"]["idea"]["id"] == ident for e in received)
+        assert wait_for(lambda: _posted(received, ident), timeout=10)
         phone.disconnect()
         projector.disconnect()
     finally:
@@ -95,12 +104,7 @@ def test_a_commit_reaches_the_other_processes_as_one_message(tmp_path, redis_url
     try:
         info = server.info()
         table = info["tables"][0]["id"]
-        phone = socketio.Client()
-        phone.connect(
-            server.url,
-            auth={"role": "participant", "token": server.join("Anne", table)["token"]},
-            transports=["websocket"],
-        )
+        phone = _phone(server, server.url, table)
         ident = str(uuid.uuid4())
         assert phone.call("post_idea", {"id": ident, "text": "one message"}, timeout=5)["ok"]
 
@@ -134,14 +138,7 @@ def test_a_batch_from_another_process_is_delivered_in_order_and_a_bad_item_skipp
     try:
         info = server.info()
         received = []
-        projector = socketio.Client()
-        projector.on("ping_batch", received.append)
-        projector.connect(
-            server.url,
-            auth={"role": "projector", "workshop": "DEVUP", "key": info["projector_key"]},
-            transports=["websocket"],
-        )
-        projector.call("sync", {"since": 0}, timeout=5)
+        projector = _projector(server.url, info, received.append, event="ping_batch")
         room = f"w{_workshop_id(tmp_path / 'one.db')}:projector"
 
         def item(n):
@@ -177,20 +174,11 @@ def test_a_process_whose_redis_is_down_still_serves_its_own_clients(tmp_path):
     try:
         info = server.info()
         received = []
-        projector = socketio.Client()
-        projector.on("event", received.append)
-        projector.connect(
-            server.url,
-            auth={"role": "projector", "workshop": "DEVUP", "key": info["projector_key"]},
-            transports=["websocket"],
-        )
-        projector.call("sync", {"since": 0}, timeout=5)
-        phone = socketio.Client()
-        token = server.join("Anne", info["tables"][0]["id"])["token"]
-        phone.connect(server.url, auth={"role": "participant", "token": token}, transports=["websocket"])
+        projector = _projector(server.url, info, received.append)
+        phone = _phone(server, server.url, info["tables"][0]["id"])
         ident = str(uuid.uuid4())
         assert phone.call("post_idea", {"id": ident, "text": "sans Redis"}, timeout=10)["ok"]
-        assert wait_for(lambda: any(e["type"] == "idea_posted" and e["data"]["idea"]["id"] == ident for e in received))
+        assert wait_for(lambda: _posted(received, ident))
         phone.disconnect()
         projector.disconnect()
     finally:
