@@ -5,8 +5,9 @@ rooms (staff, projectors, its table), and an idea brings two events (posted, the
 every idea cost the emitting process six PUBLISH round trips to Redis, each a wake-up of its
 event loop for the reply, and woke every other process six times to read, parse and dispatch
 one message. That per-event cost is what a second process added to the same deliveries: the
-web processes of two cost 1.18 times one process's CPU, 1.02 with this module
-(bench/realtime.py --cluster 2; docs/deployment.md, "What a second process costs").
+web processes of two cost 1.18 times one process's CPU, 1.06 with this module (six pairs of
+runs, 1.00-1.17; bench/realtime.py --cluster 2; docs/deployment.md, "What a second process
+costs").
 
 ``BatchRedisManager.emit_many`` sends the emits of one commit as one message: published first
 (the reply is read afterwards), then delivered in this process, in order, exactly as ``emit``
