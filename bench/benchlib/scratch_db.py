@@ -1,8 +1,9 @@
 """A fresh PostgreSQL database for each bench run, dropped after it.
 
-``--database-url`` names a PostgreSQL server and a database on it to connect through; the run
-itself gets a new, empty database beside it (``<name>_run_<random>``), dropped when the run
-ends. Runs on one reused database were not comparable: each left its ideas and participants
+``--database-url`` names a PostgreSQL server and a database name; the run gets a new, empty
+database (``<name>_run_<random>``), created and dropped through the server's ``postgres``
+maintenance database, as ``createdb`` does, so the named database need not exist (on a fresh
+machine it does not). Runs on one reused database were not comparable: each left its ideas and participants
 in the workshop, so the next run's boards were bigger (the placer loads an idea's board to
 place it) and its engine cost more. A pair of runs, one process then two, compared a board
 of N ideas with one of N + 400 (found on 2026-12-05: 5,200 ideas had piled up in the
@@ -25,8 +26,9 @@ class ScratchDatabase:
 
         from facilitator.config import _database_url
 
-        self.admin_url = make_url(_database_url(url))
-        self.name = f"{self.admin_url.database or 'facilitator'}_run_{uuid.uuid4().hex[:8]}"
+        given = make_url(_database_url(url))
+        self.name = f"{given.database or 'facilitator'}_run_{uuid.uuid4().hex[:8]}"
+        self.admin_url = given.set(database="postgres")
         # The URL the server gets: the caller's, with the run's database.
         self.url = make_url(url).set(database=self.name).render_as_string(hide_password=False)
 

@@ -15,10 +15,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _run_databases(url: str) -> set[str]:
+def _run_databases(url: str, name: str | None = None) -> set[str]:
+    """The run databases named after ``name`` (default: ``url``'s), listed through ``url``."""
     import psycopg
 
-    base, _, name = url.rpartition("/")
+    name = name or url.rpartition("/")[2]
     with psycopg.connect(url, autocommit=True) as conn:
         rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE %s", (f"{name}_run_%",)).fetchall()
     return {r[0] for r in rows}
@@ -41,3 +42,23 @@ def test_each_run_starts_from_an_empty_database_and_drops_it(postgres_url):
         events.append(report["prev_chain"]["events"])
         assert _run_databases(postgres_url) == before  # dropped at the end
     assert events[0] == events[1], events  # the second run did not find the first one's events
+
+
+def test_the_named_database_need_not_exist(postgres_url):
+    # On a fresh machine the README's `--database-url postgresql://…/facilitator_bench` names a
+    # database nobody created: the run's database is made through the maintenance database.
+    import psycopg
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from benchlib.scratch_db import ScratchDatabase
+
+    base = postgres_url.rpartition("/")[0]
+    scratch = ScratchDatabase(ROOT, f"{base}/never_created_here")
+    assert scratch.name.startswith("never_created_here_run_")
+    url = scratch.create()
+    try:
+        with psycopg.connect(url.replace("postgresql+psycopg", "postgresql")) as conn:
+            assert conn.execute("SELECT current_database()").fetchone()[0] == scratch.name
+    finally:
+        scratch.drop()
+    assert _run_databases(postgres_url, "never_created_here") == set()
