@@ -34,7 +34,7 @@ REPO = HERE.parent
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
-from benchlib import BenchError, log  # noqa: E402
+from benchlib import BenchError, affinity, log  # noqa: E402
 from benchlib.run import Bench  # noqa: E402
 
 
@@ -106,7 +106,18 @@ def parse_args(argv=None):
     p.add_argument(
         "--regroup-every", type=float, default=0.0, help="seconds between the starts of two regroups (0 = back to back)"
     )
+    p.add_argument(
+        "--server-cpus",
+        default=None,
+        help="cores for the server processes and their workers (e.g. 0); the clients, HAProxy and "
+        "the bench run on the others (benchlib/affinity.py); default: everything shares every core",
+    )
     a = p.parse_args(argv)
+    if a.server_cpus is not None:
+        try:
+            a.cpu_split = affinity.pin(a.server_cpus)
+        except ValueError as e:
+            p.error(f"--server-cpus: {e}")
     if a.participants is None:
         a.participants = 50 if a.quick else 500
     if a.duration is None:

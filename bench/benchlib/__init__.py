@@ -9,6 +9,7 @@
 - ``run``: the orchestration (the ``Bench`` class)
 - ``report``: the JSON report and the ``--raw`` per-idea records
 - ``scratch_db``: a fresh PostgreSQL database for each run, dropped after it
+- ``affinity``: ``--server-cpus``, the server processes on some cores and the load on the others
 
 Shared here: ``BenchError`` and ``log``.
 """

@@ -177,6 +177,8 @@ def build_report(
             "platform": platform.platform(),
             "cpu_model": cpu_model(),
             "loadavg_end": [round(x, 2) for x in os.getloadavg()],
+            # --server-cpus: the cores of the server processes, and of everything else.
+            "cpu_split": getattr(a, "cpu_split", None),
         },
         "measurement_note": (
             f"server (one eventlet thread) and {a.clients_procs} client process(es) share {cpus} cores; "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import sys
 import time
@@ -13,7 +14,7 @@ from . import BenchError, log
 from .drift import prev_chain, windows
 from .hostile import HostileLoad
 from .node_workers import NodeWorkerPool
-from .procinfo import cpu_seconds, rss_mb
+from .procinfo import cpu_seconds, process_tree, rss_mb
 from .regroup import RegroupLoad
 from .report import build_report
 from .scratch_db import scratch_for
@@ -216,6 +217,8 @@ class Bench:
         if hostile:
             hostile.start(until=end_at)
         deployment = self.server.deployment_pids()
+        if getattr(a, "cpu_split", None):  # --server-cpus: the cores the server processes really have
+            a.cpu_split["server_processes"] = server_affinity(self.server)
         cpu0, w0 = cpu_seconds(pid), time.monotonic()
         deployment_cpu0 = [cpu_seconds(p) or 0.0 for p in deployment]
         web_cpu0 = [cpu_seconds(p, tree=False) or 0.0 for p in deployment]
@@ -310,3 +313,16 @@ class Bench:
             self.server.remove_tmpdir(keep=self.args.keep_tmp)
             if getattr(self, "scratch", None):
                 self.scratch.drop()
+
+
+def server_affinity(server) -> list[list[int]]:
+    """The cores of every server process and worker (HAProxy apart), read from the kernel."""
+    members = getattr(server, "members", None) or [server]
+    cores = []
+    for member in members:
+        for p in process_tree(member.proc.pid):
+            try:
+                cores.append(sorted(os.sched_getaffinity(p)))
+            except OSError:
+                pass  # gone meanwhile
+    return cores

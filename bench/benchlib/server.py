@@ -14,7 +14,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from . import BenchError, log
+from . import BenchError, affinity, log
 
 
 def free_port() -> int:
@@ -91,6 +91,7 @@ class Server:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
+                preexec_fn=affinity.server_preexec(),  # --server-cpus: the server's cores
             )
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
