@@ -180,6 +180,9 @@ def _serve(args) -> int:
 
             send_directly()
         from .heartbeat import install as one_heartbeat
+        from .hub_timers import install as live_timers_only
+
+        live_timers_only()  # the loop wakes for its next live timer, not for cancelled ones
 
         one_heartbeat(socketio.server.eio)  # one ping and timeout task for every socket (heartbeat.py)
         from .transport import SmallBufferProtocol
