@@ -16,6 +16,11 @@ does; the other processes hand each emit of the batch to python-socketio's own
 list, so python-socketio's listener routes it here unchanged. Every process of a deployment
 runs this manager (``app.py``). Tests: tests/server/test_message_queue.py.
 
+Each process skips, unread, the messages it published itself (Redis delivers them to every
+subscriber, its sender included): they begin with its ``host_id``, which python-socketio would
+find only after parsing the whole message. An emit to a room with no client in this process
+(the projectors are all on the other one) is not encoded for nobody either.
+
 ``emit_all`` is what the event log calls: the batch where the manager has one, else one emit
 after the other (one process, no queue).
 """
@@ -39,13 +44,38 @@ class BatchRedisManager(socketio.RedisManager):
         messages = [self._emit_message(event, data, room, namespace) for event, data, room in emits]
         if not messages:
             return
-        message = messages[0] if len(messages) == 1 else {"method": "emit", "batch": messages, "host_id": self.host_id}
+        # host_id first: every process, this one included, receives it; this one skips it unread.
+        message = messages[0] if len(messages) == 1 else {"host_id": self.host_id, "method": "emit", "batch": messages}
         finish = self._start_publish(message)
         try:
             for item in messages:
-                super()._handle_emit(item)  # this process's clients, in order, as emit does
+                self._deliver(item)  # this process's clients, in order, as emit does
         finally:
             finish()
+
+    def _deliver(self, item: dict) -> None:
+        """python-socketio's local delivery of one emit, unless its room has no client here."""
+        rooms = self.rooms.get(item.get("namespace") or "/")
+        if rooms is None or not rooms.get(item.get("room")):
+            return  # nobody here: the packet would be encoded for no one
+        super()._handle_emit(item)
+
+    def _own_prefix(self) -> bytes:
+        """How this process's own messages begin: ``{"host_id": "<ours>"``."""
+        prefix = getattr(self, "_own", None)
+        if prefix is None:
+            prefix = self._own = self.json.dumps({"host_id": self.host_id})[:-1].encode()
+        return prefix
+
+    def _listen(self):
+        """python-socketio's subscriber, without the messages this process sent. A message of
+        another process, or one written with other key orders, goes through as before
+        (python-socketio then compares its ``host_id`` after parsing it)."""
+        own = self._own_prefix()
+        for message in super()._listen():
+            if isinstance(message, bytes) and message.startswith(own):
+                continue
+            yield message
 
     def _start_publish(self, message: dict):
         """Send the PUBLISH now and return what reads its reply.
@@ -86,7 +116,7 @@ class BatchRedisManager(socketio.RedisManager):
             return super()._handle_emit(message)
         for item in batch:
             if isinstance(item, dict) and "event" in item and "data" in item:
-                super()._handle_emit(item)
+                self._deliver(item)
             else:  # a garbled item must not cost the rest of the batch its delivery
                 self._get_logger().error("skipping a malformed item of a pubsub batch")
 
@@ -98,6 +128,7 @@ class BatchRedisManager(socketio.RedisManager):
             data, attachments = Packet.deconstruct_binary(data)
             data = [data, *[base64.b64encode(a).decode() for a in attachments]]
         return {
+            "host_id": self.host_id,  # first: see _listen
             "method": "emit",
             "event": event,
             "data": data,
@@ -106,7 +137,6 @@ class BatchRedisManager(socketio.RedisManager):
             "room": room,
             "skip_sid": None,
             "callback": None,
-            "host_id": self.host_id,
         }
 
 
