@@ -78,3 +78,31 @@ def test_the_filter_summarises_with_an_injected_clock():
     now[0] = 61
     later = record()
     assert throttle.filter(later) and "5 more" in later.getMessage()
+
+
+def test_the_message_queue_s_errors_are_named_and_throttled_apart():
+    """python-socketio logs Redis failures through the server's logger: they must not read as
+    a client's bad traffic, nor be held back by a flood of it."""
+    import logging
+
+    import socketio
+
+    from facilitator.logfilter import ThrottledErrors
+
+    throttle = ThrottledErrors(60, clock=lambda: 0.0)
+    queue_file = socketio.redis_manager.__file__
+
+    def client():
+        return logging.LogRecord("socketio.server", logging.ERROR, "socketio/server.py", 1, "bad packet", (), None)
+
+    def redis_down():
+        return logging.LogRecord(
+            "socketio.server", logging.ERROR, queue_file, 1, "Cannot receive from redis... retrying in %d secs", (1,), None
+        )
+
+    assert throttle.filter(client()) and not throttle.filter(client())
+    down = redis_down()
+    assert throttle.filter(down)
+    assert down.getMessage().startswith("message queue: Cannot receive from redis")
+    assert "Socket.IO traffic" not in down.getMessage()
+    assert not throttle.filter(redis_down())  # one line per minute for the queue too
