@@ -55,9 +55,11 @@ class BatchRedisManager(socketio.RedisManager):
 
     def _deliver(self, item: dict) -> None:
         """python-socketio's local delivery of one emit, unless its room has no client here."""
-        rooms = self.rooms.get(item.get("namespace") or "/")
-        if rooms is None or not rooms.get(item.get("room")):
-            return  # nobody here: the packet would be encoded for no one
+        room = item.get("room")
+        if isinstance(room, str):  # (a list of rooms, or none, goes to python-socketio as is)
+            rooms = self.rooms.get(item.get("namespace") or "/")
+            if rooms is None or not rooms.get(room):
+                return  # nobody here: the packet would be encoded for no one
         super()._handle_emit(item)
 
     def _own_prefix(self) -> bytes:
@@ -115,10 +117,14 @@ class BatchRedisManager(socketio.RedisManager):
         if batch is None:
             return super()._handle_emit(message)
         for item in batch:
-            if isinstance(item, dict) and "event" in item and "data" in item:
-                self._deliver(item)
-            else:  # a garbled item must not cost the rest of the batch its delivery
+            if not (isinstance(item, dict) and "event" in item and "data" in item):
+                # a garbled item must not cost the rest of the batch its delivery
                 self._get_logger().error("skipping a malformed item of a pubsub batch")
+                continue
+            try:
+                self._deliver(item)
+            except Exception:  # noqa: BLE001 - nor one that fails on its way to the clients
+                self._get_logger().exception("skipping an item of a pubsub batch that could not be delivered")
 
     def _emit_message(self, event: str, data, room: str, namespace: str) -> dict:
         """The message ``PubSubManager.emit`` would publish for this emit (no callback)."""

@@ -97,7 +97,13 @@ def test_the_message_queue_s_errors_are_named_and_throttled_apart():
 
     def redis_down():
         return logging.LogRecord(
-            "socketio.server", logging.ERROR, queue_file, 1, "Cannot receive from redis... retrying in %d secs", (1,), None
+            "socketio.server",
+            logging.ERROR,
+            queue_file,
+            1,
+            "Cannot receive from redis... retrying in %d secs",
+            (1,),
+            None,
         )
 
     assert throttle.filter(client()) and not throttle.filter(client())

@@ -155,10 +155,11 @@ def test_a_batch_from_another_process_is_delivered_in_order_and_a_bad_item_skipp
             }
 
         nobody_here = {**item(0), "room": "w999:projector"}  # a room without a client in this process
+        undeliverable = {**item(0), "binary": True, "data": 7}  # passes the shape check, fails to decode
         batch = {
             "method": "emit",
             "host_id": "other",
-            "batch": [item(1), {"garbled": True}, "x", nobody_here, item(2), item(3)],
+            "batch": [item(1), {"garbled": True}, "x", nobody_here, item(2), undeliverable, item(3)],
         }
         redis.Redis.from_url(redis_url).publish(channel, json.dumps(batch))
         assert wait_for(lambda: len(received) >= 3)
