@@ -3,9 +3,9 @@
 ``--database-url`` names a PostgreSQL server and a database name; the run gets a new, empty
 database (``<name>_run_<random>``), created and dropped through the server's ``postgres``
 maintenance database, as ``createdb`` does, so the named database need not exist (on a fresh
-machine it does not). Runs on one reused database were not comparable: each left its ideas and participants
-in the workshop, so the next run's boards were bigger (the placer loads an idea's board to
-place it) and its engine cost more. A pair of runs, one process then two, compared a board
+machine it does not). Runs on one reused database were not comparable: each left its ideas
+and participants in the workshop, so the next run's boards were bigger (the placer loads an
+idea's board to place it) and its engine cost more. A pair of runs, one process then two, compared a board
 of N ideas with one of N + 400 (found on 2026-12-05: 5,200 ideas had piled up in the
 workshop after 13 runs, and the engine's CPU per run had tripled).
 """
